@@ -1,0 +1,78 @@
+package org.restcomm.lb.logging;
+
+import java.net.InetSocketAddress;
+
+import org.jboss.logging.BasicLogger;
+import org.jboss.logging.Logger;
+import org.jboss.logging.Logger.Level;
+import org.jboss.logging.annotations.Cause;
+import org.jboss.logging.annotations.LogMessage;
+import org.jboss.logging.annotations.Message;
+import org.jboss.logging.annotations.MessageLogger;
+
+/** Log messages of the balancer engines, project code RLB. */
+@MessageLogger(projectCode = "RLB", length = 4)
+public interface LoadBalancerLogger extends BasicLogger {
+
+    LoadBalancerLogger ROOT_LOGGER = Logger.getMessageLogger(LoadBalancerLogger.class, "org.restcomm.lb");
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 1, value = "Node %s registered over %s (version %s, session %s)")
+    void nodeRegistered(String node, String source, String version, String sessionId);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 2, value = "Node %s restarted (session %s replaces %s)")
+    void nodeRestarted(String node, String newSessionId, String oldSessionId);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 3, value = "Node %s removed: %s")
+    void nodeRemoved(String node, String reason);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 4, value = "Node %s expired: no heartbeat for %d ms (node-timeout is %d ms)")
+    void nodeExpired(String node, long silentMillis, long timeoutMillis);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 5, value = "Node %s is now %s")
+    void nodeStateChanged(String node, String state);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 6, value = "jvmRoute %s switched over to %s")
+    void jvmRouteSwitchedOver(String fromJvmRoute, String toJvmRoute);
+
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 7, value = "Heartbeat from %s rejected: %s")
+    void heartbeatRejected(InetSocketAddress peer, String reason);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 8, value = "Heartbeat endpoint listening on %s")
+    void heartbeatEndpointStarted(InetSocketAddress address);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 9, value = "Statistics endpoint (/lbstat, /lbinfo) listening on %s")
+    void statisticsEndpointStarted(InetSocketAddress address);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 10, value = "RMI heartbeat registry '%s' listening on %s, remote object on port %d")
+    void rmiHeartbeatStarted(String name, InetSocketAddress registry, int objectPort);
+
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 11, value = "Could not tell node %s that the balancer stops")
+    void nodeStopNotificationFailed(String node, @Cause Throwable cause);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 12, value = "Could not register the JMX MBean %s; the /lbstat page and management metrics still work")
+    void mbeanRegistrationFailed(String name, @Cause Throwable cause);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 13, value = "Ignoring extra-server-nodes entry '%s': %s")
+    void invalidStaticNode(String entry, String reason);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 14, value = "RMI heartbeat from %s rejected: %s")
+    void rmiHeartbeatRejected(String node, String reason);
+
+    @LogMessage(level = Level.ERROR)
+    @Message(id = 15, value = "Node expiry check failed")
+    void expiryFailed(@Cause Throwable cause);
+}

@@ -1,0 +1,76 @@
+package org.restcomm.lb.node;
+
+import java.net.InetSocketAddress;
+
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import io.undertow.util.StatusCodes;
+import jakarta.json.spi.JsonProvider;
+import org.restcomm.lb.logging.LoadBalancerLogger;
+
+/**
+ * The original's HTTP/JSON heartbeat: {@code POST} any path, one JSON command, a one-key JSON reply, and the
+ * connection closed after each reply.
+ */
+public final class HttpHeartbeatHandler implements HttpHandler {
+
+    /** Larger bodies are refused unread. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+
+    private final HeartbeatProtocol protocol;
+    private final JsonHeartbeatParser parser;
+    private final JsonProvider json;
+
+    public HttpHeartbeatHandler(HeartbeatProtocol protocol, JsonProvider json) {
+        this.protocol = protocol;
+        this.json = json;
+        this.parser = new JsonHeartbeatParser(json);
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) {
+        exchange.setPersistent(false);
+        if (!exchange.getRequestMethod().equals(Methods.POST)) {
+            exchange.getResponseHeaders().put(Headers.ALLOW, Methods.POST_STRING);
+            this.reject(exchange, StatusCodes.METHOD_NOT_ALLOWED, "heartbeats are POSTed");
+            return;
+        }
+        if (exchange.getRequestContentLength() > MAX_BODY_BYTES) {
+            this.reject(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "body larger than " + MAX_BODY_BYTES + " bytes");
+            return;
+        }
+        exchange.setMaxEntitySize(MAX_BODY_BYTES);
+        exchange.getRequestReceiver().receiveFullBytes(this::handleBody,
+                (ex, failure) -> this.reject(ex, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "body unreadable or larger than " + MAX_BODY_BYTES + " bytes"));
+    }
+
+    private void handleBody(HttpServerExchange exchange, byte[] body) {
+        HeartbeatCommand command;
+        try {
+            command = this.parser.parse(body);
+        } catch (MalformedHeartbeatException e) {
+            this.reject(exchange, StatusCodes.BAD_REQUEST, e.getMessage());
+            return;
+        }
+        HeartbeatReply reply = this.protocol.apply(command, NodeSource.HTTP);
+        this.send(exchange, reply.status(), reply.command(), reply.outcome());
+    }
+
+    private void reject(HttpServerExchange exchange, int status, String reason) {
+        this.protocol.rejected();
+        InetSocketAddress peer = exchange.getSourceAddress();
+        LoadBalancerLogger.ROOT_LOGGER.heartbeatRejected(peer, reason);
+        if (!exchange.isResponseStarted()) {
+            this.send(exchange, status, "error", reason);
+        }
+    }
+
+    private void send(HttpServerExchange exchange, int status, String key, String value) {
+        exchange.setStatusCode(status);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+        exchange.getResponseHeaders().put(Headers.CONNECTION, "close");
+        exchange.getResponseSender().send(this.json.createObjectBuilder().add(key, value).build().toString());
+    }
+}

@@ -1,0 +1,101 @@
+package org.restcomm.lb.node;
+
+import java.util.Map;
+import java.util.OptionalInt;
+
+/** An application-server node as the registry knows it; identity is fixed, liveness and state change. */
+public final class Node {
+
+    private final String name;
+    private final NodeSource source;
+    private final long registeredAt;
+    private volatile NodeAdvertisement advertisement;
+    private volatile long lastSeen;
+    private volatile NodeState state = NodeState.ACTIVE;
+
+    Node(String name, NodeAdvertisement advertisement, NodeSource source, long now) {
+        this.name = name;
+        this.advertisement = advertisement;
+        this.source = source;
+        this.registeredAt = now;
+        this.lastSeen = now;
+    }
+
+    public String name() {
+        return this.name;
+    }
+
+    public String hostName() {
+        return this.advertisement.hostName();
+    }
+
+    public String ip() {
+        return this.advertisement.ip();
+    }
+
+    public String sessionId() {
+        return this.advertisement.sessionId();
+    }
+
+    public String version() {
+        return this.advertisement.version();
+    }
+
+    /** The jvmRoute the node advertised, or null. */
+    public String jvmRoute() {
+        return this.advertisement.properties().get(NodeAdvertisement.JVM_ROUTE);
+    }
+
+    public Map<String, String> properties() {
+        return this.advertisement.properties();
+    }
+
+    public OptionalInt port(String property) {
+        return this.advertisement.port(property);
+    }
+
+    public NodeSource source() {
+        return this.source;
+    }
+
+    public boolean isStatic() {
+        return this.source == NodeSource.STATIC;
+    }
+
+    public NodeState state() {
+        return this.state;
+    }
+
+    public boolean acceptsNewWork() {
+        return this.state.acceptsNewWork();
+    }
+
+    /** Wall-clock milliseconds of the last heartbeat or traffic from the node. */
+    public long lastSeen() {
+        return this.lastSeen;
+    }
+
+    public long registeredAt() {
+        return this.registeredAt;
+    }
+
+    void seen(long now) {
+        this.lastSeen = now;
+    }
+
+    void readvertise(NodeAdvertisement advertisement, long now) {
+        this.advertisement = advertisement;
+        this.lastSeen = now;
+    }
+
+    NodeState state(NodeState state) {
+        NodeState previous = this.state;
+        this.state = state;
+        return previous;
+    }
+
+    @Override
+    public String toString() {
+        return this.name;
+    }
+}

@@ -1,0 +1,29 @@
+package org.restcomm.lb.node;
+
+import java.util.Locale;
+
+/** Where a node stands for new and existing work; the vocabulary follows Kamailio's dispatcher. */
+public enum NodeState {
+    /** Takes new calls, sessions and binds. */
+    ACTIVE,
+    /** Graceful shutdown announced by the node: keeps its dialogs and sessions, gets nothing new. */
+    DRAINING,
+    /** Taken out by an operator: behaves as draining until enabled again. */
+    DISABLED,
+    /** Marked unhealthy by error detection: gets nothing, its work fails over. */
+    BAD,
+    ;
+
+    public boolean acceptsNewWork() {
+        return this == ACTIVE;
+    }
+
+    public boolean keepsExistingWork() {
+        return this != BAD;
+    }
+
+    /** The name shown in jboss-cli and JSON. */
+    public String displayName() {
+        return this.name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,85 @@
+package org.restcomm.lb.stats;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters of the HTTP/WebSocket engine, named after the original balancer's statistics. */
+public final class HttpStatistics {
+
+    private final StatisticsSwitch enabled;
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder bytesToServer = new LongAdder();
+    private final LongAdder bytesToClient = new LongAdder();
+    private final KeyedCounters<String> requestsByMethod = new KeyedCounters<>();
+    private final KeyedCounters<String> responsesByStatusCode = new KeyedCounters<>();
+    private final LongAdder activeConnections = new LongAdder();
+
+    HttpStatistics(StatisticsSwitch enabled) {
+        this.enabled = enabled;
+    }
+
+    public void requestForwarded(String method) {
+        if (this.enabled.isEnabled()) {
+            this.requests.increment();
+            this.requestsByMethod.increment(method);
+        }
+    }
+
+    public void responseReturned(int statusCode) {
+        if (this.enabled.isEnabled()) {
+            this.responsesByStatusCode.increment(statusCode / 100 + "XX");
+        }
+    }
+
+    public void bytesToServer(long bytes) {
+        if (this.enabled.isEnabled()) {
+            this.bytesToServer.add(bytes);
+        }
+    }
+
+    public void bytesToClient(long bytes) {
+        if (this.enabled.isEnabled()) {
+            this.bytesToClient.add(bytes);
+        }
+    }
+
+    public void connectionOpened() {
+        this.activeConnections.increment();
+    }
+
+    public void connectionClosed() {
+        this.activeConnections.decrement();
+    }
+
+    public long requests() {
+        return this.requests.sum();
+    }
+
+    public long bytesToServer() {
+        return this.bytesToServer.sum();
+    }
+
+    public long bytesToClient() {
+        return this.bytesToClient.sum();
+    }
+
+    public KeyedCounters<String> requestsByMethod() {
+        return this.requestsByMethod;
+    }
+
+    /** Keyed by status class: "1XX" ... "5XX". */
+    public KeyedCounters<String> responsesByStatusCode() {
+        return this.responsesByStatusCode;
+    }
+
+    public long activeConnections() {
+        return this.activeConnections.sum();
+    }
+
+    void reset() {
+        this.requests.reset();
+        this.bytesToServer.reset();
+        this.bytesToClient.reset();
+        this.requestsByMethod.reset();
+        this.responsesByStatusCode.reset();
+    }
+}

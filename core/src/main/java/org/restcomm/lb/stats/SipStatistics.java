@@ -1,0 +1,90 @@
+package org.restcomm.lb.stats;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters of the SIP engine, named after the original balancer's statistics. */
+public final class SipStatistics {
+
+    private final StatisticsSwitch enabled;
+    private final LongAdder requestsProcessed = new LongAdder();
+    private final LongAdder responsesProcessed = new LongAdder();
+    private final LongAdder bytesTransferred = new LongAdder();
+    private final KeyedCounters<String> requestsByMethod = new KeyedCounters<>();
+    private final KeyedCounters<String> responsesByStatusCode = new KeyedCounters<>();
+    private final LongAdder activeConnections = new LongAdder();
+    private final LongAdder activeCalls = new LongAdder();
+
+    SipStatistics(StatisticsSwitch enabled) {
+        this.enabled = enabled;
+    }
+
+    public void requestProcessed(String method, int bytes) {
+        if (this.enabled.isEnabled()) {
+            this.requestsProcessed.increment();
+            this.requestsByMethod.increment(method);
+            this.bytesTransferred.add(bytes);
+        }
+    }
+
+    public void responseProcessed(int statusCode, int bytes) {
+        if (this.enabled.isEnabled()) {
+            this.responsesProcessed.increment();
+            this.responsesByStatusCode.increment(statusCode / 100 + "XX");
+            this.bytesTransferred.add(bytes);
+        }
+    }
+
+    /** Gauges are kept even while statistics are disabled: they must stay balanced. */
+    public void connectionOpened() {
+        this.activeConnections.increment();
+    }
+
+    public void connectionClosed() {
+        this.activeConnections.decrement();
+    }
+
+    public void callStarted() {
+        this.activeCalls.increment();
+    }
+
+    public void callEnded() {
+        this.activeCalls.decrement();
+    }
+
+    public long requestsProcessed() {
+        return this.requestsProcessed.sum();
+    }
+
+    public long responsesProcessed() {
+        return this.responsesProcessed.sum();
+    }
+
+    public long bytesTransferred() {
+        return this.bytesTransferred.sum();
+    }
+
+    public KeyedCounters<String> requestsByMethod() {
+        return this.requestsByMethod;
+    }
+
+    /** Keyed by status class: "1XX" ... "6XX". */
+    public KeyedCounters<String> responsesByStatusCode() {
+        return this.responsesByStatusCode;
+    }
+
+    public long activeConnections() {
+        return this.activeConnections.sum();
+    }
+
+    public long activeCalls() {
+        return this.activeCalls.sum();
+    }
+
+    void reset() {
+        this.requestsProcessed.reset();
+        this.responsesProcessed.reset();
+        this.bytesTransferred.reset();
+        this.requestsByMethod.reset();
+        this.responsesByStatusCode.reset();
+    }
+}

@@ -1,0 +1,95 @@
+package org.restcomm.lb.stats;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters of the SMPP engine, named after the original balancer's statistics. */
+public final class SmppStatistics {
+
+    private final StatisticsSwitch enabled;
+    private final LongAdder requestsToServer = new LongAdder();
+    private final LongAdder requestsToClient = new LongAdder();
+    private final LongAdder bytesToServer = new LongAdder();
+    private final LongAdder bytesToClient = new LongAdder();
+    private final KeyedCounters<Integer> requestsByCommandId = new KeyedCounters<>();
+    private final KeyedCounters<Integer> responsesByCommandId = new KeyedCounters<>();
+    private final LongAdder activeConnections = new LongAdder();
+
+    SmppStatistics(StatisticsSwitch enabled) {
+        this.enabled = enabled;
+    }
+
+    public void requestToServer(int commandId, int bytes) {
+        if (this.enabled.isEnabled()) {
+            this.requestsToServer.increment();
+            this.requestsByCommandId.increment(commandId);
+            this.bytesToServer.add(bytes);
+        }
+    }
+
+    public void requestToClient(int commandId, int bytes) {
+        if (this.enabled.isEnabled()) {
+            this.requestsToClient.increment();
+            this.requestsByCommandId.increment(commandId);
+            this.bytesToClient.add(bytes);
+        }
+    }
+
+    public void responseToServer(int commandId, int bytes) {
+        if (this.enabled.isEnabled()) {
+            this.responsesByCommandId.increment(commandId);
+            this.bytesToServer.add(bytes);
+        }
+    }
+
+    public void responseToClient(int commandId, int bytes) {
+        if (this.enabled.isEnabled()) {
+            this.responsesByCommandId.increment(commandId);
+            this.bytesToClient.add(bytes);
+        }
+    }
+
+    public void connectionOpened() {
+        this.activeConnections.increment();
+    }
+
+    public void connectionClosed() {
+        this.activeConnections.decrement();
+    }
+
+    public long requestsToServer() {
+        return this.requestsToServer.sum();
+    }
+
+    public long requestsToClient() {
+        return this.requestsToClient.sum();
+    }
+
+    public long bytesToServer() {
+        return this.bytesToServer.sum();
+    }
+
+    public long bytesToClient() {
+        return this.bytesToClient.sum();
+    }
+
+    public KeyedCounters<Integer> requestsByCommandId() {
+        return this.requestsByCommandId;
+    }
+
+    public KeyedCounters<Integer> responsesByCommandId() {
+        return this.responsesByCommandId;
+    }
+
+    public long activeConnections() {
+        return this.activeConnections.sum();
+    }
+
+    void reset() {
+        this.requestsToServer.reset();
+        this.requestsToClient.reset();
+        this.bytesToServer.reset();
+        this.bytesToClient.reset();
+        this.requestsByCommandId.reset();
+        this.responsesByCommandId.reset();
+    }
+}
