@@ -1,0 +1,44 @@
+package org.restcomm.lb.node;
+
+/** {@code host}, {@code host:port} or {@code [IPv6]:port}, checked for shape only (no name lookup). */
+public record HostAndPort(String host, int port) {
+
+    public static HostAndPort parse(String text, int defaultPort) {
+        String value = (text == null) ? "" : text.trim();
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException("empty address");
+        }
+        if (value.startsWith("[")) {
+            int close = value.indexOf(']');
+            if (close < 2) {
+                throw new IllegalArgumentException("unclosed IPv6 bracket in '" + value + "'");
+            }
+            String rest = value.substring(close + 1);
+            if (!rest.isEmpty() && !rest.startsWith(":")) {
+                throw new IllegalArgumentException("unexpected '" + rest + "' after IPv6 address");
+            }
+            return new HostAndPort(value.substring(1, close), rest.isEmpty() ? defaultPort : port(rest.substring(1), value));
+        }
+        int colon = value.indexOf(':');
+        if (colon >= 0 && colon != value.lastIndexOf(':')) {
+            // a bare IPv6 address without brackets carries no port
+            return new HostAndPort(value, defaultPort);
+        }
+        if (colon == 0) {
+            throw new IllegalArgumentException("no host in '" + value + "'");
+        }
+        return (colon < 0) ? new HostAndPort(value, defaultPort) : new HostAndPort(value.substring(0, colon), port(value.substring(colon + 1), value));
+    }
+
+    private static int port(String text, String whole) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port > 0 && port <= 0xFFFF) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("invalid port in '" + whole + "'");
+    }
+}

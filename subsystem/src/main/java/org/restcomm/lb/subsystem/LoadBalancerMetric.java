@@ -1,0 +1,46 @@
+package org.restcomm.lb.subsystem;
+
+import java.util.function.ToLongFunction;
+
+import org.jboss.as.controller.AttributeDefinition;
+import org.jboss.as.controller.SimpleAttributeDefinitionBuilder;
+import org.jboss.as.controller.client.helpers.MeasurementUnit;
+import org.jboss.as.controller.registry.AttributeAccess;
+import org.jboss.dmr.ModelNode;
+import org.jboss.dmr.ModelType;
+import org.wildfly.subsystem.resource.executor.Metric;
+
+/** Balancer-wide runtime metrics, read from the same counters as /lbstat and the MBean. */
+enum LoadBalancerMetric implements Metric<LoadBalancerRuntime> {
+    ACTIVE_NODES("active-nodes", MeasurementUnit.NONE, false, runtime -> runtime.registry().size()),
+    HEARTBEATS_RECEIVED("heartbeats-received", MeasurementUnit.NONE, true, runtime -> runtime.statistics().heartbeats().receivedCount()),
+    HEARTBEATS_REJECTED("heartbeats-rejected", MeasurementUnit.NONE, true, runtime -> runtime.statistics().heartbeats().rejectedCount()),
+    JVM_CPU_USAGE("jvm-cpu-usage", MeasurementUnit.PERCENTAGE, false, runtime -> runtime.statistics().jvm().cpuUsagePercent()),
+    JVM_HEAP_SIZE("jvm-heap-size", MeasurementUnit.BYTES, false, runtime -> runtime.statistics().jvm().heapUsedBytes()),
+    ;
+
+    private final AttributeDefinition definition;
+    private final ToLongFunction<LoadBalancerRuntime> value;
+
+    LoadBalancerMetric(String name, MeasurementUnit unit, boolean counter, ToLongFunction<LoadBalancerRuntime> value) {
+        SimpleAttributeDefinitionBuilder builder = new SimpleAttributeDefinitionBuilder(name, ModelType.LONG)
+                .setRequired(false)
+                .setStorageRuntime()
+                .setMeasurementUnit(unit);
+        if (counter) {
+            builder.addFlag(AttributeAccess.Flag.COUNTER_METRIC);
+        }
+        this.definition = builder.build();
+        this.value = value;
+    }
+
+    @Override
+    public AttributeDefinition get() {
+        return this.definition;
+    }
+
+    @Override
+    public ModelNode execute(LoadBalancerRuntime runtime) {
+        return new ModelNode(this.value.applyAsLong(runtime));
+    }
+}

@@ -1,0 +1,117 @@
+package org.restcomm.lb.subsystem;
+
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.util.List;
+
+import jakarta.json.spi.JsonProvider;
+import org.jboss.as.network.ManagedBinding;
+import org.jboss.as.network.SocketBinding;
+import org.restcomm.lb.admin.LbInfoReport;
+import org.restcomm.lb.admin.LbStatReport;
+import org.restcomm.lb.admin.LoadBalancerJmx;
+import org.restcomm.lb.admin.ReleaseInfo;
+import org.restcomm.lb.admin.StatisticsEndpoint;
+import org.restcomm.lb.admin.StatisticsHttpHandler;
+import org.restcomm.lb.node.HeartbeatProtocol;
+import org.restcomm.lb.node.NodeExpiry;
+import org.restcomm.lb.node.NodeRegistry;
+import org.restcomm.lb.node.StaticNodes;
+import org.restcomm.lb.stats.LoadBalancerStatistics;
+import org.wildfly.service.descriptor.NullaryServiceDescriptor;
+import org.xnio.XnioWorker;
+
+/**
+ * The running balancer of one server: counters, node registry and its expiry, the statistics endpoint and
+ * the MBean. Engines and heartbeat receivers of child resources plug into it.
+ */
+final class LoadBalancerRuntime {
+
+    static final NullaryServiceDescriptor<LoadBalancerRuntime> SERVICE_DESCRIPTOR = NullaryServiceDescriptor.of("org.restcomm.lb", LoadBalancerRuntime.class);
+
+    /** The root resource's settings that can change while the balancer runs. */
+    record Settings(long nodeTimeoutMillis, long heartbeatIntervalMillis, List<String> extraServerNodes, boolean statisticsEnabled) {
+    }
+
+    private final JsonProvider json = JsonProvider.provider();
+    private final XnioWorker worker;
+    private final SocketBinding statisticsBinding;
+    private final LoadBalancerStatistics statistics;
+    private final NodeRegistry registry;
+    private final NodeExpiry expiry;
+    private final HeartbeatProtocol heartbeatProtocol;
+    private final StatisticsEndpoint statisticsEndpoint;
+    private final LoadBalancerJmx jmx;
+    private final List<String> extraServerNodes;
+    private ManagedBinding managedStatisticsBinding;
+
+    LoadBalancerRuntime(Settings settings, SocketBinding statisticsBinding, XnioWorker worker) {
+        this.worker = worker;
+        this.statisticsBinding = statisticsBinding;
+        this.extraServerNodes = settings.extraServerNodes();
+        this.statistics = new LoadBalancerStatistics(settings.statisticsEnabled());
+        this.registry = new NodeRegistry(Clock.systemUTC(), settings.nodeTimeoutMillis());
+        this.expiry = new NodeExpiry(this.registry, settings.heartbeatIntervalMillis());
+        this.heartbeatProtocol = new HeartbeatProtocol(this.registry, this.statistics.heartbeats());
+        StatisticsHttpHandler handler = new StatisticsHttpHandler(
+                new LbStatReport(this.statistics, this.registry, ReleaseInfo.load(), this.json),
+                new LbInfoReport(this.registry, List::of, this.json));
+        this.statisticsEndpoint = new StatisticsEndpoint(statisticsBinding.getSocketAddress(), worker, handler);
+        this.jmx = new LoadBalancerJmx(this.statistics, this.registry, this.expiry::intervalMillis);
+    }
+
+    void start() {
+        this.registry.setStaticNodes(StaticNodes.advertisements(this.extraServerNodes));
+        this.expiry.start();
+        this.statisticsEndpoint.start();
+        this.managedStatisticsBinding = ManagedBinding.Factory.createSimpleManagedBinding(this.statisticsBinding);
+        this.statisticsBinding.getSocketBindings().getNamedRegistry().registerBinding(this.managedStatisticsBinding);
+        this.jmx.register(ManagementFactory.getPlatformMBeanServer());
+    }
+
+    void stop() {
+        this.jmx.unregister();
+        if (this.managedStatisticsBinding != null) {
+            this.statisticsBinding.getSocketBindings().getNamedRegistry().unregisterBinding(this.managedStatisticsBinding);
+        }
+        this.statisticsEndpoint.stop();
+        this.expiry.stop();
+        this.registry.clear();
+    }
+
+    void setNodeTimeout(long millis) {
+        this.registry.setNodeTimeoutMillis(millis);
+    }
+
+    void setHeartbeatInterval(long millis) {
+        this.expiry.setIntervalMillis(millis);
+    }
+
+    void setExtraServerNodes(List<String> entries) {
+        this.registry.setStaticNodes(StaticNodes.advertisements(entries));
+    }
+
+    void setStatisticsEnabled(boolean enabled) {
+        this.statistics.setEnabled(enabled);
+    }
+
+    LoadBalancerStatistics statistics() {
+        return this.statistics;
+    }
+
+    NodeRegistry registry() {
+        return this.registry;
+    }
+
+    HeartbeatProtocol heartbeatProtocol() {
+        return this.heartbeatProtocol;
+    }
+
+    XnioWorker worker() {
+        return this.worker;
+    }
+
+    JsonProvider json() {
+        return this.json;
+    }
+}

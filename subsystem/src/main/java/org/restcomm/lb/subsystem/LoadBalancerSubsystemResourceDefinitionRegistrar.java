@@ -1,0 +1,168 @@
+package org.restcomm.lb.subsystem;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+import org.jboss.as.controller.AttributeDefinition;
+import org.jboss.as.controller.AttributeMarshaller;
+import org.jboss.as.controller.AttributeParser;
+import org.jboss.as.controller.OperationContext;
+import org.jboss.as.controller.OperationFailedException;
+import org.jboss.as.controller.ResourceDefinition;
+import org.jboss.as.controller.SimpleAttributeDefinition;
+import org.jboss.as.controller.SimpleAttributeDefinitionBuilder;
+import org.jboss.as.controller.StringListAttributeDefinition;
+import org.jboss.as.controller.SubsystemRegistration;
+import org.jboss.as.controller.SubsystemResourceRegistration;
+import org.jboss.as.controller.access.management.SensitiveTargetAccessConstraintDefinition;
+import org.jboss.as.controller.capability.RuntimeCapability;
+import org.jboss.as.controller.client.helpers.MeasurementUnit;
+import org.jboss.as.controller.descriptions.ParentResourceDescriptionResolver;
+import org.jboss.as.controller.descriptions.SubsystemResourceDescriptionResolver;
+import org.jboss.as.controller.operations.validation.LongRangeValidator;
+import org.jboss.as.controller.registry.AttributeAccess;
+import org.jboss.as.controller.registry.ManagementResourceRegistration;
+import org.jboss.as.network.SocketBinding;
+import org.jboss.dmr.ModelNode;
+import org.jboss.dmr.ModelType;
+import org.wildfly.io.IOServiceDescriptor;
+import org.wildfly.service.Installer.StartWhen;
+import org.wildfly.subsystem.resource.DynamicResource;
+import org.wildfly.subsystem.resource.ManagementResourceRegistrar;
+import org.wildfly.subsystem.resource.ManagementResourceRegistrationContext;
+import org.wildfly.subsystem.resource.ResourceDescriptor;
+import org.wildfly.subsystem.resource.SubsystemResourceDefinitionRegistrar;
+import org.wildfly.subsystem.resource.capability.CapabilityReference;
+import org.wildfly.subsystem.resource.capability.CapabilityReferenceAttributeDefinition;
+import org.wildfly.subsystem.resource.capability.ResourceCapabilityReference;
+import org.wildfly.subsystem.resource.executor.MetricOperationStepHandler;
+import org.wildfly.subsystem.resource.executor.RuntimeOperationStepHandler;
+import org.wildfly.subsystem.resource.operation.ResourceOperationRuntimeHandler;
+import org.wildfly.subsystem.service.ResourceServiceConfigurator;
+import org.wildfly.subsystem.service.ResourceServiceInstaller;
+import org.wildfly.subsystem.service.ServiceDependency;
+import org.wildfly.subsystem.service.capability.CapabilityServiceInstaller;
+import org.wildfly.subsystem.service.capture.ServiceValueExecutorRegistry;
+import org.xnio.XnioWorker;
+
+/** Registers {@code /subsystem=load-balancer}: balancer-wide settings, its children, metrics and the running balancer. */
+class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResourceDefinitionRegistrar, ResourceServiceConfigurator {
+
+    static final SubsystemResourceRegistration REGISTRATION = SubsystemResourceRegistration.of("load-balancer");
+    static final ParentResourceDescriptionResolver RESOLVER = new SubsystemResourceDescriptionResolver(REGISTRATION.getName(), LoadBalancerSubsystemResourceDefinitionRegistrar.class);
+
+    static final RuntimeCapability<Void> CAPABILITY = RuntimeCapability.Builder.of(LoadBalancerRuntime.SERVICE_DESCRIPTOR).build();
+
+    static final SimpleAttributeDefinition NODE_TIMEOUT = new SimpleAttributeDefinitionBuilder("node-timeout", ModelType.LONG)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode(8400L))
+            .setMeasurementUnit(MeasurementUnit.MILLISECONDS)
+            .setValidator(new LongRangeValidator(1L, true))
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
+            .build();
+
+    static final SimpleAttributeDefinition HEARTBEAT_INTERVAL = new SimpleAttributeDefinitionBuilder("heartbeat-interval", ModelType.LONG)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode(150L))
+            .setMeasurementUnit(MeasurementUnit.MILLISECONDS)
+            .setValidator(new LongRangeValidator(1L, true))
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
+            .build();
+
+    static final StringListAttributeDefinition EXTRA_SERVER_NODES = new StringListAttributeDefinition.Builder("extra-server-nodes")
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setElementValidator(new HostAndPortValidator())
+            .setAttributeParser(AttributeParser.STRING_LIST)
+            .setAttributeMarshaller(AttributeMarshaller.STRING_LIST)
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
+            .build();
+
+    static final SimpleAttributeDefinition STATISTICS_ENABLED = new SimpleAttributeDefinitionBuilder("statistics-enabled", ModelType.BOOLEAN)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(ModelNode.TRUE)
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
+            .build();
+
+    static final CapabilityReferenceAttributeDefinition<SocketBinding> STATISTICS_SOCKET_BINDING = new CapabilityReferenceAttributeDefinition.Builder<>("statistics-socket-binding",
+            CapabilityReference.builder(CAPABILITY, SocketBinding.SERVICE_DESCRIPTOR).build())
+            .setRequired(true)
+            .addAccessConstraint(SensitiveTargetAccessConstraintDefinition.SOCKET_BINDING_REF)
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
+    static final CapabilityReferenceAttributeDefinition<XnioWorker> WORKER = new CapabilityReferenceAttributeDefinition.Builder<>("worker",
+            CapabilityReference.builder(CAPABILITY, IOServiceDescriptor.WORKER).build())
+            .setRequired(false)
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
+    static final List<AttributeDefinition> ATTRIBUTES = List.of(NODE_TIMEOUT, HEARTBEAT_INTERVAL, EXTRA_SERVER_NODES, STATISTICS_ENABLED, STATISTICS_SOCKET_BINDING, WORKER);
+
+    /** How each live attribute reaches the running balancer. */
+    private static final Map<AttributeDefinition, BiConsumer<LoadBalancerRuntime, ModelNode>> LIVE_ATTRIBUTES = Map.of(
+            NODE_TIMEOUT, (runtime, value) -> runtime.setNodeTimeout(value.asLong()),
+            HEARTBEAT_INTERVAL, (runtime, value) -> runtime.setHeartbeatInterval(value.asLong()),
+            EXTRA_SERVER_NODES, (runtime, value) -> runtime.setExtraServerNodes(stringList(value)),
+            STATISTICS_ENABLED, (runtime, value) -> runtime.setStatisticsEnabled(value.asBoolean()));
+
+    private final ServiceValueExecutorRegistry<LoadBalancerRuntime> runtimes = ServiceValueExecutorRegistry.newInstance();
+
+    @Override
+    public ManagementResourceRegistration register(SubsystemRegistration parent, ManagementResourceRegistrationContext context) {
+        ManagementResourceRegistration registration = parent.registerSubsystemModel(ResourceDefinition.builder(REGISTRATION, RESOLVER).build());
+        LoadBalancerRuntimeExecutor executor = new LoadBalancerRuntimeExecutor(this.runtimes);
+        NodeResourceProvider nodes = new NodeResourceProvider(executor);
+        ResourceDescriptor.Builder descriptor = ResourceDescriptor.builder(RESOLVER)
+                .addCapability(CAPABILITY)
+                // an undefined worker means the io subsystem's default worker
+                .addResourceCapabilityReference(ResourceCapabilityReference.builder(CAPABILITY, IOServiceDescriptor.DEFAULT_WORKER).build())
+                .withRuntimeHandler(ResourceOperationRuntimeHandler.configureService(this))
+                .withResourceTransformation(resource -> new DynamicResource(resource, Map.of(NodeResourceDefinitionRegistrar.REGISTRATION.getPathElement().getKey(), nodes)));
+        for (AttributeDefinition attribute : ATTRIBUTES) {
+            BiConsumer<LoadBalancerRuntime, ModelNode> apply = LIVE_ATTRIBUTES.get(attribute);
+            if (apply != null) {
+                descriptor.addAttribute(attribute, new LiveWriteAttributeHandler(attribute, apply, executor));
+            } else {
+                descriptor.addAttributes(List.of(attribute));
+            }
+        }
+        ManagementResourceRegistrar.of(descriptor.build()).register(registration);
+
+        new MetricOperationStepHandler<>(executor, LoadBalancerMetric.class).register(registration);
+        new RuntimeOperationStepHandler<>(executor, LoadBalancerOperation.class).register(registration);
+
+        new HttpHeartbeatResourceDefinitionRegistrar().register(registration, context);
+        new RmiHeartbeatResourceDefinitionRegistrar().register(registration, context);
+        new NodeResourceDefinitionRegistrar(executor).register(registration, context);
+        return registration;
+    }
+
+    @Override
+    public ResourceServiceInstaller configure(OperationContext context, ModelNode model) throws OperationFailedException {
+        LoadBalancerRuntime.Settings settings = new LoadBalancerRuntime.Settings(
+                NODE_TIMEOUT.resolveModelAttribute(context, model).asLong(),
+                HEARTBEAT_INTERVAL.resolveModelAttribute(context, model).asLong(),
+                stringList(EXTRA_SERVER_NODES.resolveModelAttribute(context, model)),
+                STATISTICS_ENABLED.resolveModelAttribute(context, model).asBoolean());
+        ServiceDependency<SocketBinding> statisticsBinding = STATISTICS_SOCKET_BINDING.resolve(context, model);
+        ServiceDependency<XnioWorker> worker = model.hasDefined(WORKER.getName()) ? WORKER.resolve(context, model) : ServiceDependency.on(IOServiceDescriptor.DEFAULT_WORKER);
+        ResourceServiceInstaller balancer = CapabilityServiceInstaller.builder(CAPABILITY, () -> new LoadBalancerRuntime(settings, statisticsBinding.get(), worker.get()))
+                .requires(List.of(statisticsBinding, worker))
+                .onStart(LoadBalancerRuntime::start)
+                .onStop(LoadBalancerRuntime::stop)
+                // nothing asks for the balancer: it must start with the server
+                .startWhen(StartWhen.INSTALLED)
+                .build();
+        ResourceServiceInstaller capture = this.runtimes.capture(ServiceDependency.on(LoadBalancerRuntime.SERVICE_DESCRIPTOR));
+        return ResourceServiceInstaller.combine(balancer, capture);
+    }
+
+    static List<String> stringList(ModelNode list) {
+        return list.isDefined() ? list.asList().stream().map(ModelNode::asString).toList() : List.of();
+    }
+}

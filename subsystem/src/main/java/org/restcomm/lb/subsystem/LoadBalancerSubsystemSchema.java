@@ -1,0 +1,46 @@
+package org.restcomm.lb.subsystem;
+
+import java.util.List;
+
+import org.jboss.as.controller.persistence.xml.ResourceXMLParticleFactory;
+import org.jboss.as.controller.persistence.xml.SubsystemResourceRegistrationXMLElement;
+import org.jboss.as.controller.persistence.xml.SubsystemResourceXMLSchema;
+import org.jboss.as.controller.xml.IntVersionSchema;
+import org.jboss.as.controller.xml.VersionedNamespace;
+import org.jboss.staxmapper.IntVersion;
+
+/** XML schema versions of the subsystem, {@code urn:restcomm:load-balancer:<major>.<minor>}. */
+enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalancerSubsystemSchema> {
+    VERSION_1_0(1, 0),
+    ;
+    static final LoadBalancerSubsystemSchema CURRENT = VERSION_1_0;
+
+    private final ResourceXMLParticleFactory factory = ResourceXMLParticleFactory.newInstance(this);
+    private final VersionedNamespace<IntVersion, LoadBalancerSubsystemSchema> namespace;
+
+    LoadBalancerSubsystemSchema(int major, int minor) {
+        this.namespace = IntVersionSchema.createURN(List.of("restcomm", LoadBalancerSubsystemResourceDefinitionRegistrar.REGISTRATION.getName()), new IntVersion(major, minor));
+    }
+
+    @Override
+    public VersionedNamespace<IntVersion, LoadBalancerSubsystemSchema> getNamespace() {
+        return this.namespace;
+    }
+
+    @Override
+    public SubsystemResourceRegistrationXMLElement getSubsystemXMLElement() {
+        return this.factory.subsystemElement(LoadBalancerSubsystemResourceDefinitionRegistrar.REGISTRATION)
+                .addAttributes(LoadBalancerSubsystemResourceDefinitionRegistrar.ATTRIBUTES)
+                .withContent(this.factory.all()
+                        .addElement(this.factory.singletonElement(HttpHeartbeatResourceDefinitionRegistrar.REGISTRATION)
+                                .withElementLocalName("http-heartbeat")
+                                .addAttributes(HttpHeartbeatResourceDefinitionRegistrar.ATTRIBUTES)
+                                .build())
+                        .addElement(this.factory.singletonElement(RmiHeartbeatResourceDefinitionRegistrar.REGISTRATION)
+                                .withElementLocalName("rmi-heartbeat")
+                                .addAttributes(RmiHeartbeatResourceDefinitionRegistrar.ATTRIBUTES)
+                                .build())
+                        .build())
+                .build();
+    }
+}

@@ -1,0 +1,42 @@
+package org.restcomm.lb.subsystem;
+
+import java.util.EnumSet;
+
+import org.jboss.as.controller.capability.RuntimeCapability;
+import org.jboss.as.network.SocketBinding;
+import org.jboss.as.subsystem.test.AbstractSubsystemSchemaTest;
+import org.jboss.as.subsystem.test.AdditionalInitialization;
+import org.junit.runner.RunWith;
+import org.junit.runners.Parameterized;
+import org.junit.runners.Parameterized.Parameters;
+import org.wildfly.io.IOServiceDescriptor;
+
+/** Every schema version parses, validates against its XSD, and marshals back to the same model. */
+@RunWith(Parameterized.class)
+public class LoadBalancerSubsystemSchemaTestCase extends AbstractSubsystemSchemaTest<LoadBalancerSubsystemSchema> {
+
+    @Parameters
+    public static Iterable<LoadBalancerSubsystemSchema> parameters() {
+        return EnumSet.allOf(LoadBalancerSubsystemSchema.class);
+    }
+
+    public LoadBalancerSubsystemSchemaTestCase(LoadBalancerSubsystemSchema schema) {
+        super(LoadBalancerSubsystemResourceDefinitionRegistrar.REGISTRATION.getName(), new LoadBalancerExtension(), schema, LoadBalancerSubsystemSchema.CURRENT);
+    }
+
+    @Override
+    protected String getSubsystemXsdPathPattern() {
+        return "schema/restcomm-%s_%d_%d.xsd";
+    }
+
+    @Override
+    protected AdditionalInitialization createAdditionalInitialization() {
+        return AdditionalInitialization.withCapabilities(this.getSubsystemSchema(),
+                RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "load-balancer-statistics"),
+                RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "load-balancer-heartbeat"),
+                RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "load-balancer-rmi-registry"),
+                RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "load-balancer-rmi-object"),
+                RuntimeCapability.resolveCapabilityName(IOServiceDescriptor.WORKER, "default"),
+                IOServiceDescriptor.DEFAULT_WORKER.getName());
+    }
+}
