@@ -6,6 +6,7 @@ import org.jboss.as.controller.persistence.xml.ResourceXMLParticleFactory;
 import org.jboss.as.controller.persistence.xml.SubsystemResourceRegistrationXMLElement;
 import org.jboss.as.controller.persistence.xml.SubsystemResourceXMLSchema;
 import org.jboss.as.controller.xml.IntVersionSchema;
+import org.jboss.as.controller.xml.XMLCardinality;
 import org.jboss.as.controller.xml.VersionedNamespace;
 import org.jboss.staxmapper.IntVersion;
 
@@ -32,12 +33,15 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
         return this.factory.subsystemElement(LoadBalancerSubsystemResourceDefinitionRegistrar.REGISTRATION)
                 .addAttributes(LoadBalancerSubsystemResourceDefinitionRegistrar.ATTRIBUTES)
                 .withContent(this.factory.all()
+                        .withCardinality(XMLCardinality.Single.OPTIONAL)
                         .addElement(this.factory.singletonElement(HttpHeartbeatResourceDefinitionRegistrar.REGISTRATION)
                                 .withElementLocalName("http-heartbeat")
+                                .withCardinality(XMLCardinality.Single.OPTIONAL)
                                 .addAttributes(HttpHeartbeatResourceDefinitionRegistrar.ATTRIBUTES)
                                 .build())
                         .addElement(this.factory.singletonElement(RmiHeartbeatResourceDefinitionRegistrar.REGISTRATION)
                                 .withElementLocalName("rmi-heartbeat")
+                                .withCardinality(XMLCardinality.Single.OPTIONAL)
                                 .addAttributes(RmiHeartbeatResourceDefinitionRegistrar.ATTRIBUTES)
                                 .build())
                         .build())
