@@ -134,6 +134,10 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
         ManagementResourceRegistrar.of(descriptor.build()).register(registration);
 
         new MetricOperationStepHandler<>(executor, LoadBalancerMetric.class).register(registration);
+        MetricOperationStepHandler<LoadBalancerRuntime> runtimeAttributes = new MetricOperationStepHandler<>(executor, LoadBalancerRuntimeAttribute.class);
+        for (LoadBalancerRuntimeAttribute attribute : LoadBalancerRuntimeAttribute.values()) {
+            registration.registerReadOnlyAttribute(attribute.get(), runtimeAttributes);
+        }
         new RuntimeOperationStepHandler<>(executor, LoadBalancerOperation.class).register(registration);
 
         new HttpHeartbeatResourceDefinitionRegistrar().register(registration, context);

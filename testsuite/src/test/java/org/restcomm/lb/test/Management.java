@@ -1,0 +1,69 @@
+package org.restcomm.lb.test;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import org.jboss.as.controller.client.ModelControllerClient;
+import org.jboss.as.controller.client.helpers.Operations;
+import org.jboss.dmr.ModelNode;
+
+/** jboss-cli operations as a test runs them, with the equivalent command line in each caller's comments. */
+final class Management {
+
+    static final ModelNode SUBSYSTEM = Operations.createAddress("subsystem", "load-balancer");
+
+    private final ModelControllerClient client;
+
+    Management(ModelControllerClient client) {
+        this.client = client;
+    }
+
+    static ModelNode node(String name) {
+        return Operations.createAddress("subsystem", "load-balancer", "node", name);
+    }
+
+    ModelNode execute(ModelNode operation) {
+        try {
+            return this.client.execute(operation);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs the operation and returns its result, failing the test when the operation fails. */
+    ModelNode success(ModelNode operation) {
+        ModelNode outcome = this.execute(operation);
+        assertTrue(Operations.isSuccessfulOutcome(outcome), () -> operation + " failed: " + outcome);
+        return Operations.readResult(outcome);
+    }
+
+    ModelNode read(ModelNode address, String attribute) {
+        ModelNode operation = Operations.createReadAttributeOperation(address, attribute);
+        operation.get("include-defaults").set(true);
+        return this.success(operation);
+    }
+
+    ModelNode write(ModelNode address, String attribute, ModelNode value) {
+        return this.execute(Operations.createWriteAttributeOperation(address, attribute, value));
+    }
+
+    List<String> nodeNames() {
+        ModelNode operation = Operations.createOperation("read-children-names", SUBSYSTEM);
+        operation.get("child-type").set("node");
+        return this.success(operation).asList().stream().map(ModelNode::asString).toList();
+    }
+
+    static void await(String what, long timeoutMillis, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("Timed out after " + timeoutMillis + " ms waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
