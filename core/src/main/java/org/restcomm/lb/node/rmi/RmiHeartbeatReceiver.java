@@ -38,7 +38,9 @@ public final class RmiHeartbeatReceiver implements NodeRegisterRMIStub {
     /** Only the classes of the original's wire format, and no deep object graphs. */
     private static final ObjectInputFilter WIRE_FILTER = ObjectInputFilter.Config.createFilter(
             "maxdepth=8;maxrefs=10000;maxarray=10000;"
-                    + "org.mobicents.tools.sip.balancer.SIPNode;java.util.ArrayList;java.util.HashMap;java.util.Map$Entry;"
+                    + "org.mobicents.tools.sip.balancer.SIPNode;java.util.ArrayList;java.util.HashMap;"
+                    // ArrayList and HashMap size their backing arrays through the filter, matched by element type
+                    + "java.lang.Object;java.util.Map$Entry;"
                     + "java.lang.String;java.lang.Number;java.lang.Integer;java.lang.Long;java.lang.Short;java.lang.Boolean;!*");
 
     private final InetSocketAddress registryAddress;
