@@ -33,9 +33,9 @@ public final class LbStatReport {
                 .add("activeNodes", this.registry.size())
                 .add("JvmCpuUsage", this.statistics.jvm().cpuUsagePercent())
                 .add("JvmHeapSize", this.statistics.jvm().heapUsedBytes())
-                .add("NumberOfActiveHttpConnections", http.activeConnections())
-                .add("NumberOfActiveSipConnections", sip.activeConnections())
-                .add("NumberOfActiveSmppConnections", smpp.activeConnections())
+                .add("NumberOfActiveHttpConnections", http.activeConnections().value())
+                .add("NumberOfActiveSipConnections", sip.activeConnections().value())
+                .add("NumberOfActiveSmppConnections", smpp.activeConnections().value())
                 .add("NumberOfBytesTransferred", sip.bytesTransferred())
                 .add("NumberOfHttpBytesToClient", http.bytesToClient())
                 .add("NumberOfHttpBytesToServer", http.bytesToServer())
@@ -46,7 +46,7 @@ public final class LbStatReport {
                 .add("NumberOfSmppBytesToServer", smpp.bytesToServer())
                 .add("NumberOfSmppRequestsToClient", smpp.requestsToClient())
                 .add("NumberOfSmppRequestsToServer", smpp.requestsToServer())
-                .add("NumberOfActiveCalls", sip.activeCalls())
+                .add("NumberOfActiveCalls", sip.activeCalls().value())
                 .build();
         return this.json.createObjectBuilder().add("Metrics", metrics).build();
     }

@@ -85,7 +85,7 @@ public final class LoadBalancerJmx implements LoadBalancerMXBean {
 
     @Override
     public long getNumberOfActiveSipConnections() {
-        return this.statistics.sip().activeConnections();
+        return this.statistics.sip().activeConnections().value();
     }
 
     @Override
@@ -105,7 +105,7 @@ public final class LoadBalancerJmx implements LoadBalancerMXBean {
 
     @Override
     public long getNumberOfActiveHttpConnections() {
-        return this.statistics.http().activeConnections();
+        return this.statistics.http().activeConnections().value();
     }
 
     @Override
@@ -130,7 +130,7 @@ public final class LoadBalancerJmx implements LoadBalancerMXBean {
 
     @Override
     public long getNumberOfActiveSmppConnections() {
-        return this.statistics.smpp().activeConnections();
+        return this.statistics.smpp().activeConnections().value();
     }
 
     @Override

@@ -11,7 +11,7 @@ public final class HttpStatistics {
     private final LongAdder bytesToClient = new LongAdder();
     private final KeyedCounters<String> requestsByMethod = new KeyedCounters<>();
     private final KeyedCounters<String> responsesByStatusCode = new KeyedCounters<>();
-    private final LongAdder activeConnections = new LongAdder();
+    private final Gauge activeConnections = new Gauge();
 
     HttpStatistics(StatisticsSwitch enabled) {
         this.enabled = enabled;
@@ -42,14 +42,6 @@ public final class HttpStatistics {
         }
     }
 
-    public void connectionOpened() {
-        this.activeConnections.increment();
-    }
-
-    public void connectionClosed() {
-        this.activeConnections.decrement();
-    }
-
     public long requests() {
         return this.requests.sum();
     }
@@ -71,8 +63,8 @@ public final class HttpStatistics {
         return this.responsesByStatusCode;
     }
 
-    public long activeConnections() {
-        return this.activeConnections.sum();
+    public Gauge activeConnections() {
+        return this.activeConnections;
     }
 
     void reset() {

@@ -11,8 +11,8 @@ public final class SipStatistics {
     private final LongAdder bytesTransferred = new LongAdder();
     private final KeyedCounters<String> requestsByMethod = new KeyedCounters<>();
     private final KeyedCounters<String> responsesByStatusCode = new KeyedCounters<>();
-    private final LongAdder activeConnections = new LongAdder();
-    private final LongAdder activeCalls = new LongAdder();
+    private final Gauge activeConnections = new Gauge();
+    private final Gauge activeCalls = new Gauge();
 
     SipStatistics(StatisticsSwitch enabled) {
         this.enabled = enabled;
@@ -32,23 +32,6 @@ public final class SipStatistics {
             this.responsesByStatusCode.increment(statusCode / 100 + "XX");
             this.bytesTransferred.add(bytes);
         }
-    }
-
-    /** Gauges are kept even while statistics are disabled: they must stay balanced. */
-    public void connectionOpened() {
-        this.activeConnections.increment();
-    }
-
-    public void connectionClosed() {
-        this.activeConnections.decrement();
-    }
-
-    public void callStarted() {
-        this.activeCalls.increment();
-    }
-
-    public void callEnded() {
-        this.activeCalls.decrement();
     }
 
     public long requestsProcessed() {
@@ -72,12 +55,12 @@ public final class SipStatistics {
         return this.responsesByStatusCode;
     }
 
-    public long activeConnections() {
-        return this.activeConnections.sum();
+    public Gauge activeConnections() {
+        return this.activeConnections;
     }
 
-    public long activeCalls() {
-        return this.activeCalls.sum();
+    public Gauge activeCalls() {
+        return this.activeCalls;
     }
 
     void reset() {

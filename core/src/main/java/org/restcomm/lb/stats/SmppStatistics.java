@@ -12,7 +12,7 @@ public final class SmppStatistics {
     private final LongAdder bytesToClient = new LongAdder();
     private final KeyedCounters<Integer> requestsByCommandId = new KeyedCounters<>();
     private final KeyedCounters<Integer> responsesByCommandId = new KeyedCounters<>();
-    private final LongAdder activeConnections = new LongAdder();
+    private final Gauge activeConnections = new Gauge();
 
     SmppStatistics(StatisticsSwitch enabled) {
         this.enabled = enabled;
@@ -48,14 +48,6 @@ public final class SmppStatistics {
         }
     }
 
-    public void connectionOpened() {
-        this.activeConnections.increment();
-    }
-
-    public void connectionClosed() {
-        this.activeConnections.decrement();
-    }
-
     public long requestsToServer() {
         return this.requestsToServer.sum();
     }
@@ -80,8 +72,8 @@ public final class SmppStatistics {
         return this.responsesByCommandId;
     }
 
-    public long activeConnections() {
-        return this.activeConnections.sum();
+    public Gauge activeConnections() {
+        return this.activeConnections;
     }
 
     void reset() {

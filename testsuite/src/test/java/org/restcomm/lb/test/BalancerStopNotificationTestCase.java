@@ -18,35 +18,17 @@ import java.util.concurrent.TimeUnit;
 import com.sun.net.httpserver.HttpServer;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.as.arquillian.container.ManagementClient;
 import org.jboss.as.controller.client.helpers.Operations;
 import org.jboss.dmr.ModelNode;
-import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A stopping balancer tells each node on its heartbeatPort, so the node's client goes back to start. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-public class BalancerStopNotificationTestCase {
+public class BalancerStopNotificationTestCase extends LoadBalancerTestCase {
 
     private static final ModelNode HTTP_HEARTBEAT = Operations.createAddress("subsystem", "load-balancer", "heartbeat", "http");
 
-    @Deployment(testable = false)
-    public static JavaArchive deployment() {
-        return Deployments.empty("stop-notification");
-    }
-
-    @ArquillianResource
-    private ManagementClient managementClient;
-
     @Test
     public void nodesHearStopWhenTheHeartbeatReceiverStops() throws Exception {
-        Management management = new Management(this.managementClient.getControllerClient());
         BlockingQueue<String> received = new ArrayBlockingQueue<>(4);
         HttpServer node = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         node.createContext("/", exchange -> {
@@ -67,7 +49,7 @@ public class BalancerStopNotificationTestCase {
             // /subsystem=load-balancer/heartbeat=http:remove(){allow-resource-service-restart=true}
             ModelNode remove = Operations.createRemoveOperation(HTTP_HEARTBEAT);
             remove.get("operation-headers", "allow-resource-service-restart").set(true);
-            management.success(remove);
+            this.management.success(remove);
 
             String message = received.poll(10, TimeUnit.SECONDS);
             assertNotNull(message, "the node was told");
@@ -79,7 +61,7 @@ public class BalancerStopNotificationTestCase {
             // /subsystem=load-balancer/heartbeat=http:add(socket-binding=load-balancer-heartbeat)
             ModelNode add = Operations.createAddOperation(HTTP_HEARTBEAT);
             add.get("socket-binding").set("load-balancer-heartbeat");
-            management.success(add);
+            this.management.success(add);
             new HeartbeatClient().command("stop", 95001L);
         }
     }

@@ -5,43 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.as.arquillian.container.ManagementClient;
 import org.jboss.as.controller.client.helpers.Operations;
 import org.jboss.dmr.ModelNode;
-import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The layer added to WildFly's full default profile boots beside undertow, ejb3, weld, infinispan and the rest, and answers. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-public class FullProfileTestCase {
-
-    @Deployment(testable = false)
-    public static JavaArchive deployment() {
-        return Deployments.empty("full-profile");
-    }
-
-    @ArquillianResource
-    private ManagementClient managementClient;
+public class FullProfileTestCase extends LoadBalancerTestCase {
 
     @Test
     public void balancerRunsNextToTheDefaultProfileSubsystems() throws Exception {
-        Management management = new Management(this.managementClient.getControllerClient());
         ModelNode subsystems = Operations.createOperation("read-children-names", new ModelNode().setEmptyList());
         subsystems.get("child-type").set("subsystem");
-        List<String> names = management.success(subsystems).asList().stream().map(ModelNode::asString).toList();
+        List<String> names = this.management.success(subsystems).asList().stream().map(ModelNode::asString).toList();
         assertTrue(names.containsAll(List.of("load-balancer", "undertow", "ejb3", "infinispan", "datasources", "weld", "jpa", "remoting")), names::toString);
-        ModelNode state = management.success(Operations.createReadAttributeOperation(new ModelNode().setEmptyList(), "server-state"));
+        ModelNode state = this.management.success(Operations.createReadAttributeOperation(new ModelNode().setEmptyList(), "server-state"));
         assertEquals("running", state.asString(), "no boot errors");
 
         HeartbeatClient heartbeats = new HeartbeatClient();
         assertEquals(200, heartbeats.start(HeartbeatClient.node(5601, 96001L, "1", "full")).status());
-        assertTrue(management.nodeNames().contains("127.0.0.1:5601"));
+        assertTrue(this.management.nodeNames().contains("127.0.0.1:5601"));
         assertEquals(1, StatisticsPages.lbstat().getInt("activeNodes"));
         assertEquals(8400L, JmxClient.read(this.managementClient, "NodeExpiration"));
         heartbeats.command("stop", 96001L);

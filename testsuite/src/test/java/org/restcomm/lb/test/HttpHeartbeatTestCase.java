@@ -7,38 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.as.arquillian.container.ManagementClient;
 import org.jboss.dmr.ModelNode;
-import org.jboss.shrinkwrap.api.spec.JavaArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A node written for the original balancer registers over HTTP/JSON on 2610 unchanged. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-public class HttpHeartbeatTestCase {
-
-    @Deployment(testable = false)
-    public static JavaArchive deployment() {
-        return Deployments.empty("http-heartbeat");
-    }
-
-    @ArquillianResource
-    private ManagementClient managementClient;
-
-    private Management management;
-    private final HeartbeatClient heartbeats = new HeartbeatClient();
-
-    @BeforeEach
-    public void setUp() {
-        this.management = new Management(this.managementClient.getControllerClient());
-    }
-
+public class HttpHeartbeatTestCase extends LoadBalancerTestCase {
     @Test
     public void startRegistersNodeWithItsAdvertisedProperties() throws Exception {
         Map<String, String> start = new HashMap<>(HeartbeatClient.node(5101, 91001L, "7", "route-a"));

@@ -4,37 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.as.arquillian.container.ManagementClient;
 import org.jboss.as.controller.client.helpers.Operations;
 import org.jboss.dmr.ModelNode;
-import org.jboss.shrinkwrap.api.spec.JavaArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The configuration as jboss-cli shows it: the guide's defaults, expressions, refusals that name the attribute. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-public class ManagementModelTestCase {
-
-    @Deployment(testable = false)
-    public static JavaArchive deployment() {
-        return Deployments.empty("management-model");
-    }
-
-    @ArquillianResource
-    private ManagementClient managementClient;
-
-    private Management management;
-
-    @BeforeEach
-    public void setUp() {
-        this.management = new Management(this.managementClient.getControllerClient());
-    }
+public class ManagementModelTestCase extends LoadBalancerTestCase {
 
     @Test
     public void defaultConfigurationHasTheGuideSettingsAndPorts() {

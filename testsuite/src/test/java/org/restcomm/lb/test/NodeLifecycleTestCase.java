@@ -4,40 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.as.arquillian.container.ManagementClient;
 import org.jboss.as.controller.client.helpers.Operations;
 import org.jboss.dmr.ModelNode;
-import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Expiry, static nodes and the operator's drain/disable/enable, as jboss-cli and /lbinfo show them. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-public class NodeLifecycleTestCase {
-
-    @Deployment(testable = false)
-    public static JavaArchive deployment() {
-        return Deployments.empty("node-lifecycle");
-    }
-
-    @ArquillianResource
-    private ManagementClient managementClient;
-
-    private Management management;
-    private final HeartbeatClient heartbeats = new HeartbeatClient();
-
-    @BeforeEach
-    public void setUp() {
-        this.management = new Management(this.managementClient.getControllerClient());
-    }
-
+public class NodeLifecycleTestCase extends LoadBalancerTestCase {
     @AfterEach
     public void restoreDefaults() {
         for (String attribute : new String[] { "node-timeout", "heartbeat-interval", "extra-server-nodes" }) {

@@ -12,41 +12,21 @@ import java.rmi.registry.LocateRegistry;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.as.arquillian.container.ManagementClient;
 import org.jboss.as.controller.client.helpers.Operations;
 import org.jboss.dmr.ModelNode;
-import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.mobicents.tools.sip.balancer.NodeRegisterRMIStub;
 import org.mobicents.tools.sip.balancer.SIPNode;
 
 /** A legacy node pings over RMI (registry 2000, "SIPBalancer") once heartbeat=rmi is added. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-public class RmiHeartbeatTestCase {
+public class RmiHeartbeatTestCase extends LoadBalancerTestCase {
 
     private static final ModelNode RMI = Operations.createAddress("subsystem", "load-balancer", "heartbeat", "rmi");
 
-    @Deployment(testable = false)
-    public static JavaArchive deployment() {
-        return Deployments.empty("rmi-heartbeat");
-    }
-
-    @ArquillianResource
-    private ManagementClient managementClient;
-
-    private Management management;
-
     @BeforeEach
     public void addRmiHeartbeat() {
-        this.management = new Management(this.managementClient.getControllerClient());
         // /subsystem=load-balancer/heartbeat=rmi:add(registry-socket-binding=load-balancer-rmi-registry, object-socket-binding=load-balancer-rmi-object)
         ModelNode add = Operations.createAddOperation(RMI);
         add.get("registry-socket-binding").set("load-balancer-rmi-registry");

@@ -17,21 +17,11 @@ import javax.management.remote.JMXConnector;
 
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.as.arquillian.container.ManagementClient;
 import org.jboss.as.controller.client.helpers.Operations;
-import org.jboss.shrinkwrap.api.spec.JavaArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** One set of counters, read as /lbstat, /lbinfo, management metrics, Prometheus and the remote MBean. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-public class StatisticsViewsTestCase {
+public class StatisticsViewsTestCase extends LoadBalancerTestCase {
 
     private static final List<String> LBSTAT_NUMBERS = List.of("activeNodes", "JvmCpuUsage", "JvmHeapSize", "NumberOfActiveHttpConnections",
             "NumberOfActiveSipConnections", "NumberOfActiveSmppConnections", "NumberOfBytesTransferred", "NumberOfHttpBytesToClient",
@@ -44,23 +34,6 @@ public class StatisticsViewsTestCase {
             "NumberOfHttpBytesToServer", "NumberOfHttpBytesToClient", "NumberOfActiveHttpConnections", "NumberOfSmppRequestsToServer",
             "NumberOfSmppRequestsToClient", "NumberOfSmppBytesToServer", "NumberOfSmppBytesToClient", "NumberOfActiveSmppConnections",
             "JvmCpuUsage", "JvmHeapSize", "NodeExpiration", "NodeExpirationTaskInterval", "Nodes");
-
-    @Deployment(testable = false)
-    public static JavaArchive deployment() {
-        return Deployments.empty("statistics-views");
-    }
-
-    @ArquillianResource
-    private ManagementClient managementClient;
-
-    private Management management;
-    private final HeartbeatClient heartbeats = new HeartbeatClient();
-
-    @BeforeEach
-    public void setUp() {
-        this.management = new Management(this.managementClient.getControllerClient());
-    }
-
     @Test
     public void lbstatHasTheOriginalFieldsAsNumbersAndCountsNodes() throws Exception {
         this.heartbeats.start(HeartbeatClient.node(5401, 94001L, "1", "stat-a"));
