@@ -32,6 +32,15 @@ public class ManagementModelTestCase extends LoadBalancerTestCase {
     }
 
     @Test
+    public void runningEndpointsShowTheirSocketBindingsAsBound() {
+        // /socket-binding-group=standard-sockets/socket-binding=load-balancer-heartbeat:read-attribute(name=bound)
+        for (String binding : new String[] { "load-balancer-heartbeat", "load-balancer-statistics" }) {
+            ModelNode address = Operations.createAddress("socket-binding-group", "standard-sockets", "socket-binding", binding);
+            assertTrue(this.management.success(Operations.createReadAttributeOperation(address, "bound")).asBoolean(), binding);
+        }
+    }
+
+    @Test
     public void durationsDeclareTheirUnitAndAcceptExpressions() {
         // /subsystem=load-balancer:read-resource-description
         ModelNode attributes = this.management.success(Operations.createOperation("read-resource-description", Management.SUBSYSTEM)).get("attributes");
