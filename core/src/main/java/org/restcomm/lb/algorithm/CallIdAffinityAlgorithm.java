@@ -1,0 +1,160 @@
+package org.restcomm.lb.algorithm;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.restcomm.lb.node.Node;
+import org.restcomm.lb.node.NodeRegistry;
+
+/**
+ * The default: a call stays on the node that took its first request (keyed by Call-ID) until it has been idle
+ * for callIdAffinityMaxTimeInCache; new calls go round robin over the newest-version nodes that take work.
+ * When a call's node is gone, the call moves to one live node; with callIdAffinityGroupFailover all calls of
+ * that node move to the same one.
+ */
+public class CallIdAffinityAlgorithm implements BalancerAlgorithm {
+
+    public static final String MAX_IDLE_TIME = "callIdAffinityMaxTimeInCache";
+    public static final String GROUP_FAILOVER = "callIdAffinityGroupFailover";
+    public static final long DEFAULT_MAX_IDLE_SECONDS = 500;
+
+    private final AffinityTable affinity = new AffinityTable();
+    private final Map<String, String> groupReplacements = new ConcurrentHashMap<>();
+    private final AtomicInteger roundRobin = new AtomicInteger();
+    private NodeRegistry registry;
+    private Clock clock;
+    private volatile long maxIdleMillis;
+    private volatile boolean groupFailover;
+    private ScheduledExecutorService eviction;
+
+    @Override
+    public void start(AlgorithmContext context) {
+        this.registry = context.registry();
+        this.clock = context.clock();
+        this.configurationChanged(context);
+        this.eviction = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "load-balancer-affinity-eviction");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.eviction.scheduleWithFixedDelay(this::evictIdle, 1, 1, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void configurationChanged(AlgorithmContext context) {
+        this.maxIdleMillis = TimeUnit.SECONDS.toMillis(context.longProperty(MAX_IDLE_TIME, DEFAULT_MAX_IDLE_SECONDS));
+        this.groupFailover = context.booleanProperty(GROUP_FAILOVER, false);
+    }
+
+    @Override
+    public void stop() {
+        if (this.eviction != null) {
+            this.eviction.shutdownNow();
+        }
+    }
+
+    @Override
+    public Node processExternalRequest(SipMessageView request) {
+        return this.route(this.affinityKey(request));
+    }
+
+    /** A call the node started itself: the client's answers and later requests belong to that node. */
+    @Override
+    public void processInternalRequest(SipMessageView request, Node from) {
+        this.assignToNode(this.affinityKey(request), from);
+    }
+
+    @Override
+    public Node processHttpRequest(HttpRequestView request) {
+        return this.nextRoundRobin(this.candidates());
+    }
+
+    @Override
+    public void assignToNode(String id, Node node) {
+        if (id != null) {
+            this.affinity.assign(id, node.name(), this.clock.millis());
+        }
+    }
+
+    @Override
+    public void nodeAdded(Node node) {
+        // a node back under its old name owns its calls again
+        this.groupReplacements.remove(node.name());
+    }
+
+    /** The key that ties requests together; Call-ID here, a user in subclasses. */
+    protected String affinityKey(SipMessageView message) {
+        return message.callId();
+    }
+
+    /** The node for a key: its owner while that node keeps its work, else a replacement, else a new choice. */
+    protected Node route(String key) {
+        if (key == null) {
+            return this.nextRoundRobin(this.candidates());
+        }
+        long now = this.clock.millis();
+        String owner = this.affinity.lookup(key, now);
+        if (owner != null) {
+            Node node = this.registry.node(owner).filter(n -> n.state().keepsExistingWork()).orElse(null);
+            if (node != null) {
+                return node;
+            }
+            Node replacement = this.groupFailover ? this.groupReplacement(owner) : this.failoverTarget(owner, this.candidates());
+            if (replacement != null) {
+                this.affinity.assign(key, replacement.name(), now);
+            }
+            return replacement;
+        }
+        Node chosen = this.nextRoundRobin(this.candidates());
+        if (chosen != null) {
+            this.affinity.assign(key, chosen.name(), now);
+        }
+        return chosen;
+    }
+
+    /** Where one call of a lost node goes; subclasses narrow the choice (a subcluster). */
+    protected Node failoverTarget(String lostNode, List<Node> candidates) {
+        return this.nextRoundRobin(candidates);
+    }
+
+    protected List<Node> candidates() {
+        return NodeVersions.newestAccepting(List.copyOf(this.registry.nodes()));
+    }
+
+    protected NodeRegistry registry() {
+        return this.registry;
+    }
+
+    int affinityCount() {
+        return this.affinity.size();
+    }
+
+    void evictIdle() {
+        this.affinity.evictIdleSince(this.clock.millis() - this.maxIdleMillis);
+    }
+
+    private Node groupReplacement(String lostNode) {
+        String name = this.groupReplacements.compute(lostNode, (lost, current) -> {
+            boolean usable = current != null && this.registry.node(current).map(Node::acceptsNewWork).orElse(false);
+            if (usable) {
+                return current;
+            }
+            Node target = this.failoverTarget(lost, this.candidates());
+            return (target != null) ? target.name() : null;
+        });
+        return (name != null) ? this.registry.node(name).orElse(null) : null;
+    }
+
+    private Node nextRoundRobin(List<Node> candidates) {
+        if (candidates.isEmpty()) {
+            return null;
+        }
+        return candidates.get(Math.floorMod(this.roundRobin.getAndIncrement(), candidates.size()));
+    }
+}

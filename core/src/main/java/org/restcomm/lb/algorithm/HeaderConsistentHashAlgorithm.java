@@ -1,0 +1,71 @@
+package org.restcomm.lb.algorithm;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.restcomm.lb.node.Node;
+import org.restcomm.lb.node.NodeRegistry;
+
+/**
+ * Stateless: hashes an affinity value over the newest-version nodes that take work, so a SIP call and the HTTP
+ * requests carrying the same value land on one node (sipHeaderAffinityKey: Call-ID, from.user, to.user or a
+ * header name; httpAffinityKey: a query parameter, appsession by default).
+ */
+public class HeaderConsistentHashAlgorithm implements BalancerAlgorithm {
+
+    public static final String SIP_AFFINITY_KEY = "sipHeaderAffinityKey";
+    public static final String HTTP_AFFINITY_KEY = "httpAffinityKey";
+    public static final String DEFAULT_SIP_AFFINITY_KEY = "Call-ID";
+    public static final String DEFAULT_HTTP_AFFINITY_KEY = "appsession";
+
+    private final AtomicInteger roundRobin = new AtomicInteger();
+    private NodeRegistry registry;
+    private volatile String sipAffinityKey = DEFAULT_SIP_AFFINITY_KEY;
+    private volatile String httpAffinityKey = DEFAULT_HTTP_AFFINITY_KEY;
+
+    @Override
+    public void start(AlgorithmContext context) {
+        this.registry = context.registry();
+        this.configurationChanged(context);
+    }
+
+    @Override
+    public void configurationChanged(AlgorithmContext context) {
+        this.sipAffinityKey = context.property(SIP_AFFINITY_KEY, DEFAULT_SIP_AFFINITY_KEY);
+        this.httpAffinityKey = context.property(HTTP_AFFINITY_KEY, DEFAULT_HTTP_AFFINITY_KEY);
+    }
+
+    @Override
+    public Node processExternalRequest(SipMessageView request) {
+        String value = this.sipAffinityValue(request);
+        return RendezvousHash.choose((value != null) ? value : request.callId(), this.candidates());
+    }
+
+    @Override
+    public Node processHttpRequest(HttpRequestView request) {
+        String value = request.queryParameter(this.httpAffinityKey);
+        List<Node> candidates = this.candidates();
+        if (value != null) {
+            return RendezvousHash.choose(value, candidates);
+        }
+        return candidates.isEmpty() ? null : candidates.get(Math.floorMod(this.roundRobin.getAndIncrement(), candidates.size()));
+    }
+
+    private String sipAffinityValue(SipMessageView request) {
+        switch (this.sipAffinityKey.toLowerCase(Locale.ROOT)) {
+            case "call-id":
+                return request.callId();
+            case "from.user":
+                return request.fromUser();
+            case "to.user":
+                return request.toUser();
+            default:
+                return request.header(this.sipAffinityKey);
+        }
+    }
+
+    private List<Node> candidates() {
+        return NodeVersions.newestAccepting(List.copyOf(this.registry.nodes()));
+    }
+}

@@ -1,0 +1,41 @@
+package org.restcomm.lb.algorithm;
+
+import java.util.Comparator;
+import java.util.List;
+
+import org.restcomm.lb.node.Node;
+
+/** Rolling upgrade: new work goes only to nodes of the newest version among those taking new work. */
+public final class NodeVersions {
+
+    /** Compares dotted versions part by part, numerically where both parts are numbers ("1.10" after "1.9"). */
+    public static final Comparator<String> ORDER = NodeVersions::compare;
+
+    private NodeVersions() {
+    }
+
+    /** The nodes that take new work and run the newest version, in a stable order (by name). */
+    public static List<Node> newestAccepting(List<Node> nodes) {
+        List<Node> accepting = nodes.stream().filter(Node::acceptsNewWork).toList();
+        String newest = accepting.stream().map(Node::version).max(ORDER).orElse(null);
+        return accepting.stream().filter(node -> node.version().equals(newest)).sorted(Comparator.comparing(Node::name)).toList();
+    }
+
+    static int compare(String left, String right) {
+        String[] a = left.split("[.\\-_]");
+        String[] b = right.split("[.\\-_]");
+        for (int i = 0; i < Math.max(a.length, b.length); i++) {
+            String x = (i < a.length) ? a[i] : "0";
+            String y = (i < b.length) ? b[i] : "0";
+            int order = (isNumber(x) && isNumber(y)) ? Long.compare(Long.parseLong(x), Long.parseLong(y)) : x.compareTo(y);
+            if (order != 0) {
+                return order;
+            }
+        }
+        return 0;
+    }
+
+    private static boolean isNumber(String text) {
+        return !text.isEmpty() && text.length() < 19 && text.chars().allMatch(Character::isDigit);
+    }
+}

@@ -1,0 +1,25 @@
+package org.restcomm.lb.algorithm;
+
+/**
+ * What an algorithm may read of a SIP message. The SIP engine implements it over whatever parser it uses, so
+ * an algorithm never forces a full parse on the forwarding path.
+ */
+public interface SipMessageView {
+
+    String callId();
+
+    /** The request method, or the CSeq method of a response. */
+    String method();
+
+    /** The first value of a header, as it appears on the wire; null when absent. */
+    String header(String name);
+
+    /** The user part of the From URI; null when there is none. */
+    String fromUser();
+
+    /** The user part of the To URI; null when there is none. */
+    String toUser();
+
+    /** Whether the To header carries a tag: the request belongs to a dialog. */
+    boolean inDialog();
+}
