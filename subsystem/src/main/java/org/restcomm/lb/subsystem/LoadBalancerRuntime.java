@@ -3,11 +3,15 @@ package org.restcomm.lb.subsystem;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.json.spi.JsonProvider;
 import org.jboss.as.network.ManagedBinding;
 import org.jboss.as.network.SocketBinding;
 import org.restcomm.lb.admin.LbInfoReport;
+import org.restcomm.lb.algorithm.AlgorithmContext;
+import org.restcomm.lb.algorithm.BalancerAlgorithm;
+import org.restcomm.lb.algorithm.CallIdAffinityAlgorithm;
 import org.restcomm.lb.admin.LbStatReport;
 import org.restcomm.lb.admin.LoadBalancerJmx;
 import org.restcomm.lb.admin.ReleaseInfo;
@@ -43,6 +47,8 @@ final class LoadBalancerRuntime {
     private final StatisticsEndpoint statisticsEndpoint;
     private final LoadBalancerJmx jmx;
     private final List<String> extraServerNodes;
+    private final BalancerAlgorithm defaultAlgorithm = new CallIdAffinityAlgorithm();
+    private volatile BalancerAlgorithm algorithm = this.defaultAlgorithm;
     private ManagedBinding managedStatisticsBinding;
 
     LoadBalancerRuntime(Settings settings, SocketBinding statisticsBinding, XnioWorker worker) {
@@ -61,6 +67,7 @@ final class LoadBalancerRuntime {
     }
 
     void start() {
+        this.startAlgorithm(this.defaultAlgorithm, Map.of());
         this.registry.setStaticNodes(StaticNodes.advertisements(this.extraServerNodes));
         this.expiry.start();
         this.statisticsEndpoint.start();
@@ -77,6 +84,38 @@ final class LoadBalancerRuntime {
         this.statisticsEndpoint.stop();
         this.expiry.stop();
         this.registry.clear();
+        this.stopAlgorithm(this.defaultAlgorithm);
+    }
+
+    /** The algorithm every engine asks; Call-ID affinity with its defaults while no algorithm=* is defined. */
+    BalancerAlgorithm algorithm() {
+        return this.algorithm;
+    }
+
+    void useAlgorithm(BalancerAlgorithm algorithm, Map<String, String> properties) {
+        this.startAlgorithm(algorithm, properties);
+        this.algorithm = algorithm;
+    }
+
+    void releaseAlgorithm(BalancerAlgorithm algorithm) {
+        if (this.algorithm == algorithm) {
+            this.algorithm = this.defaultAlgorithm;
+        }
+        this.stopAlgorithm(algorithm);
+    }
+
+    void reconfigureAlgorithm(Map<String, String> properties) {
+        this.algorithm.configurationChanged(new AlgorithmContext(this.registry, Clock.systemUTC(), properties));
+    }
+
+    private void startAlgorithm(BalancerAlgorithm algorithm, Map<String, String> properties) {
+        algorithm.start(new AlgorithmContext(this.registry, Clock.systemUTC(), properties));
+        this.registry.addListener(algorithm);
+    }
+
+    private void stopAlgorithm(BalancerAlgorithm algorithm) {
+        this.registry.removeListener(algorithm);
+        algorithm.stop();
     }
 
     void setNodeTimeout(long millis) {

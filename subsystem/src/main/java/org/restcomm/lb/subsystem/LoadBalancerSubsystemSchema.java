@@ -3,6 +3,7 @@ package org.restcomm.lb.subsystem;
 import java.util.List;
 
 import org.jboss.as.controller.persistence.xml.ResourceXMLParticleFactory;
+import org.jboss.as.controller.persistence.xml.SingletonResourceRegistrationXMLChoice;
 import org.jboss.as.controller.persistence.xml.SubsystemResourceRegistrationXMLElement;
 import org.jboss.as.controller.persistence.xml.SubsystemResourceXMLSchema;
 import org.jboss.as.controller.xml.IntVersionSchema;
@@ -32,7 +33,7 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
     public SubsystemResourceRegistrationXMLElement getSubsystemXMLElement() {
         return this.factory.subsystemElement(LoadBalancerSubsystemResourceDefinitionRegistrar.REGISTRATION)
                 .addAttributes(LoadBalancerSubsystemResourceDefinitionRegistrar.ATTRIBUTES)
-                .withContent(this.factory.all()
+                .withContent(this.factory.sequence()
                         .withCardinality(XMLCardinality.Single.OPTIONAL)
                         .addElement(this.factory.singletonElement(HttpHeartbeatResourceDefinitionRegistrar.REGISTRATION)
                                 .withElementLocalName("http-heartbeat")
@@ -44,7 +45,25 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
                                 .withCardinality(XMLCardinality.Single.OPTIONAL)
                                 .addAttributes(RmiHeartbeatResourceDefinitionRegistrar.ATTRIBUTES)
                                 .build())
+                        .addChoice(this.algorithmChoice())
                         .build())
                 .build();
+    }
+
+    /** At most one of {@code <call-id-affinity/>}, {@code <header-consistent-hash/>}, ..., {@code <custom-algorithm/>}. */
+    private SingletonResourceRegistrationXMLChoice algorithmChoice() {
+        SingletonResourceRegistrationXMLChoice.Builder choice = this.factory.singletonElementChoice().withCardinality(XMLCardinality.Single.OPTIONAL);
+        for (AlgorithmResource resource : AlgorithmResource.values()) {
+            boolean custom = resource == AlgorithmResource.CUSTOM;
+            var element = this.factory.singletonElement(AlgorithmResourceDefinitionRegistrar.registration(resource))
+                    .withElementLocalName(custom ? "custom-algorithm" : resource.path().getValue())
+                    .addAttributes(AlgorithmResourceDefinitionRegistrar.attributes(resource));
+            if (custom) {
+                // <property name=".." value=".."/> children
+                element.withContent(this.factory.sequence().withCardinality(XMLCardinality.Single.OPTIONAL).addElement(AlgorithmAttribute.CUSTOM_PROPERTIES).build());
+            }
+            choice.addElement(element.build());
+        }
+        return choice.build();
     }
 }

@@ -17,4 +17,14 @@ final class SubsystemMessages {
     static String notRunning() {
         return "RLB0102: The load balancer is not running";
     }
+
+    static String invalidPattern(String attribute, String value, String reason) {
+        return String.format("RLB0103: Invalid value '%s' for %s: not a regular expression (%s)", value, attribute, reason);
+    }
+
+    static String algorithmClassNotLoadable(String className, String module, String reason) {
+        return String.format("RLB0104: Cannot load the algorithm class %s from module %s: %s. Name a class implementing "
+                + "org.restcomm.lb.algorithm.BalancerAlgorithm, with a public no-argument constructor, in a module that depends on org.restcomm.lb",
+                className, (module != null) ? module : "(none given)", reason);
+    }
 }

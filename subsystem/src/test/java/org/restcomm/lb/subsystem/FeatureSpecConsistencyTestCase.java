@@ -36,6 +36,14 @@ public class FeatureSpecConsistencyTestCase {
         assertSpec("subsystem.load-balancer.heartbeat.rmi", RmiHeartbeatResourceDefinitionRegistrar.ATTRIBUTES, RmiHeartbeatResourceDefinitionRegistrar.CAPABILITY.getName());
     }
 
+    @Test
+    public void algorithmSpecsMatchTheirResources() throws Exception {
+        for (AlgorithmResource resource : AlgorithmResource.values()) {
+            assertSpec("subsystem.load-balancer.algorithm." + resource.path().getValue(), AlgorithmResourceDefinitionRegistrar.attributes(resource),
+                    AlgorithmResourceDefinitionRegistrar.CAPABILITY.getName());
+        }
+    }
+
     private static void assertSpec(String spec, Collection<AttributeDefinition> attributes, String capability) throws Exception {
         String xml = Files.readString(FEATURES.resolve(spec).resolve("spec.xml"));
         Set<String> expected = attributes.stream().map(AttributeDefinition::getName).collect(Collectors.toCollection(TreeSet::new));

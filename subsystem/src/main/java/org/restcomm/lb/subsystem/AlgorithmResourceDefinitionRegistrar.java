@@ -1,0 +1,188 @@
+package org.restcomm.lb.subsystem;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jboss.as.controller.AbstractWriteAttributeHandler;
+import org.jboss.as.controller.AttributeDefinition;
+import org.jboss.as.controller.OperationContext;
+import org.jboss.as.controller.OperationFailedException;
+import org.jboss.as.controller.PathElement;
+import org.jboss.as.controller.ResourceDefinition;
+import org.jboss.as.controller.ResourceRegistration;
+import org.jboss.as.controller.SimpleAttributeDefinition;
+import org.jboss.as.controller.SimpleAttributeDefinitionBuilder;
+import org.jboss.as.controller.capability.RuntimeCapability;
+import org.jboss.as.controller.descriptions.ResourceDescriptionResolver;
+import org.jboss.as.controller.registry.AttributeAccess;
+import org.jboss.as.controller.registry.ManagementResourceRegistration;
+import org.jboss.dmr.ModelNode;
+import org.jboss.dmr.ModelType;
+import org.jboss.dmr.Property;
+import org.jboss.modules.Module;
+import org.jboss.modules.ModuleLoadException;
+import org.restcomm.lb.algorithm.BalancerAlgorithm;
+import org.restcomm.lb.algorithm.BuiltInAlgorithm;
+import org.wildfly.service.Installer.StartWhen;
+import org.wildfly.service.descriptor.NullaryServiceDescriptor;
+import org.wildfly.subsystem.resource.ChildResourceDefinitionRegistrar;
+import org.wildfly.subsystem.resource.ManagementResourceRegistrar;
+import org.wildfly.subsystem.resource.ManagementResourceRegistrationContext;
+import org.wildfly.subsystem.resource.ResourceDescriptor;
+import org.wildfly.subsystem.resource.operation.ResourceOperationRuntimeHandler;
+import org.wildfly.subsystem.service.ResourceServiceConfigurator;
+import org.wildfly.subsystem.service.ResourceServiceInstaller;
+import org.wildfly.subsystem.service.ServiceDependency;
+import org.wildfly.subsystem.service.capability.CapabilityServiceInstaller;
+
+/**
+ * Registers one {@code algorithm=<name>} resource. They share one capability, so the server refuses a second
+ * algorithm while one is defined; with none, the balancer uses Call-ID affinity with its defaults.
+ */
+class AlgorithmResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar, ResourceServiceConfigurator {
+
+    static final NullaryServiceDescriptor<BalancerAlgorithm> SERVICE_DESCRIPTOR = NullaryServiceDescriptor.of("org.restcomm.lb.algorithm", BalancerAlgorithm.class);
+    static final RuntimeCapability<Void> CAPABILITY = RuntimeCapability.Builder.of(SERVICE_DESCRIPTOR).build();
+
+    static final SimpleAttributeDefinition CLASS = new SimpleAttributeDefinitionBuilder("class", ModelType.STRING)
+            .setRequired(true)
+            .setAllowExpression(true)
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
+    static final SimpleAttributeDefinition MODULE = new SimpleAttributeDefinitionBuilder("module", ModelType.STRING)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
+    private final AlgorithmResource resource;
+    private final LoadBalancerRuntimeExecutor runtimes;
+
+    AlgorithmResourceDefinitionRegistrar(AlgorithmResource resource, LoadBalancerRuntimeExecutor runtimes) {
+        this.resource = resource;
+        this.runtimes = runtimes;
+    }
+
+    static ResourceRegistration registration(AlgorithmResource resource) {
+        return ResourceRegistration.of(resource.path());
+    }
+
+    static ResourceDescriptionResolver resolver(AlgorithmResource resource) {
+        return LoadBalancerSubsystemResourceDefinitionRegistrar.RESOLVER.createChildResolver(resource.path(), PathElement.pathElement(resource.path().getKey()));
+    }
+
+    /** The attributes of a resource, as XML, the feature spec and the model list them. */
+    static List<AttributeDefinition> attributes(AlgorithmResource resource) {
+        return (resource == AlgorithmResource.CUSTOM) ? List.of(CLASS, MODULE, AlgorithmAttribute.CUSTOM_PROPERTIES) : AlgorithmAttribute.definitions(resource.attributes());
+    }
+
+    @Override
+    public ManagementResourceRegistration register(ManagementResourceRegistration parent, ManagementResourceRegistrationContext context) {
+        ResourceDescriptionResolver resolver = resolver(this.resource);
+        ManagementResourceRegistration registration = parent.registerSubModel(ResourceDefinition.builder(registration(this.resource), resolver).build());
+        ResourceDescriptor.Builder descriptor = ResourceDescriptor.builder(resolver)
+                .addCapability(CAPABILITY)
+                .withRuntimeHandler(ResourceOperationRuntimeHandler.configureService(this));
+        for (AttributeDefinition attribute : attributes(this.resource)) {
+            if (attribute.getFlags().contains(AttributeAccess.Flag.RESTART_NONE)) {
+                descriptor.addAttribute(attribute, new LiveSettingsHandler(attribute));
+            } else {
+                descriptor.addAttributes(List.of(attribute));
+            }
+        }
+        ManagementResourceRegistrar.of(descriptor.build()).register(registration);
+        return registration;
+    }
+
+    @Override
+    public ResourceServiceInstaller configure(OperationContext context, ModelNode model) throws OperationFailedException {
+        BalancerAlgorithm algorithm = this.instantiate(context, model);
+        Map<String, String> properties = this.properties(context, model);
+        ServiceDependency<LoadBalancerRuntime> balancer = ServiceDependency.on(LoadBalancerRuntime.SERVICE_DESCRIPTOR);
+        return CapabilityServiceInstaller.builder(CAPABILITY, () -> algorithm)
+                .requires(List.of(balancer))
+                .onStart(value -> balancer.get().useAlgorithm(value, properties))
+                .onStop(value -> balancer.get().releaseAlgorithm(value))
+                .startWhen(StartWhen.INSTALLED)
+                .build();
+    }
+
+    /** The settings under the names the algorithm reads, as the original's lb.properties spelled them. */
+    private Map<String, String> properties(OperationContext context, ModelNode model) throws OperationFailedException {
+        Map<String, String> properties = new HashMap<>();
+        if (this.resource == AlgorithmResource.CUSTOM) {
+            ModelNode custom = AlgorithmAttribute.CUSTOM_PROPERTIES.resolveModelAttribute(context, model);
+            if (custom.isDefined()) {
+                for (Property property : custom.asPropertyList()) {
+                    properties.put(property.getName(), property.getValue().asString());
+                }
+            }
+            return properties;
+        }
+        for (AlgorithmAttribute attribute : this.resource.attributes()) {
+            attribute.addTo(properties, attribute.definition().resolveModelAttribute(context, model));
+        }
+        return properties;
+    }
+
+    private BalancerAlgorithm instantiate(OperationContext context, ModelNode model) throws OperationFailedException {
+        if (this.resource.builtIn() != null) {
+            return this.resource.builtIn().create();
+        }
+        String className = CLASS.resolveModelAttribute(context, model).asString();
+        ModelNode module = MODULE.resolveModelAttribute(context, model);
+        if (!module.isDefined()) {
+            return BuiltInAlgorithm.forName(className)
+                    .orElseThrow(() -> new OperationFailedException(SubsystemMessages.algorithmClassNotLoadable(className, null, "not a built-in; name its module")))
+                    .create();
+        }
+        try {
+            ClassLoader loader = Module.getBootModuleLoader().loadModule(module.asString()).getClassLoader();
+            return loader.loadClass(className).asSubclass(BalancerAlgorithm.class).getConstructor().newInstance();
+        } catch (ModuleLoadException | ReflectiveOperationException | ClassCastException | LinkageError e) {
+            throw new OperationFailedException(SubsystemMessages.algorithmClassNotLoadable(className, module.asString(), e.toString()), e);
+        }
+    }
+
+    /** Recomputes the algorithm's settings from the model and hands them to the running algorithm. */
+    private final class LiveSettingsHandler extends AbstractWriteAttributeHandler<Void> {
+
+        LiveSettingsHandler(AttributeDefinition attribute) {
+            super(attribute);
+        }
+
+        @Override
+        protected boolean applyUpdateToRuntime(OperationContext context, ModelNode operation, String attributeName, ModelNode resolvedValue, ModelNode currentValue,
+                HandbackHolder<Void> handback) throws OperationFailedException {
+            this.reconfigure(context, attributeName, resolvedValue);
+            return false;
+        }
+
+        @Override
+        protected void revertUpdateToRuntime(OperationContext context, ModelNode operation, String attributeName, ModelNode valueToRestore, ModelNode valueToRevert,
+                Void handback) throws OperationFailedException {
+            this.reconfigure(context, attributeName, valueToRestore);
+        }
+
+        private void reconfigure(OperationContext context, String attributeName, ModelNode value) throws OperationFailedException {
+            ModelNode model = context.readResource(org.jboss.as.controller.PathAddress.EMPTY_ADDRESS).getModel().clone();
+            model.get(attributeName).set(value);
+            Map<String, String> properties = AlgorithmResourceDefinitionRegistrar.this.properties(context, model);
+            AlgorithmResourceDefinitionRegistrar.this.runtimes.execute(runtime -> {
+                runtime.reconfigureAlgorithm(properties);
+                return null;
+            });
+        }
+    }
+
+    static List<AlgorithmResourceDefinitionRegistrar> all(LoadBalancerRuntimeExecutor runtimes) {
+        List<AlgorithmResourceDefinitionRegistrar> registrars = new ArrayList<>();
+        for (AlgorithmResource resource : AlgorithmResource.values()) {
+            registrars.add(new AlgorithmResourceDefinitionRegistrar(resource, runtimes));
+        }
+        return registrars;
+    }
+}

@@ -1,0 +1,113 @@
+package org.restcomm.lb.test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.jboss.as.controller.client.helpers.Operations;
+import org.jboss.dmr.ModelNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Choosing and tuning the algorithm with jboss-cli, live, one at a time. */
+public class AlgorithmManagementTestCase extends LoadBalancerTestCase {
+
+    private static final ModelNode CALL_ID_AFFINITY = algorithm("call-id-affinity");
+
+    @AfterEach
+    public void restoreDefaultAlgorithm() {
+        for (String name : new String[] { "header-consistent-hash", "custom", "user-based" }) {
+            if (this.algorithms().contains(name)) {
+                this.management.success(restarting(Operations.createRemoveOperation(algorithm(name))));
+            }
+        }
+        if (!this.algorithms().contains("call-id-affinity")) {
+            this.management.success(Operations.createAddOperation(CALL_ID_AFFINITY));
+        }
+        this.management.success(Operations.createUndefineAttributeOperation(CALL_ID_AFFINITY, "max-idle-time"));
+    }
+
+    @Test
+    public void defaultConfigurationUsesCallIdAffinity() {
+        assertEquals(java.util.List.of("call-id-affinity"), this.algorithms());
+        assertEquals(500L, this.management.read(CALL_ID_AFFINITY, "max-idle-time").asLong());
+        assertEquals("org.restcomm.lb.algorithm.CallIdAffinityAlgorithm", this.activeAlgorithm());
+    }
+
+    @Test
+    public void tuningAppliesWithoutReload() {
+        // /subsystem=load-balancer/algorithm=call-id-affinity:write-attribute(name=max-idle-time, value=60)
+        ModelNode outcome = this.management.write(CALL_ID_AFFINITY, "max-idle-time", new ModelNode(60L));
+
+        assertTrue(Operations.isSuccessfulOutcome(outcome), outcome::toString);
+        assertFalse(outcome.get("response-headers").hasDefined("operation-requires-reload"));
+    }
+
+    @Test
+    public void switchingAlgorithmTakesEffectAtOnce() {
+        // batch: algorithm=call-id-affinity:remove, algorithm=header-consistent-hash:add(sip-affinity-key=to.user) {allow-resource-service-restart=true}
+        ModelNode add = Operations.createAddOperation(algorithm("header-consistent-hash"));
+        add.get("sip-affinity-key").set("to.user");
+        ModelNode swap = Operations.CompositeOperationBuilder.create()
+                .addStep(Operations.createRemoveOperation(CALL_ID_AFFINITY))
+                .addStep(add)
+                .build().getOperation();
+        this.management.success(restarting(swap));
+
+        assertEquals("org.restcomm.lb.algorithm.HeaderConsistentHashAlgorithm", this.activeAlgorithm());
+    }
+
+    @Test
+    public void secondAlgorithmIsRefused() {
+        ModelNode outcome = this.management.execute(Operations.createAddOperation(algorithm("user-based")));
+
+        assertFalse(Operations.isSuccessfulOutcome(outcome));
+        assertEquals(java.util.List.of("call-id-affinity"), this.algorithms());
+    }
+
+    @Test
+    public void originalClassNameSelectsTheBuiltIn() {
+        ModelNode add = Operations.createAddOperation(algorithm("custom"));
+        add.get("class").set("org.mobicents.tools.sip.balancer.UserBasedAlgorithm");
+        add.get("properties", "sipHeaderAffinityKey").set("From");
+        ModelNode swap = Operations.CompositeOperationBuilder.create().addStep(Operations.createRemoveOperation(CALL_ID_AFFINITY)).addStep(add).build().getOperation();
+
+        this.management.success(restarting(swap));
+
+        assertEquals("org.restcomm.lb.algorithm.UserBasedAlgorithm", this.activeAlgorithm());
+    }
+
+    @Test
+    public void unloadableCustomClassIsRefusedAndNothingChanges() {
+        ModelNode add = Operations.createAddOperation(algorithm("custom"));
+        add.get("class").set("com.example.NoSuchAlgorithm");
+        add.get("module").set("com.example.missing");
+        ModelNode swap = Operations.CompositeOperationBuilder.create().addStep(Operations.createRemoveOperation(CALL_ID_AFFINITY)).addStep(add).build().getOperation();
+
+        ModelNode outcome = this.management.execute(restarting(swap));
+
+        assertFalse(Operations.isSuccessfulOutcome(outcome));
+        assertTrue(outcome.toString().contains("RLB0104"), outcome::toString);
+        assertEquals(java.util.List.of("call-id-affinity"), this.algorithms());
+        assertEquals("org.restcomm.lb.algorithm.CallIdAffinityAlgorithm", this.activeAlgorithm());
+    }
+
+    private java.util.List<String> algorithms() {
+        ModelNode names = Operations.createOperation("read-children-names", Management.SUBSYSTEM);
+        names.get("child-type").set("algorithm");
+        return this.management.success(names).asList().stream().map(ModelNode::asString).toList();
+    }
+
+    private String activeAlgorithm() {
+        return this.management.read(Management.SUBSYSTEM, "active-algorithm").asString();
+    }
+
+    private static ModelNode algorithm(String name) {
+        return Operations.createAddress("subsystem", "load-balancer", "algorithm", name);
+    }
+
+    private static ModelNode restarting(ModelNode operation) {
+        operation.get("operation-headers", "allow-resource-service-restart").set(true);
+        return operation;
+    }
+}
