@@ -75,4 +75,12 @@ public interface LoadBalancerLogger extends BasicLogger {
     @LogMessage(level = Level.ERROR)
     @Message(id = 15, value = "Node expiry check failed")
     void expiryFailed(@Cause Throwable cause);
+
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 16, value = "SIP message not forwarded: %s")
+    void sipForwardingFailed(String firstLine, @Cause Throwable cause);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 17, value = "SIP %s listener on %s/%s")
+    void sipListenerStarted(String side, InetSocketAddress address, String transport);
 }

@@ -218,6 +218,18 @@ public final class NodeRegistry {
         return Optional.ofNullable(this.nodesByName.get(name));
     }
 
+    /** The node at this address: by name first, else any node of that ip advertising the port on any transport. */
+    public Optional<Node> nodeAt(String ip, int port) {
+        String host = ip.contains(":") && !ip.startsWith("[") ? "[" + ip + "]" : ip;
+        Node named = this.nodesByName.get(host + ":" + port);
+        if (named != null) {
+            return Optional.of(named);
+        }
+        return this.nodesByName.values().stream()
+                .filter(node -> node.ip().equals(ip) && NodeAdvertisement.PORT_PROPERTIES.stream().anyMatch(p -> node.port(p).orElse(-1) == port))
+                .findFirst();
+    }
+
     public Collection<Node> nodes() {
         return List.copyOf(this.nodesByName.values());
     }

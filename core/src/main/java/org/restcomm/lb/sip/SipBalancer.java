@@ -1,0 +1,81 @@
+package org.restcomm.lb.sip;
+
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import javax.sip.ListeningPoint;
+import javax.sip.PeerUnavailableException;
+import javax.sip.SipException;
+import javax.sip.SipFactory;
+import javax.sip.SipStack;
+
+import gov.nist.javax.sip.ListeningPointImpl;
+import gov.nist.javax.sip.stack.SIPTransactionStack;
+import org.restcomm.lb.algorithm.BalancerAlgorithm;
+import org.restcomm.lb.logging.LoadBalancerLogger;
+import org.restcomm.lb.node.HeartbeatProtocol;
+import org.restcomm.lb.node.NodeRegistry;
+import org.restcomm.lb.stats.SipStatistics;
+
+/** The SIP engine: a jain-sip stack whose listening points feed the stateless forwarder. */
+public final class SipBalancer {
+
+    private final SipBalancerSettings settings;
+    private final NodeRegistry registry;
+    private final Supplier<BalancerAlgorithm> algorithm;
+    private final HeartbeatProtocol heartbeats;
+    private final SipStatistics statistics;
+    private SipStack stack;
+
+    public SipBalancer(SipBalancerSettings settings, NodeRegistry registry, Supplier<BalancerAlgorithm> algorithm, HeartbeatProtocol heartbeats, SipStatistics statistics) {
+        this.settings = settings;
+        this.registry = registry;
+        this.algorithm = algorithm;
+        this.heartbeats = heartbeats;
+        this.statistics = statistics;
+    }
+
+    public synchronized void start() throws SipException {
+        SipStack created = createStack(this.settings);
+        SipListeners listeners = new SipListeners();
+        SipForwarder forwarder = new SipForwarder(this.settings, listeners, this.registry, this.algorithm, this.heartbeats, this.statistics);
+        // the valve sees every parsed message before the transaction layer; in place before any socket opens
+        ((SIPTransactionStack) created).sipMessageValves.add(forwarder);
+        try {
+            for (SipListenerSettings listener : this.settings.listeners()) {
+                ListeningPoint point = created.createListeningPoint(listener.bind().getAddress().getHostAddress(), listener.bind().getPort(), listener.transport());
+                listeners.add(((ListeningPointImpl) point).getMessageProcessor(), listener);
+                LoadBalancerLogger.ROOT_LOGGER.sipListenerStarted(listener.side().name().toLowerCase(java.util.Locale.ROOT), listener.bind(), listener.transport());
+            }
+            created.start();
+        } catch (SipException | javax.sip.InvalidArgumentException | RuntimeException e) {
+            created.stop();
+            throw (e instanceof SipException se) ? se : new SipException(e.getMessage(), e);
+        }
+        this.stack = created;
+    }
+
+    public synchronized void stop() {
+        if (this.stack != null) {
+            this.stack.stop();
+            this.stack = null;
+        }
+    }
+
+    private static SipStack createStack(SipBalancerSettings settings) throws PeerUnavailableException {
+        Properties properties = new Properties();
+        properties.putAll(settings.stackProperties());
+        // the balancer's own settings win over pass-through ones
+        properties.setProperty("javax.sip.STACK_NAME", "load-balancer-" + UUID.randomUUID());
+        properties.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");
+        properties.setProperty("gov.nist.javax.sip.STACK_LOGGER", JainSipStackLogger.class.getName());
+        properties.setProperty("gov.nist.javax.sip.SERVER_LOGGER", JainSipServerLogger.class.getName());
+        properties.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+        properties.putIfAbsent("gov.nist.javax.sip.THREAD_POOL_SIZE", "16");
+        properties.putIfAbsent("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
+        SipFactory factory = SipFactory.getInstance();
+        factory.setPathName("gov.nist");
+        return factory.createSipStack(properties);
+    }
+}

@@ -1,0 +1,76 @@
+package org.restcomm.lb.sip;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import gov.nist.javax.sip.stack.MessageProcessor;
+
+/** The balancer's listening points: which side each faces, and which addresses are the balancer's own. */
+final class SipListeners {
+
+    private final Map<MessageProcessor, SipListenerSettings> byProcessor = new IdentityHashMap<>();
+    private final Set<String> ownAddresses = new HashSet<>();
+
+    void add(MessageProcessor processor, SipListenerSettings listener) {
+        this.byProcessor.put(processor, listener);
+        this.ownAddresses.add(key(listener.advertisedHost(), listener.advertisedPort()));
+        this.ownAddresses.add(key(listener.bind().getAddress().getHostAddress(), listener.bind().getPort()));
+    }
+
+    Side side(MessageProcessor processor) {
+        SipListenerSettings listener = this.byProcessor.get(processor);
+        return (listener != null) ? listener.side() : Side.EXTERNAL;
+    }
+
+    /** The listener of a side for a transport, else that side's first listener. */
+    SipListenerSettings advertised(Side side, String transport) {
+        return this.find(side, transport).getValue();
+    }
+
+    MessageProcessor processor(Side side, String transport) {
+        return this.find(side, transport).getKey();
+    }
+
+    /** Whether host:port is one of the balancer's own addresses (bound or advertised). */
+    boolean isOwn(String host, int port) {
+        if (this.ownAddresses.contains(key(host, port))) {
+            return true;
+        }
+        try {
+            return this.ownAddresses.contains(key(InetAddress.getByName(host).getHostAddress(), port));
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    List<SipListenerSettings> all() {
+        return List.copyOf(this.byProcessor.values());
+    }
+
+    private Map.Entry<MessageProcessor, SipListenerSettings> find(Side side, String transport) {
+        Map.Entry<MessageProcessor, SipListenerSettings> first = null;
+        for (Map.Entry<MessageProcessor, SipListenerSettings> entry : this.byProcessor.entrySet()) {
+            if (entry.getValue().side() == side) {
+                if (entry.getValue().transport().equalsIgnoreCase(transport)) {
+                    return entry;
+                }
+                if (first == null) {
+                    first = entry;
+                }
+            }
+        }
+        if (first == null) {
+            throw new IllegalStateException("no " + side + " SIP listener");
+        }
+        return first;
+    }
+
+    private static String key(String host, int port) {
+        return host + ":" + port;
+    }
+}

@@ -1,0 +1,255 @@
+package org.restcomm.lb.sip;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ListIterator;
+import java.util.Map;
+
+import javax.sip.header.Header;
+
+import gov.nist.javax.sip.header.Via;
+import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.restcomm.lb.algorithm.AlgorithmContext;
+import org.restcomm.lb.algorithm.CallIdAffinityAlgorithm;
+import org.restcomm.lb.node.HeartbeatProtocol;
+import org.restcomm.lb.node.NodeAdvertisement;
+import org.restcomm.lb.node.NodeRegistry;
+import org.restcomm.lb.node.NodeSource;
+import org.restcomm.lb.stats.LoadBalancerStatistics;
+
+/** A call through the SIP engine on UDP, client and node on bare sockets: what each side sees on the wire. */
+class SipForwardingTest {
+
+    private final NodeRegistry registry = new NodeRegistry(Clock.systemUTC(), 60_000);
+    private final LoadBalancerStatistics statistics = new LoadBalancerStatistics(true);
+    private final CallIdAffinityAlgorithm algorithm = new CallIdAffinityAlgorithm();
+    private SipBalancer balancer;
+    private int external;
+    private int internal;
+    private UdpPeer client;
+    private UdpPeer node;
+
+    @BeforeEach
+    void start() throws Exception {
+        this.external = freeUdpPort();
+        this.internal = freeUdpPort();
+        this.algorithm.start(new AlgorithmContext(this.registry, Clock.systemUTC(), Map.of()));
+        this.registry.addListener(this.algorithm);
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        this.balancer = new SipBalancer(SipBalancerSettings.defaults(List.of(
+                SipListenerSettings.of(Side.EXTERNAL, "udp", new InetSocketAddress(loopback, this.external)),
+                SipListenerSettings.of(Side.INTERNAL, "udp", new InetSocketAddress(loopback, this.internal)))),
+                this.registry, () -> this.algorithm, new HeartbeatProtocol(this.registry, this.statistics.heartbeats()), this.statistics.sip());
+        this.balancer.start();
+        this.client = new UdpPeer();
+        this.node = new UdpPeer();
+    }
+
+    @AfterEach
+    void stop() {
+        this.client.close();
+        this.node.close();
+        this.balancer.stop();
+        this.algorithm.stop();
+    }
+
+    @Test
+    void callFlowsThroughWithTwoViasTwoRecordRoutesAndRouteHints() throws Exception {
+        this.registerNode("3");
+        this.client.send(invite("call-flow-1", 70), this.external);
+
+        SIPResponse trying = (SIPResponse) this.client.receive();
+        assertEquals(100, trying.getStatusCode(), "100 Trying at once");
+
+        SIPRequest invite = (SIPRequest) this.node.receive();
+        List<String> vias = values(invite, Via.NAME);
+        assertEquals(3, vias.size(), "the balancer's internal and external Vias above the client's: " + vias);
+        Via internalVia = (Via) invite.getViaHeaders().getFirst();
+        assertEquals(this.internal, internalVia.getPort());
+        assertEquals("z9hG4bK-c1call-zsd_3", internalVia.getBranch(), "client branch + Call-ID prefix + side marker + node version");
+        assertEquals("z9hG4bK-c1call-_3", ((Via) invite.getViaHeaders().get(1)).getBranch());
+        assertEquals(69, invite.getMaxForwards().getMaxForwards());
+        List<String> recordRoutes = values(invite, "Record-Route");
+        assertEquals(2, recordRoutes.size());
+        assertTrue(recordRoutes.get(0).contains(":" + this.internal + ";node_host=127.0.0.1;node_port=" + this.node.port() + ";version=3;lr"), recordRoutes.get(0));
+        assertTrue(recordRoutes.get(1).contains(":" + this.external + ";node_host=127.0.0.1;node_port=" + this.node.port()), recordRoutes.get(1));
+
+        this.node.send(ok(invite, "b1"), this.internal);
+        SIPResponse ok = (SIPResponse) this.client.receive();
+        assertEquals(200, ok.getStatusCode());
+        assertEquals(List.of("Via: SIP/2.0/UDP 127.0.0.1:" + this.client.port() + ";branch=z9hG4bK-c1"), values(ok, Via.NAME), "only the client's Via is left");
+
+        // the client routes by the Record-Route set, reversed
+        this.client.send(inDialog("ACK", "call-flow-1", 1, reversed(recordRoutes)), this.external);
+        SIPRequest ack = (SIPRequest) this.node.receive();
+        assertEquals("ACK", ack.getMethod());
+        assertTrue(values(ack, "Route").isEmpty(), "the balancer removes its own Route entries");
+
+        // the node's BYE goes back to the client
+        this.node.send(byeFromNode(recordRoutes), this.internal);
+        SIPRequest bye = (SIPRequest) this.client.receive();
+        assertEquals("BYE", bye.getMethod());
+        assertEquals(3, values(bye, Via.NAME).size());
+        this.client.send(ok(bye, null), this.external);
+        assertEquals(200, ((SIPResponse) this.node.receive()).getStatusCode());
+
+        assertEquals(3, this.statistics.sip().requestsProcessed());
+        assertEquals(1, this.statistics.sip().requestsByMethod().get("INVITE"));
+    }
+
+    @Test
+    void noNodeIsAnswered503() throws Exception {
+        this.client.send(invite("no-node", 70), this.external);
+
+        SIPResponse response = (SIPResponse) this.client.receive();
+
+        assertEquals(503, response.getStatusCode());
+    }
+
+    @Test
+    void exhaustedMaxForwardsIsAnswered483AndNotForwarded() throws Exception {
+        this.registerNode("1");
+        this.client.send(invite("loop", 0), this.external);
+
+        assertEquals(483, ((SIPResponse) this.client.receive()).getStatusCode());
+        assertNull(this.node.receive(300));
+    }
+
+    @Test
+    void optionsHeartbeatOnTheInternalSideRegistersTheNode() throws Exception {
+        this.node.send("""
+                OPTIONS sip:127.0.0.1:%d SIP/2.0
+                Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK-hb1
+                Max-Forwards: 70
+                From: <sip:heartbeat@127.0.0.1>;tag=hb
+                To: <sip:127.0.0.1:%d>
+                Call-ID: hb-1
+                CSeq: 1 OPTIONS
+                Mobicents-Heartbeat: 1
+                Content-Type: text/plain
+                Content-Length: %d
+
+                %s""".formatted(this.internal, this.node.port(), this.internal, heartbeatBody().length(), heartbeatBody()), this.internal);
+
+        assertEquals(200, ((SIPResponse) this.node.receive()).getStatusCode());
+        var registered = this.registry.nodeAt("127.0.0.1", this.node.port()).orElseThrow();
+        assertEquals(NodeSource.SIP, registered.source());
+        assertEquals("sipHeartbeat", registered.hostName());
+        assertEquals("5", registered.version());
+    }
+
+    @Test
+    void scannersAreDropped() throws Exception {
+        this.registerNode("1");
+        this.client.send(invite("scan", 70).replace("Max-Forwards: 70", "Max-Forwards: 70\nUser-Agent: friendly-scanner"), this.external);
+
+        assertNull(this.client.receive(300));
+        assertNull(this.node.receive(300));
+    }
+
+    private String heartbeatBody() {
+        return "hostname=sipHeartbeat\nip=127.0.0.1\nudpPort=" + this.node.port() + "\nversion=5\n";
+    }
+
+    private void registerNode(String version) {
+        this.registry.register(new NodeAdvertisement("node", "127.0.0.1",
+                Map.of("udpPort", Integer.toString(this.node.port()), "version", version, "sessionId", "n1")), NodeSource.HTTP);
+    }
+
+    private String invite(String callId, int maxForwards) {
+        return """
+                INVITE sip:bob@127.0.0.1:%d SIP/2.0
+                Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK-c1
+                Max-Forwards: %d
+                From: <sip:alice@127.0.0.1>;tag=a1
+                To: <sip:bob@127.0.0.1>
+                Call-ID: %s
+                CSeq: 1 INVITE
+                Contact: <sip:alice@127.0.0.1:%d>
+                Content-Length: 0
+
+                """.formatted(this.external, this.client.port(), maxForwards, callId, this.client.port());
+    }
+
+    private String inDialog(String method, String callId, int cseq, List<String> routes) {
+        StringBuilder route = new StringBuilder();
+        routes.forEach(r -> route.append(r.replace("Record-Route", "Route")).append('\n'));
+        return """
+                %s sip:bob@127.0.0.1:%d SIP/2.0
+                Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK-c2
+                Max-Forwards: 70
+                %sFrom: <sip:alice@127.0.0.1>;tag=a1
+                To: <sip:bob@127.0.0.1>;tag=b1
+                Call-ID: %s
+                CSeq: %d %s
+                Content-Length: 0
+
+                """.formatted(method, this.node.port(), this.client.port(), route, callId, cseq, method);
+    }
+
+    private String byeFromNode(List<String> recordRoutes) {
+        StringBuilder route = new StringBuilder();
+        recordRoutes.forEach(r -> route.append(r.replace("Record-Route", "Route")).append('\n'));
+        return """
+                BYE sip:alice@127.0.0.1:%d SIP/2.0
+                Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK-n1
+                Max-Forwards: 70
+                %sFrom: <sip:bob@127.0.0.1>;tag=b1
+                To: <sip:alice@127.0.0.1>;tag=a1
+                Call-ID: call-flow-1
+                CSeq: 1 BYE
+                Content-Length: 0
+
+                """.formatted(this.client.port(), this.node.port(), route);
+    }
+
+    /** A 200 OK to a request, echoing Vias, Record-Routes and dialog headers, as a UA does. */
+    private static String ok(SIPRequest request, String toTag) {
+        StringBuilder response = new StringBuilder("SIP/2.0 200 OK\n");
+        values(request, Via.NAME).forEach(via -> response.append(via).append('\n'));
+        values(request, "Record-Route").forEach(rr -> response.append(rr).append('\n'));
+        response.append(request.getFrom().toString().trim()).append('\n');
+        String to = request.getTo().toString().trim();
+        response.append((toTag != null && request.getToTag() == null) ? to + ";tag=" + toTag : to).append('\n');
+        response.append(request.getCallId().toString().trim()).append('\n');
+        response.append(request.getCSeq().toString().trim()).append('\n');
+        response.append("Content-Length: 0\n\n");
+        return response.toString();
+    }
+
+    private static List<String> values(SIPMessage message, String name) {
+        List<String> values = new ArrayList<>();
+        ListIterator<?> headers = message.getHeaders(name);
+        while (headers.hasNext()) {
+            String header = ((Header) headers.next()).toString().trim();
+            values.add(header.startsWith(name) ? header : name + ": " + header);
+        }
+        return values;
+    }
+
+    private static List<String> reversed(List<String> values) {
+        List<String> copy = new ArrayList<>(values);
+        java.util.Collections.reverse(copy);
+        return copy;
+    }
+
+    private static int freeUdpPort() throws IOException {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            return socket.getLocalPort();
+        }
+    }
+}
