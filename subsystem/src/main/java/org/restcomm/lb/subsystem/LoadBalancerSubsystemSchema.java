@@ -45,7 +45,25 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
                                 .withCardinality(XMLCardinality.Single.OPTIONAL)
                                 .addAttributes(RmiHeartbeatResourceDefinitionRegistrar.ATTRIBUTES)
                                 .build())
+                        .addElement(this.sipElement())
                         .addChoice(this.algorithmChoice())
+                        .build())
+                .build();
+    }
+
+    /** {@code <sip>} with its {@code <listener name=..>} children, then stack properties as {@code <property>}. */
+    private org.jboss.as.controller.persistence.xml.SingletonResourceRegistrationXMLElement sipElement() {
+        return this.factory.singletonElement(SipResourceDefinitionRegistrar.REGISTRATION)
+                .withElementLocalName("sip")
+                .withCardinality(XMLCardinality.Single.OPTIONAL)
+                .addAttributes(SipResourceDefinitionRegistrar.ATTRIBUTES)
+                .withContent(this.factory.sequence()
+                        .withCardinality(XMLCardinality.Single.OPTIONAL)
+                        .addElement(this.factory.namedElement(SipListenerResourceDefinitionRegistrar.REGISTRATION)
+                                .withCardinality(XMLCardinality.Unbounded.OPTIONAL)
+                                .addAttributes(SipListenerResourceDefinitionRegistrar.ATTRIBUTES)
+                                .build())
+                        .addElement(SipResourceDefinitionRegistrar.STACK_PROPERTIES)
                         .build())
                 .build();
     }

@@ -44,6 +44,14 @@ public class FeatureSpecConsistencyTestCase {
         }
     }
 
+    @Test
+    public void sipSpecsMatchTheirResources() throws Exception {
+        List<AttributeDefinition> sip = new java.util.ArrayList<>(SipResourceDefinitionRegistrar.ATTRIBUTES);
+        sip.add(SipResourceDefinitionRegistrar.STACK_PROPERTIES);
+        assertSpec("subsystem.load-balancer.sip.default", sip, SipResourceDefinitionRegistrar.CAPABILITY.getName());
+        assertSpec("subsystem.load-balancer.sip.default.listener", SipListenerResourceDefinitionRegistrar.ATTRIBUTES, SipListenerResourceDefinitionRegistrar.CAPABILITY.getName() + ".$listener");
+    }
+
     private static void assertSpec(String spec, Collection<AttributeDefinition> attributes, String capability) throws Exception {
         String xml = Files.readString(FEATURES.resolve(spec).resolve("spec.xml"));
         Set<String> expected = attributes.stream().map(AttributeDefinition::getName).collect(Collectors.toCollection(TreeSet::new));

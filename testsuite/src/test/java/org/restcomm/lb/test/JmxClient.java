@@ -27,6 +27,17 @@ final class JmxClient {
         return JMXConnectorFactory.connect(url, Map.of());
     }
 
+    static long invoke(ManagementClient managementClient, String operation, String argument) {
+        try (JMXConnector connector = connect(managementClient)) {
+            Object result = connector.getMBeanServerConnection().invoke(new ObjectName(OBJECT_NAME), operation, new Object[] { argument }, new String[] { String.class.getName() });
+            return ((Number) result).longValue();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (JMException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     static long read(ManagementClient managementClient, String attribute) {
         try (JMXConnector connector = connect(managementClient)) {
             MBeanServerConnection connection = connector.getMBeanServerConnection();

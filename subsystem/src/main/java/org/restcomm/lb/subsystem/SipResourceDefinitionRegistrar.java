@@ -1,0 +1,184 @@
+package org.restcomm.lb.subsystem;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import javax.sip.SipException;
+
+import org.jboss.as.controller.AttributeDefinition;
+import org.jboss.as.controller.AttributeMarshaller;
+import org.jboss.as.controller.AttributeParser;
+import org.jboss.as.controller.OperationContext;
+import org.jboss.as.controller.OperationFailedException;
+import org.jboss.as.controller.PathAddress;
+import org.jboss.as.controller.PathElement;
+import org.jboss.as.controller.PropertiesAttributeDefinition;
+import org.jboss.as.controller.ResourceDefinition;
+import org.jboss.as.controller.ResourceRegistration;
+import org.jboss.as.controller.SimpleAttributeDefinition;
+import org.jboss.as.controller.SimpleAttributeDefinitionBuilder;
+import org.jboss.as.controller.StringListAttributeDefinition;
+import org.jboss.as.controller.capability.RuntimeCapability;
+import org.jboss.as.controller.descriptions.ParentResourceDescriptionResolver;
+import org.jboss.as.controller.operations.validation.IntRangeValidator;
+import org.jboss.as.controller.registry.AttributeAccess;
+import org.jboss.as.controller.registry.ManagementResourceRegistration;
+import org.jboss.as.controller.registry.Resource;
+import org.jboss.as.network.SocketBinding;
+import org.jboss.dmr.ModelNode;
+import org.jboss.dmr.ModelType;
+import org.jboss.dmr.Property;
+import org.restcomm.lb.sip.Side;
+import org.restcomm.lb.sip.SipBalancer;
+import org.restcomm.lb.sip.SipBalancerSettings;
+import org.restcomm.lb.sip.SipListenerSettings;
+import org.wildfly.service.Installer.StartWhen;
+import org.wildfly.service.descriptor.NullaryServiceDescriptor;
+import org.wildfly.subsystem.resource.ChildResourceDefinitionRegistrar;
+import org.wildfly.subsystem.resource.ManagementResourceRegistrar;
+import org.wildfly.subsystem.resource.ManagementResourceRegistrationContext;
+import org.wildfly.subsystem.resource.ResourceDescriptor;
+import org.wildfly.subsystem.resource.operation.ResourceOperationRuntimeHandler;
+import org.wildfly.subsystem.service.ResourceServiceConfigurator;
+import org.wildfly.subsystem.service.ResourceServiceInstaller;
+import org.wildfly.subsystem.service.ServiceDependency;
+import org.wildfly.subsystem.service.capability.CapabilityServiceInstaller;
+
+/** Registers {@code sip=default}: the SIP engine's behaviour; its {@code listener=*} children are its sockets. */
+class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar, ResourceServiceConfigurator {
+
+    static final ResourceRegistration REGISTRATION = ResourceRegistration.of(PathElement.pathElement("sip", "default"));
+    static final ParentResourceDescriptionResolver RESOLVER = LoadBalancerSubsystemResourceDefinitionRegistrar.RESOLVER.createChildResolver(REGISTRATION.getPathElement());
+
+    static final NullaryServiceDescriptor<SipBalancer> SERVICE_DESCRIPTOR = NullaryServiceDescriptor.of("org.restcomm.lb.sip", SipBalancer.class);
+    static final RuntimeCapability<Void> CAPABILITY = RuntimeCapability.Builder.of(SERVICE_DESCRIPTOR).build();
+
+    static final SimpleAttributeDefinition SEND_TRYING = new SimpleAttributeDefinitionBuilder("send-trying", ModelType.BOOLEAN)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(ModelNode.TRUE)
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
+    static final SimpleAttributeDefinition NO_NODE_STATUS = new SimpleAttributeDefinitionBuilder("no-node-status", ModelType.INT)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode(503))
+            .setValidator(new IntRangeValidator(400, 699, true, true))
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
+    static final SimpleAttributeDefinition NO_NODE_REASON = new SimpleAttributeDefinitionBuilder("no-node-reason", ModelType.STRING)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode("Service Unavailable"))
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
+    static final StringListAttributeDefinition BLOCKED_USER_AGENTS = new StringListAttributeDefinition.Builder("blocked-user-agents")
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(defaultBlockedUserAgents())
+            .setAttributeParser(AttributeParser.STRING_LIST)
+            .setAttributeMarshaller(AttributeMarshaller.STRING_LIST)
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
+    static final PropertiesAttributeDefinition STACK_PROPERTIES = new PropertiesAttributeDefinition.Builder("stack-properties", true)
+            .setAllowExpression(true)
+            .setAttributeParser(org.jboss.as.controller.AttributeParsers.PROPERTIES_UNWRAPPED)
+            .setAttributeMarshaller(org.jboss.as.controller.AttributeMarshallers.PROPERTIES_UNWRAPPED)
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
+    /** XML attributes of {@code <sip>}; stack-properties are {@code <property>} children. */
+    static final List<AttributeDefinition> ATTRIBUTES = List.of(SEND_TRYING, NO_NODE_STATUS, NO_NODE_REASON, BLOCKED_USER_AGENTS);
+
+    private final ResourceOperationRuntimeHandler runtimeHandler = ResourceOperationRuntimeHandler.configureService(this);
+
+    @Override
+    public ManagementResourceRegistration register(ManagementResourceRegistration parent, ManagementResourceRegistrationContext context) {
+        ManagementResourceRegistration registration = parent.registerSubModel(ResourceDefinition.builder(REGISTRATION, RESOLVER).build());
+        ResourceDescriptor descriptor = ResourceDescriptor.builder(RESOLVER)
+                .addAttributes(ATTRIBUTES)
+                .addAttributes(List.of(STACK_PROPERTIES))
+                .addCapability(CAPABILITY)
+                .withRuntimeHandler(this.runtimeHandler)
+                .build();
+        ManagementResourceRegistrar.of(descriptor).register(registration);
+        new SipListenerResourceDefinitionRegistrar(this.runtimeHandler).register(registration, context);
+        return registration;
+    }
+
+    @Override
+    public ResourceServiceInstaller configure(OperationContext context, ModelNode model) throws OperationFailedException {
+        boolean sendTrying = SEND_TRYING.resolveModelAttribute(context, model).asBoolean();
+        int noNodeStatus = NO_NODE_STATUS.resolveModelAttribute(context, model).asInt();
+        String noNodeReason = NO_NODE_REASON.resolveModelAttribute(context, model).asString();
+        List<String> blocked = LoadBalancerSubsystemResourceDefinitionRegistrar.stringList(BLOCKED_USER_AGENTS.resolveModelAttribute(context, model));
+        Map<String, String> stackProperties = new HashMap<>();
+        ModelNode properties = STACK_PROPERTIES.resolveModelAttribute(context, model);
+        if (properties.isDefined()) {
+            for (Property property : properties.asPropertyList()) {
+                stackProperties.put(property.getName(), property.getValue().asString());
+            }
+        }
+        List<ListenerModel> listeners = new ArrayList<>();
+        List<ServiceDependency<?>> dependencies = new ArrayList<>();
+        Resource resource = context.readResource(PathAddress.EMPTY_ADDRESS);
+        for (Resource.ResourceEntry entry : resource.getChildren(SipListenerResourceDefinitionRegistrar.REGISTRATION.getPathElement().getKey())) {
+            ModelNode listener = entry.getModel();
+            ServiceDependency<SocketBinding> binding = SipListenerResourceDefinitionRegistrar.SOCKET_BINDING.resolve(context, listener);
+            ModelNode ipLoadBalancerAddress = SipListenerResourceDefinitionRegistrar.IP_LOAD_BALANCER_ADDRESS.resolveModelAttribute(context, listener);
+            ModelNode ipLoadBalancerPort = SipListenerResourceDefinitionRegistrar.IP_LOAD_BALANCER_PORT.resolveModelAttribute(context, listener);
+            listeners.add(new ListenerModel(
+                    Side.valueOf(SipListenerResourceDefinitionRegistrar.SIDE.resolveModelAttribute(context, listener).asString().toUpperCase(Locale.ROOT)),
+                    SipListenerResourceDefinitionRegistrar.TRANSPORT.resolveModelAttribute(context, listener).asString(),
+                    binding,
+                    ipLoadBalancerAddress.isDefined() ? ipLoadBalancerAddress.asString() : null,
+                    ipLoadBalancerPort.isDefined() ? ipLoadBalancerPort.asInt() : 0));
+            dependencies.add(binding);
+        }
+        ServiceDependency<LoadBalancerRuntime> balancer = ServiceDependency.on(LoadBalancerRuntime.SERVICE_DESCRIPTOR);
+        dependencies.add(balancer);
+        return CapabilityServiceInstaller.builder(CAPABILITY, () -> {
+                    LoadBalancerRuntime runtime = balancer.get();
+                    SipBalancerSettings settings = new SipBalancerSettings(listeners.stream().map(ListenerModel::settings).toList(),
+                            sendTrying, noNodeStatus, noNodeReason, blocked, stackProperties);
+                    return new SipBalancer(settings, runtime.registry(), runtime::algorithm, runtime.heartbeatProtocol(), runtime.statistics().sip());
+                })
+                .requires(dependencies)
+                .onStart(SipResourceDefinitionRegistrar::start)
+                .onStop(SipBalancer::stop)
+                .startWhen(StartWhen.INSTALLED)
+                .build();
+    }
+
+    private static void start(SipBalancer balancer) {
+        try {
+            balancer.start();
+        } catch (SipException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static ModelNode defaultBlockedUserAgents() {
+        ModelNode list = new ModelNode();
+        SipBalancerSettings.DEFAULT_BLOCKED_USER_AGENTS.forEach(list::add);
+        return list;
+    }
+
+    /** A listener as the model says it, resolved to an address once its socket-binding is up. */
+    private record ListenerModel(Side side, String transport, ServiceDependency<SocketBinding> binding, String advertisedHost, int advertisedPort) {
+        SipListenerSettings settings() {
+            InetSocketAddress bind = this.binding.get().getSocketAddress();
+            return new SipListenerSettings(this.side, this.transport, bind,
+                    (this.advertisedHost != null) ? this.advertisedHost : bind.getAddress().getHostAddress(),
+                    (this.advertisedPort > 0) ? this.advertisedPort : bind.getPort());
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package org.restcomm.lb.test;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** sipp (Debian sip-tester), the independent SIP peer: its built-in uac and uas scenarios as processes. */
+final class Sipp implements AutoCloseable {
+
+    private final Process process;
+    private final Path output;
+
+    private Sipp(List<String> arguments, Path directory) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add("sipp");
+        command.addAll(arguments);
+        this.output = directory.resolve("sipp-" + String.join("-", arguments.subList(0, 2)).replaceAll("[^A-Za-z0-9-]", "_") + ".out");
+        try {
+            this.process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).redirectOutput(this.output.toFile()).start();
+        } catch (IOException e) {
+            throw new IOException("sipp is required for the SIP tests: apt-get install sip-tester (.ci/run does)", e);
+        }
+    }
+
+    /** A node answering calls on 127.0.0.1:port, exiting after the given number of calls. */
+    static Sipp uas(int port, int calls, Path directory) throws IOException {
+        return new Sipp(List.of("-sn", "uas", "-i", "127.0.0.1", "-p", Integer.toString(port), "-m", Integer.toString(calls), "-nostdin"), directory);
+    }
+
+    /** A caller placing calls through target at the given rate, failing (exit 1) if any call fails. */
+    static Sipp uac(String target, int port, int calls, int rate, Path directory) throws IOException {
+        return new Sipp(List.of("-sn", "uac", target, "-i", "127.0.0.1", "-p", Integer.toString(port), "-m", Integer.toString(calls), "-r", Integer.toString(rate),
+                "-nostdin", "-timeout", "30s", "-timeout_error", "-trace_err"), directory);
+    }
+
+    /** The exit code: 0 when every call succeeded. */
+    int await(long seconds) throws InterruptedException {
+        if (!this.process.waitFor(seconds, TimeUnit.SECONDS)) {
+            this.process.destroyForcibly();
+            throw new AssertionError("sipp did not finish in " + seconds + " s: " + this.output());
+        }
+        return this.process.exitValue();
+    }
+
+    String output() {
+        try {
+            String text = Files.readString(this.output);
+            return text.length() > 4000 ? text.substring(text.length() - 4000) : text;
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    static Path workDirectory() throws IOException {
+        Path directory = new File("target/sipp").toPath();
+        Files.createDirectories(directory);
+        return directory;
+    }
+
+    @Override
+    public void close() {
+        this.process.destroy();
+    }
+}
