@@ -161,6 +161,114 @@ class SipForwardingTest {
         assertNull(this.node.receive(300));
     }
 
+    @Test
+    void inDialogRequestOfALostNodeFailsOverToALiveOne() throws Exception {
+        this.registerNode("1");
+        this.client.send(invite("failover-1", 70), this.external);
+        this.client.receive();
+        SIPRequest invite = (SIPRequest) this.node.receive();
+        List<String> recordRoutes = values(invite, "Record-Route");
+        try (UdpPeer survivor = new UdpPeer()) {
+            this.registry.register(new NodeAdvertisement("survivor", "127.0.0.1",
+                    Map.of("udpPort", Integer.toString(survivor.port()), "version", "1", "sessionId", "n2")), NodeSource.HTTP);
+            this.registry.removeNode("127.0.0.1:" + this.node.port(), "killed mid-call");
+
+            this.client.send(inDialog("BYE", "failover-1", 2, reversed(recordRoutes)), this.external);
+
+            SIPRequest bye = (SIPRequest) survivor.receive();
+            assertEquals("BYE", bye.getMethod(), "the BYE reaches a live node");
+            assertNull(this.node.receive(200));
+        }
+    }
+
+    @Test
+    void drainingNodeKeepsItsDialogAndGetsNoNewCalls() throws Exception {
+        this.registerNode("1");
+        this.client.send(invite("drain-1", 70), this.external);
+        this.client.receive();
+        List<String> recordRoutes = values((SIPRequest) this.node.receive(), "Record-Route");
+        try (UdpPeer other = new UdpPeer()) {
+            this.registry.register(new NodeAdvertisement("other", "127.0.0.1",
+                    Map.of("udpPort", Integer.toString(other.port()), "version", "1", "sessionId", "n2")), NodeSource.HTTP);
+            this.registry.drain("127.0.0.1:" + this.node.port());
+
+            this.client.send(inDialog("BYE", "drain-1", 2, reversed(recordRoutes)), this.external);
+            assertEquals("BYE", ((SIPRequest) this.node.receive()).getMethod(), "the dialog stays on the draining node");
+
+            this.client.send(invite("drain-2", 70), this.external);
+            this.client.receive();
+            assertEquals("INVITE", ((SIPRequest) other.receive()).getMethod(), "new calls go elsewhere");
+        }
+    }
+
+    @Test
+    void serverInitiatedRequestWithRouteHintReachesTheClient() throws Exception {
+        this.registerNode("2");
+        String hint = "Route: <sip:127.0.0.1:" + this.internal + ";node_host=127.0.0.1;node_port=" + this.node.port() + ";lr>\n";
+        this.node.send("""
+                INVITE sip:alice@127.0.0.1:%d SIP/2.0
+                Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK-srv1
+                Max-Forwards: 70
+                %sFrom: <sip:app@127.0.0.1>;tag=s1
+                To: <sip:alice@127.0.0.1>
+                Call-ID: server-initiated-1
+                CSeq: 1 INVITE
+                Contact: <sip:app@127.0.0.1:%d>
+                Content-Length: 0
+
+                """.formatted(this.client.port(), this.node.port(), hint, this.node.port()), this.internal);
+
+        SIPRequest invite = (SIPRequest) this.client.receive();
+        assertTrue(values(invite, "Route").isEmpty(), "the balancer's Route is consumed");
+        assertEquals(3, values(invite, Via.NAME).size());
+        assertEquals(this.external, ((Via) invite.getViaHeaders().getFirst()).getPort(), "it leaves by the external side");
+        List<String> recordRoutes = values(invite, "Record-Route");
+        assertEquals(2, recordRoutes.size());
+        assertTrue(recordRoutes.get(0).contains(":" + this.external + ";node_host=127.0.0.1;node_port=" + this.node.port()), recordRoutes.get(0));
+
+        // the client's answer comes back to the node, and so does its next in-dialog request (Call-ID affinity learnt)
+        this.client.send(ok(invite, "c1"), this.external);
+        assertEquals(200, ((SIPResponse) this.node.receive()).getStatusCode());
+    }
+
+    @Test
+    void registerCarriesTheInitialRemoteAddressAndNodesLoseIt() throws Exception {
+        this.registerNode("1");
+        this.client.send("""
+                REGISTER sip:127.0.0.1:%d SIP/2.0
+                Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK-r1
+                Max-Forwards: 70
+                From: <sip:alice@127.0.0.1>;tag=r1
+                To: <sip:alice@127.0.0.1>
+                Call-ID: register-1
+                CSeq: 1 REGISTER
+                Contact: <sip:alice@127.0.0.1:%d>
+                Content-Length: 0
+
+                """.formatted(this.external, this.client.port(), this.client.port()), this.external);
+
+        SIPRequest register = (SIPRequest) this.node.receive();
+        assertEquals("127.0.0.1", register.getHeader("X-Sip-Balancer-InitialRemoteAddr").toString().split(":", 2)[1].trim());
+        assertEquals(Integer.toString(this.client.port()), register.getHeader("X-Sip-Balancer-InitialRemotePort").toString().split(":", 2)[1].trim());
+    }
+
+    @Test
+    void garbageIsDroppedAndTheNextCallStillFlows() throws Exception {
+        this.registerNode("1");
+        this.client.send("this is not SIP at all\n\n", this.external);
+        this.client.send("INVITE sip:x SIP/2.0\nVia: broken\nContent-Length: 99999\n\n", this.external);
+        this.client.send("INVITE sip:x@127.0.0.1 SIP/2.0\nX-Huge: " + "A".repeat(64_000) + "\n\n", this.external);
+
+        this.client.send(invite("after-garbage", 70), this.external);
+
+        SIPMessage first = this.client.receive();
+        while (first instanceof SIPResponse response && response.getStatusCode() == 400) {
+            first = this.client.receive();
+        }
+        assertEquals(100, ((SIPResponse) first).getStatusCode());
+        assertEquals("INVITE", ((SIPRequest) this.node.receive()).getMethod());
+    }
+
     private String heartbeatBody() {
         return "hostname=sipHeartbeat\nip=127.0.0.1\nudpPort=" + this.node.port() + "\nversion=5\n";
     }
