@@ -17,6 +17,9 @@ enum LoadBalancerMetric implements Metric<LoadBalancerRuntime> {
     HEARTBEATS_REJECTED("heartbeats-rejected", MeasurementUnit.NONE, true, runtime -> runtime.statistics().heartbeats().rejectedCount()),
     JVM_CPU_USAGE("jvm-cpu-usage", MeasurementUnit.PERCENTAGE, false, runtime -> runtime.statistics().jvm().cpuUsagePercent()),
     JVM_HEAP_SIZE("jvm-heap-size", MeasurementUnit.BYTES, false, runtime -> runtime.statistics().jvm().heapUsedBytes()),
+    SIP_REQUESTS_PROCESSED("sip-requests-processed", MeasurementUnit.NONE, true, runtime -> runtime.statistics().sip().requestsProcessed()),
+    SIP_RESPONSES_PROCESSED("sip-responses-processed", MeasurementUnit.NONE, true, runtime -> runtime.statistics().sip().responsesProcessed()),
+    SIP_BYTES_TRANSFERRED("sip-bytes-transferred", MeasurementUnit.BYTES, true, runtime -> runtime.statistics().sip().bytesTransferred()),
     ;
 
     private final AttributeDefinition definition;

@@ -15,6 +15,7 @@ public class SipCallsThroughSippTestCase extends LoadBalancerTestCase {
     public void callsSpreadOverTwoNodesAndAllComplete() throws Exception {
         Path directory = Sipp.workDirectory();
         long invitesBefore = JmxClient.invoke(this.managementClient, "getRequestsProcessedByMethod", "INVITE");
+        long requestsBefore = this.management.read(Management.SUBSYSTEM, "sip-requests-processed").asLong();
         // each node exits after exactly its share: Call-ID affinity deals new calls round robin
         try (Sipp first = Sipp.uas(5091, 10, directory); Sipp second = Sipp.uas(5092, 10, directory)) {
             Thread.sleep(500);
@@ -33,6 +34,24 @@ public class SipCallsThroughSippTestCase extends LoadBalancerTestCase {
         assertTrue(lbstat.getJsonNumber("NumberOfRequestsProcessed").longValue() >= 60, lbstat::toString);
         assertTrue(lbstat.getJsonNumber("NumberOfResponsesProcessed").longValue() >= 60, lbstat::toString);
         assertEquals(invitesBefore + 20, JmxClient.invoke(this.managementClient, "getRequestsProcessedByMethod", "INVITE"));
+        // INVITE, ACK and BYE of 20 calls, as jboss-cli and Prometheus count them
+        assertEquals(requestsBefore + 60, this.management.read(Management.SUBSYSTEM, "sip-requests-processed").asLong());
+    }
+
+    @Test
+    public void callsOverTcpComplete() throws Exception {
+        Path directory = Sipp.workDirectory();
+        try (Sipp node = Sipp.uas("t1", 5094, 5, directory)) {
+            Thread.sleep(500);
+            // a TCP-only node: the balancer reaches it on its tcpPort
+            this.heartbeats.start(java.util.Map.of("hostName", "tcp-node", "ip", "127.0.0.1", "tcpPort", "5094", "version", "1", "sessionId", "97003"));
+            try (Sipp caller = Sipp.uac("t1", "127.0.0.1:5060", 5074, 5, 5, directory)) {
+                assertEquals(0, caller.await(60), () -> "every TCP call completes: " + caller.output());
+            }
+            assertEquals(0, node.await(10), () -> "the node took the 5 calls: " + node.output());
+        } finally {
+            this.heartbeats.command("stop", 97003L);
+        }
     }
 
     @Test

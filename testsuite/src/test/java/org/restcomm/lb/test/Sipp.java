@@ -18,7 +18,7 @@ final class Sipp implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add("sipp");
         command.addAll(arguments);
-        this.output = directory.resolve("sipp-" + String.join("-", arguments.subList(0, 2)).replaceAll("[^A-Za-z0-9-]", "_") + ".out");
+        this.output = directory.resolve("sipp-" + String.join("-", arguments).replaceAll("[^A-Za-z0-9-]", "_") + ".out");
         try {
             this.process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).redirectOutput(this.output.toFile()).start();
         } catch (IOException e) {
@@ -28,13 +28,22 @@ final class Sipp implements AutoCloseable {
 
     /** A node answering calls on 127.0.0.1:port, exiting after the given number of calls. */
     static Sipp uas(int port, int calls, Path directory) throws IOException {
-        return new Sipp(List.of("-sn", "uas", "-i", "127.0.0.1", "-p", Integer.toString(port), "-m", Integer.toString(calls), "-nostdin"), directory);
+        return uas("u1", port, calls, directory);
+    }
+
+    /** transport as sipp names it: u1 (UDP) or t1 (TCP, one connection). */
+    static Sipp uas(String transport, int port, int calls, Path directory) throws IOException {
+        return new Sipp(List.of("-sn", "uas", "-t", transport, "-i", "127.0.0.1", "-p", Integer.toString(port), "-m", Integer.toString(calls), "-nostdin"), directory);
     }
 
     /** A caller placing calls through target at the given rate, failing (exit 1) if any call fails. */
     static Sipp uac(String target, int port, int calls, int rate, Path directory) throws IOException {
-        return new Sipp(List.of("-sn", "uac", target, "-i", "127.0.0.1", "-p", Integer.toString(port), "-m", Integer.toString(calls), "-r", Integer.toString(rate),
-                "-nostdin", "-timeout", "30s", "-timeout_error", "-trace_err"), directory);
+        return uac("u1", target, port, calls, rate, directory);
+    }
+
+    static Sipp uac(String transport, String target, int port, int calls, int rate, Path directory) throws IOException {
+        return new Sipp(List.of("-sn", "uac", target, "-t", transport, "-i", "127.0.0.1", "-p", Integer.toString(port), "-m", Integer.toString(calls),
+                "-r", Integer.toString(rate), "-nostdin", "-timeout", "30s", "-timeout_error", "-trace_err"), directory);
     }
 
     /** The exit code: 0 when every call succeeded. */
