@@ -72,6 +72,8 @@ public final class SipBalancer {
         properties.setProperty("gov.nist.javax.sip.STACK_LOGGER", JainSipStackLogger.class.getName());
         properties.setProperty("gov.nist.javax.sip.SERVER_LOGGER", JainSipServerLogger.class.getName());
         properties.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+        // NIO processors: TCP without a thread per connection, and the WS transport
+        properties.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
         // one worker keeps each socket's messages in arrival order: a 180 overtaking its 200 breaks strict UAs (sipp aborts)
         properties.putIfAbsent("gov.nist.javax.sip.THREAD_POOL_SIZE", "1");
         properties.putIfAbsent("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");

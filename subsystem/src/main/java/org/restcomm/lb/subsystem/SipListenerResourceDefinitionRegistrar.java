@@ -48,7 +48,7 @@ class SipListenerResourceDefinitionRegistrar implements ChildResourceDefinitionR
             .setRequired(false)
             .setAllowExpression(true)
             .setDefaultValue(new ModelNode("udp"))
-            .setValidator(new StringAllowedValuesValidator("udp", "tcp"))
+            .setValidator(new StringAllowedValuesValidator("udp", "tcp", "ws"))
             .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
             .build();
 

@@ -1,0 +1,123 @@
+package org.restcomm.lb.test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.as.controller.client.helpers.Operations;
+import org.jboss.dmr.ModelNode;
+import org.junit.jupiter.api.Test;
+
+/** The SIP engine as jboss-cli shapes it: listeners added live, answers configured, bad values refused. */
+public class SipManagementTestCase extends LoadBalancerTestCase {
+
+    private static final ModelNode SIP = Operations.createAddress("subsystem", "load-balancer", "sip", "default");
+
+    @Test
+    public void webSocketListenerAddedAtRuntimeAnswersBrowsers() throws Exception {
+        ModelNode binding = Operations.createAddress("socket-binding-group", "standard-sockets", "socket-binding", "load-balancer-sip-ws");
+        ModelNode listener = Operations.createAddress("subsystem", "load-balancer", "sip", "default", "listener", "external-ws");
+        // /socket-binding-group=standard-sockets/socket-binding=load-balancer-sip-ws:add(port=5082)
+        ModelNode addBinding = Operations.createAddOperation(binding);
+        addBinding.get("port").set(5082);
+        this.management.success(addBinding);
+        // /subsystem=load-balancer/sip=default/listener=external-ws:add(side=external, transport=ws, socket-binding=load-balancer-sip-ws){allow-resource-service-restart=true}
+        ModelNode add = Operations.createAddOperation(listener);
+        add.get("side").set("external");
+        add.get("transport").set("ws");
+        add.get("socket-binding").set("load-balancer-sip-ws");
+        this.management.success(restarting(add));
+        try {
+            BlockingQueue<String> received = new LinkedBlockingQueue<>();
+            WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("sip")
+                    .buildAsync(URI.create("ws://127.0.0.1:5082/"), new WebSocket.Listener() {
+                        @Override
+                        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                            received.add(data.toString());
+                            webSocket.request(1);
+                            return null;
+                        }
+                    }).get(10, TimeUnit.SECONDS);
+            socket.sendText(invite("SIP/2.0/WS df7jal23ls0d.invalid;rport", "ws-no-node"), true).get(5, TimeUnit.SECONDS);
+
+            String answer = received.poll(10, TimeUnit.SECONDS);
+            assertNotNull(answer, "an answer over the WebSocket");
+            assertTrue(answer.startsWith("SIP/2.0 503"), answer);
+            socket.abort();
+        } finally {
+            this.management.success(restarting(Operations.createRemoveOperation(listener)));
+            this.management.success(Operations.createRemoveOperation(binding));
+        }
+    }
+
+    @Test
+    public void noNodeAnswerIsConfigurable() throws Exception {
+        // /subsystem=load-balancer/sip=default:write-attribute(name=no-node-status, value=480){allow-resource-service-restart=true}
+        this.management.success(restarting(Operations.createWriteAttributeOperation(SIP, "no-node-status", 480)));
+        try (DatagramSocket client = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            byte[] request = invite("SIP/2.0/UDP 127.0.0.1:" + client.getLocalPort(), "udp-no-node").getBytes(StandardCharsets.UTF_8);
+            client.send(new DatagramPacket(request, request.length, InetAddress.getLoopbackAddress(), 5060));
+            client.setSoTimeout(5000);
+            String answer = "";
+            while (!answer.startsWith("SIP/2.0 4")) {
+                DatagramPacket packet = new DatagramPacket(new byte[8192], 8192);
+                client.receive(packet);
+                answer = new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
+            }
+            assertTrue(answer.startsWith("SIP/2.0 480"), answer);
+        } finally {
+            this.management.success(restarting(Operations.createUndefineAttributeOperation(SIP, "no-node-status")));
+        }
+    }
+
+    @Test
+    public void unknownTransportIsRefusedNamingTheAttribute() {
+        ModelNode add = Operations.createAddOperation(Operations.createAddress("subsystem", "load-balancer", "sip", "default", "listener", "bad"));
+        add.get("side").set("external");
+        add.get("transport").set("sctp");
+        add.get("socket-binding").set("load-balancer-sip-external");
+
+        ModelNode outcome = this.management.execute(add);
+
+        assertFalse(Operations.isSuccessfulOutcome(outcome));
+        assertTrue(Operations.getFailureDescription(outcome).asString().contains("transport"), outcome::toString);
+    }
+
+    @Test
+    public void defaultListenersAreUdpAndTcpOnBothSides() {
+        ModelNode names = Operations.createOperation("read-children-names", SIP);
+        names.get("child-type").set("listener");
+        assertEquals(java.util.List.of("external-tcp", "external-udp", "internal-tcp", "internal-udp"),
+                this.management.success(names).asList().stream().map(ModelNode::asString).sorted().toList());
+    }
+
+    private static String invite(String via, String callId) {
+        return "INVITE sip:bob@127.0.0.1 SIP/2.0\r\n"
+                + "Via: " + via + ";branch=z9hG4bK-" + callId + "\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <sip:alice@example.com>;tag=a1\r\n"
+                + "To: <sip:bob@127.0.0.1>\r\n"
+                + "Call-ID: " + callId + "\r\n"
+                + "CSeq: 1 INVITE\r\n"
+                + "Content-Length: 0\r\n\r\n";
+    }
+
+    private static ModelNode restarting(ModelNode operation) {
+        operation.get("operation-headers", "allow-resource-service-restart").set(true);
+        return operation;
+    }
+}
