@@ -111,9 +111,9 @@ final class SipForwarder implements SIPMessageValve {
     }
 
     private void route(SIPRequest request, MessageChannel channel) throws IOException, ParseException, InvalidArgumentException, SipException {
-        Side side = this.listeners.side(channel.getMessageProcessor());
+        Side side = this.listeners.singleEntry() ? this.directionOf(request, channel) : this.listeners.side(channel.getMessageProcessor());
         String method = request.getMethod();
-        if (side == Side.INTERNAL && isHeartbeat(request)) {
+        if (side == Side.INTERNAL && !this.listeners.singleEntry() && isHeartbeat(request)) {
             this.heartbeat(request, channel);
             return;
         }
@@ -129,6 +129,17 @@ final class SipForwarder implements SIPMessageValve {
         } else {
             this.fromNode(request, channel);
         }
+    }
+
+    /** Single-entry mode: a request whose top Via (or source) is a known node comes from the cluster. */
+    private Side directionOf(SIPRequest request, MessageChannel channel) {
+        Via top = request.getTopmostVia();
+        int port = (top != null && top.getPort() > 0) ? top.getPort() : MessageProcessor.getDefaultPort(channel.getTransport());
+        boolean fromNode = (top != null && this.registry.nodeAt(top.getHost(), port).isPresent())
+                || this.registry.nodeAt(channel.getPeerAddress(), channel.getPeerPort()).isPresent()
+                // extra-server-nodes name whole servers: any port of theirs is the cluster
+                || (top != null && this.registry.nodes().stream().anyMatch(node -> node.isStatic() && (node.ip().equals(top.getHost()) || node.hostName().equals(top.getHost()))));
+        return fromNode ? Side.INTERNAL : Side.EXTERNAL;
     }
 
     /** A request from a client: to the node its route hint, its dialog or the algorithm names. */

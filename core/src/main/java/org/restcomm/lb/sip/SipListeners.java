@@ -52,7 +52,15 @@ final class SipListeners {
         return List.copyOf(this.byProcessor.values());
     }
 
+    /** Without internal listeners the balancer runs single-entry: one address for clients and nodes alike. */
+    boolean singleEntry() {
+        return this.byProcessor.values().stream().noneMatch(listener -> listener.side() == Side.INTERNAL);
+    }
+
     private Map.Entry<MessageProcessor, SipListenerSettings> find(Side side, String transport) {
+        if (this.singleEntry()) {
+            side = Side.EXTERNAL;
+        }
         Map.Entry<MessageProcessor, SipListenerSettings> first = null;
         for (Map.Entry<MessageProcessor, SipListenerSettings> entry : this.byProcessor.entrySet()) {
             if (entry.getValue().side() == side) {
