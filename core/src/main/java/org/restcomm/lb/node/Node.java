@@ -12,6 +12,7 @@ public final class Node {
     private volatile NodeAdvertisement advertisement;
     private volatile long lastSeen;
     private volatile NodeState state = NodeState.ACTIVE;
+    private final java.util.concurrent.atomic.LongAdder callsAssigned = new java.util.concurrent.atomic.LongAdder();
 
     Node(String name, NodeAdvertisement advertisement, NodeSource source, long now) {
         this.name = name;
@@ -77,6 +78,15 @@ public final class Node {
 
     public long registeredAt() {
         return this.registeredAt;
+    }
+
+    /** New calls (dialog-creating requests) the balancer sent to this node. */
+    public long callsAssigned() {
+        return this.callsAssigned.sum();
+    }
+
+    public void callAssigned() {
+        this.callsAssigned.increment();
     }
 
     void seen(long now) {

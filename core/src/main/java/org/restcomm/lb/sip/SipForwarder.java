@@ -166,6 +166,7 @@ final class SipForwarder implements SIPMessageValve {
         }
         String transport = channel.getTransport();
         if (DIALOG_CREATING.contains(method) && request.getToTag() == null) {
+            node.callAssigned();
             this.addRecordRoute(request, this.listeners.advertised(Side.EXTERNAL, transport), node);
             this.addRecordRoute(request, this.listeners.advertised(Side.INTERNAL, transport), node);
         }

@@ -108,6 +108,7 @@ class SipForwardingTest {
         assertEquals(200, ((SIPResponse) this.node.receive()).getStatusCode());
 
         assertEquals(3, this.statistics.sip().requestsProcessed());
+        assertEquals(1, this.registry.nodeAt("127.0.0.1", this.node.port()).orElseThrow().callsAssigned(), "the node shows its call");
         assertEquals(1, this.statistics.sip().requestsByMethod().get("INVITE"));
     }
 
@@ -267,6 +268,30 @@ class SipForwardingTest {
         }
         assertEquals(100, ((SIPResponse) first).getStatusCode());
         assertEquals("INVITE", ((SIPRequest) this.node.receive()).getMethod());
+    }
+
+    @Test
+    void ipLoadBalancerAddressIsWhatViaAndRecordRouteAdvertise() throws Exception {
+        this.balancer.stop();
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        this.balancer = new SipBalancer(SipBalancerSettings.defaults(List.of(
+                new SipListenerSettings(Side.EXTERNAL, "udp", new InetSocketAddress(loopback, this.external), "203.0.113.7", 5999),
+                SipListenerSettings.of(Side.INTERNAL, "udp", new InetSocketAddress(loopback, this.internal)))),
+                this.registry, () -> this.algorithm, new HeartbeatProtocol(this.registry, this.statistics.heartbeats()), this.statistics.sip());
+        this.balancer.start();
+        this.registerNode("1");
+        this.client.send(invite("ip-lb-1", 70), this.external);
+        this.client.receive();
+
+        SIPRequest invite = (SIPRequest) this.node.receive();
+
+        Via external = (Via) invite.getViaHeaders().get(1);
+        assertEquals("203.0.113.7", external.getHost());
+        assertEquals(5999, external.getPort());
+        assertTrue(values(invite, "Record-Route").get(1).contains("sip:203.0.113.7:5999;node_host="), values(invite, "Record-Route").get(1));
+        // the node's answer still finds its way: the advertised address is the balancer's own
+        this.node.send(ok(invite, "b1"), this.internal);
+        assertEquals(200, ((SIPResponse) this.client.receive()).getStatusCode());
     }
 
     private String heartbeatBody() {

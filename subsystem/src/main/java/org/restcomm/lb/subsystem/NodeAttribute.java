@@ -23,6 +23,8 @@ enum NodeAttribute implements Metric<Node> {
     LAST_HEARTBEAT_AGE(new SimpleAttributeDefinitionBuilder("last-heartbeat-age", ModelType.LONG).setRequired(false).setStorageRuntime()
             .setMeasurementUnit(MeasurementUnit.MILLISECONDS).build(),
             node -> new ModelNode(Math.max(0L, System.currentTimeMillis() - node.lastSeen()))),
+    CALLS_ASSIGNED(new SimpleAttributeDefinitionBuilder("calls-assigned", ModelType.LONG).setRequired(false).setStorageRuntime().build(),
+            node -> new ModelNode(node.callsAssigned())),
     PROPERTIES(new PropertiesAttributeDefinition.Builder("properties", true).setStorageRuntime().build(), NodeAttribute::properties),
     ;
 

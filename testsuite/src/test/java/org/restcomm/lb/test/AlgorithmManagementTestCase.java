@@ -78,6 +78,28 @@ public class AlgorithmManagementTestCase extends LoadBalancerTestCase {
     }
 
     @Test
+    public void customAlgorithmIsLoadedFromAJBossModule() throws Exception {
+        // modules/com/example/lb/algorithm/main: the user's jar and a module.xml that depends on org.restcomm.lb
+        java.nio.file.Path module = java.nio.file.Path.of(System.getProperty("jboss.home"), "modules", "com", "example", "lb", "algorithm", "main");
+        java.nio.file.Files.createDirectories(module);
+        org.jboss.shrinkwrap.api.ShrinkWrap.create(org.jboss.shrinkwrap.api.spec.JavaArchive.class, "algorithm.jar")
+                .addClass(org.restcomm.lb.test.algorithm.LowestNameAlgorithm.class)
+                .as(org.jboss.shrinkwrap.api.exporter.ZipExporter.class).exportTo(module.resolve("algorithm.jar").toFile(), true);
+        java.nio.file.Files.writeString(module.resolve("module.xml"), "<module xmlns=\"urn:jboss:module:1.9\" name=\"com.example.lb.algorithm\">"
+                + "<resources><resource-root path=\"algorithm.jar\"/></resources>"
+                + "<dependencies><module name=\"org.restcomm.lb\"/></dependencies></module>");
+        // batch: algorithm=call-id-affinity:remove, algorithm=custom:add(class=..., module=com.example.lb.algorithm)
+        ModelNode add = Operations.createAddOperation(algorithm("custom"));
+        add.get("class").set(org.restcomm.lb.test.algorithm.LowestNameAlgorithm.class.getName());
+        add.get("module").set("com.example.lb.algorithm");
+        ModelNode swap = Operations.CompositeOperationBuilder.create().addStep(Operations.createRemoveOperation(CALL_ID_AFFINITY)).addStep(add).build().getOperation();
+
+        this.management.success(restarting(swap));
+
+        assertEquals(org.restcomm.lb.test.algorithm.LowestNameAlgorithm.class.getName(), this.activeAlgorithm());
+    }
+
+    @Test
     public void unloadableCustomClassIsRefusedAndNothingChanges() {
         ModelNode add = Operations.createAddOperation(algorithm("custom"));
         add.get("class").set("com.example.NoSuchAlgorithm");

@@ -24,6 +24,9 @@ public class SipCallsThroughSippTestCase extends LoadBalancerTestCase {
             try (Sipp caller = Sipp.uac("127.0.0.1:5060", 5071, 20, 10, directory)) {
                 assertEquals(0, caller.await(60), () -> "every call completes: " + caller.output());
             }
+            // /subsystem=load-balancer/node=127.0.0.1\:5091:read-attribute(name=calls-assigned)
+            assertEquals(10L, this.management.read(Management.node("127.0.0.1:5091"), "calls-assigned").asLong());
+            assertEquals(10L, this.management.read(Management.node("127.0.0.1:5092"), "calls-assigned").asLong());
             assertEquals(0, first.await(10), () -> "node 5091 took its 10 calls: " + first.output());
             assertEquals(0, second.await(10), () -> "node 5092 took its 10 calls: " + second.output());
         } finally {
