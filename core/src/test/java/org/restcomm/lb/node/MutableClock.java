@@ -6,11 +6,11 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock the test moves by hand, so expiry is tested without sleeping. */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
 
     private long millis = 1_700_000_000_000L;
 
-    void advance(long delta) {
+    public void advance(long delta) {
         this.millis += delta;
     }
 

@@ -15,7 +15,6 @@ import org.jboss.as.controller.SimpleAttributeDefinitionBuilder;
 import org.jboss.as.controller.StringListAttributeDefinition;
 import org.jboss.as.controller.SubsystemRegistration;
 import org.jboss.as.controller.SubsystemResourceRegistration;
-import org.jboss.as.controller.access.management.SensitiveTargetAccessConstraintDefinition;
 import org.jboss.as.controller.capability.RuntimeCapability;
 import org.jboss.as.controller.client.helpers.MeasurementUnit;
 import org.jboss.as.controller.descriptions.ParentResourceDescriptionResolver;
@@ -88,12 +87,7 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
             .setFlags(AttributeAccess.Flag.RESTART_NONE)
             .build();
 
-    static final CapabilityReferenceAttributeDefinition<SocketBinding> STATISTICS_SOCKET_BINDING = new CapabilityReferenceAttributeDefinition.Builder<>("statistics-socket-binding",
-            CapabilityReference.builder(CAPABILITY, SocketBinding.SERVICE_DESCRIPTOR).build())
-            .setRequired(true)
-            .addAccessConstraint(SensitiveTargetAccessConstraintDefinition.SOCKET_BINDING_REF)
-            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
-            .build();
+    static final CapabilityReferenceAttributeDefinition<SocketBinding> STATISTICS_SOCKET_BINDING = SocketBindingReference.attribute("statistics-socket-binding", CAPABILITY);
 
     static final CapabilityReferenceAttributeDefinition<XnioWorker> WORKER = new CapabilityReferenceAttributeDefinition.Builder<>("worker",
             CapabilityReference.builder(CAPABILITY, IOServiceDescriptor.WORKER).build())

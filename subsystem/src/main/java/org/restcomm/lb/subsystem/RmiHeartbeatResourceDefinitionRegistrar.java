@@ -9,10 +9,8 @@ import org.jboss.as.controller.OperationFailedException;
 import org.jboss.as.controller.PathElement;
 import org.jboss.as.controller.ResourceDefinition;
 import org.jboss.as.controller.ResourceRegistration;
-import org.jboss.as.controller.access.management.SensitiveTargetAccessConstraintDefinition;
 import org.jboss.as.controller.capability.RuntimeCapability;
 import org.jboss.as.controller.descriptions.ResourceDescriptionResolver;
-import org.jboss.as.controller.registry.AttributeAccess;
 import org.jboss.as.controller.registry.ManagementResourceRegistration;
 import org.jboss.as.network.SocketBinding;
 import org.jboss.dmr.ModelNode;
@@ -23,7 +21,6 @@ import org.wildfly.subsystem.resource.ChildResourceDefinitionRegistrar;
 import org.wildfly.subsystem.resource.ManagementResourceRegistrar;
 import org.wildfly.subsystem.resource.ManagementResourceRegistrationContext;
 import org.wildfly.subsystem.resource.ResourceDescriptor;
-import org.wildfly.subsystem.resource.capability.CapabilityReference;
 import org.wildfly.subsystem.resource.capability.CapabilityReferenceAttributeDefinition;
 import org.wildfly.subsystem.resource.operation.ResourceOperationRuntimeHandler;
 import org.wildfly.subsystem.service.ResourceServiceConfigurator;
@@ -40,18 +37,11 @@ class RmiHeartbeatResourceDefinitionRegistrar implements ChildResourceDefinition
     static final NullaryServiceDescriptor<RmiHeartbeatReceiver> SERVICE_DESCRIPTOR = NullaryServiceDescriptor.of("org.restcomm.lb.heartbeat.rmi", RmiHeartbeatReceiver.class);
     static final RuntimeCapability<Void> CAPABILITY = RuntimeCapability.Builder.of(SERVICE_DESCRIPTOR).build();
 
-    static final CapabilityReferenceAttributeDefinition<SocketBinding> REGISTRY_SOCKET_BINDING = socketBinding("registry-socket-binding");
-    static final CapabilityReferenceAttributeDefinition<SocketBinding> OBJECT_SOCKET_BINDING = socketBinding("object-socket-binding");
+    static final CapabilityReferenceAttributeDefinition<SocketBinding> REGISTRY_SOCKET_BINDING = SocketBindingReference.attribute("registry-socket-binding", CAPABILITY);
+    static final CapabilityReferenceAttributeDefinition<SocketBinding> OBJECT_SOCKET_BINDING = SocketBindingReference.attribute("object-socket-binding", CAPABILITY);
 
     static final List<AttributeDefinition> ATTRIBUTES = List.of(REGISTRY_SOCKET_BINDING, OBJECT_SOCKET_BINDING);
 
-    private static CapabilityReferenceAttributeDefinition<SocketBinding> socketBinding(String name) {
-        return new CapabilityReferenceAttributeDefinition.Builder<>(name, CapabilityReference.builder(CAPABILITY, SocketBinding.SERVICE_DESCRIPTOR).build())
-                .setRequired(true)
-                .addAccessConstraint(SensitiveTargetAccessConstraintDefinition.SOCKET_BINDING_REF)
-                .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
-                .build();
-    }
 
     @Override
     public ManagementResourceRegistration register(ManagementResourceRegistration parent, ManagementResourceRegistrationContext context) {

@@ -1,0 +1,23 @@
+package org.restcomm.lb.subsystem;
+
+import org.jboss.as.controller.access.management.SensitiveTargetAccessConstraintDefinition;
+import org.jboss.as.controller.capability.RuntimeCapability;
+import org.jboss.as.controller.registry.AttributeAccess;
+import org.jboss.as.network.SocketBinding;
+import org.wildfly.subsystem.resource.capability.CapabilityReference;
+import org.wildfly.subsystem.resource.capability.CapabilityReferenceAttributeDefinition;
+
+/** A required socket-binding reference: completed by jboss-cli, checked at write time, sensitive, restarts its service. */
+final class SocketBindingReference {
+
+    private SocketBindingReference() {
+    }
+
+    static CapabilityReferenceAttributeDefinition<SocketBinding> attribute(String name, RuntimeCapability<Void> capability) {
+        return new CapabilityReferenceAttributeDefinition.Builder<>(name, CapabilityReference.builder(capability, SocketBinding.SERVICE_DESCRIPTOR).build())
+                .setRequired(true)
+                .addAccessConstraint(SensitiveTargetAccessConstraintDefinition.SOCKET_BINDING_REF)
+                .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+                .build();
+    }
+}
