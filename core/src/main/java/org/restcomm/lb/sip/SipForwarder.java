@@ -70,6 +70,7 @@ final class SipForwarder implements SIPMessageValve {
     private final Supplier<BalancerAlgorithm> algorithm;
     private final HeartbeatProtocol heartbeats;
     private final SipStatistics statistics;
+    private final BadNodeDetector badNodes;
 
     SipForwarder(SipBalancerSettings settings, SipListeners listeners, NodeRegistry registry, Supplier<BalancerAlgorithm> algorithm, HeartbeatProtocol heartbeats,
             SipStatistics statistics) {
@@ -79,6 +80,8 @@ final class SipForwarder implements SIPMessageValve {
         this.algorithm = algorithm;
         this.heartbeats = heartbeats;
         this.statistics = statistics;
+        SipBalancerSettings.BadNodeDetection detection = settings.badNodeDetection();
+        this.badNodes = new BadNodeDetector(registry, java.time.Clock.systemUTC(), detection.statusCodes(), detection.maxErrors(), detection.windowMillis());
     }
 
     @Override
@@ -227,6 +230,7 @@ final class SipForwarder implements SIPMessageValve {
         if (side == Side.INTERNAL) {
             this.registry.nodeAt(channel.getPeerAddress(), channel.getPeerPort()).ifPresent(node -> {
                 this.registry.seen(node.name());
+                this.badNodes.responded(node, response.getStatusCode());
                 this.algorithm.get().processInternalResponse(new JainSipMessageView(response), node);
             });
         } else {

@@ -29,6 +29,7 @@ import org.restcomm.lb.node.HeartbeatProtocol;
 import org.restcomm.lb.node.NodeAdvertisement;
 import org.restcomm.lb.node.NodeRegistry;
 import org.restcomm.lb.node.NodeSource;
+import org.restcomm.lb.node.NodeState;
 import org.restcomm.lb.stats.LoadBalancerStatistics;
 
 /** A call through the SIP engine on UDP, client and node on bare sockets: what each side sees on the wire. */
@@ -292,6 +293,23 @@ class SipForwardingTest {
         // the node's answer still finds its way: the advertised address is the balancer's own
         this.node.send(ok(invite, "b1"), this.internal);
         assertEquals(200, ((SIPResponse) this.client.receive()).getStatusCode());
+    }
+
+    @Test
+    void nodeAnsweringFive503sIsMarkedBadAndGetsNoMoreCalls() throws Exception {
+        this.registerNode("1");
+        for (int i = 0; i < 5; i++) {
+            this.client.send(invite("overloaded-" + i, 70), this.external);
+            this.client.receive();
+            SIPRequest invite = (SIPRequest) this.node.receive();
+            this.node.send(ok(invite, "b" + i).replace("SIP/2.0 200 OK", "SIP/2.0 503 Service Unavailable"), this.internal);
+            assertEquals(503, ((SIPResponse) this.client.receive()).getStatusCode());
+        }
+
+        assertEquals(NodeState.BAD, this.registry.nodeAt("127.0.0.1", this.node.port()).orElseThrow().state());
+        this.client.send(invite("after-bad", 70), this.external);
+        assertEquals(503, ((SIPResponse) this.client.receive()).getStatusCode(), "no node left to take the call");
+        assertNull(this.node.receive(300));
     }
 
     private String heartbeatBody() {

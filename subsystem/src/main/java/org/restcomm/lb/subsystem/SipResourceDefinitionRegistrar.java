@@ -88,6 +88,33 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
             .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
             .build();
 
+    static final StringListAttributeDefinition BAD_NODE_STATUS_CODES = new StringListAttributeDefinition.Builder("bad-node-status-codes")
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode().add("503"))
+            .setElementValidator(new IntRangeValidator(300, 699, false, true))
+            .setAttributeParser(AttributeParser.STRING_LIST)
+            .setAttributeMarshaller(AttributeMarshaller.STRING_LIST)
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
+    static final SimpleAttributeDefinition BAD_NODE_MAX_ERRORS = new SimpleAttributeDefinitionBuilder("bad-node-max-errors", ModelType.INT)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode(5))
+            .setValidator(new IntRangeValidator(0, Integer.MAX_VALUE, true, true))
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
+    static final SimpleAttributeDefinition BAD_NODE_ERROR_WINDOW = new SimpleAttributeDefinitionBuilder("bad-node-error-window", ModelType.LONG)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode(300L))
+            .setMeasurementUnit(org.jboss.as.controller.client.helpers.MeasurementUnit.SECONDS)
+            .setValidator(new org.jboss.as.controller.operations.validation.LongRangeValidator(1L, true))
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
     static final PropertiesAttributeDefinition STACK_PROPERTIES = new PropertiesAttributeDefinition.Builder("stack-properties", true)
             .setAllowExpression(true)
             .setAttributeParser(org.jboss.as.controller.AttributeParsers.PROPERTIES_UNWRAPPED)
@@ -96,7 +123,8 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
             .build();
 
     /** XML attributes of {@code <sip>}; stack-properties are {@code <property>} children. */
-    static final List<AttributeDefinition> ATTRIBUTES = List.of(SEND_TRYING, NO_NODE_STATUS, NO_NODE_REASON, BLOCKED_USER_AGENTS);
+    static final List<AttributeDefinition> ATTRIBUTES = List.of(SEND_TRYING, NO_NODE_STATUS, NO_NODE_REASON, BLOCKED_USER_AGENTS,
+            BAD_NODE_STATUS_CODES, BAD_NODE_MAX_ERRORS, BAD_NODE_ERROR_WINDOW);
 
     private final ResourceOperationRuntimeHandler runtimeHandler = ResourceOperationRuntimeHandler.configureService(this);
 
@@ -120,6 +148,11 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
         int noNodeStatus = NO_NODE_STATUS.resolveModelAttribute(context, model).asInt();
         String noNodeReason = NO_NODE_REASON.resolveModelAttribute(context, model).asString();
         List<String> blocked = LoadBalancerSubsystemResourceDefinitionRegistrar.stringList(BLOCKED_USER_AGENTS.resolveModelAttribute(context, model));
+        SipBalancerSettings.BadNodeDetection badNodeDetection = new SipBalancerSettings.BadNodeDetection(
+                LoadBalancerSubsystemResourceDefinitionRegistrar.stringList(BAD_NODE_STATUS_CODES.resolveModelAttribute(context, model)).stream()
+                        .map(Integer::valueOf).collect(java.util.stream.Collectors.toSet()),
+                BAD_NODE_MAX_ERRORS.resolveModelAttribute(context, model).asInt(),
+                java.util.concurrent.TimeUnit.SECONDS.toMillis(BAD_NODE_ERROR_WINDOW.resolveModelAttribute(context, model).asLong()));
         Map<String, String> stackProperties = new HashMap<>();
         ModelNode properties = STACK_PROPERTIES.resolveModelAttribute(context, model);
         if (properties.isDefined()) {
@@ -148,7 +181,7 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
         return CapabilityServiceInstaller.builder(CAPABILITY, () -> {
                     LoadBalancerRuntime runtime = balancer.get();
                     SipBalancerSettings settings = new SipBalancerSettings(listeners.stream().map(ListenerModel::settings).toList(),
-                            sendTrying, noNodeStatus, noNodeReason, blocked, stackProperties);
+                            sendTrying, noNodeStatus, noNodeReason, blocked, stackProperties, badNodeDetection);
                     return new SipBalancer(settings, runtime.registry(), runtime::algorithm, runtime.heartbeatProtocol(), runtime.statistics().sip());
                 })
                 .requires(dependencies)

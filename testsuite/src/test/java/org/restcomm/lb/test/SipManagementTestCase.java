@@ -98,6 +98,18 @@ public class SipManagementTestCase extends LoadBalancerTestCase {
     }
 
     @Test
+    public void badNodeStatusOutsideErrorRangeIsRefused() {
+        ModelNode codes = new ModelNode();
+        codes.add("200");
+
+        ModelNode outcome = this.management.write(SIP, "bad-node-status-codes", codes);
+
+        assertFalse(Operations.isSuccessfulOutcome(outcome));
+        assertTrue(Operations.getFailureDescription(outcome).asString().contains("bad-node-status-codes"), outcome::toString);
+        assertEquals(java.util.List.of("503"), this.management.read(SIP, "bad-node-status-codes").asList().stream().map(ModelNode::asString).toList());
+    }
+
+    @Test
     public void defaultListenersAreUdpAndTcpOnBothSides() {
         ModelNode names = Operations.createOperation("read-children-names", SIP);
         names.get("child-type").set("listener");
