@@ -27,6 +27,7 @@ public final class SipBalancer {
     private final HeartbeatProtocol heartbeats;
     private final SipStatistics statistics;
     private SipStack stack;
+    private SipForwarder forwarder;
 
     public SipBalancer(SipBalancerSettings settings, NodeRegistry registry, Supplier<BalancerAlgorithm> algorithm, HeartbeatProtocol heartbeats, SipStatistics statistics) {
         this.settings = settings;
@@ -54,12 +55,35 @@ public final class SipBalancer {
             throw (e instanceof SipException se) ? se : new SipException(e.getMessage(), e);
         }
         this.stack = created;
+        this.forwarder = forwarder;
+    }
+
+    /** Applies new behaviour settings at once; listener and stack settings need a restart and are ignored here. */
+    public synchronized void reconfigure(SipBalancerSettings settings) {
+        if (this.forwarder != null) {
+            this.forwarder.reconfigure(settings);
+        }
     }
 
     public synchronized void stop() {
         if (this.stack != null) {
-            this.stack.stop();
+            try {
+                this.stack.stop();
+            } catch (RuntimeException e) {
+                // jain-sip's UDP processor fails to stop before its thread has run once; give it that moment
+                pause();
+                this.stack.stop();
+            }
             this.stack = null;
+            this.forwarder = null;
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

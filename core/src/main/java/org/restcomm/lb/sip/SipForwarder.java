@@ -64,13 +64,13 @@ final class SipForwarder implements SIPMessageValve {
     private static final Set<String> DIALOG_CREATING = Set.of(Request.INVITE, Request.SUBSCRIBE);
     private static final int DEFAULT_MAX_FORWARDS = 70;
 
-    private final SipBalancerSettings settings;
+    private volatile SipBalancerSettings settings;
     private final SipListeners listeners;
     private final NodeRegistry registry;
     private final Supplier<BalancerAlgorithm> algorithm;
     private final HeartbeatProtocol heartbeats;
     private final SipStatistics statistics;
-    private final BadNodeDetector badNodes;
+    private volatile BadNodeDetector badNodes;
 
     SipForwarder(SipBalancerSettings settings, SipListeners listeners, NodeRegistry registry, Supplier<BalancerAlgorithm> algorithm, HeartbeatProtocol heartbeats,
             SipStatistics statistics) {
@@ -80,8 +80,18 @@ final class SipForwarder implements SIPMessageValve {
         this.algorithm = algorithm;
         this.heartbeats = heartbeats;
         this.statistics = statistics;
+        this.badNodes = badNodeDetector(registry, settings);
+    }
+
+    /** New behaviour (answers, scanners, health detection) for the next message; listeners are not touched. */
+    void reconfigure(SipBalancerSettings settings) {
+        this.badNodes = badNodeDetector(this.registry, settings);
+        this.settings = settings;
+    }
+
+    private static BadNodeDetector badNodeDetector(NodeRegistry registry, SipBalancerSettings settings) {
         SipBalancerSettings.BadNodeDetection detection = settings.badNodeDetection();
-        this.badNodes = new BadNodeDetector(registry, java.time.Clock.systemUTC(), detection.statusCodes(), detection.maxErrors(), detection.windowMillis());
+        return new BadNodeDetector(registry, java.time.Clock.systemUTC(), detection.statusCodes(), detection.maxErrors(), detection.windowMillis());
     }
 
     @Override

@@ -123,6 +123,18 @@ class SipForwardingTest {
     }
 
     @Test
+    void behaviourChangesApplyWithoutRestart() throws Exception {
+        this.balancer.reconfigure(new SipBalancerSettings(List.of(), false, 480, "Temporarily Unavailable", List.of(), Map.of(),
+                SipBalancerSettings.BadNodeDetection.DEFAULT));
+
+        this.client.send(invite("reconfigured", 70), this.external);
+
+        SIPResponse response = (SIPResponse) this.client.receive();
+        assertEquals(480, response.getStatusCode(), "no 100 Trying any more, and the new no-node answer");
+        assertEquals("Temporarily Unavailable", response.getReasonPhrase());
+    }
+
+    @Test
     void exhaustedMaxForwardsIsAnswered483AndNotForwarded() throws Exception {
         this.registerNode("1");
         this.client.send(invite("loop", 0), this.external);

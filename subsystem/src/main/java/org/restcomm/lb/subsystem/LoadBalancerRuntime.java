@@ -21,6 +21,7 @@ import org.restcomm.lb.node.HeartbeatProtocol;
 import org.restcomm.lb.node.NodeExpiry;
 import org.restcomm.lb.node.NodeRegistry;
 import org.restcomm.lb.node.StaticNodes;
+import org.restcomm.lb.sip.SipBalancer;
 import org.restcomm.lb.stats.LoadBalancerStatistics;
 import org.wildfly.service.descriptor.NullaryServiceDescriptor;
 import org.xnio.XnioWorker;
@@ -50,6 +51,7 @@ final class LoadBalancerRuntime {
     private final BalancerAlgorithm defaultAlgorithm = new CallIdAffinityAlgorithm();
     private volatile BalancerAlgorithm algorithm = this.defaultAlgorithm;
     private ManagedBinding managedStatisticsBinding;
+    private volatile SipBalancer sip;
 
     LoadBalancerRuntime(Settings settings, SocketBinding statisticsBinding, XnioWorker worker) {
         this.worker = worker;
@@ -102,6 +104,23 @@ final class LoadBalancerRuntime {
             this.algorithm = this.defaultAlgorithm;
         }
         this.stopAlgorithm(algorithm);
+    }
+
+    void useSipBalancer(SipBalancer sip) {
+        this.sip = sip;
+    }
+
+    void releaseSipBalancer(SipBalancer sip) {
+        if (this.sip == sip) {
+            this.sip = null;
+        }
+    }
+
+    void reconfigureSip(org.restcomm.lb.sip.SipBalancerSettings behaviour) {
+        SipBalancer running = this.sip;
+        if (running != null) {
+            running.reconfigure(behaviour);
+        }
     }
 
     void reconfigureAlgorithm(Map<String, String> properties) {

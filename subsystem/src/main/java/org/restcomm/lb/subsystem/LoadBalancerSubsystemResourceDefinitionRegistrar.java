@@ -137,7 +137,7 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
         new HttpHeartbeatResourceDefinitionRegistrar().register(registration, context);
         new RmiHeartbeatResourceDefinitionRegistrar().register(registration, context);
         new NodeResourceDefinitionRegistrar(executor).register(registration, context);
-        new SipResourceDefinitionRegistrar().register(registration, context);
+        new SipResourceDefinitionRegistrar(executor).register(registration, context);
         for (AlgorithmResourceDefinitionRegistrar algorithm : AlgorithmResourceDefinitionRegistrar.all(executor)) {
             algorithm.register(registration, context);
         }

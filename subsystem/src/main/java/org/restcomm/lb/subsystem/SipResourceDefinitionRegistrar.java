@@ -9,6 +9,7 @@ import java.util.Map;
 
 import javax.sip.SipException;
 
+import org.jboss.as.controller.AbstractWriteAttributeHandler;
 import org.jboss.as.controller.AttributeDefinition;
 import org.jboss.as.controller.AttributeMarshaller;
 import org.jboss.as.controller.AttributeParser;
@@ -61,7 +62,7 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
             .setRequired(false)
             .setAllowExpression(true)
             .setDefaultValue(ModelNode.TRUE)
-            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
             .build();
 
     static final SimpleAttributeDefinition NO_NODE_STATUS = new SimpleAttributeDefinitionBuilder("no-node-status", ModelType.INT)
@@ -69,14 +70,14 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
             .setAllowExpression(true)
             .setDefaultValue(new ModelNode(503))
             .setValidator(new IntRangeValidator(400, 699, true, true))
-            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
             .build();
 
     static final SimpleAttributeDefinition NO_NODE_REASON = new SimpleAttributeDefinitionBuilder("no-node-reason", ModelType.STRING)
             .setRequired(false)
             .setAllowExpression(true)
             .setDefaultValue(new ModelNode("Service Unavailable"))
-            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
             .build();
 
     static final StringListAttributeDefinition BLOCKED_USER_AGENTS = new StringListAttributeDefinition.Builder("blocked-user-agents")
@@ -85,7 +86,7 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
             .setDefaultValue(defaultBlockedUserAgents())
             .setAttributeParser(AttributeParser.STRING_LIST)
             .setAttributeMarshaller(AttributeMarshaller.STRING_LIST)
-            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
             .build();
 
     static final StringListAttributeDefinition BAD_NODE_STATUS_CODES = new StringListAttributeDefinition.Builder("bad-node-status-codes")
@@ -95,7 +96,7 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
             .setElementValidator(new IntRangeValidator(300, 699, false, true))
             .setAttributeParser(AttributeParser.STRING_LIST)
             .setAttributeMarshaller(AttributeMarshaller.STRING_LIST)
-            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
             .build();
 
     static final SimpleAttributeDefinition BAD_NODE_MAX_ERRORS = new SimpleAttributeDefinitionBuilder("bad-node-max-errors", ModelType.INT)
@@ -103,7 +104,7 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
             .setAllowExpression(true)
             .setDefaultValue(new ModelNode(5))
             .setValidator(new IntRangeValidator(0, Integer.MAX_VALUE, true, true))
-            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
             .build();
 
     static final SimpleAttributeDefinition BAD_NODE_ERROR_WINDOW = new SimpleAttributeDefinitionBuilder("bad-node-error-window", ModelType.LONG)
@@ -112,7 +113,7 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
             .setDefaultValue(new ModelNode(300L))
             .setMeasurementUnit(org.jboss.as.controller.client.helpers.MeasurementUnit.SECONDS)
             .setValidator(new org.jboss.as.controller.operations.validation.LongRangeValidator(1L, true))
-            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
             .build();
 
     static final PropertiesAttributeDefinition STACK_PROPERTIES = new PropertiesAttributeDefinition.Builder("stack-properties", true)
@@ -126,28 +127,34 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
     static final List<AttributeDefinition> ATTRIBUTES = List.of(SEND_TRYING, NO_NODE_STATUS, NO_NODE_REASON, BLOCKED_USER_AGENTS,
             BAD_NODE_STATUS_CODES, BAD_NODE_MAX_ERRORS, BAD_NODE_ERROR_WINDOW);
 
+    /** Behaviour that applies to the next message; listeners and stack properties restart the engine. */
+    static final List<AttributeDefinition> LIVE_ATTRIBUTES = List.of(SEND_TRYING, NO_NODE_STATUS, NO_NODE_REASON, BLOCKED_USER_AGENTS,
+            BAD_NODE_STATUS_CODES, BAD_NODE_MAX_ERRORS, BAD_NODE_ERROR_WINDOW);
+
     private final ResourceOperationRuntimeHandler runtimeHandler = ResourceOperationRuntimeHandler.configureService(this);
+    private final LoadBalancerRuntimeExecutor runtimes;
+
+    SipResourceDefinitionRegistrar(LoadBalancerRuntimeExecutor runtimes) {
+        this.runtimes = runtimes;
+    }
 
     @Override
     public ManagementResourceRegistration register(ManagementResourceRegistration parent, ManagementResourceRegistrationContext context) {
         ManagementResourceRegistration registration = parent.registerSubModel(ResourceDefinition.builder(REGISTRATION, RESOLVER).build());
-        ResourceDescriptor descriptor = ResourceDescriptor.builder(RESOLVER)
-                .addAttributes(ATTRIBUTES)
+        ResourceDescriptor.Builder descriptor = ResourceDescriptor.builder(RESOLVER)
                 .addAttributes(List.of(STACK_PROPERTIES))
                 .addCapability(CAPABILITY)
-                .withRuntimeHandler(this.runtimeHandler)
-                .build();
-        ManagementResourceRegistrar.of(descriptor).register(registration);
+                .withRuntimeHandler(this.runtimeHandler);
+        for (AttributeDefinition attribute : LIVE_ATTRIBUTES) {
+            descriptor.addAttribute(attribute, new LiveBehaviourHandler(attribute));
+        }
+        ManagementResourceRegistrar.of(descriptor.build()).register(registration);
         new SipListenerResourceDefinitionRegistrar(this.runtimeHandler).register(registration, context);
         return registration;
     }
 
-    @Override
-    public ResourceServiceInstaller configure(OperationContext context, ModelNode model) throws OperationFailedException {
-        boolean sendTrying = SEND_TRYING.resolveModelAttribute(context, model).asBoolean();
-        int noNodeStatus = NO_NODE_STATUS.resolveModelAttribute(context, model).asInt();
-        String noNodeReason = NO_NODE_REASON.resolveModelAttribute(context, model).asString();
-        List<String> blocked = LoadBalancerSubsystemResourceDefinitionRegistrar.stringList(BLOCKED_USER_AGENTS.resolveModelAttribute(context, model));
+    /** The engine's settings from the model, with the given listeners. */
+    private static SipBalancerSettings settings(OperationContext context, ModelNode model, List<SipListenerSettings> listeners) throws OperationFailedException {
         SipBalancerSettings.BadNodeDetection badNodeDetection = new SipBalancerSettings.BadNodeDetection(
                 LoadBalancerSubsystemResourceDefinitionRegistrar.stringList(BAD_NODE_STATUS_CODES.resolveModelAttribute(context, model)).stream()
                         .map(Integer::valueOf).collect(java.util.stream.Collectors.toSet()),
@@ -160,6 +167,17 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
                 stackProperties.put(property.getName(), property.getValue().asString());
             }
         }
+        return new SipBalancerSettings(listeners,
+                SEND_TRYING.resolveModelAttribute(context, model).asBoolean(),
+                NO_NODE_STATUS.resolveModelAttribute(context, model).asInt(),
+                NO_NODE_REASON.resolveModelAttribute(context, model).asString(),
+                LoadBalancerSubsystemResourceDefinitionRegistrar.stringList(BLOCKED_USER_AGENTS.resolveModelAttribute(context, model)),
+                stackProperties, badNodeDetection);
+    }
+
+    @Override
+    public ResourceServiceInstaller configure(OperationContext context, ModelNode model) throws OperationFailedException {
+        SipBalancerSettings behaviour = settings(context, model, List.of());
         List<ListenerModel> listeners = new ArrayList<>();
         List<ServiceDependency<?>> dependencies = new ArrayList<>();
         Resource resource = context.readResource(PathAddress.EMPTY_ADDRESS);
@@ -181,14 +199,52 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
         return CapabilityServiceInstaller.builder(CAPABILITY, () -> {
                     LoadBalancerRuntime runtime = balancer.get();
                     SipBalancerSettings settings = new SipBalancerSettings(listeners.stream().map(ListenerModel::settings).toList(),
-                            sendTrying, noNodeStatus, noNodeReason, blocked, stackProperties, badNodeDetection);
+                            behaviour.sendTrying(), behaviour.noNodeStatus(), behaviour.noNodeReason(), behaviour.blockedUserAgents(),
+                            behaviour.stackProperties(), behaviour.badNodeDetection());
                     return new SipBalancer(settings, runtime.registry(), runtime::algorithm, runtime.heartbeatProtocol(), runtime.statistics().sip());
                 })
                 .requires(dependencies)
-                .onStart(SipResourceDefinitionRegistrar::start)
-                .onStop(SipBalancer::stop)
+                .onStart(sip -> {
+                    start(sip);
+                    balancer.get().useSipBalancer(sip);
+                })
+                .onStop(sip -> {
+                    balancer.get().releaseSipBalancer(sip);
+                    sip.stop();
+                })
                 .startWhen(StartWhen.INSTALLED)
                 .build();
+    }
+
+    /** Recomputes the behaviour from the model and hands it to the running engine. */
+    private final class LiveBehaviourHandler extends AbstractWriteAttributeHandler<Void> {
+
+        LiveBehaviourHandler(AttributeDefinition attribute) {
+            super(attribute);
+        }
+
+        @Override
+        protected boolean applyUpdateToRuntime(OperationContext context, ModelNode operation, String attributeName, ModelNode resolvedValue, ModelNode currentValue,
+                HandbackHolder<Void> handback) throws OperationFailedException {
+            this.reconfigure(context, attributeName, resolvedValue);
+            return false;
+        }
+
+        @Override
+        protected void revertUpdateToRuntime(OperationContext context, ModelNode operation, String attributeName, ModelNode valueToRestore, ModelNode valueToRevert,
+                Void handback) throws OperationFailedException {
+            this.reconfigure(context, attributeName, valueToRestore);
+        }
+
+        private void reconfigure(OperationContext context, String attributeName, ModelNode value) throws OperationFailedException {
+            ModelNode model = context.readResource(PathAddress.EMPTY_ADDRESS).getModel().clone();
+            model.get(attributeName).set(value);
+            SipBalancerSettings behaviour = settings(context, model, List.of());
+            SipResourceDefinitionRegistrar.this.runtimes.execute(runtime -> {
+                runtime.reconfigureSip(behaviour);
+                return null;
+            });
+        }
     }
 
     private static void start(SipBalancer balancer) {
