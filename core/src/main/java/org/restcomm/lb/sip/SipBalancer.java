@@ -43,6 +43,8 @@ public final class SipBalancer {
         SipForwarder forwarder = new SipForwarder(this.settings, listeners, this.registry, this.algorithm, this.heartbeats, this.statistics);
         // the valve sees every parsed message before the transaction layer; in place before any socket opens
         ((SIPTransactionStack) created).sipMessageValves.add(forwarder);
+        SIPTransactionStack transactionStack = (SIPTransactionStack) created;
+        transactionStack.setMessageParserFactory(new CountingParserFactory(transactionStack.getMessageParserFactory(), this.statistics));
         try {
             for (SipListenerSettings listener : this.settings.listeners()) {
                 ListeningPoint point = created.createListeningPoint(listener.bind().getAddress().getHostAddress(), listener.bind().getPort(), listener.transport());

@@ -11,6 +11,7 @@ public final class SipStatistics {
     private final LongAdder bytesTransferred = new LongAdder();
     private final KeyedCounters<String> requestsByMethod = new KeyedCounters<>();
     private final KeyedCounters<String> responsesByStatusCode = new KeyedCounters<>();
+    private final LongAdder malformedMessages = new LongAdder();
     private final Gauge activeConnections = new Gauge();
     private final Gauge activeCalls = new Gauge();
 
@@ -32,6 +33,17 @@ public final class SipStatistics {
             this.responsesByStatusCode.increment(statusCode / 100 + "XX");
             this.bytesTransferred.add(bytes);
         }
+    }
+
+    /** A message the SIP parser could not read; it was dropped or answered 400. */
+    public void malformedMessage() {
+        if (this.enabled.isEnabled()) {
+            this.malformedMessages.increment();
+        }
+    }
+
+    public long malformedMessages() {
+        return this.malformedMessages.sum();
     }
 
     public long requestsProcessed() {
@@ -69,5 +81,6 @@ public final class SipStatistics {
         this.bytesTransferred.reset();
         this.requestsByMethod.reset();
         this.responsesByStatusCode.reset();
+        this.malformedMessages.reset();
     }
 }

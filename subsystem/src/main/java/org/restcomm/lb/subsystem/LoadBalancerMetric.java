@@ -19,6 +19,7 @@ enum LoadBalancerMetric implements Metric<LoadBalancerRuntime> {
     JVM_HEAP_SIZE("jvm-heap-size", MeasurementUnit.BYTES, false, runtime -> runtime.statistics().jvm().heapUsedBytes()),
     SIP_REQUESTS_PROCESSED("sip-requests-processed", MeasurementUnit.NONE, true, runtime -> runtime.statistics().sip().requestsProcessed()),
     SIP_RESPONSES_PROCESSED("sip-responses-processed", MeasurementUnit.NONE, true, runtime -> runtime.statistics().sip().responsesProcessed()),
+    SIP_MALFORMED_MESSAGES("sip-malformed-messages", MeasurementUnit.NONE, true, runtime -> runtime.statistics().sip().malformedMessages()),
     SIP_BYTES_TRANSFERRED("sip-bytes-transferred", MeasurementUnit.BYTES, true, runtime -> runtime.statistics().sip().bytesTransferred()),
     ;
 

@@ -87,6 +87,25 @@ public class SipManagementTestCase extends LoadBalancerTestCase {
     }
 
     @Test
+    public void garbageIsCountedAndTheEngineKeepsAnswering() throws Exception {
+        long before = this.management.read(Management.SUBSYSTEM, "sip-malformed-messages").asLong();
+        try (DatagramSocket client = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            for (String garbage : new String[] { "\u0000\u0001 not sip", "INVITE sip:x SIP/2.0\r\nVia: ???\r\n\r\n" }) {
+                byte[] bytes = garbage.getBytes(StandardCharsets.UTF_8);
+                client.send(new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), 5060));
+            }
+            Management.await("garbage counted", 5000, () -> this.management.read(Management.SUBSYSTEM, "sip-malformed-messages").asLong() >= before + 2);
+            byte[] request = invite("SIP/2.0/UDP 127.0.0.1:" + client.getLocalPort(), "after-garbage").getBytes(StandardCharsets.UTF_8);
+            client.send(new DatagramPacket(request, request.length, InetAddress.getLoopbackAddress(), 5060));
+            client.setSoTimeout(5000);
+            DatagramPacket packet = new DatagramPacket(new byte[8192], 8192);
+            client.receive(packet);
+            String answer = new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
+            assertTrue(answer.startsWith("SIP/2.0 "), answer);
+        }
+    }
+
+    @Test
     public void unknownTransportIsRefusedNamingTheAttribute() {
         ModelNode add = Operations.createAddOperation(Operations.createAddress("subsystem", "load-balancer", "sip", "default", "listener", "bad"));
         add.get("side").set("external");
