@@ -6,7 +6,17 @@ import java.util.Set;
 
 /** Behaviour of the SIP engine, from {@code sip=default} and its listeners. */
 public record SipBalancerSettings(List<SipListenerSettings> listeners, boolean sendTrying, int noNodeStatus, String noNodeReason,
-        List<String> blockedUserAgents, Map<String, String> stackProperties, BadNodeDetection badNodeDetection) {
+        List<String> blockedUserAgents, Map<String, String> stackProperties, BadNodeDetection badNodeDetection, FailureAnswer failureAnswer) {
+
+    /** isSend5xxResponse and its status and Reason of the original: what a client hears when forwarding fails. */
+    public record FailureAnswer(int status, String reason) {
+        /** Stay silent, as the original did by default. */
+        public static final FailureAnswer NONE = new FailureAnswer(0, null);
+
+        public boolean enabled() {
+            return this.status > 0;
+        }
+    }
 
     public static final List<String> DEFAULT_BLOCKED_USER_AGENTS = List.of("sipvicious", "sipcli", "friendly-scanner");
 
@@ -27,6 +37,6 @@ public record SipBalancerSettings(List<SipListenerSettings> listeners, boolean s
 
     /** The guide's behaviour with the correct SIP answer when no node is available. */
     public static SipBalancerSettings defaults(List<SipListenerSettings> listeners) {
-        return new SipBalancerSettings(listeners, true, 503, "Service Unavailable", DEFAULT_BLOCKED_USER_AGENTS, Map.of(), BadNodeDetection.DEFAULT);
+        return new SipBalancerSettings(listeners, true, 503, "Service Unavailable", DEFAULT_BLOCKED_USER_AGENTS, Map.of(), BadNodeDetection.DEFAULT, FailureAnswer.NONE);
     }
 }

@@ -191,7 +191,27 @@ final class SipForwarder implements SIPMessageValve {
             this.answer(request, channel, this.settings.noNodeStatus(), this.settings.noNodeReason());
             return;
         }
-        this.send(request, Side.INTERNAL, transport, node.ip(), port.getAsInt());
+        try {
+            this.send(request, Side.INTERNAL, transport, node.ip(), port.getAsInt());
+        } catch (IOException e) {
+            this.answerFailure(request, channel, e);
+        }
+    }
+
+    /** Forwarding failed: the configured 5xx with a Reason header, or silence (and the log) as the original's default. */
+    private void answerFailure(SIPRequest request, MessageChannel channel, IOException failure) throws IOException, ParseException, InvalidArgumentException {
+        SipBalancerSettings.FailureAnswer answer = this.settings.failureAnswer();
+        if (!answer.enabled() || Request.ACK.equals(request.getMethod())) {
+            throw failure;
+        }
+        SIPResponse response = request.createResponse(answer.status(), answer.reason());
+        gov.nist.javax.sip.header.Reason reason = new gov.nist.javax.sip.header.Reason();
+        reason.setProtocol("SIP");
+        reason.setCause(answer.status());
+        reason.setText((answer.reason() != null) ? answer.reason() : failure.getMessage());
+        response.setHeader(reason);
+        channel.sendMessage(response);
+        this.statistics.responseProcessed(answer.status(), response.getSize());
     }
 
     /** A request from a node towards the clients: its own dialog stays on it; the next hop is Route or Request-URI. */

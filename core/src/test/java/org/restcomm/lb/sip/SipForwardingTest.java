@@ -125,13 +125,27 @@ class SipForwardingTest {
     @Test
     void behaviourChangesApplyWithoutRestart() throws Exception {
         this.balancer.reconfigure(new SipBalancerSettings(List.of(), false, 480, "Temporarily Unavailable", List.of(), Map.of(),
-                SipBalancerSettings.BadNodeDetection.DEFAULT));
+                SipBalancerSettings.BadNodeDetection.DEFAULT, SipBalancerSettings.FailureAnswer.NONE));
 
         this.client.send(invite("reconfigured", 70), this.external);
 
         SIPResponse response = (SIPResponse) this.client.receive();
         assertEquals(480, response.getStatusCode(), "no 100 Trying any more, and the new no-node answer");
         assertEquals("Temporarily Unavailable", response.getReasonPhrase());
+    }
+
+    @Test
+    void forwardingFailureIsAnsweredWithTheConfiguredStatusAndReason() throws Exception {
+        this.balancer.reconfigure(new SipBalancerSettings(List.of(), false, 503, "Service Unavailable", List.of(), Map.of(),
+                SipBalancerSettings.BadNodeDetection.DEFAULT, new SipBalancerSettings.FailureAnswer(502, "Node unreachable")));
+        // a node whose address cannot be resolved: the send fails
+        this.registry.register(new NodeAdvertisement("lost", "no-such-node.invalid", Map.of("udpPort", "5080", "sessionId", "lost")), NodeSource.HTTP);
+
+        this.client.send(invite("unreachable", 70), this.external);
+
+        SIPResponse response = (SIPResponse) this.client.receive();
+        assertEquals(502, response.getStatusCode());
+        assertTrue(String.valueOf(response.getHeader("Reason")).contains("cause=502"), String.valueOf(response.getHeader("Reason")));
     }
 
     @Test

@@ -116,6 +116,19 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
             .setFlags(AttributeAccess.Flag.RESTART_NONE)
             .build();
 
+    static final SimpleAttributeDefinition SEND_FAILURE_STATUS = new SimpleAttributeDefinitionBuilder("send-failure-status", ModelType.INT)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setValidator(new IntRangeValidator(500, 599, true, true))
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
+            .build();
+
+    static final SimpleAttributeDefinition SEND_FAILURE_REASON = new SimpleAttributeDefinitionBuilder("send-failure-reason", ModelType.STRING)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
+            .build();
+
     static final PropertiesAttributeDefinition STACK_PROPERTIES = new PropertiesAttributeDefinition.Builder("stack-properties", true)
             .setAllowExpression(true)
             .setAttributeParser(org.jboss.as.controller.AttributeParsers.PROPERTIES_UNWRAPPED)
@@ -125,11 +138,10 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
 
     /** XML attributes of {@code <sip>}; stack-properties are {@code <property>} children. */
     static final List<AttributeDefinition> ATTRIBUTES = List.of(SEND_TRYING, NO_NODE_STATUS, NO_NODE_REASON, BLOCKED_USER_AGENTS,
-            BAD_NODE_STATUS_CODES, BAD_NODE_MAX_ERRORS, BAD_NODE_ERROR_WINDOW);
+            BAD_NODE_STATUS_CODES, BAD_NODE_MAX_ERRORS, BAD_NODE_ERROR_WINDOW, SEND_FAILURE_STATUS, SEND_FAILURE_REASON);
 
     /** Behaviour that applies to the next message; listeners and stack properties restart the engine. */
-    static final List<AttributeDefinition> LIVE_ATTRIBUTES = List.of(SEND_TRYING, NO_NODE_STATUS, NO_NODE_REASON, BLOCKED_USER_AGENTS,
-            BAD_NODE_STATUS_CODES, BAD_NODE_MAX_ERRORS, BAD_NODE_ERROR_WINDOW);
+    static final List<AttributeDefinition> LIVE_ATTRIBUTES = ATTRIBUTES;
 
     private final ResourceOperationRuntimeHandler runtimeHandler = ResourceOperationRuntimeHandler.configureService(this);
     private final LoadBalancerRuntimeExecutor runtimes;
@@ -172,7 +184,13 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
                 NO_NODE_STATUS.resolveModelAttribute(context, model).asInt(),
                 NO_NODE_REASON.resolveModelAttribute(context, model).asString(),
                 LoadBalancerSubsystemResourceDefinitionRegistrar.stringList(BLOCKED_USER_AGENTS.resolveModelAttribute(context, model)),
-                stackProperties, badNodeDetection);
+                stackProperties, badNodeDetection, failureAnswer(context, model));
+    }
+
+    private static SipBalancerSettings.FailureAnswer failureAnswer(OperationContext context, ModelNode model) throws OperationFailedException {
+        ModelNode status = SEND_FAILURE_STATUS.resolveModelAttribute(context, model);
+        ModelNode reason = SEND_FAILURE_REASON.resolveModelAttribute(context, model);
+        return status.isDefined() ? new SipBalancerSettings.FailureAnswer(status.asInt(), reason.isDefined() ? reason.asString() : null) : SipBalancerSettings.FailureAnswer.NONE;
     }
 
     @Override
@@ -200,7 +218,7 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
                     LoadBalancerRuntime runtime = balancer.get();
                     SipBalancerSettings settings = new SipBalancerSettings(listeners.stream().map(ListenerModel::settings).toList(),
                             behaviour.sendTrying(), behaviour.noNodeStatus(), behaviour.noNodeReason(), behaviour.blockedUserAgents(),
-                            behaviour.stackProperties(), behaviour.badNodeDetection());
+                            behaviour.stackProperties(), behaviour.badNodeDetection(), behaviour.failureAnswer());
                     return new SipBalancer(settings, runtime.registry(), runtime::algorithm, runtime.heartbeatProtocol(), runtime.statistics().sip());
                 })
                 .requires(dependencies)
