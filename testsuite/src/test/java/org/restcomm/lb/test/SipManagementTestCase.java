@@ -106,6 +106,52 @@ public class SipManagementTestCase extends LoadBalancerTestCase {
     }
 
     @Test
+    public void thirdPartyServerRegistersBySipOptionsOnTheInternalPortOnly() throws Exception {
+        try (DatagramSocket server = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            int port = server.getLocalPort();
+            String body = "hostname=sipHeartbeat\r\nip=127.0.0.1\r\nudpPort=" + port + "\r\nversion=4\r\n";
+            // on the external port it is ordinary traffic, not a heartbeat
+            send(server, heartbeat(port, 5060, body), 5060);
+            for (int i = 0; i < 10; i++) {
+                Thread.sleep(100);
+                assertFalse(this.management.nodeNames().contains("127.0.0.1:" + port), "registered from the external port");
+            }
+
+            send(server, heartbeat(port, 5065, body), 5065);
+            server.setSoTimeout(5000);
+            String answer = "";
+            while (!answer.startsWith("SIP/2.0 200")) {
+                DatagramPacket packet = new DatagramPacket(new byte[8192], 8192);
+                server.receive(packet);
+                answer = new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
+            }
+            // /subsystem=load-balancer/node=127.0.0.1\:<port>:read-resource(include-runtime=true)
+            ModelNode node = Management.node("127.0.0.1:" + port);
+            assertEquals("sip", this.management.read(node, "source").asString());
+            assertEquals("4", this.management.read(node, "version").asString());
+            this.management.success(Operations.createOperation("disable", node));
+        }
+    }
+
+    private static String heartbeat(int from, int to, String body) {
+        return "OPTIONS sip:127.0.0.1:" + to + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + from + ";branch=z9hG4bK-hb" + to + "\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <sip:third-party-app-server-heartbeating-service@sip-servlets.com>;tag=4481411\r\n"
+                + "To: <sip:127.0.0.1:" + to + ">\r\n"
+                + "Call-ID: heartbeat-" + from + "-" + to + "\r\n"
+                + "CSeq: 1 OPTIONS\r\n"
+                + "Mobicents-Heartbeat: 1\r\n"
+                + "Content-Type: text/plain\r\n"
+                + "Content-Length: " + body.length() + "\r\n\r\n" + body;
+    }
+
+    private static void send(DatagramSocket socket, String message, int port) throws java.io.IOException {
+        byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+        socket.send(new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), port));
+    }
+
+    @Test
     public void unknownTransportIsRefusedNamingTheAttribute() {
         ModelNode add = Operations.createAddOperation(Operations.createAddress("subsystem", "load-balancer", "sip", "default", "listener", "bad"));
         add.get("side").set("external");
