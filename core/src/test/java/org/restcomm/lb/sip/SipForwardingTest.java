@@ -114,6 +114,32 @@ class SipForwardingTest {
     }
 
     @Test
+    void ackIsNeverAnsweredWithAnError() throws Exception {
+        this.client.send(inDialog("ACK", "orphan-ack", 1, List.of()), this.external);
+
+        assertNull(this.client.receive(500), "no node, and still no answer to an ACK");
+    }
+
+    @Test
+    void cancelFollowsItsInvite() throws Exception {
+        this.registerNode("1");
+        try (UdpPeer other = new UdpPeer()) {
+            this.registry.register(new NodeAdvertisement("other", "127.0.0.1", Map.of("udpPort", Integer.toString(other.port()), "sessionId", "n2")), NodeSource.HTTP);
+            this.client.send(invite("cancelled-1", 70), this.external);
+            this.client.receive();
+            SIPMessage invite = this.node.receive(1000);
+            UdpPeer inviteNode = (invite != null) ? this.node : other;
+            if (invite == null) {
+                other.receive();
+            }
+
+            this.client.send(invite("cancelled-1", 70).replace("INVITE sip", "CANCEL sip").replace("CSeq: 1 INVITE", "CSeq: 1 CANCEL"), this.external);
+
+            assertEquals("CANCEL", ((SIPRequest) inviteNode.receive()).getMethod(), "the CANCEL reaches the node of its INVITE");
+        }
+    }
+
+    @Test
     void noNodeIsAnswered503() throws Exception {
         this.client.send(invite("no-node", 70), this.external);
 
