@@ -26,7 +26,7 @@ public final class HttpStatistics {
 
     public void responseReturned(int statusCode) {
         if (this.enabled.isEnabled()) {
-            this.responsesByStatusCode.increment(statusCode / 100 + "XX");
+            this.responsesByStatusCode.increment(StatusClass.of(statusCode));
         }
     }
 

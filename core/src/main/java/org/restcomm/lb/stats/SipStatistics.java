@@ -30,7 +30,7 @@ public final class SipStatistics {
     public void responseProcessed(int statusCode, int bytes) {
         if (this.enabled.isEnabled()) {
             this.responsesProcessed.increment();
-            this.responsesByStatusCode.increment(statusCode / 100 + "XX");
+            this.responsesByStatusCode.increment(StatusClass.of(statusCode));
             this.bytesTransferred.add(bytes);
         }
     }

@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.jboss.as.controller.AbstractWriteAttributeHandler;
 import org.jboss.as.controller.AttributeDefinition;
 import org.jboss.as.controller.OperationContext;
 import org.jboss.as.controller.OperationFailedException;
@@ -88,7 +87,7 @@ class AlgorithmResourceDefinitionRegistrar implements ChildResourceDefinitionReg
                 .withRuntimeHandler(ResourceOperationRuntimeHandler.configureService(this));
         for (AttributeDefinition attribute : attributes(this.resource)) {
             if (attribute.getFlags().contains(AttributeAccess.Flag.RESTART_NONE)) {
-                descriptor.addAttribute(attribute, new LiveSettingsHandler(attribute));
+                descriptor.addAttribute(attribute, new LiveWriteAttributeHandler(attribute, this::reconfigure));
             } else {
                 descriptor.addAttributes(List.of(attribute));
             }
@@ -108,6 +107,15 @@ class AlgorithmResourceDefinitionRegistrar implements ChildResourceDefinitionReg
                 .onStop(value -> balancer.get().releaseAlgorithm(value))
                 .startWhen(StartWhen.INSTALLED)
                 .build();
+    }
+
+    /** Recomputes the algorithm's settings from the model and hands them to the running algorithm. */
+    private void reconfigure(OperationContext context, ModelNode model) throws OperationFailedException {
+        Map<String, String> properties = this.properties(context, model);
+        this.runtimes.execute(runtime -> {
+            runtime.reconfigureAlgorithm(properties);
+            return null;
+        });
     }
 
     /** The settings under the names the algorithm reads, as the original's lb.properties spelled them. */
@@ -144,37 +152,6 @@ class AlgorithmResourceDefinitionRegistrar implements ChildResourceDefinitionReg
             return loader.loadClass(className).asSubclass(BalancerAlgorithm.class).getConstructor().newInstance();
         } catch (ModuleLoadException | ReflectiveOperationException | ClassCastException | LinkageError e) {
             throw new OperationFailedException(SubsystemMessages.algorithmClassNotLoadable(className, module.asString(), e.toString()), e);
-        }
-    }
-
-    /** Recomputes the algorithm's settings from the model and hands them to the running algorithm. */
-    private final class LiveSettingsHandler extends AbstractWriteAttributeHandler<Void> {
-
-        LiveSettingsHandler(AttributeDefinition attribute) {
-            super(attribute);
-        }
-
-        @Override
-        protected boolean applyUpdateToRuntime(OperationContext context, ModelNode operation, String attributeName, ModelNode resolvedValue, ModelNode currentValue,
-                HandbackHolder<Void> handback) throws OperationFailedException {
-            this.reconfigure(context, attributeName, resolvedValue);
-            return false;
-        }
-
-        @Override
-        protected void revertUpdateToRuntime(OperationContext context, ModelNode operation, String attributeName, ModelNode valueToRestore, ModelNode valueToRevert,
-                Void handback) throws OperationFailedException {
-            this.reconfigure(context, attributeName, valueToRestore);
-        }
-
-        private void reconfigure(OperationContext context, String attributeName, ModelNode value) throws OperationFailedException {
-            ModelNode model = context.readResource(org.jboss.as.controller.PathAddress.EMPTY_ADDRESS).getModel().clone();
-            model.get(attributeName).set(value);
-            Map<String, String> properties = AlgorithmResourceDefinitionRegistrar.this.properties(context, model);
-            AlgorithmResourceDefinitionRegistrar.this.runtimes.execute(runtime -> {
-                runtime.reconfigureAlgorithm(properties);
-                return null;
-            });
         }
     }
 

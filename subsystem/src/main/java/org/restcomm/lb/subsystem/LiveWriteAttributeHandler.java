@@ -1,23 +1,26 @@
 package org.restcomm.lb.subsystem;
 
-import java.util.function.BiConsumer;
-
 import org.jboss.as.controller.AbstractWriteAttributeHandler;
 import org.jboss.as.controller.AttributeDefinition;
 import org.jboss.as.controller.OperationContext;
 import org.jboss.as.controller.OperationFailedException;
+import org.jboss.as.controller.PathAddress;
 import org.jboss.dmr.ModelNode;
 
 /** Applies a write to the running balancer at once, without a restart, and undoes it on rollback. */
 final class LiveWriteAttributeHandler extends AbstractWriteAttributeHandler<Void> {
 
-    private final BiConsumer<LoadBalancerRuntime, ModelNode> apply;
-    private final LoadBalancerRuntimeExecutor executor;
+    /** Hands the resource's model, with the written value in place, to whatever runs from it. */
+    @FunctionalInterface
+    interface RuntimeUpdate {
+        void apply(OperationContext context, ModelNode model) throws OperationFailedException;
+    }
 
-    LiveWriteAttributeHandler(AttributeDefinition attribute, BiConsumer<LoadBalancerRuntime, ModelNode> apply, LoadBalancerRuntimeExecutor executor) {
+    private final RuntimeUpdate update;
+
+    LiveWriteAttributeHandler(AttributeDefinition attribute, RuntimeUpdate update) {
         super(attribute);
-        this.apply = apply;
-        this.executor = executor;
+        this.update = update;
     }
 
     @Override
@@ -33,14 +36,10 @@ final class LiveWriteAttributeHandler extends AbstractWriteAttributeHandler<Void
         this.applyToRuntime(context, attributeName, valueToRestore);
     }
 
-    /** Resolves through the attribute definition, so an undefined value means its default. */
-    private void applyToRuntime(OperationContext context, String attributeName, ModelNode newValue) throws OperationFailedException {
-        ModelNode model = new ModelNode();
-        model.get(attributeName).set(newValue);
-        ModelNode value = this.getAttributeDefinition(attributeName).resolveModelAttribute(context, model);
-        this.executor.execute(runtime -> {
-            this.apply.accept(runtime, value);
-            return null;
-        });
+    /** The model is resolved through the attribute definitions, so an undefined value means its default. */
+    private void applyToRuntime(OperationContext context, String attributeName, ModelNode value) throws OperationFailedException {
+        ModelNode model = context.readResource(PathAddress.EMPTY_ADDRESS).getModel().clone();
+        model.get(attributeName).set(value);
+        this.update.apply(context, model);
     }
 }

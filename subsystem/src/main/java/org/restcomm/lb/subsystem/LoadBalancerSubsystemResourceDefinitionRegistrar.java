@@ -120,7 +120,13 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
         for (AttributeDefinition attribute : ATTRIBUTES) {
             BiConsumer<LoadBalancerRuntime, ModelNode> apply = LIVE_ATTRIBUTES.get(attribute);
             if (apply != null) {
-                descriptor.addAttribute(attribute, new LiveWriteAttributeHandler(attribute, apply, executor));
+                descriptor.addAttribute(attribute, new LiveWriteAttributeHandler(attribute, (operationContext, model) -> {
+                    ModelNode value = attribute.resolveModelAttribute(operationContext, model);
+                    executor.execute(runtime -> {
+                        apply.accept(runtime, value);
+                        return null;
+                    });
+                }));
             } else {
                 descriptor.addAttributes(List.of(attribute));
             }

@@ -9,7 +9,6 @@ import java.util.Map;
 
 import javax.sip.SipException;
 
-import org.jboss.as.controller.AbstractWriteAttributeHandler;
 import org.jboss.as.controller.AttributeDefinition;
 import org.jboss.as.controller.AttributeMarshaller;
 import org.jboss.as.controller.AttributeParser;
@@ -158,11 +157,20 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
                 .addCapability(CAPABILITY)
                 .withRuntimeHandler(this.runtimeHandler);
         for (AttributeDefinition attribute : LIVE_ATTRIBUTES) {
-            descriptor.addAttribute(attribute, new LiveBehaviourHandler(attribute));
+            descriptor.addAttribute(attribute, new LiveWriteAttributeHandler(attribute, this::reconfigure));
         }
         ManagementResourceRegistrar.of(descriptor.build()).register(registration);
         new SipListenerResourceDefinitionRegistrar(this.runtimeHandler).register(registration, context);
         return registration;
+    }
+
+    /** Recomputes the behaviour from the model and hands it to the running engine. */
+    private void reconfigure(OperationContext context, ModelNode model) throws OperationFailedException {
+        SipBalancerSettings behaviour = settings(context, model, List.of());
+        this.runtimes.execute(runtime -> {
+            runtime.reconfigureSip(behaviour);
+            return null;
+        });
     }
 
     /** The engine's settings from the model, with the given listeners. */
@@ -232,37 +240,6 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
                 })
                 .startWhen(StartWhen.INSTALLED)
                 .build();
-    }
-
-    /** Recomputes the behaviour from the model and hands it to the running engine. */
-    private final class LiveBehaviourHandler extends AbstractWriteAttributeHandler<Void> {
-
-        LiveBehaviourHandler(AttributeDefinition attribute) {
-            super(attribute);
-        }
-
-        @Override
-        protected boolean applyUpdateToRuntime(OperationContext context, ModelNode operation, String attributeName, ModelNode resolvedValue, ModelNode currentValue,
-                HandbackHolder<Void> handback) throws OperationFailedException {
-            this.reconfigure(context, attributeName, resolvedValue);
-            return false;
-        }
-
-        @Override
-        protected void revertUpdateToRuntime(OperationContext context, ModelNode operation, String attributeName, ModelNode valueToRestore, ModelNode valueToRevert,
-                Void handback) throws OperationFailedException {
-            this.reconfigure(context, attributeName, valueToRestore);
-        }
-
-        private void reconfigure(OperationContext context, String attributeName, ModelNode value) throws OperationFailedException {
-            ModelNode model = context.readResource(PathAddress.EMPTY_ADDRESS).getModel().clone();
-            model.get(attributeName).set(value);
-            SipBalancerSettings behaviour = settings(context, model, List.of());
-            SipResourceDefinitionRegistrar.this.runtimes.execute(runtime -> {
-                runtime.reconfigureSip(behaviour);
-                return null;
-            });
-        }
     }
 
     private static void start(SipBalancer balancer) {
