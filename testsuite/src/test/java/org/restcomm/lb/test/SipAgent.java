@@ -1,0 +1,281 @@
+package org.restcomm.lb.test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.TooManyListenersException;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.ListeningPoint;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.SipFactory;
+import javax.sip.SipListener;
+import javax.sip.SipProvider;
+import javax.sip.SipStack;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.address.Address;
+import javax.sip.address.AddressFactory;
+import javax.sip.address.SipURI;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.ToHeader;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+import org.restcomm.lb.sip.JainSipServerLogger;
+import org.restcomm.lb.sip.JainSipStackLogger;
+
+/**
+ * A jain-sip user agent on 127.0.0.1, UDP and TCP on one port. As a caller it keeps real dialogs (ACK and BYE follow
+ * the Record-Route set the balancer put in); as an application-server node it answers statelessly, the way a node of a
+ * replicated cluster can answer a BYE for a call another node set up.
+ */
+final class SipAgent implements SipListener, AutoCloseable {
+
+    private static final AtomicInteger TAGS = new AtomicInteger();
+
+    private final int port;
+    private final SipStack stack;
+    private final SipProvider provider;
+    private final AddressFactory addresses;
+    private final HeaderFactory headers;
+    private final MessageFactory messages;
+    /** Every request that reached this agent, in arrival order. */
+    private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Response> responses = new LinkedBlockingQueue<>();
+    private volatile boolean answering = true;
+
+    private SipAgent(String name, int port, boolean dialogs) throws Exception {
+        this.port = port;
+        Properties properties = new Properties();
+        properties.setProperty("javax.sip.STACK_NAME", name + "-" + UUID.randomUUID());
+        properties.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", dialogs ? "on" : "off");
+        properties.setProperty("gov.nist.javax.sip.STACK_LOGGER", JainSipStackLogger.class.getName());
+        properties.setProperty("gov.nist.javax.sip.SERVER_LOGGER", JainSipServerLogger.class.getName());
+        properties.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "1");
+        SipFactory factory = SipFactory.getInstance();
+        factory.setPathName("gov.nist");
+        this.stack = factory.createSipStack(properties);
+        this.addresses = factory.createAddressFactory();
+        this.headers = factory.createHeaderFactory();
+        this.messages = factory.createMessageFactory();
+        ListeningPoint udp = this.stack.createListeningPoint("127.0.0.1", port, ListeningPoint.UDP);
+        ListeningPoint tcp = this.stack.createListeningPoint("127.0.0.1", port, ListeningPoint.TCP);
+        this.provider = this.stack.createSipProvider(udp);
+        this.provider.addListeningPoint(tcp);
+        addListener(this.provider, this);
+        this.stack.start();
+    }
+
+    /** A caller that keeps dialogs. */
+    static SipAgent caller(int port) throws Exception {
+        return new SipAgent("caller", port, true);
+    }
+
+    /** An application-server node answering INVITE with 180 and 200 and every other request with 200. */
+    static SipAgent node(int port) throws Exception {
+        return new SipAgent("node", port, false);
+    }
+
+    private static void addListener(SipProvider provider, SipListener listener) {
+        try {
+            provider.addSipListener(listener);
+        } catch (TooManyListenersException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    int port() {
+        return this.port;
+    }
+
+    /** A node that stops answering, as one whose server died. */
+    void silence() {
+        this.answering = false;
+    }
+
+    /** Starts a call to the balancer's external port; the call is established once {@link Call#awaitAnswer} returns. */
+    Call call(String transport, int balancerPort, String fromUser) throws Exception {
+        SipURI target = this.addresses.createSipURI("bob", "127.0.0.1:" + balancerPort);
+        target.setTransportParam(transport);
+        Address from = this.addresses.createAddress(this.addresses.createSipURI(fromUser, "example.com"));
+        Address to = this.addresses.createAddress(this.addresses.createSipURI("bob", "example.com"));
+        SipURI contact = this.addresses.createSipURI(fromUser, "127.0.0.1:" + this.port);
+        contact.setTransportParam(transport);
+        CallIdHeader callId = this.provider.getNewCallId();
+        Request invite = this.messages.createRequest(target, Request.INVITE, callId,
+                this.headers.createCSeqHeader(1L, Request.INVITE),
+                this.headers.createFromHeader(from, "caller-" + TAGS.incrementAndGet()),
+                this.headers.createToHeader(to, null),
+                new ArrayList<>(List.of(this.headers.createViaHeader("127.0.0.1", this.port, transport, null))),
+                this.headers.createMaxForwardsHeader(70));
+        invite.addHeader(this.headers.createContactHeader(this.addresses.createAddress(contact)));
+        ClientTransaction transaction = this.provider.getNewClientTransaction(invite);
+        transaction.sendRequest();
+        return new Call(callId.getCallId(), transaction.getDialog());
+    }
+
+    /** Sends a request out of dialog, statelessly, to the given address; its Route header, if any, wins. */
+    void send(Request request) throws Exception {
+        this.provider.sendRequest(request);
+    }
+
+    MessageFactory messages() {
+        return this.messages;
+    }
+
+    HeaderFactory headers() {
+        return this.headers;
+    }
+
+    AddressFactory addresses() {
+        return this.addresses;
+    }
+
+    /** The next request of the given method that reached this agent, or null after the timeout. */
+    Request awaitRequest(String method, long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        for (long left = timeoutMillis; left > 0; left = deadline - System.currentTimeMillis()) {
+            Request request = this.requests.poll(left, TimeUnit.MILLISECONDS);
+            if (request != null && request.getMethod().equals(method)) {
+                return request;
+            }
+        }
+        return null;
+    }
+
+    /** Requests received so far, removed from the queue. */
+    List<Request> drainRequests() {
+        List<Request> all = new ArrayList<>();
+        this.requests.drainTo(all);
+        return all;
+    }
+
+    Response awaitResponse(String method, int status, long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        for (long left = timeoutMillis; left > 0; left = deadline - System.currentTimeMillis()) {
+            Response response = this.responses.poll(left, TimeUnit.MILLISECONDS);
+            if (response != null && response.getStatusCode() == status
+                    && ((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getMethod().equals(method)) {
+                return response;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void processRequest(RequestEvent event) {
+        Request request = event.getRequest();
+        this.requests.add(request);
+        if (!this.answering || Request.ACK.equals(request.getMethod())) {
+            return;
+        }
+        try {
+            if (event.getDialog() != null || event.getServerTransaction() != null) {
+                // a caller's dialog answers in-dialog requests through its transaction
+                javax.sip.ServerTransaction transaction = event.getServerTransaction() != null ? event.getServerTransaction()
+                        : this.provider.getNewServerTransaction(request);
+                transaction.sendResponse(this.answer(request, Response.OK));
+                return;
+            }
+            if (Request.INVITE.equals(request.getMethod())) {
+                this.provider.sendResponse(this.answer(request, Response.RINGING));
+            }
+            this.provider.sendResponse(this.answer(request, Response.OK));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Response answer(Request request, int status) throws Exception {
+        Response response = this.messages.createResponse(status, request);
+        ToHeader to = (ToHeader) response.getHeader(ToHeader.NAME);
+        if (to.getTag() == null) {
+            to.setTag("node-" + this.port);
+        }
+        SipURI contact = this.addresses.createSipURI(null, "127.0.0.1:" + this.port);
+        response.addHeader(this.headers.createContactHeader(this.addresses.createAddress(contact)));
+        return response;
+    }
+
+    @Override
+    public void processResponse(ResponseEvent event) {
+        Response response = event.getResponse();
+        this.responses.add(response);
+        CSeqHeader cseq = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
+        if (response.getStatusCode() == Response.OK && Request.INVITE.equals(cseq.getMethod()) && event.getDialog() != null) {
+            try {
+                Dialog dialog = event.getDialog();
+                dialog.sendAck(dialog.createAck(cseq.getSeqNumber()));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Override
+    public void processTimeout(TimeoutEvent event) {
+    }
+
+    @Override
+    public void processIOException(IOExceptionEvent event) {
+    }
+
+    @Override
+    public void processTransactionTerminated(TransactionTerminatedEvent event) {
+    }
+
+    @Override
+    public void processDialogTerminated(DialogTerminatedEvent event) {
+    }
+
+    @Override
+    public void close() {
+        this.stack.stop();
+    }
+
+    /** A call the caller placed, by its dialog. */
+    final class Call {
+        private final String callId;
+        private final Dialog dialog;
+
+        Call(String callId, Dialog dialog) {
+            this.callId = callId;
+            this.dialog = dialog;
+        }
+
+        String callId() {
+            return this.callId;
+        }
+
+        void awaitAnswer() throws InterruptedException {
+            if (SipAgent.this.awaitResponse(Request.INVITE, Response.OK, 10_000) == null) {
+                throw new AssertionError("no 200 for the INVITE of " + this.callId);
+            }
+        }
+
+        /** Sends BYE along the dialog's route set and waits for its final answer. */
+        Response hangUp() throws Exception {
+            Request bye = this.dialog.createRequest(Request.BYE);
+            ClientTransaction transaction = SipAgent.this.provider.getNewClientTransaction(bye);
+            this.dialog.sendRequest(transaction);
+            Response answer = SipAgent.this.awaitResponse(Request.BYE, Response.OK, 10_000);
+            if (answer == null) {
+                throw new AssertionError("no 200 for the BYE of " + this.callId);
+            }
+            return answer;
+        }
+    }
+}
