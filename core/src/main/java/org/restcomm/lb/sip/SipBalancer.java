@@ -28,6 +28,7 @@ public final class SipBalancer {
     private final SipStatistics statistics;
     private SipStack stack;
     private SipForwarder forwarder;
+    private GuardedMessageProcessorFactory processors;
 
     public SipBalancer(SipBalancerSettings settings, NodeRegistry registry, Supplier<BalancerAlgorithm> algorithm, HeartbeatProtocol heartbeats, SipStatistics statistics) {
         this.settings = settings;
@@ -45,6 +46,8 @@ public final class SipBalancer {
         ((SIPTransactionStack) created).sipMessageValves.add(forwarder);
         SIPTransactionStack transactionStack = (SIPTransactionStack) created;
         transactionStack.setMessageParserFactory(new CountingParserFactory(transactionStack.getMessageParserFactory(), this.statistics));
+        GuardedMessageProcessorFactory processors = new GuardedMessageProcessorFactory(this.statistics);
+        transactionStack.setMessageProcessorFactory(processors);
         try {
             for (SipListenerSettings listener : this.settings.listeners()) {
                 ListeningPoint point = created.createListeningPoint(listener.bind().getAddress().getHostAddress(), listener.bind().getPort(), listener.transport());
@@ -58,6 +61,7 @@ public final class SipBalancer {
         }
         this.stack = created;
         this.forwarder = forwarder;
+        this.processors = processors;
     }
 
     /** Applies new behaviour settings at once; listener and stack settings need a restart and are ignored here. */
@@ -76,8 +80,10 @@ public final class SipBalancer {
                 pause();
                 this.stack.stop();
             }
+            this.processors.closeAll();
             this.stack = null;
             this.forwarder = null;
+            this.processors = null;
         }
     }
 

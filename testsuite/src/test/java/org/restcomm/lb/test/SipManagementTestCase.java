@@ -106,6 +106,30 @@ public class SipManagementTestCase extends LoadBalancerTestCase {
     }
 
     @Test
+    public void hostileTcpStreamIsCountedAndTheListenerKeepsServing() throws Exception {
+        long before = this.management.read(Management.SUBSYSTEM, "sip-malformed-messages").asLong();
+        try (java.net.Socket bystander = new java.net.Socket(InetAddress.getLoopbackAddress(), 5060)) {
+            // /subsystem=load-balancer:read-attribute(name=sip-active-connections)
+            Management.await("the open connection is counted", 5000,
+                    () -> this.management.read(Management.SUBSYSTEM, "sip-active-connections").asLong() >= 1);
+            assertTrue(StatisticsPages.lbstat().getJsonNumber("NumberOfActiveSipConnections").longValue() >= 1);
+            try (java.net.Socket hostile = new java.net.Socket(InetAddress.getLoopbackAddress(), 5060)) {
+                // jain-sip alone would allocate these 2 GB before reading the body, and its TCP listener thread would die
+                hostile.getOutputStream().write(invite("SIP/2.0/TCP 127.0.0.1:6001", "tcp-2gb").replace("Content-Length: 0", "Content-Length: 2000000000")
+                        .getBytes(StandardCharsets.UTF_8));
+                hostile.setSoTimeout(5000);
+                assertEquals(-1, hostile.getInputStream().read(), "the hostile connection is closed");
+            }
+            Management.await("the stream counted", 5000, () -> this.management.read(Management.SUBSYSTEM, "sip-malformed-messages").asLong() == before + 1);
+            bystander.setSoTimeout(5000);
+            bystander.getOutputStream().write(invite("SIP/2.0/TCP 127.0.0.1:6002", "tcp-after-hostile").getBytes(StandardCharsets.UTF_8));
+            byte[] answer = new byte[4096];
+            int read = bystander.getInputStream().read(answer);
+            assertTrue(read > 0 && new String(answer, 0, read, StandardCharsets.UTF_8).startsWith("SIP/2.0 "), "the TCP listener still answers");
+        }
+    }
+
+    @Test
     public void thirdPartyServerRegistersBySipOptionsOnTheInternalPortOnly() throws Exception {
         try (DatagramSocket server = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             int port = server.getLocalPort();

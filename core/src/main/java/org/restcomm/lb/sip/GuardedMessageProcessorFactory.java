@@ -1,0 +1,136 @@
+package org.restcomm.lb.sip;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.net.InetAddress;
+import java.nio.channels.SocketChannel;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.sip.ListeningPoint;
+
+import gov.nist.javax.sip.ListeningPointExt;
+import gov.nist.javax.sip.parser.NioPipelineParser;
+import gov.nist.javax.sip.stack.MessageProcessor;
+import gov.nist.javax.sip.stack.NioMessageProcessorFactory;
+import gov.nist.javax.sip.stack.NioTcpMessageChannel;
+import gov.nist.javax.sip.stack.NioTcpMessageProcessor;
+import gov.nist.javax.sip.stack.NioWebSocketMessageProcessor;
+import gov.nist.javax.sip.stack.SIPTransactionStack;
+import org.restcomm.lb.stats.SipStatistics;
+
+/**
+ * jain-sip's NIO transports, with every accepted TCP and WebSocket connection reading through a {@link SipStreamGuard}:
+ * jain-sip's stream parser allocates a message's whole Content-Length before reading it, so one bad header would
+ * otherwise kill the listener's selector thread with an OutOfMemoryError. A refused stream is counted as malformed and
+ * its connection closed.
+ */
+final class GuardedMessageProcessorFactory extends NioMessageProcessorFactory {
+
+    private static final Field PARSER = parserField();
+    private static final int DEFAULT_LIMIT = 65536;
+
+    private final SipStatistics statistics;
+    /** Connections open now, so a stopping engine can take the ones jain-sip never closes off the gauge. */
+    private final Set<GuardedParser> open = ConcurrentHashMap.newKeySet();
+
+    GuardedMessageProcessorFactory(SipStatistics statistics) {
+        this.statistics = statistics;
+    }
+
+    private static Field parserField() {
+        try {
+            Field field = NioTcpMessageChannel.class.getDeclaredField("nioParser");
+            field.setAccessible(true);
+            return field;
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException("jain-sip without NioTcpMessageChannel.nioParser", e);
+        }
+    }
+
+    @Override
+    public MessageProcessor createMessageProcessor(SIPTransactionStack stack, InetAddress address, int port, String transport) throws IOException {
+        if (transport.equalsIgnoreCase(ListeningPoint.TCP)) {
+            return new NioTcpMessageProcessor(address, stack, port) {
+                @Override
+                public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel client) throws IOException {
+                    return GuardedMessageProcessorFactory.this.guard(super.createMessageChannel(processor, client), stack);
+                }
+            };
+        }
+        if (transport.equalsIgnoreCase(ListeningPointExt.WS)) {
+            return new NioWebSocketMessageProcessor(address, stack, port) {
+                @Override
+                public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel client) throws IOException {
+                    return GuardedMessageProcessorFactory.this.guard(super.createMessageChannel(processor, client), stack);
+                }
+            };
+        }
+        return super.createMessageProcessor(stack, address, port, transport);
+    }
+
+    /** Swaps the channel's parser for a guarded one, once: jain-sip asks again for a known connection. */
+    private NioTcpMessageChannel guard(NioTcpMessageChannel channel, SIPTransactionStack stack) throws IOException {
+        try {
+            if (!(PARSER.get(channel) instanceof GuardedParser)) {
+                PARSER.set(channel, new GuardedParser(stack, channel, this));
+            }
+        } catch (IllegalAccessException e) {
+            throw new IOException(e);
+        }
+        return channel;
+    }
+
+    /** Takes every connection still open off the active-connections gauge; for a stopping engine. */
+    void closeAll() {
+        this.open.forEach(GuardedParser::close);
+    }
+
+    private void opened(GuardedParser parser) {
+        this.open.add(parser);
+        this.statistics.activeConnections().increment();
+    }
+
+    private void closed(GuardedParser parser) {
+        if (this.open.remove(parser)) {
+            this.statistics.activeConnections().decrement();
+        }
+    }
+
+    /** jain-sip's parser of one accepted connection, refusing what the guard refuses, and counting the connection. */
+    private static final class GuardedParser extends NioPipelineParser {
+        private final SipStreamGuard guard;
+        private final GuardedMessageProcessorFactory factory;
+        private boolean refused;
+
+        GuardedParser(SIPTransactionStack stack, NioTcpMessageChannel channel, GuardedMessageProcessorFactory factory) {
+            super(stack, channel, stack.getMaxMessageSize());
+            // an unlimited stack (MAX_MESSAGE_SIZE 0) still gets a bound: the guard is what keeps allocations sane
+            this.guard = new SipStreamGuard(stack.getMaxMessageSize() > 0 ? stack.getMaxMessageSize() : DEFAULT_LIMIT);
+            this.factory = factory;
+            factory.opened(this);
+        }
+
+        @Override
+        public void close() {
+            this.factory.closed(this);
+            super.close();
+        }
+
+        @Override
+        public synchronized void addBytes(byte[] bytes) throws Exception {
+            if (this.refused) {
+                // jain-sip feeds a closing CRLF after an error; the stream is already given up
+                throw new IOException("connection refused as malformed");
+            }
+            try {
+                this.guard.check(bytes);
+            } catch (IOException e) {
+                this.refused = true;
+                this.factory.statistics.malformedMessage();
+                throw e;
+            }
+            super.addBytes(bytes);
+        }
+    }
+}
