@@ -3,6 +3,7 @@ package org.restcomm.lb.smpp;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -22,10 +23,13 @@ final class TestEsme {
 
     final BlockingQueue<PduRequest<?>> requests;
     final SmppSession session;
+    /** Counted down when the balancer closes the connection without the ESME asking. */
+    final CountDownLatch closedByBalancer;
 
-    private TestEsme(SmppSession session, BlockingQueue<PduRequest<?>> requests) {
+    private TestEsme(SmppSession session, BlockingQueue<PduRequest<?>> requests, CountDownLatch closedByBalancer) {
         this.session = session;
         this.requests = requests;
+        this.closedByBalancer = closedByBalancer;
     }
 
     static TestEsme bind(DefaultSmppClient client, InetSocketAddress balancer, SmppBindType type, String systemId, String password) throws Exception {
@@ -37,14 +41,20 @@ final class TestEsme {
         configuration.setWindowSize(10);
         configuration.setSystemType("vma");
         BlockingQueue<PduRequest<?>> received = new LinkedBlockingQueue<>();
+        CountDownLatch closed = new CountDownLatch(1);
         SmppSession session = client.bind(configuration, new DefaultSmppSessionHandler() {
+            @Override
+            public void fireChannelUnexpectedlyClosed() {
+                closed.countDown();
+            }
+
             @Override
             public PduResponse firePduRequestReceived(PduRequest request) {
                 received.add(request);
                 return request.createResponse();
             }
         });
-        return new TestEsme(session, received);
+        return new TestEsme(session, received, closed);
     }
 
     static SubmitSm submitSm(String text) throws Exception {
@@ -58,6 +68,10 @@ final class TestEsme {
 
     SubmitSmResp submit(String text) throws Exception {
         return this.session.submit(submitSm(text), 5000);
+    }
+
+    boolean awaitClosedByBalancer() throws InterruptedException {
+        return this.closedByBalancer.await(5, TimeUnit.SECONDS);
     }
 
     /** The next request of the given class the ESME received, or null after 5 s. */
