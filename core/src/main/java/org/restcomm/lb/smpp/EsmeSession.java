@@ -216,8 +216,7 @@ final class EsmeSession implements SmppEndpoint {
         if (this.state.get() != State.BOUND) {
             return false;
         }
-        long deadline = this.dispatcher.now() + this.dispatcher.settings().responseTimeoutMillis();
-        PduHeader.setSequenceNumber(frame, this.pendingToEsme.add(origin, sequence, commandId, deadline));
+        this.pendingToEsme.renumber(frame, origin, sequence, commandId, this.dispatcher.responseDeadline());
         this.send(frame);
         return true;
     }

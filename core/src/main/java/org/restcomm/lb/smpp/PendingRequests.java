@@ -6,6 +6,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
+import org.jboss.netty.buffer.ChannelBuffer;
+
 /**
  * Requests relayed over one connection and not yet answered, by the sequence number this connection gave them.
  * Each connection numbers its own requests, so two ESMEs' sequence number 1 never collide upstream.
@@ -46,6 +48,11 @@ final class PendingRequests {
             this.bySequence.put(sequence, pending);
             return sequence;
         }
+    }
+
+    /** Gives a relayed request this connection's next sequence number, remembering the original for its answer. */
+    void renumber(ChannelBuffer frame, SmppEndpoint origin, int originalSequence, int commandId, long deadline) {
+        PduHeader.setSequenceNumber(frame, this.add(origin, originalSequence, commandId, deadline));
     }
 
     synchronized Pending remove(int sequence) {

@@ -69,6 +69,11 @@ final class SmppDispatcher {
         return System.nanoTime() / 1_000_000;
     }
 
+    /** When an answer to a request relayed now is overdue. */
+    long responseDeadline() {
+        return this.now() + this.settings.responseTimeoutMillis();
+    }
+
     void register(SmppEndpoint endpoint) {
         this.endpoints.add(endpoint);
     }

@@ -251,8 +251,7 @@ final class SmscConnection implements SmppEndpoint {
         if (this.state.get() != State.BOUND) {
             return false;
         }
-        long deadline = this.dispatcher.now() + this.dispatcher.settings().responseTimeoutMillis();
-        PduHeader.setSequenceNumber(frame, this.pendingToSmsc.add(origin, sequence, commandId, deadline));
+        this.pendingToSmsc.renumber(frame, origin, sequence, commandId, this.dispatcher.responseDeadline());
         this.send(frame);
         return true;
     }
