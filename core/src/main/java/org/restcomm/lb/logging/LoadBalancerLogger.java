@@ -83,4 +83,32 @@ public interface LoadBalancerLogger extends BasicLogger {
     @LogMessage(level = Level.INFO)
     @Message(id = 17, value = "SIP %s listener on %s/%s")
     void sipListenerStarted(String side, InetSocketAddress address, String transport);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 18, value = "SMPP balancer listening on %s (%s mode)")
+    void smppStarted(InetSocketAddress address, String mode);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 19, value = "SMPP balancer on %s stopped")
+    void smppStopped(InetSocketAddress address);
+
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 20, value = "SMPP connection with %s failed")
+    void smppConnectionFailed(String peer, @Cause Throwable cause);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 21, value = "No SMSC accepted the bind of system_id '%s' (last status 0x%08x); check remote-servers and the SMSCs")
+    void smppBindFailed(String systemId, int lastStatus);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 22, value = "SMSC %s lost; rebinding system_id '%s' after reconnect-interval (%d ms)")
+    void smppUpstreamLost(InetSocketAddress smsc, String systemId, long reconnectMillis);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 23, value = "No SMSC left for system_id '%s': unbinding the ESME at %s")
+    void smppNoSmscLeft(String systemId, String esme);
+
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 24, value = "Malformed SMPP PDU from %s: %s")
+    void smppMalformedPdu(String peer, String reason);
 }

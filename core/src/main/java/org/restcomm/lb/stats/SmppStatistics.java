@@ -10,6 +10,7 @@ public final class SmppStatistics {
     private final LongAdder requestsToClient = new LongAdder();
     private final LongAdder bytesToServer = new LongAdder();
     private final LongAdder bytesToClient = new LongAdder();
+    private final LongAdder malformedPdus = new LongAdder();
     private final KeyedCounters<Integer> requestsByCommandId = new KeyedCounters<>();
     private final KeyedCounters<Integer> responsesByCommandId = new KeyedCounters<>();
     private final Gauge activeConnections = new Gauge();
@@ -48,6 +49,17 @@ public final class SmppStatistics {
         }
     }
 
+    /** A PDU the balancer could not frame or read: bad command_length, unknown command_id, truncated body. */
+    public void malformedPdu() {
+        if (this.enabled.isEnabled()) {
+            this.malformedPdus.increment();
+        }
+    }
+
+    public long malformedPdus() {
+        return this.malformedPdus.sum();
+    }
+
     public long requestsToServer() {
         return this.requestsToServer.sum();
     }
@@ -81,6 +93,7 @@ public final class SmppStatistics {
         this.requestsToClient.reset();
         this.bytesToServer.reset();
         this.bytesToClient.reset();
+        this.malformedPdus.reset();
         this.requestsByCommandId.reset();
         this.responsesByCommandId.reset();
     }

@@ -1,0 +1,183 @@
+package org.restcomm.lb.smpp;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jboss.netty.bootstrap.ServerBootstrap;
+import org.jboss.netty.channel.Channel;
+import org.jboss.netty.channel.ChannelPipeline;
+import org.jboss.netty.channel.Channels;
+import org.jboss.netty.channel.group.ChannelGroup;
+import org.jboss.netty.channel.group.DefaultChannelGroup;
+import org.jboss.netty.channel.socket.nio.NioClientSocketChannelFactory;
+import org.jboss.netty.channel.socket.nio.NioServerSocketChannelFactory;
+import org.jboss.netty.channel.socket.nio.NioWorkerPool;
+import org.jboss.netty.util.ThreadNameDeterminer;
+import org.restcomm.lb.logging.LoadBalancerLogger;
+import org.restcomm.lb.node.Node;
+import org.restcomm.lb.node.NodeRegistry;
+import org.restcomm.lb.node.NodeRegistryListener;
+import org.restcomm.lb.node.NodeState;
+import org.restcomm.lb.stats.SmppStatistics;
+
+/** The SMPP engine: accepts ESME binds and relays them to SMSCs, on Netty 3 sockets shared by both sides. */
+public final class SmppBalancer {
+
+    /** The finest timer resolution; the coarsest keeps the guide's one-second timers within a quarter second. */
+    private static final long MIN_TICK_MILLIS = 5;
+    private static final long MAX_TICK_MILLIS = 250;
+
+    private final InetSocketAddress bindAddress;
+    private final NodeRegistry registry;
+    private final SmppStatistics statistics;
+    private final UpstreamServers servers;
+    private final NodeRegistryListener nodeListener = new NodeRegistryListener() {
+        @Override
+        public void nodeRemoved(Node node) {
+            SmppBalancer.this.retireUnlistedServers();
+        }
+
+        @Override
+        public void nodeStateChanged(Node node, NodeState previous) {
+            SmppBalancer.this.retireUnlistedServers();
+        }
+    };
+    private volatile SmppBalancerSettings settings;
+    private ExecutorService ioThreads;
+    private NioWorkerPool workers;
+    private NioServerSocketChannelFactory serverChannels;
+    private NioClientSocketChannelFactory clientChannels;
+    private ScheduledExecutorService timers;
+    private ChannelGroup acceptedChannels;
+    private Channel serverChannel;
+    private volatile SmppDispatcher dispatcher;
+
+    /** @param registry nodes advertising an smppPort join the SMSCs; may be null */
+    public SmppBalancer(InetSocketAddress bindAddress, SmppBalancerSettings settings, NodeRegistry registry, SmppStatistics statistics) {
+        this.bindAddress = bindAddress;
+        this.settings = settings;
+        this.registry = registry;
+        this.statistics = statistics;
+        this.servers = new UpstreamServers(settings.remoteServers(), registry);
+    }
+
+    public synchronized void start() {
+        this.ioThreads = Executors.newCachedThreadPool(daemonThreads("smpp-io"));
+        this.workers = new NioWorkerPool(this.ioThreads, Math.max(2, Runtime.getRuntime().availableProcessors()), ThreadNameDeterminer.CURRENT);
+        this.serverChannels = new NioServerSocketChannelFactory(this.ioThreads, 1, this.workers);
+        this.clientChannels = new NioClientSocketChannelFactory(this.ioThreads, 1, this.workers);
+        this.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("smpp-timer"));
+        SmppDispatcher created = new SmppDispatcher(this.settings, this.servers, this.statistics, this.clientChannels, this.timers);
+        this.acceptedChannels = new DefaultChannelGroup("smpp-esme");
+        ChannelGroup accepted = this.acceptedChannels;
+        ServerBootstrap bootstrap = new ServerBootstrap(this.serverChannels);
+        bootstrap.setPipelineFactory(() -> {
+            ChannelPipeline pipeline = Channels.pipeline(new SmppFrameDecoder(this.statistics), new SmppChannelHandler(new EsmeSession(created)));
+            pipeline.addFirst("group", new org.jboss.netty.channel.SimpleChannelUpstreamHandler() {
+                @Override
+                public void channelOpen(org.jboss.netty.channel.ChannelHandlerContext context, org.jboss.netty.channel.ChannelStateEvent event) throws Exception {
+                    accepted.add(event.getChannel());
+                    super.channelOpen(context, event);
+                }
+            });
+            return pipeline;
+        });
+        bootstrap.setOption("reuseAddress", true);
+        bootstrap.setOption("child.tcpNoDelay", true);
+        bootstrap.setOption("child.keepAlive", true);
+        try {
+            this.serverChannel = bootstrap.bind(this.bindAddress);
+        } catch (RuntimeException e) {
+            this.releaseResources();
+            throw e;
+        }
+        this.dispatcher = created;
+        long tick = tickMillis(this.settings);
+        this.timers.scheduleAtFixedRate(created::tick, tick, tick, TimeUnit.MILLISECONDS);
+        if (this.registry != null) {
+            this.registry.addListener(this.nodeListener);
+        }
+        LoadBalancerLogger.ROOT_LOGGER.smppStarted(this.boundAddress(), this.settings.mode().name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** The address ESMEs connect to; the real port when the configured one was 0. */
+    public InetSocketAddress boundAddress() {
+        Channel channel = this.serverChannel;
+        return (channel != null) ? (InetSocketAddress) channel.getLocalAddress() : this.bindAddress;
+    }
+
+    public SmppBalancerSettings settings() {
+        return this.settings;
+    }
+
+    /**
+     * New remote-servers at runtime: binds on SMSCs still listed stay; binds on removed ones are dropped and their ESMEs
+     * rebind elsewhere after reconnect-interval.
+     */
+    public void updateRemoteServers(List<InetSocketAddress> remoteServers) {
+        this.settings = this.settings.withRemoteServers(remoteServers);
+        this.servers.setConfigured(remoteServers);
+        SmppDispatcher current = this.dispatcher;
+        if (current != null) {
+            current.settings(this.settings);
+            current.retireUnlistedServers();
+        }
+    }
+
+    private void retireUnlistedServers() {
+        SmppDispatcher current = this.dispatcher;
+        if (current != null) {
+            current.retireUnlistedServers();
+        }
+    }
+
+    public synchronized void stop() {
+        if (this.serverChannel == null) {
+            return;
+        }
+        if (this.registry != null) {
+            this.registry.removeListener(this.nodeListener);
+        }
+        InetSocketAddress address = this.boundAddress();
+        this.serverChannel.close().awaitUninterruptibly();
+        this.acceptedChannels.close().awaitUninterruptibly();
+        for (SmppEndpoint endpoint : List.copyOf(this.dispatcher.endpoints())) {
+            if (endpoint instanceof SmscConnection connection) {
+                connection.close();
+            }
+        }
+        this.serverChannel = null;
+        this.dispatcher = null;
+        this.releaseResources();
+        LoadBalancerLogger.ROOT_LOGGER.smppStopped(address);
+    }
+
+    private void releaseResources() {
+        this.timers.shutdownNow();
+        this.serverChannels.shutdown();
+        this.clientChannels.shutdown();
+        this.workers.shutdown();
+        this.ioThreads.shutdownNow();
+    }
+
+    private static long tickMillis(SmppBalancerSettings settings) {
+        long finest = Math.min(Math.min(settings.responseTimeoutMillis(), settings.bindTimeoutMillis()),
+                Math.min(Math.min(settings.clientCheckTimeoutMillis(), settings.serverCheckTimeoutMillis()), settings.enquireLinkIntervalMillis()));
+        return Math.max(MIN_TICK_MILLIS, Math.min(MAX_TICK_MILLIS, finest / 4));
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,112 @@
+package org.restcomm.lb.smpp;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * Behaviour of the SMPP engine, from {@code smpp=default}; durations in milliseconds.
+ *
+ * @param remoteServers SMSCs to bind to, besides the nodes that heartbeat an {@code smppPort}
+ * @param windowSize requests an ESME may have outstanding before the balancer throttles it
+ * @param rebindingStatus command_status of answers to requests that arrive while the upstream rebinds
+ */
+public record SmppBalancerSettings(List<InetSocketAddress> remoteServers, int windowSize, long responseTimeoutMillis, long bindTimeoutMillis,
+        long enquireLinkIntervalMillis, long reconnectIntervalMillis, long clientCheckTimeoutMillis, long serverCheckTimeoutMillis,
+        int rebindingStatus, SmppMode mode) {
+
+    public static final int DEFAULT_WINDOW_SIZE = 10;
+    public static final long DEFAULT_RESPONSE_TIMEOUT = 10_000;
+    public static final long DEFAULT_BIND_TIMEOUT = 1_000;
+    public static final long DEFAULT_ENQUIRE_LINK_INTERVAL = 50_000;
+    public static final long DEFAULT_RECONNECT_INTERVAL = 1_000;
+    public static final long DEFAULT_CHECK_TIMEOUT = 1_000;
+
+    public SmppBalancerSettings {
+        remoteServers = List.copyOf(remoteServers);
+        if (windowSize < 1) {
+            throw new IllegalArgumentException("window-size must be at least 1, not " + windowSize);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A copy with other remote servers. */
+    public SmppBalancerSettings withRemoteServers(List<InetSocketAddress> servers) {
+        return new SmppBalancerSettings(servers, this.windowSize, this.responseTimeoutMillis, this.bindTimeoutMillis, this.enquireLinkIntervalMillis,
+                this.reconnectIntervalMillis, this.clientCheckTimeoutMillis, this.serverCheckTimeoutMillis, this.rebindingStatus, this.mode);
+    }
+
+    /** Starts from the guide's defaults. */
+    public static final class Builder {
+        private List<InetSocketAddress> remoteServers = List.of();
+        private int windowSize = DEFAULT_WINDOW_SIZE;
+        private long responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
+        private long bindTimeout = DEFAULT_BIND_TIMEOUT;
+        private long enquireLinkInterval = DEFAULT_ENQUIRE_LINK_INTERVAL;
+        private long reconnectInterval = DEFAULT_RECONNECT_INTERVAL;
+        private long clientCheckTimeout = DEFAULT_CHECK_TIMEOUT;
+        private long serverCheckTimeout = DEFAULT_CHECK_TIMEOUT;
+        private int rebindingStatus = PduHeader.ESME_RSYSERR;
+        private SmppMode mode = SmppMode.REGULAR;
+
+        private Builder() {
+        }
+
+        public Builder remoteServers(List<InetSocketAddress> servers) {
+            this.remoteServers = servers;
+            return this;
+        }
+
+        public Builder windowSize(int size) {
+            this.windowSize = size;
+            return this;
+        }
+
+        public Builder responseTimeout(long millis) {
+            this.responseTimeout = millis;
+            return this;
+        }
+
+        public Builder bindTimeout(long millis) {
+            this.bindTimeout = millis;
+            return this;
+        }
+
+        public Builder enquireLinkInterval(long millis) {
+            this.enquireLinkInterval = millis;
+            return this;
+        }
+
+        public Builder reconnectInterval(long millis) {
+            this.reconnectInterval = millis;
+            return this;
+        }
+
+        public Builder clientCheckTimeout(long millis) {
+            this.clientCheckTimeout = millis;
+            return this;
+        }
+
+        public Builder serverCheckTimeout(long millis) {
+            this.serverCheckTimeout = millis;
+            return this;
+        }
+
+        public Builder rebindingStatus(int status) {
+            this.rebindingStatus = status;
+            return this;
+        }
+
+        public Builder mode(SmppMode mode) {
+            this.mode = mode;
+            return this;
+        }
+
+        public SmppBalancerSettings build() {
+            return new SmppBalancerSettings(this.remoteServers, this.windowSize, this.responseTimeout, this.bindTimeout, this.enquireLinkInterval,
+                    this.reconnectInterval, this.clientCheckTimeout, this.serverCheckTimeout, this.rebindingStatus, this.mode);
+        }
+    }
+}

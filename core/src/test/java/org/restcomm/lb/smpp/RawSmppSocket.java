@@ -1,0 +1,63 @@
+package org.restcomm.lb.smpp;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+
+/** A plain socket that writes any bytes and reads whole PDUs: for what a real SMPP library would refuse to send. */
+final class RawSmppSocket implements AutoCloseable {
+
+    /** The header of a PDU read back. */
+    record Header(int length, int commandId, int status, int sequence) {
+    }
+
+    private final Socket socket;
+    private final DataInputStream in;
+
+    RawSmppSocket(InetSocketAddress address) throws IOException {
+        this.socket = new Socket(address.getAddress(), address.getPort());
+        this.socket.setSoTimeout(5000);
+        this.in = new DataInputStream(this.socket.getInputStream());
+    }
+
+    void write(byte[] bytes) throws IOException {
+        this.socket.getOutputStream().write(bytes);
+        this.socket.getOutputStream().flush();
+    }
+
+    void writeHeader(int length, int commandId, int status, int sequence) throws IOException {
+        this.write(ByteBuffer.allocate(16).putInt(length).putInt(commandId).putInt(status).putInt(sequence).array());
+    }
+
+    /** The next PDU, body skipped. */
+    Header read() throws IOException {
+        Header header = new Header(this.in.readInt(), this.in.readInt(), this.in.readInt(), this.in.readInt());
+        this.in.skipNBytes(header.length() - 16);
+        return header;
+    }
+
+    /** True when the balancer closed the connection within 5 s. */
+    boolean closedByPeer() throws IOException {
+        try {
+            while (true) {
+                this.read();
+            }
+        } catch (EOFException e) {
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            // reset by peer
+            return true;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        this.socket.close();
+    }
+}

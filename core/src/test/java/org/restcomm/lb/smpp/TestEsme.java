@@ -1,0 +1,92 @@
+package org.restcomm.lb.smpp;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import com.cloudhopper.smpp.SmppBindType;
+import com.cloudhopper.smpp.SmppSession;
+import com.cloudhopper.smpp.SmppSessionConfiguration;
+import com.cloudhopper.smpp.impl.DefaultSmppClient;
+import com.cloudhopper.smpp.impl.DefaultSmppSessionHandler;
+import com.cloudhopper.smpp.pdu.PduRequest;
+import com.cloudhopper.smpp.pdu.PduResponse;
+import com.cloudhopper.smpp.pdu.SubmitSm;
+import com.cloudhopper.smpp.pdu.SubmitSmResp;
+import com.cloudhopper.smpp.type.Address;
+
+/** A Cloudhopper client standing in for an ESME: records the requests it receives and answers them. */
+final class TestEsme {
+
+    final BlockingQueue<PduRequest<?>> requests;
+    final SmppSession session;
+    /** Counted down when the balancer closes the connection without the ESME asking. */
+    final CountDownLatch closedByBalancer;
+
+    private TestEsme(SmppSession session, BlockingQueue<PduRequest<?>> requests, CountDownLatch closedByBalancer) {
+        this.session = session;
+        this.requests = requests;
+        this.closedByBalancer = closedByBalancer;
+    }
+
+    static TestEsme bind(DefaultSmppClient client, InetSocketAddress balancer, SmppBindType type, String systemId, String password) throws Exception {
+        SmppSessionConfiguration configuration = new SmppSessionConfiguration(type, systemId, password);
+        configuration.setHost(balancer.getHostString());
+        configuration.setPort(balancer.getPort());
+        configuration.setBindTimeout(5000);
+        configuration.setConnectTimeout(5000);
+        configuration.setWindowSize(10);
+        configuration.setSystemType("vma");
+        BlockingQueue<PduRequest<?>> received = new LinkedBlockingQueue<>();
+        CountDownLatch closed = new CountDownLatch(1);
+        SmppSession session = client.bind(configuration, new DefaultSmppSessionHandler() {
+            @Override
+            public void fireChannelUnexpectedlyClosed() {
+                closed.countDown();
+            }
+
+            @Override
+            public PduResponse firePduRequestReceived(PduRequest request) {
+                received.add(request);
+                return request.createResponse();
+            }
+        });
+        return new TestEsme(session, received, closed);
+    }
+
+    static SubmitSm submitSm(String text) throws Exception {
+        SubmitSm submit = new SubmitSm();
+        submit.setSourceAddress(new Address((byte) 1, (byte) 1, "1234"));
+        submit.setDestAddress(new Address((byte) 1, (byte) 1, "5678"));
+        submit.setRegisteredDelivery((byte) 1);
+        submit.setShortMessage(text.getBytes(StandardCharsets.ISO_8859_1));
+        return submit;
+    }
+
+    SubmitSmResp submit(String text) throws Exception {
+        return this.session.submit(submitSm(text), 5000);
+    }
+
+    boolean awaitClosedByBalancer() throws InterruptedException {
+        return this.closedByBalancer.await(5, TimeUnit.SECONDS);
+    }
+
+    /** The next request of the given class the ESME received, or null after 5 s. */
+    <T> T awaitRequest(Class<T> type) throws InterruptedException {
+        return this.awaitRequest(type, 5000);
+    }
+
+    <T> T awaitRequest(Class<T> type, long millis) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (System.nanoTime() < end) {
+            PduRequest<?> request = this.requests.poll(50, TimeUnit.MILLISECONDS);
+            if (type.isInstance(request)) {
+                return type.cast(request);
+            }
+        }
+        return null;
+    }
+}
