@@ -389,9 +389,24 @@ final class SipForwarder implements SIPMessageValve {
         via.setHost(listener.advertisedHost());
         via.setPort(listener.advertisedPort());
         via.setTransport(listener.transport());
-        via.setBranch(branch.replaceAll("[^A-Za-z0-9.!%*_+`'~\\-]", ""));
+        via.setBranch(token(branch));
         via.setRPort();
         request.addFirst(via);
+    }
+
+    /** Keeps the RFC 3261 token characters a branch may hold; a loop, as a regex here compiled a Pattern per message. */
+    static String token(String value) {
+        StringBuilder token = null;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || ".!%*_+`'~-".indexOf(c) >= 0;
+            if (!allowed && token == null) {
+                token = new StringBuilder(value.length()).append(value, 0, i);
+            } else if (allowed && token != null) {
+                token.append(c);
+            }
+        }
+        return (token != null) ? token.toString() : value;
     }
 
     private void answer(SIPRequest request, MessageChannel channel, int status, String reason) throws IOException {
