@@ -28,7 +28,8 @@ public final class SipBalancer {
     private final SipStatistics statistics;
     private SipStack stack;
     private SipForwarder forwarder;
-    private GuardedMessageProcessorFactory processors;
+    private SipMessageProcessorFactory processors;
+    private SipFastPath fastPath;
 
     public SipBalancer(SipBalancerSettings settings, NodeRegistry registry, Supplier<BalancerAlgorithm> algorithm, HeartbeatProtocol heartbeats, SipStatistics statistics) {
         this.settings = settings;
@@ -46,7 +47,8 @@ public final class SipBalancer {
         ((SIPTransactionStack) created).sipMessageValves.add(forwarder);
         SIPTransactionStack transactionStack = (SIPTransactionStack) created;
         transactionStack.setMessageParserFactory(new CountingParserFactory(transactionStack.getMessageParserFactory(), this.statistics));
-        GuardedMessageProcessorFactory processors = new GuardedMessageProcessorFactory(this.statistics);
+        SipFastPath fastPath = forwarder.fastPath();
+        SipMessageProcessorFactory processors = new SipMessageProcessorFactory(this.statistics, fastPath);
         transactionStack.setMessageProcessorFactory(processors);
         try {
             for (SipListenerSettings listener : this.settings.listeners()) {
@@ -62,6 +64,12 @@ public final class SipBalancer {
         this.stack = created;
         this.forwarder = forwarder;
         this.processors = processors;
+        this.fastPath = fastPath;
+    }
+
+    /** Datagrams relayed without a full parse since start; for tests. */
+    synchronized long fastPathRelayed() {
+        return (this.fastPath != null) ? this.fastPath.relayedCount() : 0;
     }
 
     /** Applies new behaviour settings at once; listener and stack settings need a restart and are ignored here. */

@@ -83,6 +83,11 @@ final class SipForwarder implements SIPMessageValve {
         this.badNodes = badNodeDetector(registry, settings);
     }
 
+    /** The UDP hot path, applying these rules to the messages it can relay without a full parse. */
+    SipFastPath fastPath() {
+        return new SipFastPath(this.listeners, this.registry, this.algorithm, this.statistics, () -> this.settings, () -> this.badNodes);
+    }
+
     /** New behaviour (answers, scanners, health detection) for the next message; listeners are not touched. */
     void reconfigure(SipBalancerSettings settings) {
         this.badNodes = badNodeDetector(this.registry, settings);

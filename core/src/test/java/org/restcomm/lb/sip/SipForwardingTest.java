@@ -111,6 +111,8 @@ class SipForwardingTest {
         assertEquals(3, this.statistics.sip().requestsProcessed());
         assertEquals(1, this.registry.nodeAt("127.0.0.1", this.node.port()).orElseThrow().callsAssigned(), "the node shows its call");
         assertEquals(1, this.statistics.sip().requestsByMethod().get("INVITE"));
+        // the client's INVITE and ACK and the node's 200 are byte-spliced; the node's BYE and the client's 200 take the full parse
+        assertEquals(3, this.balancer.fastPathRelayed(), "messages relayed by the UDP fast path");
     }
 
     @Test

@@ -20,41 +20,60 @@ import gov.nist.javax.sip.stack.SIPTransactionStack;
 import org.restcomm.lb.stats.SipStatistics;
 
 /**
- * jain-sip's NIO transports, with every accepted TCP and WebSocket connection reading through a {@link SipStreamGuard}:
+ * jain-sip's transports as the balancer runs them. UDP listeners put the {@link SipFastPath} in front of jain-sip's
+ * parser. Every accepted TCP and WebSocket connection reads through a {@link SipStreamGuard}:
  * jain-sip's stream parser allocates a message's whole Content-Length before reading it, so one bad header would
  * otherwise kill the listener's selector thread with an OutOfMemoryError. A refused stream is counted as malformed and
  * its connection closed.
  */
-final class GuardedMessageProcessorFactory extends NioMessageProcessorFactory {
+final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
 
-    private static final Field PARSER = parserField();
+    private static final Field PARSER = field(NioTcpMessageChannel.class, "nioParser");
+    private static final Field UDP_FLAG = field(SIPTransactionStack.class, "udpFlag");
     private static final int DEFAULT_LIMIT = 65536;
 
     private final SipStatistics statistics;
     /** Connections open now, so a stopping engine can take the ones jain-sip never closes off the gauge. */
     private final Set<GuardedParser> open = ConcurrentHashMap.newKeySet();
 
-    GuardedMessageProcessorFactory(SipStatistics statistics) {
+    private final SipFastPath fastPath;
+
+    SipMessageProcessorFactory(SipStatistics statistics, SipFastPath fastPath) {
         this.statistics = statistics;
+        this.fastPath = fastPath;
     }
 
-    private static Field parserField() {
+    /** jain-sip keeps these package-private; the balancer pins the jain-sip version its module ships. */
+    private static Field field(Class<?> owner, String name) {
         try {
-            Field field = NioTcpMessageChannel.class.getDeclaredField("nioParser");
+            Field field = owner.getDeclaredField(name);
             field.setAccessible(true);
             return field;
         } catch (NoSuchFieldException e) {
-            throw new IllegalStateException("jain-sip without NioTcpMessageChannel.nioParser", e);
+            throw new IllegalStateException("jain-sip without " + owner.getSimpleName() + "." + name, e);
+        }
+    }
+
+    private static void setField(Field field, Object target, Object value) throws IOException {
+        try {
+            field.set(target, value);
+        } catch (IllegalAccessException e) {
+            throw new IOException(e);
         }
     }
 
     @Override
     public MessageProcessor createMessageProcessor(SIPTransactionStack stack, InetAddress address, int port, String transport) throws IOException {
+        if (transport.equalsIgnoreCase(ListeningPoint.UDP)) {
+            // jain-sip's UDP channels send from the listener's socket only when the stack knows it has UDP
+            setField(UDP_FLAG, stack, Boolean.TRUE);
+            return new FastUdpMessageProcessor(address, stack, port, this.fastPath);
+        }
         if (transport.equalsIgnoreCase(ListeningPoint.TCP)) {
             return new NioTcpMessageProcessor(address, stack, port) {
                 @Override
                 public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel client) throws IOException {
-                    return GuardedMessageProcessorFactory.this.guard(super.createMessageChannel(processor, client), stack);
+                    return SipMessageProcessorFactory.this.guard(super.createMessageChannel(processor, client), stack);
                 }
             };
         }
@@ -62,7 +81,7 @@ final class GuardedMessageProcessorFactory extends NioMessageProcessorFactory {
             return new NioWebSocketMessageProcessor(address, stack, port) {
                 @Override
                 public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel client) throws IOException {
-                    return GuardedMessageProcessorFactory.this.guard(super.createMessageChannel(processor, client), stack);
+                    return SipMessageProcessorFactory.this.guard(super.createMessageChannel(processor, client), stack);
                 }
             };
         }
@@ -73,7 +92,7 @@ final class GuardedMessageProcessorFactory extends NioMessageProcessorFactory {
     private NioTcpMessageChannel guard(NioTcpMessageChannel channel, SIPTransactionStack stack) throws IOException {
         try {
             if (!(PARSER.get(channel) instanceof GuardedParser)) {
-                PARSER.set(channel, new GuardedParser(stack, channel, this));
+                setField(PARSER, channel, new GuardedParser(stack, channel, this));
             }
         } catch (IllegalAccessException e) {
             throw new IOException(e);
@@ -100,10 +119,10 @@ final class GuardedMessageProcessorFactory extends NioMessageProcessorFactory {
     /** jain-sip's parser of one accepted connection, refusing what the guard refuses, and counting the connection. */
     private static final class GuardedParser extends NioPipelineParser {
         private final SipStreamGuard guard;
-        private final GuardedMessageProcessorFactory factory;
+        private final SipMessageProcessorFactory factory;
         private boolean refused;
 
-        GuardedParser(SIPTransactionStack stack, NioTcpMessageChannel channel, GuardedMessageProcessorFactory factory) {
+        GuardedParser(SIPTransactionStack stack, NioTcpMessageChannel channel, SipMessageProcessorFactory factory) {
             super(stack, channel, stack.getMaxMessageSize());
             // an unlimited stack (MAX_MESSAGE_SIZE 0) still gets a bound: the guard is what keeps allocations sane
             this.guard = new SipStreamGuard(stack.getMaxMessageSize() > 0 ? stack.getMaxMessageSize() : DEFAULT_LIMIT);

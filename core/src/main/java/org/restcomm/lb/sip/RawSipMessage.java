@@ -1,0 +1,357 @@
+package org.restcomm.lb.sip;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+import org.restcomm.lb.algorithm.SipMessageView;
+
+/**
+ * A SIP datagram framed in place: the start line and the offsets of each header line, nothing parsed that routing
+ * does not ask for. {@link #frame} returns null for anything unusual (folded lines, bare LF, a body that disagrees
+ * with Content-Length, missing mandatory headers); the caller then hands the message to jain-sip's full parser.
+ */
+final class RawSipMessage implements SipMessageView {
+
+    private static final int MAX_HEADERS = 96;
+
+    final byte[] bytes;
+    final int length;
+    final boolean request;
+    /** The request method, or null for a response. */
+    final String method;
+    final int statusCode;
+    /** End of the start line, before its CRLF. */
+    final int startLineEnd;
+    final int headerCount;
+    /** Canonical lower-case names (compact forms expanded). */
+    final String[] names;
+    final int[] lineStart;
+    final int[] valueStart;
+    final int[] valueEnd;
+    /** Start of the next line, after this header's CRLF. */
+    final int[] lineEnd;
+    /** Where the empty line that ends the headers starts. */
+    final int headersEnd;
+    final int bodyStart;
+
+    private RawSipMessage(byte[] bytes, int length, boolean request, String method, int statusCode, int startLineEnd, int headerCount,
+            String[] names, int[] lineStart, int[] valueStart, int[] valueEnd, int[] lineEnd, int headersEnd, int bodyStart) {
+        this.bytes = bytes;
+        this.length = length;
+        this.request = request;
+        this.method = method;
+        this.statusCode = statusCode;
+        this.startLineEnd = startLineEnd;
+        this.headerCount = headerCount;
+        this.names = names;
+        this.lineStart = lineStart;
+        this.valueStart = valueStart;
+        this.valueEnd = valueEnd;
+        this.lineEnd = lineEnd;
+        this.headersEnd = headersEnd;
+        this.bodyStart = bodyStart;
+    }
+
+    static RawSipMessage frame(byte[] bytes, int length) {
+        int startLineEnd = lineEnd(bytes, 0, length);
+        if (startLineEnd < 0) {
+            return null;
+        }
+        boolean request;
+        String method = null;
+        int status = 0;
+        if (startsWith(bytes, 0, "SIP/2.0 ")) {
+            request = false;
+            if (startLineEnd < 11) {
+                return null;
+            }
+            status = digit(bytes[8]) * 100 + digit(bytes[9]) * 10 + digit(bytes[10]);
+            if (status < 100 || status > 699) {
+                return null;
+            }
+        } else {
+            request = true;
+            int space = indexOf(bytes, 0, startLineEnd, (byte) ' ');
+            if (space <= 0 || !endsWith(bytes, startLineEnd, " SIP/2.0")) {
+                return null;
+            }
+            method = method(bytes, space);
+        }
+        String[] names = new String[MAX_HEADERS];
+        int[] lineStart = new int[MAX_HEADERS];
+        int[] valueStart = new int[MAX_HEADERS];
+        int[] valueEnd = new int[MAX_HEADERS];
+        int[] lineEnds = new int[MAX_HEADERS];
+        int count = 0;
+        int position = startLineEnd + 2;
+        while (true) {
+            int end = lineEnd(bytes, position, length);
+            if (end < 0) {
+                return null;
+            }
+            if (end == position) {
+                break;
+            }
+            byte first = bytes[position];
+            if (first == ' ' || first == '\t' || count == MAX_HEADERS) {
+                // folded header lines and header floods are jain-sip's business
+                return null;
+            }
+            int colon = indexOf(bytes, position, end, (byte) ':');
+            if (colon < 0) {
+                return null;
+            }
+            names[count] = canonicalName(bytes, position, trimEnd(bytes, position, colon));
+            lineStart[count] = position;
+            valueStart[count] = trimStart(bytes, colon + 1, end);
+            valueEnd[count] = trimEnd(bytes, valueStart[count], end);
+            lineEnds[count] = end + 2;
+            count++;
+            position = end + 2;
+        }
+        int bodyStart = position + 2;
+        RawSipMessage message = new RawSipMessage(bytes, length, request, method, status, startLineEnd, count, names, lineStart, valueStart,
+                valueEnd, lineEnds, position, bodyStart);
+        int contentLength = message.contentLength();
+        if (contentLength != length - bodyStart || message.index("via") < 0 || message.index("call-id") < 0
+                || message.index("cseq") < 0 || message.index("from") < 0 || message.index("to") < 0) {
+            return null;
+        }
+        return message;
+    }
+
+    /** The index of the first header with this canonical name, or -1. */
+    int index(String name) {
+        for (int i = 0; i < this.headerCount; i++) {
+            if (this.names[i].equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    int count(String name) {
+        int count = 0;
+        for (int i = 0; i < this.headerCount; i++) {
+            if (this.names[i].equals(name)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    String value(int index) {
+        return new String(this.bytes, this.valueStart[index], this.valueEnd[index] - this.valueStart[index], StandardCharsets.UTF_8);
+    }
+
+    String value(String name) {
+        int index = this.index(name);
+        return (index < 0) ? null : this.value(index);
+    }
+
+    /** Content-Length as declared; -1 when absent or not a number. */
+    int contentLength() {
+        int index = this.index("content-length");
+        if (index < 0) {
+            return -1;
+        }
+        int value = 0;
+        for (int i = this.valueStart[index]; i < this.valueEnd[index]; i++) {
+            int digit = this.bytes[i] - '0';
+            if (digit < 0 || digit > 9 || value > 1_000_000) {
+                return -1;
+            }
+            value = value * 10 + digit;
+        }
+        return (this.valueEnd[index] > this.valueStart[index]) ? value : -1;
+    }
+
+    /** Max-Forwards as declared; -1 when absent or not a number. */
+    int maxForwards() {
+        int index = this.index("max-forwards");
+        if (index < 0 || this.valueEnd[index] == this.valueStart[index] || this.valueEnd[index] - this.valueStart[index] > 3) {
+            return -1;
+        }
+        int value = 0;
+        for (int i = this.valueStart[index]; i < this.valueEnd[index]; i++) {
+            int digit = this.bytes[i] - '0';
+            if (digit < 0 || digit > 9) {
+                return -1;
+            }
+            value = value * 10 + digit;
+        }
+        return value;
+    }
+
+    String requestUri() {
+        int space = indexOf(this.bytes, 0, this.startLineEnd, (byte) ' ');
+        return new String(this.bytes, space + 1, this.startLineEnd - " SIP/2.0".length() - space - 1, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String callId() {
+        return this.value("call-id");
+    }
+
+    @Override
+    public String method() {
+        if (this.request) {
+            return this.method;
+        }
+        String cseq = this.value("cseq");
+        int space = cseq.lastIndexOf(' ');
+        return cseq.substring(space + 1).trim();
+    }
+
+    @Override
+    public String header(String name) {
+        return this.value(name.toLowerCase(Locale.ROOT));
+    }
+
+    @Override
+    public String fromUser() {
+        return user(this.value("from"));
+    }
+
+    @Override
+    public String toUser() {
+        return user(this.value("to"));
+    }
+
+    @Override
+    public boolean inDialog() {
+        return parameter(this.value("to"), "tag") != null;
+    }
+
+    /** The user part of the sip/sips URI in a name-addr or addr-spec; null when there is none. */
+    static String user(String address) {
+        if (address == null) {
+            return null;
+        }
+        int open = address.indexOf('<');
+        String uri = (open >= 0) ? address.substring(open + 1, Math.max(open + 1, address.indexOf('>', open))) : address;
+        int colon = uri.indexOf(':');
+        int at = uri.indexOf('@');
+        if (colon < 0 || at < colon) {
+            return null;
+        }
+        String scheme = uri.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+        return (scheme.equals("sip") || scheme.equals("sips")) ? uri.substring(colon + 1, at) : null;
+    }
+
+    /**
+     * A header parameter (after the address, outside angle brackets), e.g. the To tag or a Via branch; "" for a
+     * parameter without value, null when absent.
+     */
+    static String parameter(String value, String name) {
+        if (value == null) {
+            return null;
+        }
+        int close = value.lastIndexOf('>');
+        int from = (close >= 0) ? close + 1 : 0;
+        int semicolon = value.indexOf(';', from);
+        while (semicolon >= 0) {
+            int next = value.indexOf(';', semicolon + 1);
+            String parameter = value.substring(semicolon + 1, (next < 0) ? value.length() : next).trim();
+            int equals = parameter.indexOf('=');
+            String key = (equals < 0) ? parameter : parameter.substring(0, equals).trim();
+            if (key.equalsIgnoreCase(name)) {
+                return (equals < 0) ? "" : parameter.substring(equals + 1).trim();
+            }
+            semicolon = next;
+        }
+        return null;
+    }
+
+    private static String canonicalName(byte[] bytes, int from, int to) {
+        if (to - from == 1) {
+            switch (bytes[from] | 0x20) {
+                case 'v': return "via";
+                case 'i': return "call-id";
+                case 'f': return "from";
+                case 't': return "to";
+                case 'm': return "contact";
+                case 'l': return "content-length";
+                case 'c': return "content-type";
+                case 'k': return "supported";
+                case 's': return "subject";
+                case 'e': return "content-encoding";
+                case 'o': return "event";
+                case 'r': return "refer-to";
+                case 'b': return "referred-by";
+                case 'u': return "allow-events";
+                case 'x': return "session-expires";
+                default: break;
+            }
+        }
+        return new String(bytes, from, to - from, StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
+    }
+
+    private static String method(byte[] bytes, int length) {
+        return switch (length) {
+            case 3 -> startsWith(bytes, 0, "ACK") ? "ACK" : startsWith(bytes, 0, "BYE") ? "BYE" : text(bytes, length);
+            case 6 -> startsWith(bytes, 0, "INVITE") ? "INVITE" : startsWith(bytes, 0, "CANCEL") ? "CANCEL" : text(bytes, length);
+            default -> text(bytes, length);
+        };
+    }
+
+    private static String text(byte[] bytes, int length) {
+        return new String(bytes, 0, length, StandardCharsets.US_ASCII);
+    }
+
+    /** The index of the CR of the CRLF ending the line at {@code from}; -1 when there is none or a bare LF comes first. */
+    private static int lineEnd(byte[] bytes, int from, int length) {
+        for (int i = from; i < length; i++) {
+            if (bytes[i] == '\n') {
+                return -1;
+            }
+            if (bytes[i] == '\r') {
+                return (i + 1 < length && bytes[i + 1] == '\n') ? i : -1;
+            }
+        }
+        return -1;
+    }
+
+    private static int indexOf(byte[] bytes, int from, int to, byte wanted) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == wanted) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int trimStart(byte[] bytes, int from, int to) {
+        while (from < to && (bytes[from] == ' ' || bytes[from] == '\t')) {
+            from++;
+        }
+        return from;
+    }
+
+    private static int trimEnd(byte[] bytes, int from, int to) {
+        while (to > from && (bytes[to - 1] == ' ' || bytes[to - 1] == '\t')) {
+            to--;
+        }
+        return to;
+    }
+
+    private static boolean startsWith(byte[] bytes, int from, String prefix) {
+        if (bytes.length - from < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            if (bytes[from + i] != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean endsWith(byte[] bytes, int end, String suffix) {
+        return end >= suffix.length() && startsWith(bytes, end - suffix.length(), suffix);
+    }
+
+    private static int digit(byte b) {
+        return (b >= '0' && b <= '9') ? b - '0' : -1000;
+    }
+}
