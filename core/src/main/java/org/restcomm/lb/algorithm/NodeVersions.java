@@ -11,6 +11,8 @@ public final class NodeVersions {
     /** Compares dotted versions part by part, numerically where both parts are numbers ("1.10" after "1.9"). */
     public static final Comparator<String> ORDER = NodeVersions::compare;
 
+    private static final java.util.regex.Pattern SEPARATORS = java.util.regex.Pattern.compile("[.\\-_]");
+
     private NodeVersions() {
     }
 
@@ -22,8 +24,12 @@ public final class NodeVersions {
     }
 
     static int compare(String left, String right) {
-        String[] a = left.split("[.\\-_]");
-        String[] b = right.split("[.\\-_]");
+        if (left.equals(right)) {
+            // the common case, on every new call: one version across the cluster
+            return 0;
+        }
+        String[] a = SEPARATORS.split(left);
+        String[] b = SEPARATORS.split(right);
         for (int i = 0; i < Math.max(a.length, b.length); i++) {
             String x = (i < a.length) ? a[i] : "0";
             String y = (i < b.length) ? b[i] : "0";

@@ -3,57 +3,122 @@ package org.restcomm.lb.sip;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.InetAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.text.ParseException;
+import java.util.Arrays;
 import java.util.LinkedList;
-import java.util.concurrent.LinkedBlockingQueue;
 
-import gov.nist.javax.sip.stack.DatagramQueuedMessageDispatch;
+import gov.nist.javax.sip.SipStackImpl;
+import gov.nist.javax.sip.header.Via;
+import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import gov.nist.javax.sip.parser.MessageParser;
+import gov.nist.javax.sip.stack.MessageChannel;
+import gov.nist.javax.sip.stack.SIPMessageValve;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 import gov.nist.javax.sip.stack.UDPMessageProcessor;
 import org.restcomm.lb.logging.LoadBalancerLogger;
 
 /**
- * jain-sip's UDP listener with the {@link SipFastPath} on its receiving thread: a datagram the fast path relays never
- * reaches jain-sip's queue, parser or worker; any other goes on to them as before. One thread per socket runs the
- * fast path, so a socket's datagrams keep their arrival order.
+ * A UDP listener of the jain-sip stack whose one receiving thread does all the work: the {@link SipFastPath} relays
+ * what it can by splicing bytes; anything else is parsed by jain-sip's parser and handed to the stack's message valve
+ * (the forwarder) right there. No queue hand-off, one reused receive buffer instead of jain-sip's 64 KiB per datagram,
+ * and a socket's datagrams are handled in arrival order.
  */
 final class FastUdpMessageProcessor extends UDPMessageProcessor {
 
+    private final SipFastPath fastPath;
+    private final SipFastPath.Output out = new SipFastPath.Output();
+
     FastUdpMessageProcessor(InetAddress address, SIPTransactionStack stack, int port, SipFastPath fastPath) throws IOException {
         super(address, stack, port);
-        this.messageQueue = new FastPathQueue(fastPath, this);
-        // jain-sip fills this list when its thread first runs; a stop before that would fail on null
+        this.fastPath = fastPath;
+        // jain-sip's stop() closes the channels in this list; its own run() would have created it
         this.messageChannels = new LinkedList<>();
     }
 
     /** Sends the output as one datagram from this listener's socket. */
-    void send(SipFastPath.Output out, InetAddress address, int port) throws IOException {
-        this.sock.send(new DatagramPacket(out.buffer(), out.length(), address, port));
+    void send(SipFastPath.Output datagram, InetAddress address, int port) throws IOException {
+        this.sock.send(new DatagramPacket(datagram.buffer(), datagram.length(), address, port));
     }
 
-    /** The queue jain-sip's receiving thread offers each datagram to: the fast path gets the first look. */
-    private static final class FastPathQueue extends LinkedBlockingQueue<DatagramQueuedMessageDispatch> {
-        private static final long serialVersionUID = 1L;
-
-        private final transient SipFastPath fastPath;
-        private final transient FastUdpMessageProcessor processor;
-        /** Only the receiving thread offers, so one output buffer serves every datagram. */
-        private final transient SipFastPath.Output out = new SipFastPath.Output();
-
-        FastPathQueue(SipFastPath fastPath, FastUdpMessageProcessor processor) {
-            this.fastPath = fastPath;
-            this.processor = processor;
-        }
-
-        @Override
-        public boolean offer(DatagramQueuedMessageDispatch dispatch) {
+    @Override
+    public void run() {
+        byte[] buffer = new byte[SipStackImpl.MAX_DATAGRAM_SIZE];
+        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+        MessageParser parser = this.sipStack.getMessageParserFactory().createMessageParser(this.sipStack);
+        while (this.isRunning) {
             try {
-                if (this.fastPath.relay(dispatch.packet, this.processor, this.out)) {
-                    return true;
+                packet.setData(buffer);
+                this.sock.receive(packet);
+                if (!this.fastPath.relay(packet, this, this.out)) {
+                    this.parseAndForward(parser, packet);
                 }
-            } catch (RuntimeException e) {
+            } catch (SocketTimeoutException e) {
+                // the stack's thread auditor sets a receive timeout; nothing to do
+            } catch (SocketException e) {
+                if (!this.isRunning) {
+                    return;
+                }
+                LoadBalancerLogger.ROOT_LOGGER.sipForwardingFailed("UDP receive", e);
+            } catch (IOException | RuntimeException e) {
                 LoadBalancerLogger.ROOT_LOGGER.sipForwardingFailed("UDP datagram", e);
             }
-            return super.offer(dispatch);
+        }
+    }
+
+    /** What jain-sip's UDP channel does with a datagram, down to the valve: parse, check, mark the top Via, forward. */
+    private void parseAndForward(MessageParser parser, DatagramPacket packet) throws IOException {
+        byte[] bytes = Arrays.copyOf(packet.getData(), packet.getLength());
+        SIPMessage message;
+        try {
+            message = parser.parseSIPMessage(bytes, true, false, null);
+        } catch (ParseException e) {
+            // counted by the parser; dropped, as nothing reliable can be answered
+            return;
+        }
+        Via top = (message != null) ? message.getTopmostVia() : null;
+        if (top == null || message.getFrom() == null || message.getTo() == null || message.getCallId() == null || message.getCSeq() == null) {
+            // keep-alives and messages missing mandatory headers
+            return;
+        }
+        InetAddress source = packet.getAddress();
+        if (message instanceof SIPRequest request) {
+            if (!request.getMethod().equalsIgnoreCase(request.getCSeq().getMethod())) {
+                return;
+            }
+            markReceived(top, source.getHostAddress(), packet.getPort());
+            // as jain-sip's channel: a request's peer port is the one its top Via names
+            MessageChannel channel = this.createMessageChannel(source, (top.getPort() > 0) ? top.getPort() : 5060);
+            for (SIPMessageValve valve : this.sipStack.sipMessageValves) {
+                if (!valve.processRequest(request, channel)) {
+                    return;
+                }
+            }
+        } else {
+            MessageChannel channel = this.createMessageChannel(source, packet.getPort());
+            for (SIPMessageValve valve : this.sipStack.sipMessageValves) {
+                if (!valve.processResponse((SIPResponse) message, channel)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** received= when asked for rport or sent from another address than claimed; rport= filled in (RFC 3581). */
+    private static void markReceived(Via top, String sourceAddress, int sourcePort) {
+        boolean rport = top.hasParameter(Via.RPORT);
+        try {
+            if (rport || !sourceAddress.equals(top.getHost())) {
+                top.setParameter(Via.RECEIVED, sourceAddress);
+            }
+            if (rport) {
+                top.setParameter(Via.RPORT, Integer.toString(sourcePort));
+            }
+        } catch (ParseException e) {
+            throw new IllegalArgumentException(e);
         }
     }
 }

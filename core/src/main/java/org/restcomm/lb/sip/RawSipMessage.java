@@ -13,6 +13,9 @@ import org.restcomm.lb.algorithm.SipMessageView;
 final class RawSipMessage implements SipMessageView {
 
     private static final int MAX_HEADERS = 96;
+    /** Names every call carries, matched without allocating a String per header line. */
+    private static final String[] KNOWN_NAMES = { "via", "from", "to", "call-id", "cseq", "max-forwards", "contact", "content-length",
+        "content-type", "route", "record-route", "user-agent", "allow", "supported", "expires", "subject", "accept", "date", "server" };
 
     final byte[] bytes;
     final int length;
@@ -284,7 +287,28 @@ final class RawSipMessage implements SipMessageView {
                 default: break;
             }
         }
+        for (String known : KNOWN_NAMES) {
+            if (equalsIgnoreCase(bytes, from, to, known)) {
+                return known;
+            }
+        }
         return new String(bytes, from, to - from, StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean equalsIgnoreCase(byte[] bytes, int from, int to, String lowerCase) {
+        if (to - from != lowerCase.length()) {
+            return false;
+        }
+        for (int i = 0; i < lowerCase.length(); i++) {
+            byte b = bytes[from + i];
+            if (b >= 'A' && b <= 'Z') {
+                b += 'a' - 'A';
+            }
+            if (b != lowerCase.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String method(byte[] bytes, int length) {

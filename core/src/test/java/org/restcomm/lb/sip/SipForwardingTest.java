@@ -116,6 +116,52 @@ class SipForwardingTest {
     }
 
     @Test
+    void compactHeadersAndABodyPassTheFastPathIntact() throws Exception {
+        this.registerNode("1");
+        String body = "v=0\no=- 1 1 IN IP4 127.0.0.1\ns=-\n";
+        this.client.send("""
+                INVITE sip:bob@127.0.0.1:%d SIP/2.0
+                v: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK-compact
+                Max-Forwards: 70
+                f: <sip:alice@127.0.0.1>;tag=a1
+                t: <sip:bob@127.0.0.1>
+                i: compact-1
+                CSeq: 1 INVITE
+                m: <sip:alice@127.0.0.1:%d>
+                c: application/sdp
+                l: %d
+
+                %s""".formatted(this.external, this.client.port(), this.client.port(), body.replace("\n", "\r\n").length(), body), this.external);
+
+        SIPRequest invite = (SIPRequest) this.node.receive();
+        assertEquals("compact-1", invite.getCallId().getCallId());
+        assertEquals(3, values(invite, Via.NAME).size());
+        assertEquals(2, values(invite, "Record-Route").size());
+        assertEquals(body.replace("\n", "\r\n"), new String(invite.getRawContent(), java.nio.charset.StandardCharsets.UTF_8), "the body is untouched");
+        assertEquals("127.0.0.1", String.valueOf(invite.getHeader(SipForwarder.INITIAL_REMOTE_ADDR)).split(":")[1].trim());
+        assertEquals(1, this.balancer.fastPathRelayed());
+    }
+
+    @Test
+    void clientAskingForRportGetsItsAnswerAtItsSourcePort() throws Exception {
+        this.registerNode("1");
+        // the client claims port 9 but asks for rport: answers must go where its datagram came from (RFC 3581)
+        this.client.send(invite("rport-1", 70).replace("Via: SIP/2.0/UDP 127.0.0.1:" + this.client.port() + ";branch=z9hG4bK-c1",
+                "Via: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-c1;rport"), this.external);
+
+        SIPResponse trying = (SIPResponse) this.client.receive();
+        assertEquals(100, trying.getStatusCode(), "the 100 Trying reached the source port");
+        SIPRequest invite = (SIPRequest) this.node.receive();
+        Via clientVia = (Via) invite.getViaHeaders().get(2);
+        assertEquals(this.client.port(), clientVia.getRPort(), "rport filled in");
+        assertEquals("127.0.0.1", clientVia.getReceived());
+
+        this.node.send(ok(invite, "b1"), this.internal);
+        SIPResponse ok = (SIPResponse) this.client.receive();
+        assertEquals(200, ok.getStatusCode(), "the 200 followed received/rport, not the port in sent-by");
+    }
+
+    @Test
     void ackIsNeverAnsweredWithAnError() throws Exception {
         this.client.send(inDialog("ACK", "orphan-ack", 1, List.of()), this.external);
 
