@@ -50,6 +50,7 @@ run_rate() { # peer-name target-port rate pids...
     local cpu_ms=$(( (after - before) * 1000 / CLK_TCK ))
     local per_k=$(awk -v c="$cpu_ms" -v n="${ok:-0}" 'BEGIN { if (n > 0) printf "%.0f", c * 1000 / n; else print "-" }')
     printf "%-22s %6s %8s %7s %9s %9s %12s\n" "$name" "$rate" "${ok:-0}" "${failed:-?}" "$( [ -n "$rtt" ] && percentile "$rtt" 50 || echo -)" "$( [ -n "$rtt" ] && percentile "$rtt" 99 || echo -)" "$per_k"
+    echo "$name $rate $per_k" >> "$WORK/cpu.txt"
 }
 
 start_nodes() {
@@ -114,5 +115,13 @@ for mode in stateless stateful; do
     # the next instance binds the same port: wait until this one is gone
     for i in $(seq 1 50); do pgrep -f "kamailio -f $WORK/kamailio.cfg" > /dev/null || break; sleep 0.2; done
     stop_nodes
+done
+# the figure the issue asks for: the balancer's CPU per call over each Kamailio mode's, rate by rate
+echo
+for rate in "${RATES[@]}"; do
+    awk -v r="$rate" '$2 == r { cpu[$1] = $3 } END {
+        b = cpu["balancer"]; s = cpu["kamailio-stateless"]; f = cpu["kamailio-stateful"];
+        printf "ratio at %5s calls/s: balancer/kamailio-stateless = %s, balancer/kamailio-stateful = %s\n", r,
+            (s > 0 && b != "") ? sprintf("%.2f", b / s) : "-", (f > 0 && b != "") ? sprintf("%.2f", b / f) : "-" }' "$WORK/cpu.txt"
 done
 echo "work files: $WORK"
