@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 import org.jboss.as.controller.AttributeDefinition;
 import org.jboss.as.controller.AttributeMarshaller;
@@ -51,6 +52,9 @@ import org.wildfly.subsystem.service.capability.CapabilityServiceInstaller;
 
 /** Registers {@code smpp=default}: the SMPP engine, its listening socket, the SMSCs it binds to and its timers. */
 class SmppResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar, ResourceServiceConfigurator {
+
+    private static final String SOCKET_BINDING_GROUP = "socket-binding-group";
+    private static final String REMOTE_DESTINATION = "remote-destination-outbound-socket-binding";
 
     static final ResourceRegistration REGISTRATION = ResourceRegistration.of(PathElement.pathElement("smpp", "default"));
     static final ResourceDescriptionResolver RESOLVER = LoadBalancerSubsystemResourceDefinitionRegistrar.RESOLVER.createChildResolver(REGISTRATION.getPathElement());
@@ -193,23 +197,25 @@ class SmppResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
         if (names.isEmpty()) {
             return List.of();
         }
-        Resource root = context.readResourceFromRoot(PathAddress.EMPTY_ADDRESS, false);
+        Set<String> groups = context.readResourceFromRoot(PathAddress.EMPTY_ADDRESS, false).getChildrenNames(SOCKET_BINDING_GROUP);
         List<InetSocketAddress> servers = new ArrayList<>(names.size());
         for (String name : names) {
-            servers.add(destination(context, root, name));
+            servers.add(destination(context, groups, name));
         }
         return servers;
     }
 
-    private static InetSocketAddress destination(OperationContext context, Resource root, String name) throws OperationFailedException {
-        PathElement path = PathElement.pathElement("remote-destination-outbound-socket-binding", name);
-        for (Resource.ResourceEntry group : root.getChildren("socket-binding-group")) {
-            if (group.hasChild(path)) {
-                ModelNode binding = group.getChild(path).getModel();
-                String host = context.resolveExpressions(binding.get("host")).asString();
-                int port = context.resolveExpressions(binding.get("port")).asInt();
-                return new InetSocketAddress(host, port);
+    private static InetSocketAddress destination(OperationContext context, Set<String> groups, String name) throws OperationFailedException {
+        for (String group : groups) {
+            PathAddress address = PathAddress.pathAddress(PathElement.pathElement(SOCKET_BINDING_GROUP, group), PathElement.pathElement(REMOTE_DESTINATION, name));
+            Resource binding;
+            try {
+                binding = context.readResourceFromRoot(address, false);
+            } catch (Resource.NoSuchResourceException e) {
+                continue;
             }
+            ModelNode model = binding.getModel();
+            return new InetSocketAddress(context.resolveExpressions(model.get("host")).asString(), context.resolveExpressions(model.get("port")).asInt());
         }
         throw new OperationFailedException(SubsystemMessages.notARemoteDestination(REMOTE_SERVERS.getName(), name));
     }
