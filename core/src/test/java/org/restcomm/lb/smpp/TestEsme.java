@@ -70,6 +70,16 @@ public final class TestEsme {
         return this.session.submit(submitSm(text), 5000);
     }
 
+    /** True when a submit_sm now is answered by the named TestSmsc; false while the balancer still rebinds or refuses. */
+    public boolean submitReaches(TestSmsc smsc) {
+        try {
+            String messageId = this.submit("probe").getMessageId();
+            return messageId != null && messageId.startsWith(smsc.name + "-");
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     public boolean awaitClosedByBalancer() throws InterruptedException {
         return this.closedByBalancer.await(5, TimeUnit.SECONDS);
     }
