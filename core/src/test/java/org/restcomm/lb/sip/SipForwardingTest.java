@@ -360,6 +360,10 @@ class SipForwardingTest {
         this.client.send("this is not SIP at all\n\n", this.external);
         this.client.send("INVITE sip:x SIP/2.0\nVia: broken\nContent-Length: 99999\n\n", this.external);
         this.client.send("INVITE sip:x@127.0.0.1 SIP/2.0\nX-Huge: " + "A".repeat(64_000) + "\n\n", this.external);
+        this.client.send("\u0000\u0001 not sip", this.external);
+        this.client.send("INVITE sip:x SIP/2.0\r\nVia: ???\r\n\r\n", this.external);
+        // a CRLF keep-alive is not garbage
+        this.client.send("\r\n\r\n", this.external);
 
         this.client.send(invite("after-garbage", 70), this.external);
 
@@ -369,6 +373,7 @@ class SipForwardingTest {
         }
         assertEquals(100, ((SIPResponse) first).getStatusCode());
         assertEquals("INVITE", ((SIPRequest) this.node.receive()).getMethod());
+        assertEquals(5, this.statistics.sip().malformedMessages(), "each piece of garbage counted, the keep-alive not");
     }
 
     @Test
