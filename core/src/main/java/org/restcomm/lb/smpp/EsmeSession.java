@@ -41,6 +41,10 @@ final class EsmeSession implements SmppEndpoint {
         return this.state.get();
     }
 
+    Channel channel() {
+        return this.channel;
+    }
+
     BaseBind<?> bind() {
         return this.bind;
     }

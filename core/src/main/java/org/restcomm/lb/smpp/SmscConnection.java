@@ -150,6 +150,14 @@ final class SmscConnection implements SmppEndpoint {
         }
     }
 
+    /** The socket of the first attached ESME, or null. */
+    Channel esmeChannel() {
+        for (EsmeSession session : this.attached) {
+            return session.channel();
+        }
+        return null;
+    }
+
     void useChannel(Channel channel) {
         this.channel = channel;
     }
