@@ -41,6 +41,10 @@ final class EsmeSession implements SmppEndpoint {
         return this.state.get();
     }
 
+    Channel channel() {
+        return this.channel;
+    }
+
     BaseBind<?> bind() {
         return this.bind;
     }
@@ -196,13 +200,13 @@ final class EsmeSession implements SmppEndpoint {
         this.outstanding.incrementAndGet();
         if (connection == null || connection.isShared() || !connection.relayRequest(this, frame, PduHeader.UNBIND, sequence)) {
             this.outstanding.decrementAndGet();
-            this.send(PduHeader.headerOnly(PduHeader.UNBIND_RESP, PduHeader.ESME_ROK, sequence)).addListener(ChannelFutureListener.CLOSE);
+            this.sendThenClose(PduHeader.headerOnly(PduHeader.UNBIND_RESP, PduHeader.ESME_ROK, sequence));
         }
     }
 
     private void responseReceived(ChannelBuffer frame, int commandId, State current) {
         if (commandId == PduHeader.UNBIND_RESP && current == State.UNBINDING) {
-            this.channel.close();
+            WriteBatch.close(this.channel);
             return;
         }
         PendingRequests.Pending request = this.pendingToEsme.remove(PduHeader.sequenceNumber(frame));
@@ -226,7 +230,7 @@ final class EsmeSession implements SmppEndpoint {
         this.outstanding.decrementAndGet();
         PduHeader.setSequenceNumber(response, request.originalSequence);
         if (request.commandId == PduHeader.UNBIND) {
-            this.send(response).addListener(ChannelFutureListener.CLOSE);
+            this.sendThenClose(response);
         } else {
             this.send(response);
         }
@@ -236,7 +240,7 @@ final class EsmeSession implements SmppEndpoint {
     public void requestFailed(PendingRequests.Pending request, int commandStatus) {
         this.outstanding.decrementAndGet();
         if (request.commandId == PduHeader.UNBIND) {
-            this.send(PduHeader.headerOnly(PduHeader.UNBIND_RESP, PduHeader.ESME_ROK, request.originalSequence)).addListener(ChannelFutureListener.CLOSE);
+            this.sendThenClose(PduHeader.headerOnly(PduHeader.UNBIND_RESP, PduHeader.ESME_ROK, request.originalSequence));
         } else {
             this.send(PduHeader.errorResponse(request.commandId, commandStatus, request.originalSequence));
         }
@@ -248,7 +252,7 @@ final class EsmeSession implements SmppEndpoint {
             case OPEN -> {
                 if (now >= this.bindDeadline) {
                     // the session initialization timer of the guide
-                    this.channel.close();
+                    WriteBatch.close(this.channel);
                 }
             }
             case BOUND, REBINDING -> {
@@ -259,7 +263,7 @@ final class EsmeSession implements SmppEndpoint {
             }
             case UNBINDING -> {
                 if (now >= this.unbindDeadline) {
-                    this.channel.close();
+                    WriteBatch.close(this.channel);
                 }
             }
             default -> {
@@ -274,7 +278,7 @@ final class EsmeSession implements SmppEndpoint {
         }
         switch (timer.check(now)) {
             case SEND -> this.send(PduHeader.headerOnly(PduHeader.ENQUIRE_LINK, PduHeader.ESME_ROK, this.pendingToEsme.nextSequence()));
-            case EXPIRED -> this.channel.close();
+            case EXPIRED -> WriteBatch.close(this.channel);
             default -> {
             }
         }
@@ -315,9 +319,15 @@ final class EsmeSession implements SmppEndpoint {
         }
     }
 
-    private org.jboss.netty.channel.ChannelFuture send(ChannelBuffer frame) {
+    private void send(ChannelBuffer frame) {
         this.dispatcher.countToClient(frame);
-        return this.channel.write(frame);
+        WriteBatch.write(this.channel, frame);
+    }
+
+    /** The last PDU of this connection: written, then the socket closes. */
+    private void sendThenClose(ChannelBuffer frame) {
+        this.dispatcher.countToClient(frame);
+        WriteBatch.writeNow(this.channel, frame).addListener(ChannelFutureListener.CLOSE);
     }
 
     String peer() {

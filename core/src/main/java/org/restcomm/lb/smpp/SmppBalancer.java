@@ -71,9 +71,10 @@ public final class SmppBalancer {
         this.ioThreads = Executors.newCachedThreadPool(daemonThreads("smpp-io"));
         this.workers = new NioWorkerPool(this.ioThreads, Math.max(2, Runtime.getRuntime().availableProcessors()), ThreadNameDeterminer.CURRENT);
         this.serverChannels = new NioServerSocketChannelFactory(this.ioThreads, 1, this.workers);
-        this.clientChannels = new NioClientSocketChannelFactory(this.ioThreads, 1, this.workers);
+        SameWorkerPool upstreamWorkers = new SameWorkerPool(this.workers);
+        this.clientChannels = new NioClientSocketChannelFactory(this.ioThreads, 1, upstreamWorkers);
         this.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("smpp-timer"));
-        SmppDispatcher created = new SmppDispatcher(this.settings, this.servers, this.statistics, this.clientChannels, this.timers);
+        SmppDispatcher created = new SmppDispatcher(this.settings, this.servers, this.statistics, this.clientChannels, upstreamWorkers, this.timers);
         this.acceptedChannels = new DefaultChannelGroup("smpp-esme");
         ChannelGroup accepted = this.acceptedChannels;
         ServerBootstrap bootstrap = new ServerBootstrap(this.serverChannels);

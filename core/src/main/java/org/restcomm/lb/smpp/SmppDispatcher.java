@@ -29,18 +29,21 @@ final class SmppDispatcher {
     private final SmppStatistics statistics;
     private final UpstreamServers servers;
     private final ChannelFactory clientChannels;
+    private final SameWorkerPool upstreamWorkers;
     private final ScheduledExecutorService timers;
     private final PduTranscoder transcoder = new DefaultPduTranscoder(new DefaultPduTranscoderContext());
     private final Set<SmppEndpoint> endpoints = ConcurrentHashMap.newKeySet();
     private final Map<MuxKey, SmscConnection> muxBinds = new HashMap<>();
     private volatile SmppBalancerSettings settings;
 
+    /** @param upstreamWorkers the worker pool of clientChannels */
     SmppDispatcher(SmppBalancerSettings settings, UpstreamServers servers, SmppStatistics statistics, ChannelFactory clientChannels,
-            ScheduledExecutorService timers) {
+            SameWorkerPool upstreamWorkers, ScheduledExecutorService timers) {
         this.settings = settings;
         this.servers = servers;
         this.statistics = statistics;
         this.clientChannels = clientChannels;
+        this.upstreamWorkers = upstreamWorkers;
         this.timers = timers;
     }
 
@@ -127,9 +130,13 @@ final class SmppDispatcher {
         }
     }
 
-    /** Opens a socket to an SMSC for the connection; its events reach the connection, a failure as disconnected(). */
+    /**
+     * Opens a socket to an SMSC for the connection, on the I/O thread of its (first) ESME; its events reach the
+     * connection, a failure as disconnected().
+     */
     void connect(SmscConnection connection, InetSocketAddress server) {
-        Channel channel = this.clientChannels.newChannel(Channels.pipeline(new SmppFrameDecoder(this.statistics), new SmppChannelHandler(connection)));
+        Channel channel = this.upstreamWorkers.nextTo(connection.esmeChannel(),
+                () -> this.clientChannels.newChannel(Channels.pipeline(new SmppFrameDecoder(this.statistics), new SmppChannelHandler(connection))));
         channel.getConfig().setOption("tcpNoDelay", true);
         channel.getConfig().setOption("keepAlive", true);
         channel.getConfig().setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, this.settings.bindTimeoutMillis()));

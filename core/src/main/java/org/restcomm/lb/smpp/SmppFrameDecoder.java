@@ -4,6 +4,7 @@ import org.jboss.netty.buffer.ChannelBuffer;
 import org.jboss.netty.channel.Channel;
 import org.jboss.netty.channel.ChannelFutureListener;
 import org.jboss.netty.channel.ChannelHandlerContext;
+import org.jboss.netty.channel.MessageEvent;
 import org.jboss.netty.handler.codec.frame.FrameDecoder;
 import org.restcomm.lb.stats.SmppStatistics;
 
@@ -18,6 +19,17 @@ final class SmppFrameDecoder extends FrameDecoder {
 
     SmppFrameDecoder(SmppStatistics statistics) {
         this.statistics = statistics;
+    }
+
+    /** Every PDU of one read is relayed before any is written: the writes leave in one batch per socket. */
+    @Override
+    public void messageReceived(ChannelHandlerContext context, MessageEvent event) throws Exception {
+        WriteBatch batch = WriteBatch.begin(context.getChannel());
+        try {
+            super.messageReceived(context, event);
+        } finally {
+            batch.end();
+        }
     }
 
     @Override
@@ -35,7 +47,7 @@ final class SmppFrameDecoder extends FrameDecoder {
             this.statistics.malformedPdu();
             int sequenceNumber = (buffer.readableBytes() >= PduHeader.LENGTH) ? buffer.getInt(buffer.readerIndex() + 12) : 0;
             buffer.skipBytes(buffer.readableBytes());
-            channel.write(PduHeader.headerOnly(PduHeader.GENERIC_NACK, PduHeader.ESME_RINVCMDLEN, sequenceNumber)).addListener(ChannelFutureListener.CLOSE);
+            WriteBatch.writeNow(channel, PduHeader.headerOnly(PduHeader.GENERIC_NACK, PduHeader.ESME_RINVCMDLEN, sequenceNumber)).addListener(ChannelFutureListener.CLOSE);
             return null;
         }
         if (buffer.readableBytes() < length) {

@@ -150,6 +150,14 @@ final class SmscConnection implements SmppEndpoint {
         }
     }
 
+    /** The socket of the first attached ESME, or null. */
+    Channel esmeChannel() {
+        for (EsmeSession session : this.attached) {
+            return session.channel();
+        }
+        return null;
+    }
+
     void useChannel(Channel channel) {
         this.channel = channel;
     }
@@ -187,13 +195,13 @@ final class SmscConnection implements SmppEndpoint {
                 this.bindResponseReceived(frame);
             }
         } else if (commandId == PduHeader.UNBIND_RESP && current == State.UNBINDING) {
-            channel.close();
+            WriteBatch.close(channel);
         } else if (PduHeader.isResponse(commandId)) {
             this.responseReceived(frame, commandId, sequence);
         } else if (commandId == PduHeader.UNBIND) {
             // the SMSC ends the bind: as good as lost
             this.send(PduHeader.headerOnly(PduHeader.UNBIND_RESP, PduHeader.ESME_ROK, sequence));
-            channel.close();
+            WriteBatch.close(channel);
         } else if (current == State.BOUND && (commandId == PduHeader.DELIVER_SM || commandId == PduHeader.DATA_SM || commandId == PduHeader.ALERT_NOTIFICATION)) {
             this.relayRequestToEsme(frame, commandId, sequence);
         } else if (current == State.BOUND) {
@@ -209,7 +217,7 @@ final class SmscConnection implements SmppEndpoint {
                 this.lastBindStatus = status;
             }
             // disconnected() moves on to the next SMSC
-            this.channel.close();
+            WriteBatch.close(this.channel);
             return;
         }
         List<EsmeSession> sessions;
@@ -242,7 +250,7 @@ final class SmscConnection implements SmppEndpoint {
         if (commandId == PduHeader.UNBIND_RESP && this.muxKey == null) {
             // the ESME's own unbind, answered: this private bind is over
             this.state.set(State.UNBINDING);
-            this.channel.close();
+            WriteBatch.close(this.channel);
         }
     }
 
@@ -302,7 +310,7 @@ final class SmscConnection implements SmppEndpoint {
             case INITIAL, OPEN, BINDING, UNBINDING -> {
                 Channel open = this.channel;
                 if (now >= this.deadline && open != null) {
-                    open.close();
+                    WriteBatch.close(open);
                 }
             }
             case BOUND -> {
@@ -311,7 +319,7 @@ final class SmscConnection implements SmppEndpoint {
                 if (action == EnquireLinkTimer.Action.SEND) {
                     this.send(PduHeader.headerOnly(PduHeader.ENQUIRE_LINK, PduHeader.ESME_ROK, this.pendingToSmsc.nextSequence()));
                 } else if (action == EnquireLinkTimer.Action.EXPIRED) {
-                    this.channel.close();
+                    WriteBatch.close(this.channel);
                 }
                 for (PendingRequests.Pending request : this.pendingToSmsc.removeExpired(now)) {
                     request.origin.requestFailed(request, PduHeader.ESME_RSYSERR);
@@ -372,7 +380,7 @@ final class SmscConnection implements SmppEndpoint {
     void serverRetired() {
         Channel open = this.channel;
         if (open != null) {
-            open.close();
+            WriteBatch.close(open);
         }
     }
 
@@ -382,7 +390,7 @@ final class SmscConnection implements SmppEndpoint {
         this.dispatcher.forget(this);
         Channel open = this.channel;
         if (open != null) {
-            open.close();
+            WriteBatch.close(open);
         }
     }
 
@@ -390,7 +398,7 @@ final class SmscConnection implements SmppEndpoint {
         Channel open = this.channel;
         if (open != null) {
             this.dispatcher.countToServer(frame);
-            open.write(frame);
+            WriteBatch.write(open, frame);
         }
     }
 }
