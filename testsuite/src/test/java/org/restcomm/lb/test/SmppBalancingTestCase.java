@@ -39,7 +39,9 @@ public class SmppBalancingTestCase extends LoadBalancerTestCase {
 
     static final ModelNode SMPP = Operations.createAddress("subsystem", "load-balancer", "smpp", "default");
     static final InetSocketAddress BALANCER = new InetSocketAddress("127.0.0.1", 2776);
-    private static final List<String> TIMERS = List.of("reconnect-interval", "bind-timeout", "response-timeout", "client-check-timeout", "server-check-timeout");
+    private static final List<String> TIMERS = List.of("reconnect-interval", "bind-timeout", "response-timeout", "client-check-timeout", "server-check-timeout",
+            "enquire-link-interval");
+    private static final int ESME_RSYSERR = 0x08;
     private static final int GENERIC_NACK = 0x80000000;
     private static final int ESME_RINVCMDID = 0x03;
 
@@ -197,6 +199,32 @@ public class SmppBalancingTestCase extends LoadBalancerTestCase {
             assertEquals(7, nack.sequence());
         }
         assertEquals(malformed + 1, this.metric("smpp-malformed-pdus"));
+    }
+
+    @Test
+    void timersSetThroughTheModelApply() throws Exception {
+        TestSmsc a = this.smsc("a");
+        this.shortTimers();
+        // /subsystem=load-balancer/smpp=default:write-attribute(name=enquire-link-interval, value=300){allow-resource-service-restart=true}
+        this.management.success(restarting(Operations.createWriteAttributeOperation(SMPP, "enquire-link-interval", 300L)));
+        this.management.success(restarting(Operations.createWriteAttributeOperation(SMPP, "response-timeout", 500L)));
+        this.management.success(restarting(Operations.createWriteAttributeOperation(SMPP, "bind-timeout", 500L)));
+        this.remoteServers("smsc-a");
+        TestEsme esme = this.esme();
+
+        assertNotNull(a.awaitRequest(com.cloudhopper.smpp.pdu.EnquireLink.class), "enquire-link-interval: the SMSC is probed");
+        assertNotNull(esme.awaitRequest(com.cloudhopper.smpp.pdu.EnquireLink.class), "enquire-link-interval: the ESME is probed");
+
+        a.answerRequests = false;
+        long start = System.nanoTime();
+        SubmitSmResp late = esme.submit("nobody answers");
+        long waited = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(ESME_RSYSERR, late.getCommandStatus(), "response-timeout answers ESME_RSYSERR");
+        assertTrue(waited >= 400 && waited < 4000, "after about response-timeout, not " + waited + " ms");
+
+        try (RawSmppSocket silent = new RawSmppSocket(BALANCER)) {
+            assertTrue(silent.closedByPeer(), "bind-timeout: a connection that never binds is closed");
+        }
     }
 
     @Test
