@@ -54,6 +54,8 @@ public final class HttpBalancer {
                 .setWorker(worker)
                 .setHandler(new TrafficHandler(this.statistics, this.settings.maxRequestSize(), proxy.build()))
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
+                // Undertow's own 2 MiB default would cut uploads off with a reset; TrafficHandler applies max-request-size with a 413
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
                 .setSocketOption(Options.REUSE_ADDRESSES, true)
                 .build();
         this.registry.addListener(selector);

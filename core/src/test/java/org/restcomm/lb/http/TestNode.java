@@ -64,6 +64,7 @@ final class TestNode implements AutoCloseable {
         HttpHandler httpPortEcho = echo("http-port");
         this.http = Undertow.builder().addHttpListener(0, "127.0.0.1").setWorker(worker)
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
                 .setHandler(exchange -> (exchange.getRequestPath().equals("/ws") ? httpPortEcho : application).handleRequest(exchange))
                 .build();
         this.ws = Undertow.builder().addHttpListener(0, "127.0.0.1").setWorker(worker).setHandler(echo("ws-port")).build();
