@@ -109,6 +109,15 @@ final class BalancerTestBed implements AutoCloseable {
                 .orElseThrow(() -> new AssertionError("no JSESSIONID in " + response.headers().map()));
     }
 
+    /** Counters are updated when Undertow completes the exchange, which may be just after the client has its answer. */
+    static void eventually(long expected, java.util.function.LongSupplier actual, String message) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 5000;
+        while (actual.getAsLong() != expected && System.currentTimeMillis() < deadline) {
+            Thread.sleep(5);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(expected, actual.getAsLong(), message);
+    }
+
     @Override
     public void close() {
         if (this.balancer != null) {

@@ -88,7 +88,7 @@ class HttpStreamingTest {
             }
             assertEquals(-1, in.read());
         }
-        assertTrue(this.bed.statistics.http().bytesToClient() >= 6L * TestNode.MB);
+        BalancerTestBed.eventually(6L * TestNode.MB, () -> this.bed.statistics.http().bytesToClient(), "every body byte counted on the way out");
     }
 
     @Test
