@@ -10,13 +10,17 @@ import org.xnio.channels.StreamSinkChannel;
 import org.xnio.conduits.AbstractStreamSourceConduit;
 import org.xnio.conduits.StreamSourceConduit;
 
-/** Counts request body bytes as they stream to the node, and stops a body that grows past max-request-size. */
+/** Counts request body bytes as they stream to the node, and tells when a body grows past max-request-size. */
 final class CountingRequestConduit extends AbstractStreamSourceConduit<StreamSourceConduit> {
+
+    /** Body bytes past the limit read and dropped before the client's connection is closed instead. */
+    static final long DRAIN_ALLOWANCE = 8L << 20;
 
     private final HttpStatistics statistics;
     private final long limit;
     private final Runnable overLimit;
     private long total;
+    private boolean exceeded;
 
     /** @param limit bytes allowed, 0 for no limit; overLimit runs once when the body exceeds it */
     CountingRequestConduit(StreamSourceConduit next, HttpStatistics statistics, long limit, Runnable overLimit) {
@@ -50,14 +54,23 @@ final class CountingRequestConduit extends AbstractStreamSourceConduit<StreamSou
     }
 
     private long count(long bytes) throws IOException {
-        if (bytes > 0) {
-            this.total += bytes;
-            this.statistics.bytesToServer(bytes);
-            if (this.limit > 0 && this.total > this.limit) {
-                this.overLimit.run();
-                throw new RequestTooBigException("request body exceeds max-request-size of " + this.limit + " bytes");
-            }
+        if (bytes <= 0) {
+            return bytes;
         }
+        this.total += bytes;
+        if (this.limit <= 0 || this.total <= this.limit) {
+            this.statistics.bytesToServer(bytes);
+            return bytes;
+        }
+        if (!this.exceeded) {
+            this.exceeded = true;
+            this.overLimit.run();
+        }
+        if (this.total > this.limit + DRAIN_ALLOWANCE) {
+            // a client that keeps sending far past the limit loses its connection instead of its answer
+            throw new RequestTooBigException("request body exceeds max-request-size of " + this.limit + " bytes");
+        }
+        // read and dropped (the node's connection is closed), so that a client still sending can read the 413
         return bytes;
     }
 }

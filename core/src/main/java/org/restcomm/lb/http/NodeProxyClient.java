@@ -66,7 +66,7 @@ final class NodeProxyClient implements ProxyClient, NodeRegistryListener {
 
     @Override
     public void getConnection(ProxyTarget target, HttpServerExchange exchange, ProxyCallback<ProxyConnection> callback, long timeout, TimeUnit timeUnit) {
-        ProxyCallback<ProxyConnection> delivery = this.settings.forwardedHeaders() ? callback : new ClientForwardingHeadersKept(callback);
+        ProxyCallback<ProxyConnection> delivery = new BackendConnectionCallback(callback, !this.settings.forwardedHeaders());
         ((Target) target).backend().pool().connect(target, exchange, delivery, timeout, timeUnit, false);
     }
 

@@ -7,6 +7,7 @@ import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 import org.restcomm.lb.stats.HttpStatistics;
+import org.xnio.IoUtils;
 
 /**
  * In front of the proxy: counts requests, responses, bytes and connections, and refuses bodies over
@@ -51,8 +52,17 @@ final class TrafficHandler implements HttpHandler {
             }
         });
         exchange.addRequestWrapper((factory, wrapped) -> new CountingRequestConduit(factory.create(), this.statistics, this.maxRequestSize,
-                () -> wrapped.putAttachment(TOO_LARGE, Boolean.TRUE)));
+                () -> cutOff(wrapped)));
         this.next.handleRequest(exchange);
+    }
+
+    /**
+     * The body passed max-request-size while streaming to the node: the node's connection is closed, so the node
+     * never takes the cut body as whole, while the client's connection stays up to read the 413.
+     */
+    private static void cutOff(HttpServerExchange exchange) {
+        exchange.putAttachment(TOO_LARGE, Boolean.TRUE);
+        IoUtils.safeClose(exchange.getAttachment(BackendConnectionCallback.BACKEND));
     }
 
     /** A connection counts as active from its first request until it closes. */

@@ -12,6 +12,7 @@ import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.proxy.ProxyCallback;
 import io.undertow.server.handlers.proxy.ProxyConnection;
+import io.undertow.util.AttachmentKey;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
@@ -23,23 +24,33 @@ import org.xnio.XnioIoThread;
 import org.xnio.XnioWorker;
 
 /**
- * forwarded-headers=false: ProxyHandler always writes the X-Forwarded-* headers, so the connection it is given puts
- * back exactly what the client sent (or nothing) just before the request leaves.
+ * Hands ProxyHandler the pooled connection to the node, noting it on the exchange so that a request over
+ * max-request-size can cut it. With forwarded-headers=false the connection is wrapped: ProxyHandler always writes the
+ * X-Forwarded-* headers, and the wrapper puts back exactly what the client sent (or nothing) as the request leaves.
  */
-final class ClientForwardingHeadersKept implements ProxyCallback<ProxyConnection> {
+final class BackendConnectionCallback implements ProxyCallback<ProxyConnection> {
+
+    /** The connection to the node of an exchange being proxied. */
+    static final AttachmentKey<ClientConnection> BACKEND = AttachmentKey.create(ClientConnection.class);
 
     private static final HttpString[] FORWARDING_HEADERS = { Headers.X_FORWARDED_FOR, Headers.X_FORWARDED_PROTO, Headers.X_FORWARDED_HOST,
             Headers.X_FORWARDED_PORT, Headers.X_FORWARDED_SERVER };
 
     private final ProxyCallback<ProxyConnection> delegate;
+    private final boolean keepClientForwardingHeaders;
 
-    ClientForwardingHeadersKept(ProxyCallback<ProxyConnection> delegate) {
+    BackendConnectionCallback(ProxyCallback<ProxyConnection> delegate, boolean keepClientForwardingHeaders) {
         this.delegate = delegate;
+        this.keepClientForwardingHeaders = keepClientForwardingHeaders;
     }
 
     @Override
     public void completed(HttpServerExchange exchange, ProxyConnection result) {
-        this.delegate.completed(exchange, new ProxyConnection(new Connection(result.getConnection(), exchange.getRequestHeaders()), result.getTargetPath()));
+        exchange.putAttachment(BACKEND, result.getConnection());
+        ProxyConnection connection = this.keepClientForwardingHeaders
+                ? new ProxyConnection(new Connection(result.getConnection(), exchange.getRequestHeaders()), result.getTargetPath())
+                : result;
+        this.delegate.completed(exchange, connection);
     }
 
     @Override
