@@ -57,7 +57,7 @@ final class NodeProxyClient implements ProxyClient, NodeRegistryListener {
         } else if (this.unavailableHost != null && (previous == null || previous.node() != null)) {
             target = new Target(null, this.unavailableHost);
         } else {
-            // ProxyHandler hands the request to the no-node handler
+            // first call: ProxyHandler hands the request to NoNodeHandler; on a retry it answers a bare 503
             return null;
         }
         exchange.putAttachment(CHOSEN, target);
