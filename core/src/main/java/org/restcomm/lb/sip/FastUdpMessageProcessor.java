@@ -10,16 +10,25 @@ import java.util.Arrays;
 import java.util.LinkedList;
 
 import gov.nist.javax.sip.SipStackImpl;
+import gov.nist.javax.sip.header.CSeq;
+import gov.nist.javax.sip.header.CallID;
+import gov.nist.javax.sip.header.ContentLength;
+import gov.nist.javax.sip.header.From;
+import gov.nist.javax.sip.header.RequestLine;
+import gov.nist.javax.sip.header.StatusLine;
+import gov.nist.javax.sip.header.To;
 import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.parser.MessageParser;
+import gov.nist.javax.sip.parser.ParseExceptionListener;
 import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.SIPMessageValve;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 import gov.nist.javax.sip.stack.UDPMessageProcessor;
 import org.restcomm.lb.logging.LoadBalancerLogger;
+import org.restcomm.lb.stats.SipStatistics;
 
 /**
  * A UDP listener of the jain-sip stack whose one receiving thread does all the work: the {@link SipFastPath} relays
@@ -30,11 +39,13 @@ import org.restcomm.lb.logging.LoadBalancerLogger;
 final class FastUdpMessageProcessor extends UDPMessageProcessor {
 
     private final SipFastPath fastPath;
+    private final SipStatistics statistics;
     private final SipFastPath.Output out = new SipFastPath.Output();
 
-    FastUdpMessageProcessor(InetAddress address, SIPTransactionStack stack, int port, SipFastPath fastPath) throws IOException {
+    FastUdpMessageProcessor(InetAddress address, SIPTransactionStack stack, int port, SipFastPath fastPath, SipStatistics statistics) throws IOException {
         super(address, stack, port);
         this.fastPath = fastPath;
+        this.statistics = statistics;
         // jain-sip's stop() closes the channels in this list; its own run() would have created it
         this.messageChannels = new LinkedList<>();
     }
@@ -74,14 +85,16 @@ final class FastUdpMessageProcessor extends UDPMessageProcessor {
         byte[] bytes = Arrays.copyOf(packet.getData(), packet.getLength());
         SIPMessage message;
         try {
-            message = parser.parseSIPMessage(bytes, true, false, null);
+            message = parser.parseSIPMessage(bytes, true, false, MANDATORY_HEADERS);
         } catch (ParseException e) {
             // counted by the parser; dropped, as nothing reliable can be answered
             return;
         }
         Via top = (message != null) ? message.getTopmostVia() : null;
         if (top == null || message.getFrom() == null || message.getTo() == null || message.getCallId() == null || message.getCSeq() == null) {
-            // keep-alives and messages missing mandatory headers
+            if (!isKeepAlive(bytes)) {
+                this.statistics.malformedMessage();
+            }
             return;
         }
         InetAddress source = packet.getAddress();
@@ -105,6 +118,28 @@ final class FastUdpMessageProcessor extends UDPMessageProcessor {
                 }
             }
         }
+    }
+
+    /**
+     * As jain-sip's UDP channel: a bad Via, From, To, CSeq, Call-ID, Content-Length or start line makes the message
+     * unreadable; any other bad header is kept unparsed.
+     */
+    private static final ParseExceptionListener MANDATORY_HEADERS = (exception, message, header, headerText, messageText) -> {
+        if (header == From.class || header == To.class || header == CSeq.class || header == Via.class || header == CallID.class
+                || header == ContentLength.class || header == RequestLine.class || header == StatusLine.class) {
+            throw exception;
+        }
+        message.addUnparsed(headerText);
+    };
+
+    /** CRLF keep-alives (RFC 5626) are not malformed messages. */
+    private static boolean isKeepAlive(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != '\r' && b != '\n' && b != ' ' && b != '\t') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** received= when asked for rport or sent from another address than claimed; rport= filled in (RFC 3581). */

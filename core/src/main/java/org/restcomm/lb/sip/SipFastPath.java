@@ -483,7 +483,7 @@ final class SipFastPath {
 
         /** The balancer's Via as jain-sip writes it: {@code SIP/2.0/UDP host:port;branch=...;rport}. */
         void via(SipListenerSettings listener, String branch) {
-            this.header("Via", "SIP/2.0/" + listener.transport().toUpperCase(Locale.ROOT) + " " + listener.advertisedHost() + ":" + listener.advertisedPort()
+            this.header("Via", "SIP/2.0/" + listener.transport().toUpperCase(Locale.ROOT) + " " + listener.viaHost() + ":" + listener.viaPort()
                     + ";branch=" + branch + ";rport");
         }
 

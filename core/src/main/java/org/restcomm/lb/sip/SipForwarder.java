@@ -391,8 +391,8 @@ final class SipForwarder implements SIPMessageValve {
 
     private void addVia(SIPRequest request, SipListenerSettings listener, String branch) throws ParseException, InvalidArgumentException, SipException {
         Via via = new Via();
-        via.setHost(listener.advertisedHost());
-        via.setPort(listener.advertisedPort());
+        via.setHost(listener.viaHost());
+        via.setPort(listener.viaPort());
         via.setTransport(listener.transport());
         via.setBranch(token(branch));
         via.setRPort();

@@ -5,15 +5,26 @@ import java.util.Locale;
 
 /**
  * One SIP listening point. The advertised address (an IP load balancer in front, when set) is what goes into
- * Via and Record-Route; the bind address is where the socket listens.
+ * Record-Route; Via carries the balancer's own address unless {@code advertisedInVia} (the original's
+ * useIpLoadBalancerAddressInViaHeaders), so responses come straight back to this balancer. The bind address is where
+ * the socket listens.
  */
-public record SipListenerSettings(Side side, String transport, InetSocketAddress bind, String advertisedHost, int advertisedPort) {
+public record SipListenerSettings(Side side, String transport, InetSocketAddress bind, String advertisedHost, int advertisedPort, boolean advertisedInVia) {
 
     public SipListenerSettings {
         transport = transport.toUpperCase(Locale.ROOT);
     }
 
     public static SipListenerSettings of(Side side, String transport, InetSocketAddress bind) {
-        return new SipListenerSettings(side, transport, bind, bind.getAddress().getHostAddress(), bind.getPort());
+        return new SipListenerSettings(side, transport, bind, bind.getAddress().getHostAddress(), bind.getPort(), false);
+    }
+
+    /** The host the balancer's Via names: its own, unless told to advertise, or bound to every interface. */
+    public String viaHost() {
+        return (this.advertisedInVia || this.bind.getAddress().isAnyLocalAddress()) ? this.advertisedHost : this.bind.getAddress().getHostAddress();
+    }
+
+    public int viaPort() {
+        return this.advertisedInVia ? this.advertisedPort : this.bind.getPort();
     }
 }

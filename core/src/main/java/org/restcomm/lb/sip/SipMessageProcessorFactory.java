@@ -67,7 +67,7 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
         if (transport.equalsIgnoreCase(ListeningPoint.UDP)) {
             // jain-sip's UDP channels send from the listener's socket only when the stack knows it has UDP
             setField(UDP_FLAG, stack, Boolean.TRUE);
-            return new FastUdpMessageProcessor(address, stack, port, this.fastPath);
+            return new FastUdpMessageProcessor(address, stack, port, this.fastPath, this.statistics);
         }
         if (transport.equalsIgnoreCase(ListeningPoint.TCP)) {
             return new NioTcpMessageProcessor(address, stack, port) {

@@ -360,6 +360,10 @@ class SipForwardingTest {
         this.client.send("this is not SIP at all\n\n", this.external);
         this.client.send("INVITE sip:x SIP/2.0\nVia: broken\nContent-Length: 99999\n\n", this.external);
         this.client.send("INVITE sip:x@127.0.0.1 SIP/2.0\nX-Huge: " + "A".repeat(64_000) + "\n\n", this.external);
+        this.client.send("\u0000\u0001 not sip", this.external);
+        this.client.send("INVITE sip:x SIP/2.0\r\nVia: ???\r\n\r\n", this.external);
+        // a CRLF keep-alive is not garbage
+        this.client.send("\r\n\r\n", this.external);
 
         this.client.send(invite("after-garbage", 70), this.external);
 
@@ -369,23 +373,18 @@ class SipForwardingTest {
         }
         assertEquals(100, ((SIPResponse) first).getStatusCode());
         assertEquals("INVITE", ((SIPRequest) this.node.receive()).getMethod());
+        assertEquals(5, this.statistics.sip().malformedMessages(), "each piece of garbage counted, the keep-alive not");
     }
 
     @Test
-    void ipLoadBalancerAddressIsWhatViaAndRecordRouteAdvertise() throws Exception {
-        this.balancer.stop();
-        InetAddress loopback = InetAddress.getLoopbackAddress();
-        this.balancer = new SipBalancer(SipBalancerSettings.defaults(List.of(
-                new SipListenerSettings(Side.EXTERNAL, "udp", new InetSocketAddress(loopback, this.external), "203.0.113.7", 5999),
-                SipListenerSettings.of(Side.INTERNAL, "udp", new InetSocketAddress(loopback, this.internal)))),
-                this.registry, () -> this.algorithm, new HeartbeatProtocol(this.registry, this.statistics.heartbeats()), this.statistics.sip());
-        this.balancer.start();
-        this.registerNode("1");
-        this.client.send(invite("ip-lb-1", 70), this.external);
-        this.client.receive();
+    void ipLoadBalancerAddressIsWhatRecordRouteAdvertisesAndViaOnlyWhenAsked() throws Exception {
+        SIPRequest invite = this.inviteThroughIpLoadBalancer(false, "ip-lb-own-via");
+        Via own = (Via) invite.getViaHeaders().get(1);
+        assertEquals("127.0.0.1", own.getHost(), "Via names the balancer itself, so answers come straight back");
+        assertEquals(this.external, own.getPort());
+        assertTrue(values(invite, "Record-Route").get(1).contains("sip:203.0.113.7:5999;node_host="), values(invite, "Record-Route").get(1));
 
-        SIPRequest invite = (SIPRequest) this.node.receive();
-
+        invite = this.inviteThroughIpLoadBalancer(true, "ip-lb-1");
         Via external = (Via) invite.getViaHeaders().get(1);
         assertEquals("203.0.113.7", external.getHost());
         assertEquals(5999, external.getPort());
@@ -393,6 +392,20 @@ class SipForwardingTest {
         // the node's answer still finds its way: the advertised address is the balancer's own
         this.node.send(ok(invite, "b1"), this.internal);
         assertEquals(200, ((SIPResponse) this.client.receive()).getStatusCode());
+    }
+
+    private SIPRequest inviteThroughIpLoadBalancer(boolean advertisedInVia, String callId) throws Exception {
+        this.balancer.stop();
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        this.balancer = new SipBalancer(SipBalancerSettings.defaults(List.of(
+                new SipListenerSettings(Side.EXTERNAL, "udp", new InetSocketAddress(loopback, this.external), "203.0.113.7", 5999, advertisedInVia),
+                SipListenerSettings.of(Side.INTERNAL, "udp", new InetSocketAddress(loopback, this.internal)))),
+                this.registry, () -> this.algorithm, new HeartbeatProtocol(this.registry, this.statistics.heartbeats()), this.statistics.sip());
+        this.balancer.start();
+        this.registerNode("1");
+        this.client.send(invite(callId, 70), this.external);
+        this.client.receive();
+        return (SIPRequest) this.node.receive();
     }
 
     @Test

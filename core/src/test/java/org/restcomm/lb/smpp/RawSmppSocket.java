@@ -9,39 +9,39 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 
 /** A plain socket that writes any bytes and reads whole PDUs: for what a real SMPP library would refuse to send. */
-final class RawSmppSocket implements AutoCloseable {
+public final class RawSmppSocket implements AutoCloseable {
 
     /** The header of a PDU read back. */
-    record Header(int length, int commandId, int status, int sequence) {
+    public record Header(int length, int commandId, int status, int sequence) {
     }
 
     private final Socket socket;
     private final DataInputStream in;
 
-    RawSmppSocket(InetSocketAddress address) throws IOException {
+    public RawSmppSocket(InetSocketAddress address) throws IOException {
         this.socket = new Socket(address.getAddress(), address.getPort());
         this.socket.setSoTimeout(5000);
         this.in = new DataInputStream(this.socket.getInputStream());
     }
 
-    void write(byte[] bytes) throws IOException {
+    public void write(byte[] bytes) throws IOException {
         this.socket.getOutputStream().write(bytes);
         this.socket.getOutputStream().flush();
     }
 
-    void writeHeader(int length, int commandId, int status, int sequence) throws IOException {
+    public void writeHeader(int length, int commandId, int status, int sequence) throws IOException {
         this.write(ByteBuffer.allocate(16).putInt(length).putInt(commandId).putInt(status).putInt(sequence).array());
     }
 
     /** The next PDU, body skipped. */
-    Header read() throws IOException {
+    public Header read() throws IOException {
         Header header = new Header(this.in.readInt(), this.in.readInt(), this.in.readInt(), this.in.readInt());
         this.in.skipNBytes(header.length() - 16);
         return header;
     }
 
     /** True when the balancer closed the connection within 5 s. */
-    boolean closedByPeer() throws IOException {
+    public boolean closedByPeer() throws IOException {
         try {
             while (true) {
                 this.read();

@@ -90,13 +90,7 @@ class SmppFailoverTest extends SmppTestBed {
         }
         assertEquals(ESME_RMSGQFUL, status, "requests while rebinding get the configured status");
         assertNotNull(other.awaitBind(), "rebound to the other SMSC");
-        eventually("relayed again", () -> {
-            try {
-                return esme.submit("after").getMessageId().startsWith(other.name + "-");
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        eventually("relayed again", () -> esme.submitReaches(other));
         assertTrue(esme.session.isBound(), "the ESME never saw the failover");
     }
 

@@ -19,12 +19,12 @@ import com.cloudhopper.smpp.pdu.SubmitSmResp;
 import com.cloudhopper.smpp.type.Address;
 
 /** A Cloudhopper client standing in for an ESME: records the requests it receives and answers them. */
-final class TestEsme {
+public final class TestEsme {
 
-    final BlockingQueue<PduRequest<?>> requests;
-    final SmppSession session;
+    public final BlockingQueue<PduRequest<?>> requests;
+    public final SmppSession session;
     /** Counted down when the balancer closes the connection without the ESME asking. */
-    final CountDownLatch closedByBalancer;
+    public final CountDownLatch closedByBalancer;
 
     private TestEsme(SmppSession session, BlockingQueue<PduRequest<?>> requests, CountDownLatch closedByBalancer) {
         this.session = session;
@@ -32,7 +32,7 @@ final class TestEsme {
         this.closedByBalancer = closedByBalancer;
     }
 
-    static TestEsme bind(DefaultSmppClient client, InetSocketAddress balancer, SmppBindType type, String systemId, String password) throws Exception {
+    public static TestEsme bind(DefaultSmppClient client, InetSocketAddress balancer, SmppBindType type, String systemId, String password) throws Exception {
         SmppSessionConfiguration configuration = new SmppSessionConfiguration(type, systemId, password);
         configuration.setHost(balancer.getHostString());
         configuration.setPort(balancer.getPort());
@@ -57,7 +57,7 @@ final class TestEsme {
         return new TestEsme(session, received, closed);
     }
 
-    static SubmitSm submitSm(String text) throws Exception {
+    public static SubmitSm submitSm(String text) throws Exception {
         SubmitSm submit = new SubmitSm();
         submit.setSourceAddress(new Address((byte) 1, (byte) 1, "1234"));
         submit.setDestAddress(new Address((byte) 1, (byte) 1, "5678"));
@@ -66,20 +66,30 @@ final class TestEsme {
         return submit;
     }
 
-    SubmitSmResp submit(String text) throws Exception {
+    public SubmitSmResp submit(String text) throws Exception {
         return this.session.submit(submitSm(text), 5000);
     }
 
-    boolean awaitClosedByBalancer() throws InterruptedException {
+    /** True when a submit_sm now is answered by the named TestSmsc; false while the balancer still rebinds or refuses. */
+    public boolean submitReaches(TestSmsc smsc) {
+        try {
+            String messageId = this.submit("probe").getMessageId();
+            return messageId != null && messageId.startsWith(smsc.name + "-");
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    public boolean awaitClosedByBalancer() throws InterruptedException {
         return this.closedByBalancer.await(5, TimeUnit.SECONDS);
     }
 
     /** The next request of the given class the ESME received, or null after 5 s. */
-    <T> T awaitRequest(Class<T> type) throws InterruptedException {
+    public <T> T awaitRequest(Class<T> type) throws InterruptedException {
         return this.awaitRequest(type, 5000);
     }
 
-    <T> T awaitRequest(Class<T> type, long millis) throws InterruptedException {
+    public <T> T awaitRequest(Class<T> type, long millis) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         while (System.nanoTime() < end) {
             PduRequest<?> request = this.requests.poll(50, TimeUnit.MILLISECONDS);

@@ -24,17 +24,17 @@ import com.cloudhopper.smpp.pdu.SubmitSmResp;
 import com.cloudhopper.smpp.type.SmppProcessingException;
 
 /** A Cloudhopper SMPP server standing in for an SMSC: records what it receives, answers submit_sm with "<name>-<n>" ids. */
-final class TestSmsc implements AutoCloseable {
+public final class TestSmsc implements AutoCloseable {
 
-    final String name;
-    final BlockingQueue<BaseBind<?>> binds = new LinkedBlockingQueue<>();
-    final BlockingQueue<PduRequest<?>> requests = new LinkedBlockingQueue<>();
-    final List<SmppServerSession> sessions = new CopyOnWriteArrayList<>();
+    public final String name;
+    public final BlockingQueue<BaseBind<?>> binds = new LinkedBlockingQueue<>();
+    public final BlockingQueue<PduRequest<?>> requests = new LinkedBlockingQueue<>();
+    public final List<SmppServerSession> sessions = new CopyOnWriteArrayList<>();
     private final AtomicInteger messageIds = new AtomicInteger();
     private final int port;
     private final DefaultSmppServer server;
-    volatile int bindStatus;
-    volatile boolean answerRequests = true;
+    public volatile int bindStatus;
+    public volatile boolean answerRequests = true;
 
     private TestSmsc(String name, int port) {
         this.name = name;
@@ -52,28 +52,28 @@ final class TestSmsc implements AutoCloseable {
         this.server = new DefaultSmppServer(configuration, new Handler());
     }
 
-    static TestSmsc start(String name) throws Exception {
+    public static TestSmsc start(String name) throws Exception {
         TestSmsc smsc = new TestSmsc(name, freePort());
         smsc.server.start();
         return smsc;
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return new InetSocketAddress("127.0.0.1", this.port);
     }
 
-    BaseBind<?> awaitBind() throws InterruptedException {
+    public BaseBind<?> awaitBind() throws InterruptedException {
         return this.binds.poll(5, TimeUnit.SECONDS);
     }
 
     /** The next request of the given class, skipping others (enquire_link and the like). */
-    <T> T awaitRequest(Class<T> type) throws InterruptedException {
+    public <T> T awaitRequest(Class<T> type) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (System.nanoTime() < end) {
             PduRequest<?> request = this.requests.poll(100, TimeUnit.MILLISECONDS);
@@ -84,7 +84,7 @@ final class TestSmsc implements AutoCloseable {
         return null;
     }
 
-    SmppServerSession awaitSession() throws InterruptedException {
+    public SmppServerSession awaitSession() throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (this.sessions.isEmpty() && System.nanoTime() < end) {
             Thread.sleep(20);
@@ -92,7 +92,7 @@ final class TestSmsc implements AutoCloseable {
         return this.sessions.isEmpty() ? null : this.sessions.get(0);
     }
 
-    void stop() {
+    public void stop() {
         for (SmppServerSession session : this.sessions) {
             session.close();
         }

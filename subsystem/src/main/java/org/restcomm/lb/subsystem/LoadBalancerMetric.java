@@ -22,6 +22,12 @@ enum LoadBalancerMetric implements Metric<LoadBalancerRuntime> {
     SIP_MALFORMED_MESSAGES("sip-malformed-messages", MeasurementUnit.NONE, true, runtime -> runtime.statistics().sip().malformedMessages()),
     SIP_ACTIVE_CONNECTIONS("sip-active-connections", MeasurementUnit.NONE, false, runtime -> runtime.statistics().sip().activeConnections().value()),
     SIP_BYTES_TRANSFERRED("sip-bytes-transferred", MeasurementUnit.BYTES, true, runtime -> runtime.statistics().sip().bytesTransferred()),
+    SMPP_REQUESTS_TO_SERVER("smpp-requests-to-server", MeasurementUnit.NONE, true, runtime -> runtime.statistics().smpp().requestsToServer()),
+    SMPP_REQUESTS_TO_CLIENT("smpp-requests-to-client", MeasurementUnit.NONE, true, runtime -> runtime.statistics().smpp().requestsToClient()),
+    SMPP_BYTES_TO_SERVER("smpp-bytes-to-server", MeasurementUnit.BYTES, true, runtime -> runtime.statistics().smpp().bytesToServer()),
+    SMPP_BYTES_TO_CLIENT("smpp-bytes-to-client", MeasurementUnit.BYTES, true, runtime -> runtime.statistics().smpp().bytesToClient()),
+    SMPP_ACTIVE_CONNECTIONS("smpp-active-connections", MeasurementUnit.NONE, false, runtime -> runtime.statistics().smpp().activeConnections().value()),
+    SMPP_MALFORMED_PDUS("smpp-malformed-pdus", MeasurementUnit.NONE, true, runtime -> runtime.statistics().smpp().malformedPdus()),
     ;
 
     private final AttributeDefinition definition;

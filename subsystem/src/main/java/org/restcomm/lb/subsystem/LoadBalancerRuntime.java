@@ -1,7 +1,9 @@
 package org.restcomm.lb.subsystem;
 
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -22,6 +24,7 @@ import org.restcomm.lb.node.NodeExpiry;
 import org.restcomm.lb.node.NodeRegistry;
 import org.restcomm.lb.node.StaticNodes;
 import org.restcomm.lb.sip.SipBalancer;
+import org.restcomm.lb.smpp.SmppBalancer;
 import org.restcomm.lb.stats.LoadBalancerStatistics;
 import org.wildfly.service.descriptor.NullaryServiceDescriptor;
 import org.xnio.XnioWorker;
@@ -52,6 +55,7 @@ final class LoadBalancerRuntime {
     private volatile BalancerAlgorithm algorithm = this.defaultAlgorithm;
     private ManagedBinding managedStatisticsBinding;
     private volatile SipBalancer sip;
+    private volatile SmppBalancer smpp;
 
     LoadBalancerRuntime(Settings settings, SocketBinding statisticsBinding, XnioWorker worker) {
         this.worker = worker;
@@ -63,7 +67,7 @@ final class LoadBalancerRuntime {
         this.heartbeatProtocol = new HeartbeatProtocol(this.registry, this.statistics.heartbeats());
         StatisticsHttpHandler handler = new StatisticsHttpHandler(
                 new LbStatReport(this.statistics, this.registry, ReleaseInfo.load(), this.json),
-                new LbInfoReport(this.registry, List::of, this.json));
+                new LbInfoReport(this.registry, this::smppRemoteServers, this.json));
         this.statisticsEndpoint = new StatisticsEndpoint(statisticsBinding.getSocketAddress(), worker, handler);
         this.jmx = new LoadBalancerJmx(this.statistics, this.registry, this.expiry::intervalMillis);
     }
@@ -121,6 +125,30 @@ final class LoadBalancerRuntime {
         if (running != null) {
             running.reconfigure(behaviour);
         }
+    }
+
+    void useSmppBalancer(SmppBalancer smpp) {
+        this.smpp = smpp;
+    }
+
+    void releaseSmppBalancer(SmppBalancer smpp) {
+        if (this.smpp == smpp) {
+            this.smpp = null;
+        }
+    }
+
+    void updateSmppRemoteServers(List<InetSocketAddress> servers) {
+        SmppBalancer running = this.smpp;
+        if (running != null) {
+            running.updateRemoteServers(servers);
+        }
+    }
+
+    /** The configured SMSCs as /lbinfo lists them, host:port; none while the SMPP engine is not running. */
+    private Collection<String> smppRemoteServers() {
+        SmppBalancer running = this.smpp;
+        return (running == null) ? List.of()
+                : running.settings().remoteServers().stream().map(server -> server.getHostString() + ":" + server.getPort()).toList();
     }
 
     void reconfigureAlgorithm(Map<String, String> properties) {

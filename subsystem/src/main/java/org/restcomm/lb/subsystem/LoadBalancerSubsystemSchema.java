@@ -46,6 +46,11 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
                                 .addAttributes(RmiHeartbeatResourceDefinitionRegistrar.ATTRIBUTES)
                                 .build())
                         .addElement(this.sipElement())
+                        .addElement(this.factory.singletonElement(SmppResourceDefinitionRegistrar.REGISTRATION)
+                                .withElementLocalName("smpp")
+                                .withCardinality(XMLCardinality.Single.OPTIONAL)
+                                .addAttributes(SmppResourceDefinitionRegistrar.ATTRIBUTES)
+                                .build())
                         .addChoice(this.algorithmChoice())
                         .build())
                 .build();

@@ -135,12 +135,20 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
             .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
             .build();
 
-    /** XML attributes of {@code <sip>}; stack-properties are {@code <property>} children. */
-    static final List<AttributeDefinition> ATTRIBUTES = List.of(SEND_TRYING, NO_NODE_STATUS, NO_NODE_REASON, BLOCKED_USER_AGENTS,
+    /** The original's useIpLoadBalancerAddressInViaHeaders: Vias carry the listeners' ip-load-balancer-address too. */
+    static final SimpleAttributeDefinition IP_LOAD_BALANCER_ADDRESS_IN_VIA = new SimpleAttributeDefinitionBuilder("ip-load-balancer-address-in-via", ModelType.BOOLEAN)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(ModelNode.FALSE)
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
+    /** Behaviour that applies to the next message; listeners, addresses and stack properties restart the engine. */
+    static final List<AttributeDefinition> LIVE_ATTRIBUTES = List.of(SEND_TRYING, NO_NODE_STATUS, NO_NODE_REASON, BLOCKED_USER_AGENTS,
             BAD_NODE_STATUS_CODES, BAD_NODE_MAX_ERRORS, BAD_NODE_ERROR_WINDOW, SEND_FAILURE_STATUS, SEND_FAILURE_REASON);
 
-    /** Behaviour that applies to the next message; listeners and stack properties restart the engine. */
-    static final List<AttributeDefinition> LIVE_ATTRIBUTES = ATTRIBUTES;
+    /** XML attributes of {@code <sip>}; stack-properties are {@code <property>} children. */
+    static final List<AttributeDefinition> ATTRIBUTES = java.util.stream.Stream.concat(LIVE_ATTRIBUTES.stream(), java.util.stream.Stream.of(IP_LOAD_BALANCER_ADDRESS_IN_VIA)).toList();
 
     private final ResourceOperationRuntimeHandler runtimeHandler = ResourceOperationRuntimeHandler.configureService(this);
     private final LoadBalancerRuntimeExecutor runtimes;
@@ -153,7 +161,7 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
     public ManagementResourceRegistration register(ManagementResourceRegistration parent, ManagementResourceRegistrationContext context) {
         ManagementResourceRegistration registration = parent.registerSubModel(ResourceDefinition.builder(REGISTRATION, RESOLVER).build());
         ResourceDescriptor.Builder descriptor = ResourceDescriptor.builder(RESOLVER)
-                .addAttributes(List.of(STACK_PROPERTIES))
+                .addAttributes(List.of(STACK_PROPERTIES, IP_LOAD_BALANCER_ADDRESS_IN_VIA))
                 .addCapability(CAPABILITY)
                 .withRuntimeHandler(this.runtimeHandler);
         for (AttributeDefinition attribute : LIVE_ATTRIBUTES) {
@@ -204,6 +212,7 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
     @Override
     public ResourceServiceInstaller configure(OperationContext context, ModelNode model) throws OperationFailedException {
         SipBalancerSettings behaviour = settings(context, model, List.of());
+        boolean advertisedInVia = IP_LOAD_BALANCER_ADDRESS_IN_VIA.resolveModelAttribute(context, model).asBoolean();
         List<ListenerModel> listeners = new ArrayList<>();
         List<ServiceDependency<?>> dependencies = new ArrayList<>();
         Resource resource = context.readResource(PathAddress.EMPTY_ADDRESS);
@@ -217,7 +226,7 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
                     SipListenerResourceDefinitionRegistrar.TRANSPORT.resolveModelAttribute(context, listener).asString(),
                     binding,
                     ipLoadBalancerAddress.isDefined() ? ipLoadBalancerAddress.asString() : null,
-                    ipLoadBalancerPort.isDefined() ? ipLoadBalancerPort.asInt() : 0));
+                    ipLoadBalancerPort.isDefined() ? ipLoadBalancerPort.asInt() : 0, advertisedInVia));
             dependencies.add(binding);
         }
         ServiceDependency<LoadBalancerRuntime> balancer = ServiceDependency.on(LoadBalancerRuntime.SERVICE_DESCRIPTOR);
@@ -257,12 +266,13 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
     }
 
     /** A listener as the model says it, resolved to an address once its socket-binding is up. */
-    private record ListenerModel(Side side, String transport, ServiceDependency<SocketBinding> binding, String advertisedHost, int advertisedPort) {
+    private record ListenerModel(Side side, String transport, ServiceDependency<SocketBinding> binding, String advertisedHost, int advertisedPort,
+            boolean advertisedInVia) {
         SipListenerSettings settings() {
             InetSocketAddress bind = this.binding.get().getSocketAddress();
             return new SipListenerSettings(this.side, this.transport, bind,
                     (this.advertisedHost != null) ? this.advertisedHost : bind.getAddress().getHostAddress(),
-                    (this.advertisedPort > 0) ? this.advertisedPort : bind.getPort());
+                    (this.advertisedPort > 0) ? this.advertisedPort : bind.getPort(), this.advertisedInVia);
         }
     }
 }

@@ -27,4 +27,9 @@ final class SubsystemMessages {
                 + "org.restcomm.lb.algorithm.BalancerAlgorithm, with a public no-argument constructor, in a module that depends on org.restcomm.lb",
                 className, (module != null) ? module : "(none given)", reason);
     }
+
+    static String notARemoteDestination(String attribute, String name) {
+        return String.format("RLB0105: %s names %s, which is not a remote-destination-outbound-socket-binding; "
+                + "add one with /socket-binding-group=standard-sockets/remote-destination-outbound-socket-binding=%s:add(host=.., port=..)", attribute, name, name);
+    }
 }

@@ -52,6 +52,11 @@ public class FeatureSpecConsistencyTestCase {
         assertSpec("subsystem.load-balancer.sip.default.listener", SipListenerResourceDefinitionRegistrar.ATTRIBUTES, SipListenerResourceDefinitionRegistrar.CAPABILITY.getName() + ".$listener");
     }
 
+    @Test
+    public void smppSpecMatchesItsResource() throws Exception {
+        assertSpec("subsystem.load-balancer.smpp.default", SmppResourceDefinitionRegistrar.ATTRIBUTES, SmppResourceDefinitionRegistrar.CAPABILITY.getName());
+    }
+
     private static void assertSpec(String spec, Collection<AttributeDefinition> attributes, String capability) throws Exception {
         String xml = Files.readString(FEATURES.resolve(spec).resolve("spec.xml"));
         Set<String> expected = attributes.stream().map(AttributeDefinition::getName).collect(Collectors.toCollection(TreeSet::new));

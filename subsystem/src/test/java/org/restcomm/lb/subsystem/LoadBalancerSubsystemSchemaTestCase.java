@@ -3,6 +3,7 @@ package org.restcomm.lb.subsystem;
 import java.util.EnumSet;
 
 import org.jboss.as.controller.capability.RuntimeCapability;
+import org.jboss.as.network.OutboundSocketBinding;
 import org.jboss.as.network.SocketBinding;
 import org.jboss.as.subsystem.test.AbstractSubsystemSchemaTest;
 import org.jboss.as.subsystem.test.AdditionalInitialization;
@@ -38,6 +39,9 @@ public class LoadBalancerSubsystemSchemaTestCase extends AbstractSubsystemSchema
                 RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "load-balancer-rmi-object"),
                 RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "load-balancer-sip-external"),
                 RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "load-balancer-sip-internal"),
+                RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "load-balancer-smpp"),
+                RuntimeCapability.resolveCapabilityName(OutboundSocketBinding.SERVICE_DESCRIPTOR, "smsc-a"),
+                RuntimeCapability.resolveCapabilityName(OutboundSocketBinding.SERVICE_DESCRIPTOR, "smsc-b"),
                 RuntimeCapability.resolveCapabilityName(IOServiceDescriptor.WORKER, "default"),
                 IOServiceDescriptor.DEFAULT_WORKER.getName());
     }

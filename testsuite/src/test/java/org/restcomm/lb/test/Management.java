@@ -51,6 +51,35 @@ final class Management {
         return this.execute(Operations.createWriteAttributeOperation(address, attribute, value));
     }
 
+    /**
+     * Adds a socket-binding on the port and an external WebSocket SIP listener on it, restarting the SIP engine;
+     * closing removes both again.
+     */
+    AutoCloseable webSocketListener(String name, int port) {
+        ModelNode binding = Operations.createAddress("socket-binding-group", "standard-sockets", "socket-binding", "load-balancer-sip-" + name);
+        ModelNode listener = Operations.createAddress("subsystem", "load-balancer", "sip", "default", "listener", name);
+        // /socket-binding-group=standard-sockets/socket-binding=load-balancer-sip-<name>:add(port=<port>)
+        ModelNode addBinding = Operations.createAddOperation(binding);
+        addBinding.get("port").set(port);
+        this.success(addBinding);
+        // /subsystem=load-balancer/sip=default/listener=<name>:add(side=external, transport=ws, socket-binding=load-balancer-sip-<name>){allow-resource-service-restart=true}
+        ModelNode add = Operations.createAddOperation(listener);
+        add.get("side").set("external");
+        add.get("transport").set("ws");
+        add.get("socket-binding").set("load-balancer-sip-" + name);
+        this.success(restarting(add));
+        return () -> {
+            this.success(restarting(Operations.createRemoveOperation(listener)));
+            this.success(Operations.createRemoveOperation(binding));
+        };
+    }
+
+    /** The operation with {@code {allow-resource-service-restart=true}}, as jboss-cli writes it. */
+    static ModelNode restarting(ModelNode operation) {
+        operation.get("operation-headers", "allow-resource-service-restart").set(true);
+        return operation;
+    }
+
     List<String> nodeNames() {
         ModelNode operation = Operations.createOperation("read-children-names", SUBSYSTEM);
         operation.get("child-type").set("node");

@@ -9,14 +9,8 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import org.jboss.as.controller.client.helpers.Operations;
 import org.jboss.dmr.ModelNode;
@@ -29,38 +23,12 @@ public class SipManagementTestCase extends LoadBalancerTestCase {
 
     @Test
     public void webSocketListenerAddedAtRuntimeAnswersBrowsers() throws Exception {
-        ModelNode binding = Operations.createAddress("socket-binding-group", "standard-sockets", "socket-binding", "load-balancer-sip-ws");
-        ModelNode listener = Operations.createAddress("subsystem", "load-balancer", "sip", "default", "listener", "external-ws");
-        // /socket-binding-group=standard-sockets/socket-binding=load-balancer-sip-ws:add(port=5082)
-        ModelNode addBinding = Operations.createAddOperation(binding);
-        addBinding.get("port").set(5082);
-        this.management.success(addBinding);
-        // /subsystem=load-balancer/sip=default/listener=external-ws:add(side=external, transport=ws, socket-binding=load-balancer-sip-ws){allow-resource-service-restart=true}
-        ModelNode add = Operations.createAddOperation(listener);
-        add.get("side").set("external");
-        add.get("transport").set("ws");
-        add.get("socket-binding").set("load-balancer-sip-ws");
-        this.management.success(restarting(add));
-        try {
-            BlockingQueue<String> received = new LinkedBlockingQueue<>();
-            WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("sip")
-                    .buildAsync(URI.create("ws://127.0.0.1:5082/"), new WebSocket.Listener() {
-                        @Override
-                        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                            received.add(data.toString());
-                            webSocket.request(1);
-                            return null;
-                        }
-                    }).get(10, TimeUnit.SECONDS);
-            socket.sendText(invite("SIP/2.0/WS df7jal23ls0d.invalid;rport", "ws-no-node"), true).get(5, TimeUnit.SECONDS);
+        try (AutoCloseable listener = this.management.webSocketListener("external-ws", 5082); SipWebSocket browser = SipWebSocket.connect(5082)) {
+            browser.send(invite("SIP/2.0/WS df7jal23ls0d.invalid;rport", "ws-no-node"));
 
-            String answer = received.poll(10, TimeUnit.SECONDS);
+            String answer = browser.receive(10_000);
             assertNotNull(answer, "an answer over the WebSocket");
             assertTrue(answer.startsWith("SIP/2.0 503"), answer);
-            socket.abort();
-        } finally {
-            this.management.success(restarting(Operations.createRemoveOperation(listener)));
-            this.management.success(Operations.createRemoveOperation(binding));
         }
     }
 
@@ -219,8 +187,4 @@ public class SipManagementTestCase extends LoadBalancerTestCase {
                 + "Content-Length: 0\r\n\r\n";
     }
 
-    private static ModelNode restarting(ModelNode operation) {
-        operation.get("operation-headers", "allow-resource-service-restart").set(true);
-        return operation;
-    }
 }

@@ -4,18 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -128,46 +123,23 @@ public class SipUserAgentsTestCase extends LoadBalancerTestCase {
 
     @Test
     public void callOverWebSocketCompletes() throws Exception {
-        ModelNode binding = Operations.createAddress("socket-binding-group", "standard-sockets", "socket-binding", "load-balancer-sip-ws-ua");
-        ModelNode listener = Operations.createAddress("subsystem", "load-balancer", "sip", "default", "listener", "external-ws-ua");
-        ModelNode addBinding = Operations.createAddOperation(binding);
-        addBinding.get("port").set(5083);
-        this.management.success(addBinding);
-        ModelNode add = Operations.createAddOperation(listener);
-        add.get("side").set("external");
-        add.get("transport").set("ws");
-        add.get("socket-binding").set("load-balancer-sip-ws-ua");
-        this.management.success(restarting(add));
-        try {
+        try (AutoCloseable listener = this.management.webSocketListener("external-ws-ua", 5083)) {
             Management.await("both nodes registered again after the engine restart", 10_000,
                     () -> this.management.nodeNames().containsAll(List.of(name(NODE_A), name(NODE_B))));
-            BlockingQueue<String> received = new LinkedBlockingQueue<>();
-            WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("sip")
-                    .buildAsync(URI.create("ws://127.0.0.1:5083/"), new WebSocket.Listener() {
-                        @Override
-                        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                            received.add(data.toString());
-                            webSocket.request(1);
-                            return null;
-                        }
-                    }).get(10, TimeUnit.SECONDS);
-            String via = "SIP/2.0/WS df7jal23ls0d.invalid;rport";
-            socket.sendText(browserRequest("INVITE", 1, via, "z9hG4bK-ws1", List.of()), true).get(5, TimeUnit.SECONDS);
-            String ok = awaitStatus(received, "200", "INVITE");
-            List<String> routes = new ArrayList<>(headerValues(ok, "Record-Route"));
-            assertEquals(2, routes.size(), ok);
-            java.util.Collections.reverse(routes);
-            socket.sendText(browserRequest("ACK", 1, via, "z9hG4bK-ws2", routes), true).get(5, TimeUnit.SECONDS);
-            socket.sendText(browserRequest("BYE", 2, via, "z9hG4bK-ws3", routes), true).get(5, TimeUnit.SECONDS);
-            awaitStatus(received, "200", "BYE");
-
+            try (SipWebSocket browser = SipWebSocket.connect(5083)) {
+                String via = "SIP/2.0/WS df7jal23ls0d.invalid;rport";
+                browser.send(browserRequest("INVITE", 1, via, "z9hG4bK-ws1", List.of()));
+                String ok = awaitStatus(browser, "200", "INVITE");
+                List<String> routes = new ArrayList<>(headerValues(ok, "Record-Route"));
+                assertEquals(2, routes.size(), ok);
+                java.util.Collections.reverse(routes);
+                browser.send(browserRequest("ACK", 1, via, "z9hG4bK-ws2", routes));
+                browser.send(browserRequest("BYE", 2, via, "z9hG4bK-ws3", routes));
+                awaitStatus(browser, "200", "BYE");
+            }
             SipAgent served = this.nodeThatGot(Request.INVITE, "ws-call-1");
             assertNotNull(served, "a node got the INVITE sent over the WebSocket");
             assertNotNull(served.awaitRequest(Request.ACK, 5000), "the ACK followed the Record-Route set to the same node");
-            socket.abort();
-        } finally {
-            this.management.success(restarting(Operations.createRemoveOperation(listener)));
-            this.management.success(Operations.createRemoveOperation(binding));
         }
     }
 
@@ -327,10 +299,10 @@ public class SipUserAgentsTestCase extends LoadBalancerTestCase {
                 .append("Content-Length: 0\r\n\r\n").toString();
     }
 
-    private static String awaitStatus(BlockingQueue<String> received, String status, String method) throws InterruptedException {
+    private static String awaitStatus(SipWebSocket browser, String status, String method) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 10_000;
         for (long left = 10_000; left > 0; left = deadline - System.currentTimeMillis()) {
-            String message = received.poll(left, TimeUnit.MILLISECONDS);
+            String message = browser.receive(left);
             if (message != null && message.startsWith("SIP/2.0 " + status) && message.contains(" " + method + "\r\n")) {
                 return message;
             }
@@ -361,7 +333,6 @@ public class SipUserAgentsTestCase extends LoadBalancerTestCase {
     }
 
     private static ModelNode restarting(ModelNode operation) {
-        operation.get("operation-headers", "allow-resource-service-restart").set(true);
-        return operation;
+        return Management.restarting(operation);
     }
 }

@@ -68,8 +68,18 @@ class RmiHeartbeatReceiverTest {
         this.receiver.stop();
 
         assertThrows(RemoteException.class, () -> lookup().switchover("a", "b"));
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.registryPort));
+        // RMI's accept thread lets go of the port asynchronously: it must be free again within moments
+        long deadline = System.currentTimeMillis() + 5000;
+        while (true) {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.registryPort));
+                return;
+            } catch (java.net.BindException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
         }
     }
 

@@ -1,0 +1,222 @@
+package org.restcomm.lb.subsystem;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import org.jboss.as.controller.AttributeDefinition;
+import org.jboss.as.controller.AttributeMarshaller;
+import org.jboss.as.controller.AttributeParser;
+import org.jboss.as.controller.OperationContext;
+import org.jboss.as.controller.OperationFailedException;
+import org.jboss.as.controller.PathAddress;
+import org.jboss.as.controller.PathElement;
+import org.jboss.as.controller.ResourceDefinition;
+import org.jboss.as.controller.ResourceRegistration;
+import org.jboss.as.controller.SimpleAttributeDefinition;
+import org.jboss.as.controller.SimpleAttributeDefinitionBuilder;
+import org.jboss.as.controller.access.management.SensitiveTargetAccessConstraintDefinition;
+import org.jboss.as.controller.capability.RuntimeCapability;
+import org.jboss.as.controller.client.helpers.MeasurementUnit;
+import org.jboss.as.controller.descriptions.ResourceDescriptionResolver;
+import org.jboss.as.controller.operations.validation.IntRangeValidator;
+import org.jboss.as.controller.operations.validation.LongRangeValidator;
+import org.jboss.as.controller.operations.validation.StringAllowedValuesValidator;
+import org.jboss.as.controller.registry.AttributeAccess;
+import org.jboss.as.controller.registry.ManagementResourceRegistration;
+import org.jboss.as.controller.registry.Resource;
+import org.jboss.as.network.ManagedBinding;
+import org.jboss.as.network.OutboundSocketBinding;
+import org.jboss.as.network.SocketBinding;
+import org.jboss.dmr.ModelNode;
+import org.jboss.dmr.ModelType;
+import org.restcomm.lb.smpp.SmppBalancer;
+import org.restcomm.lb.smpp.SmppBalancerSettings;
+import org.restcomm.lb.smpp.SmppMode;
+import org.wildfly.service.Installer.StartWhen;
+import org.wildfly.service.descriptor.NullaryServiceDescriptor;
+import org.wildfly.subsystem.resource.ChildResourceDefinitionRegistrar;
+import org.wildfly.subsystem.resource.ManagementResourceRegistrar;
+import org.wildfly.subsystem.resource.ManagementResourceRegistrationContext;
+import org.wildfly.subsystem.resource.ResourceDescriptor;
+import org.wildfly.subsystem.resource.capability.CapabilityReference;
+import org.wildfly.subsystem.resource.capability.CapabilityReferenceAttributeDefinition;
+import org.wildfly.subsystem.resource.capability.CapabilityReferenceListAttributeDefinition;
+import org.wildfly.subsystem.resource.operation.ResourceOperationRuntimeHandler;
+import org.wildfly.subsystem.service.ResourceServiceConfigurator;
+import org.wildfly.subsystem.service.ResourceServiceInstaller;
+import org.wildfly.subsystem.service.ServiceDependency;
+import org.wildfly.subsystem.service.capability.CapabilityServiceInstaller;
+
+/** Registers {@code smpp=default}: the SMPP engine, its listening socket, the SMSCs it binds to and its timers. */
+class SmppResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar, ResourceServiceConfigurator {
+
+    private static final String SOCKET_BINDING_GROUP = "socket-binding-group";
+    private static final String REMOTE_DESTINATION = "remote-destination-outbound-socket-binding";
+
+    static final ResourceRegistration REGISTRATION = ResourceRegistration.of(PathElement.pathElement("smpp", "default"));
+    static final ResourceDescriptionResolver RESOLVER = LoadBalancerSubsystemResourceDefinitionRegistrar.RESOLVER.createChildResolver(REGISTRATION.getPathElement());
+
+    static final NullaryServiceDescriptor<SmppBalancer> SERVICE_DESCRIPTOR = NullaryServiceDescriptor.of("org.restcomm.lb.smpp", SmppBalancer.class);
+    static final RuntimeCapability<Void> CAPABILITY = RuntimeCapability.Builder.of(SERVICE_DESCRIPTOR).build();
+
+    static final CapabilityReferenceAttributeDefinition<SocketBinding> SOCKET_BINDING = SocketBindingReference.attribute("socket-binding", CAPABILITY);
+
+    /** Checked against the outbound socket bindings at write time; their destinations are read from the model. */
+    static final CapabilityReferenceListAttributeDefinition<OutboundSocketBinding> REMOTE_SERVERS = new CapabilityReferenceListAttributeDefinition.Builder<>("remote-servers",
+            CapabilityReference.builder(CAPABILITY, OutboundSocketBinding.SERVICE_DESCRIPTOR).build())
+            .setRequired(false)
+            .setMinSize(0)
+            .setAttributeParser(AttributeParser.STRING_LIST)
+            .setAttributeMarshaller(AttributeMarshaller.STRING_LIST)
+            .addAccessConstraint(SensitiveTargetAccessConstraintDefinition.SOCKET_BINDING_REF)
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
+            .build();
+
+    static final SimpleAttributeDefinition WINDOW_SIZE = new SimpleAttributeDefinitionBuilder("window-size", ModelType.INT)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode(SmppBalancerSettings.DEFAULT_WINDOW_SIZE))
+            .setValidator(new IntRangeValidator(1, Integer.MAX_VALUE, true, true))
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
+    static final SimpleAttributeDefinition RESPONSE_TIMEOUT = duration("response-timeout", SmppBalancerSettings.DEFAULT_RESPONSE_TIMEOUT);
+    static final SimpleAttributeDefinition BIND_TIMEOUT = duration("bind-timeout", SmppBalancerSettings.DEFAULT_BIND_TIMEOUT);
+    static final SimpleAttributeDefinition ENQUIRE_LINK_INTERVAL = duration("enquire-link-interval", SmppBalancerSettings.DEFAULT_ENQUIRE_LINK_INTERVAL);
+    static final SimpleAttributeDefinition RECONNECT_INTERVAL = duration("reconnect-interval", SmppBalancerSettings.DEFAULT_RECONNECT_INTERVAL);
+    static final SimpleAttributeDefinition CLIENT_CHECK_TIMEOUT = duration("client-check-timeout", SmppBalancerSettings.DEFAULT_CHECK_TIMEOUT);
+    static final SimpleAttributeDefinition SERVER_CHECK_TIMEOUT = duration("server-check-timeout", SmppBalancerSettings.DEFAULT_CHECK_TIMEOUT);
+
+    /** ESME_RSYSERR (8) by default, the original's answer to requests that arrive while the upstream bind is being replaced. */
+    static final SimpleAttributeDefinition REBINDING_STATUS = new SimpleAttributeDefinitionBuilder("rebinding-status", ModelType.INT)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode(0x08))
+            .setValidator(new IntRangeValidator(1, Integer.MAX_VALUE, true, true))
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
+    static final SimpleAttributeDefinition MODE = new SimpleAttributeDefinitionBuilder("mode", ModelType.STRING)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode("regular"))
+            .setValidator(new StringAllowedValuesValidator("regular", "mux"))
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
+    static final List<AttributeDefinition> ATTRIBUTES = List.of(SOCKET_BINDING, REMOTE_SERVERS, WINDOW_SIZE, RESPONSE_TIMEOUT, BIND_TIMEOUT, ENQUIRE_LINK_INTERVAL,
+            RECONNECT_INTERVAL, CLIENT_CHECK_TIMEOUT, SERVER_CHECK_TIMEOUT, REBINDING_STATUS, MODE);
+
+    private final LoadBalancerRuntimeExecutor runtimes;
+
+    SmppResourceDefinitionRegistrar(LoadBalancerRuntimeExecutor runtimes) {
+        this.runtimes = runtimes;
+    }
+
+    private static SimpleAttributeDefinition duration(String name, long defaultMillis) {
+        return new SimpleAttributeDefinitionBuilder(name, ModelType.LONG)
+                .setRequired(false)
+                .setAllowExpression(true)
+                .setDefaultValue(new ModelNode(defaultMillis))
+                .setMeasurementUnit(MeasurementUnit.MILLISECONDS)
+                .setValidator(new LongRangeValidator(1L, true))
+                .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+                .build();
+    }
+
+    @Override
+    public ManagementResourceRegistration register(ManagementResourceRegistration parent, ManagementResourceRegistrationContext context) {
+        ManagementResourceRegistration registration = parent.registerSubModel(ResourceDefinition.builder(REGISTRATION, RESOLVER).build());
+        ResourceDescriptor.Builder descriptor = ResourceDescriptor.builder(RESOLVER)
+                .addCapability(CAPABILITY)
+                .withRuntimeHandler(ResourceOperationRuntimeHandler.configureService(this));
+        for (AttributeDefinition attribute : ATTRIBUTES) {
+            if (attribute == REMOTE_SERVERS) {
+                descriptor.addAttribute(attribute, new LiveWriteAttributeHandler(attribute, this::updateRemoteServers));
+            } else {
+                descriptor.addAttributes(List.of(attribute));
+            }
+        }
+        ManagementResourceRegistrar.of(descriptor.build()).register(registration);
+        return registration;
+    }
+
+    /** Binds on SMSCs that stay listed are kept; the engine moves only the ESMEs of removed ones. */
+    private void updateRemoteServers(OperationContext context, ModelNode model) throws OperationFailedException {
+        List<InetSocketAddress> servers = remoteServers(context, model);
+        this.runtimes.execute(runtime -> {
+            runtime.updateSmppRemoteServers(servers);
+            return null;
+        });
+    }
+
+    @Override
+    public ResourceServiceInstaller configure(OperationContext context, ModelNode model) throws OperationFailedException {
+        SmppBalancerSettings settings = SmppBalancerSettings.builder()
+                .remoteServers(remoteServers(context, model))
+                .windowSize(WINDOW_SIZE.resolveModelAttribute(context, model).asInt())
+                .responseTimeout(RESPONSE_TIMEOUT.resolveModelAttribute(context, model).asLong())
+                .bindTimeout(BIND_TIMEOUT.resolveModelAttribute(context, model).asLong())
+                .enquireLinkInterval(ENQUIRE_LINK_INTERVAL.resolveModelAttribute(context, model).asLong())
+                .reconnectInterval(RECONNECT_INTERVAL.resolveModelAttribute(context, model).asLong())
+                .clientCheckTimeout(CLIENT_CHECK_TIMEOUT.resolveModelAttribute(context, model).asLong())
+                .serverCheckTimeout(SERVER_CHECK_TIMEOUT.resolveModelAttribute(context, model).asLong())
+                .rebindingStatus(REBINDING_STATUS.resolveModelAttribute(context, model).asInt())
+                .mode(SmppMode.valueOf(MODE.resolveModelAttribute(context, model).asString().toUpperCase(Locale.ROOT)))
+                .build();
+        ServiceDependency<SocketBinding> binding = SOCKET_BINDING.resolve(context, model);
+        ServiceDependency<LoadBalancerRuntime> balancer = ServiceDependency.on(LoadBalancerRuntime.SERVICE_DESCRIPTOR);
+        return CapabilityServiceInstaller.builder(CAPABILITY, () -> {
+                    LoadBalancerRuntime runtime = balancer.get();
+                    return new SmppBalancer(binding.get().getSocketAddress(), settings, runtime.registry(), runtime.statistics().smpp());
+                })
+                .requires(List.of(binding, balancer))
+                .onStart(smpp -> {
+                    smpp.start();
+                    binding.get().getSocketBindings().getNamedRegistry().registerBinding(ManagedBinding.Factory.createSimpleManagedBinding(binding.get()));
+                    balancer.get().useSmppBalancer(smpp);
+                })
+                .onStop(smpp -> {
+                    balancer.get().releaseSmppBalancer(smpp);
+                    binding.get().getSocketBindings().getNamedRegistry().unregisterBinding(binding.get().getName());
+                    smpp.stop();
+                })
+                .startWhen(StartWhen.INSTALLED)
+                .build();
+    }
+
+    /**
+     * The destinations of the named remote-destination outbound socket bindings, read from the model rather than from
+     * their services so that a live change needs no restart and a removed name leaves no service dependency behind.
+     */
+    static List<InetSocketAddress> remoteServers(OperationContext context, ModelNode model) throws OperationFailedException {
+        List<String> names = LoadBalancerSubsystemResourceDefinitionRegistrar.stringList(REMOTE_SERVERS.resolveModelAttribute(context, model));
+        if (names.isEmpty()) {
+            return List.of();
+        }
+        Set<String> groups = context.readResourceFromRoot(PathAddress.EMPTY_ADDRESS, false).getChildrenNames(SOCKET_BINDING_GROUP);
+        List<InetSocketAddress> servers = new ArrayList<>(names.size());
+        for (String name : names) {
+            servers.add(destination(context, groups, name));
+        }
+        return servers;
+    }
+
+    private static InetSocketAddress destination(OperationContext context, Set<String> groups, String name) throws OperationFailedException {
+        for (String group : groups) {
+            PathAddress address = PathAddress.pathAddress(PathElement.pathElement(SOCKET_BINDING_GROUP, group), PathElement.pathElement(REMOTE_DESTINATION, name));
+            Resource binding;
+            try {
+                binding = context.readResourceFromRoot(address, false);
+            } catch (Resource.NoSuchResourceException e) {
+                continue;
+            }
+            ModelNode model = binding.getModel();
+            return new InetSocketAddress(context.resolveExpressions(model.get("host")).asString(), context.resolveExpressions(model.get("port")).asInt());
+        }
+        throw new OperationFailedException(SubsystemMessages.notARemoteDestination(REMOTE_SERVERS.getName(), name));
+    }
+}
