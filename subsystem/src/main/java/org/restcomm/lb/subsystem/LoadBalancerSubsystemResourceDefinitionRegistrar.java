@@ -144,6 +144,7 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
         new RmiHeartbeatResourceDefinitionRegistrar().register(registration, context);
         new NodeResourceDefinitionRegistrar(executor).register(registration, context);
         new SipResourceDefinitionRegistrar(executor).register(registration, context);
+        new HttpResourceDefinitionRegistrar().register(registration, context);
         new SmppResourceDefinitionRegistrar(executor).register(registration, context);
         for (AlgorithmResourceDefinitionRegistrar algorithm : AlgorithmResourceDefinitionRegistrar.all(executor)) {
             algorithm.register(registration, context);
