@@ -38,15 +38,15 @@ import org.xnio.XnioWorker;
 /**
  * An application-server node for the tests: answers with its name, hands out {@code JSESSIONID=<id>.<jvmRoute>},
  * digests uploads, streams downloads, and echoes WebSocket text on its httpPort (/ws) and its wsPort, each
- * echo naming the port that answered.
+ * echo naming the port that answered. Public for the testsuite, whose backends these are too.
  */
-final class TestNode implements AutoCloseable {
+public final class TestNode implements AutoCloseable {
 
-    static final int MB = 1 << 20;
+    public static final int MB = 1 << 20;
 
-    final String name;
+    public final String name;
     final String jvmRoute;
-    final AtomicInteger requests = new AtomicInteger();
+    public final AtomicInteger requests = new AtomicInteger();
     final AtomicLong uploadBytes = new AtomicLong();
     final Map<String, List<String>> lastHeaders = new ConcurrentHashMap<>();
     volatile String lastUri;
@@ -57,7 +57,7 @@ final class TestNode implements AutoCloseable {
     private final int httpPort;
     private final int wsPort;
 
-    TestNode(String name, String jvmRoute, XnioWorker worker) {
+    public TestNode(String name, String jvmRoute, XnioWorker worker) {
         this.name = name;
         this.jvmRoute = jvmRoute;
         HttpHandler application = new BlockingHandler(this::handle);
@@ -74,11 +74,11 @@ final class TestNode implements AutoCloseable {
         this.wsPort = ((InetSocketAddress) this.ws.getListenerInfo().get(0).getAddress()).getPort();
     }
 
-    int httpPort() {
+    public int httpPort() {
         return this.httpPort;
     }
 
-    int wsPort() {
+    public int wsPort() {
         return this.wsPort;
     }
 
@@ -152,7 +152,7 @@ final class TestNode implements AutoCloseable {
     }
 
     /** The i-th MiB of a known byte pattern. */
-    static byte[] pattern(int i) {
+    public static byte[] pattern(int i) {
         byte[] block = new byte[MB];
         for (int j = 0; j < block.length; j++) {
             block[j] = (byte) (j * 31 + i * 7);
