@@ -96,8 +96,6 @@ public class HttpBalancingTestCase extends LoadBalancerTestCase {
             this.heartbeats.command("stop", Long.parseLong(node.getValue().get("sessionId")));
             node.getKey().close();
         }
-        // /subsystem=load-balancer/http=default:undefine-attribute(name=max-request-size){allow-resource-service-restart=true}
-        this.management.success(Management.restarting(Operations.createUndefineAttributeOperation(HTTP, "max-request-size")));
     }
 
     /** Starts a node and registers it with {@code start}; its resource name is 127.0.0.1:wsPort, the first port advertised. */
@@ -252,7 +250,17 @@ public class HttpBalancingTestCase extends LoadBalancerTestCase {
         ModelNode outcome = this.management.execute(Management.restarting(Operations.createWriteAttributeOperation(HTTP, "max-request-size", 1024)));
         assertTrue(Operations.isSuccessfulOutcome(outcome), outcome::toString);
         assertFalse(outcome.get("response-headers").hasDefined("operation-requires-reload"), outcome::toString);
+        try {
+            this.assertBodiesOver1024BytesRefused();
+        } finally {
+            // /subsystem=load-balancer/http=default:undefine-attribute(name=max-request-size){allow-resource-service-restart=true}
+            this.management.success(Management.restarting(Operations.createUndefineAttributeOperation(HTTP, "max-request-size")));
+        }
+        assertEquals(200, this.client.send(HttpRequest.newBuilder(BALANCER.resolve("/upload"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[2048])).build(), HttpResponse.BodyHandlers.ofString()).statusCode(), "no limit again");
+    }
 
+    private void assertBodiesOver1024BytesRefused() throws Exception {
         HttpResponse<String> tooLarge = this.client.send(HttpRequest.newBuilder(BALANCER.resolve("/upload"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[2048])).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(413, tooLarge.statusCode(), tooLarge::body);
@@ -345,6 +353,26 @@ public class HttpBalancingTestCase extends LoadBalancerTestCase {
         }
         this.node("after");
         assertEquals("after", servedBy(this.get("/")), "the engine runs on as before");
+    }
+
+    @Test
+    void aSocketBindingThatCannotBindIsRolledBackAndTheEngineServesOn() throws Exception {
+        this.node("r");
+        ModelNode taken = Operations.createAddress("socket-binding-group", "standard-sockets", "socket-binding", "lb-http-taken");
+        // /socket-binding-group=standard-sockets/socket-binding=lb-http-taken:add(port=2610), the heartbeat's port
+        ModelNode add = Operations.createAddOperation(taken);
+        add.get("port").set(2610);
+        this.management.success(add);
+        try {
+            // /subsystem=load-balancer/http=default:write-attribute(name=socket-binding, value=lb-http-taken){allow-resource-service-restart=true}
+            ModelNode outcome = this.management.execute(Management.restarting(Operations.createWriteAttributeOperation(HTTP, "socket-binding", "lb-http-taken")));
+            assertFalse(Operations.isSuccessfulOutcome(outcome), outcome::toString);
+            assertEquals("load-balancer-http", this.management.read(HTTP, "socket-binding").asString());
+            assertEquals("r", servedBy(this.get("/")), "the engine is back on 2080");
+        } finally {
+            // /socket-binding-group=standard-sockets/socket-binding=lb-http-taken:remove
+            this.management.success(Operations.createRemoveOperation(taken));
+        }
     }
 
     private static String statusLine(InputStream in) throws IOException {
