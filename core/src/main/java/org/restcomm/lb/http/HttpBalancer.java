@@ -27,6 +27,7 @@ public final class HttpBalancer {
     private Undertow server;
     private NodeSelector selector;
     private NodeProxyClient proxyClient;
+    private TrafficHandler traffic;
     private InetSocketAddress boundAddress;
 
     public HttpBalancer(HttpBalancerSettings settings, NodeRegistry registry, Supplier<BalancerAlgorithm> algorithm, HttpStatistics statistics) {
@@ -49,10 +50,11 @@ public final class HttpBalancer {
         if (this.settings.forwardedHeaders()) {
             proxy.addRequestHeader(HttpString.tryFromString(ForwardedHeader.NAME), new ForwardedHeader());
         }
+        TrafficHandler traffic = new TrafficHandler(this.statistics, this.settings.maxRequestSize(), proxy.build());
         Undertow undertow = Undertow.builder()
                 .addHttpListener(address.getPort(), address.getAddress().getHostAddress())
                 .setWorker(worker)
-                .setHandler(new TrafficHandler(this.statistics, this.settings.maxRequestSize(), proxy.build()))
+                .setHandler(traffic)
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
                 // Undertow's own 2 MiB default would cut uploads off with a reset; TrafficHandler applies max-request-size with a 413
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
@@ -71,6 +73,7 @@ public final class HttpBalancer {
         this.server = undertow;
         this.selector = selector;
         this.proxyClient = proxyClient;
+        this.traffic = traffic;
         this.boundAddress = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
         LoadBalancerLogger.ROOT_LOGGER.httpStarted(this.boundAddress);
     }
@@ -78,6 +81,7 @@ public final class HttpBalancer {
     public synchronized void stop() {
         if (this.server != null) {
             this.server.stop();
+            this.traffic.closeConnections();
             this.registry.removeListener(this.selector);
             this.registry.removeListener(this.proxyClient);
             this.proxyClient.close();
@@ -85,6 +89,7 @@ public final class HttpBalancer {
             this.server = null;
             this.selector = null;
             this.proxyClient = null;
+            this.traffic = null;
         }
     }
 

@@ -1,5 +1,8 @@
 package org.restcomm.lb.http;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.ServerConnection;
@@ -22,6 +25,8 @@ final class TrafficHandler implements HttpHandler {
     private final HttpStatistics statistics;
     private final long maxRequestSize;
     private final HttpHandler next;
+    private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     TrafficHandler(HttpStatistics statistics, long maxRequestSize, HttpHandler next) {
         this.statistics = statistics;
@@ -31,6 +36,11 @@ final class TrafficHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
+        if (this.closed) {
+            // accepted before the engine stopped: the old settings must not serve it
+            IoUtils.safeClose(exchange.getConnection());
+            return;
+        }
         this.countConnection(exchange.getConnection());
         this.statistics.requestForwarded(exchange.getRequestMethod().toString());
         exchange.addExchangeCompleteListener((done, nextListener) -> {
@@ -70,7 +80,23 @@ final class TrafficHandler implements HttpHandler {
         if (connection.getAttachment(COUNTED) == null) {
             connection.putAttachment(COUNTED, Boolean.TRUE);
             this.statistics.activeConnections().increment();
-            connection.addCloseListener(closed -> this.statistics.activeConnections().decrement());
+            this.connections.add(connection);
+            connection.addCloseListener(closing -> {
+                this.connections.remove(closing);
+                this.statistics.activeConnections().decrement();
+            });
+            if (this.closed) {
+                IoUtils.safeClose(connection);
+            }
         }
+    }
+
+    /**
+     * Closes every client connection, kept-alive and upgraded ones too, and any that sends a request later: the
+     * listener's stop leaves accepted connections running on this handler, with the settings of a stopped engine.
+     */
+    void closeConnections() {
+        this.closed = true;
+        this.connections.forEach(IoUtils::safeClose);
     }
 }
