@@ -3,7 +3,6 @@ package org.restcomm.lb.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -74,18 +73,11 @@ class HttpNoNodeAndMalformedTest {
                 OutputStream out = socket.getOutputStream();
                 out.write(garbage.getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
-                String status = statusLine(socket.getInputStream());
+                String status = RawHttp.statusLine(socket.getInputStream());
                 assertTrue(status.startsWith("HTTP/1.1 400"), "for " + garbage.strip() + ": " + status);
             }
             assertEquals("n", BalancerTestBed.servedBy(this.bed.get("/")));
         }
     }
 
-    private static String statusLine(InputStream in) throws java.io.IOException {
-        StringBuilder line = new StringBuilder();
-        for (int c; (c = in.read()) >= 0 && c != '\n';) {
-            line.append((char) c);
-        }
-        return line.toString().trim();
-    }
 }

@@ -17,13 +17,11 @@ import org.jboss.as.controller.operations.validation.IntRangeValidator;
 import org.jboss.as.controller.operations.validation.LongRangeValidator;
 import org.jboss.as.controller.registry.AttributeAccess;
 import org.jboss.as.controller.registry.ManagementResourceRegistration;
-import org.jboss.as.network.ManagedBinding;
 import org.jboss.as.network.SocketBinding;
 import org.jboss.dmr.ModelNode;
 import org.jboss.dmr.ModelType;
 import org.restcomm.lb.http.HttpBalancer;
 import org.restcomm.lb.http.HttpBalancerSettings;
-import org.wildfly.io.IOServiceDescriptor;
 import org.wildfly.service.Installer.StartWhen;
 import org.wildfly.service.descriptor.NullaryServiceDescriptor;
 import org.wildfly.subsystem.resource.ChildResourceDefinitionRegistrar;
@@ -51,12 +49,7 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
 
     static final CapabilityReferenceAttributeDefinition<SocketBinding> SOCKET_BINDING = SocketBindingReference.attribute("socket-binding", CAPABILITY);
 
-    /** No default: a capability reference cannot have one; undefined means the io subsystem's default worker. */
-    static final CapabilityReferenceAttributeDefinition<XnioWorker> WORKER = new CapabilityReferenceAttributeDefinition.Builder<>("worker",
-            CapabilityReference.builder(CAPABILITY, IOServiceDescriptor.WORKER).build())
-            .setRequired(false)
-            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
-            .build();
+    static final CapabilityReferenceAttributeDefinition<XnioWorker> WORKER = WorkerReference.attribute(CAPABILITY);
 
     static final SimpleAttributeDefinition UNAVAILABLE_HOST = new SimpleAttributeDefinitionBuilder("unavailable-host", ModelType.STRING)
             .setRequired(false)
@@ -112,8 +105,7 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
         ResourceDescriptor descriptor = ResourceDescriptor.builder(RESOLVER)
                 .addCapability(CAPABILITY)
                 .addAttributes(ATTRIBUTES)
-                // an undefined worker means the io subsystem's default worker
-                .addResourceCapabilityReference(ResourceCapabilityReference.builder(CAPABILITY, IOServiceDescriptor.DEFAULT_WORKER).build())
+                .addResourceCapabilityReference(WorkerReference.defaultWorker(CAPABILITY))
                 .withRuntimeHandler(ResourceOperationRuntimeHandler.configureService(this))
                 .build();
         ManagementResourceRegistrar.of(descriptor).register(registration);
@@ -132,7 +124,7 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
                 .problemServerRetrySeconds(PROBLEM_SERVER_RETRY.resolveModelAttribute(context, model).asInt())
                 .build();
         ServiceDependency<SocketBinding> binding = SOCKET_BINDING.resolve(context, model);
-        ServiceDependency<XnioWorker> worker = model.hasDefined(WORKER.getName()) ? WORKER.resolve(context, model) : ServiceDependency.on(IOServiceDescriptor.DEFAULT_WORKER);
+        ServiceDependency<XnioWorker> worker = WorkerReference.resolve(WORKER, context, model);
         ServiceDependency<LoadBalancerRuntime> balancer = ServiceDependency.on(LoadBalancerRuntime.SERVICE_DESCRIPTOR);
         return CapabilityServiceInstaller.builder(CAPABILITY, () -> {
                     LoadBalancerRuntime runtime = balancer.get();
@@ -141,10 +133,10 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
                 .requires(List.of(binding, worker, balancer))
                 .onStart(http -> {
                     http.start(binding.get().getSocketAddress(), worker.get());
-                    binding.get().getSocketBindings().getNamedRegistry().registerBinding(ManagedBinding.Factory.createSimpleManagedBinding(binding.get()));
+                    SocketBindingReference.markBound(binding.get());
                 })
                 .onStop(http -> {
-                    binding.get().getSocketBindings().getNamedRegistry().unregisterBinding(binding.get().getName());
+                    SocketBindingReference.markUnbound(binding.get());
                     http.stop();
                 })
                 // nothing asks for the engine: its listener must open with the server

@@ -42,6 +42,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.restcomm.lb.http.RawHttp;
 import org.restcomm.lb.http.TestNode;
 import org.xnio.OptionMap;
 import org.xnio.Options;
@@ -286,7 +287,7 @@ public class HttpBalancingTestCase extends LoadBalancerTestCase {
                 OutputStream out = socket.getOutputStream();
                 out.write(garbage.getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
-                String status = statusLine(socket.getInputStream());
+                String status = RawHttp.statusLine(socket.getInputStream());
                 assertTrue(status.startsWith("HTTP/1.1 400"), "for " + garbage.strip() + ": " + status);
             }
             assertEquals("n", servedBy(this.get("/")), "the balancer serves on");
@@ -327,7 +328,7 @@ public class HttpBalancingTestCase extends LoadBalancerTestCase {
         try (Socket socket = new Socket(BALANCER.getHost(), BALANCER.getPort())) {
             socket.setSoTimeout(5000);
             socket.getOutputStream().write("GET /kept HTTP/1.1\r\nHost: lb\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            assertTrue(statusLine(socket.getInputStream()).startsWith("HTTP/1.1 200"));
+            assertTrue(RawHttp.statusLine(socket.getInputStream()).startsWith("HTTP/1.1 200"));
             long open = this.metric("http-active-connections");
             assertTrue(open >= 1, "http-active-connections while a client is connected: " + open);
             assertTrue(StatisticsPages.lbstat().getJsonNumber("NumberOfActiveHttpConnections").longValue() >= 1);
@@ -375,11 +376,4 @@ public class HttpBalancingTestCase extends LoadBalancerTestCase {
         }
     }
 
-    private static String statusLine(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        for (int c; (c = in.read()) >= 0 && c != '\n';) {
-            line.append((char) c);
-        }
-        return line.toString().trim();
-    }
 }
