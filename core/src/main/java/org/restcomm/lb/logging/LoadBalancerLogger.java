@@ -111,4 +111,20 @@ public interface LoadBalancerLogger extends BasicLogger {
     @LogMessage(level = Level.DEBUG)
     @Message(id = 24, value = "Malformed SMPP PDU from %s: %s")
     void smppMalformedPdu(String peer, String reason);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 30, value = "HTTP balancer listening on %s")
+    void httpStarted(InetSocketAddress address);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 31, value = "HTTP balancer on %s stopped")
+    void httpStopped(InetSocketAddress address);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 32, value = "HTTP sessions of %s lost their node; they now go to %s")
+    void httpSessionsMoved(String sessionKey, String node);
+
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 33, value = "No node for HTTP %s %s: answered 503 (set unavailable-host to send such requests elsewhere)")
+    void httpNoNode(String method, String uri);
 }

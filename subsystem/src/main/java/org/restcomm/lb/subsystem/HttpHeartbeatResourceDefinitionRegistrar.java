@@ -11,7 +11,6 @@ import org.jboss.as.controller.ResourceRegistration;
 import org.jboss.as.controller.capability.RuntimeCapability;
 import org.jboss.as.controller.descriptions.ResourceDescriptionResolver;
 import org.jboss.as.controller.registry.ManagementResourceRegistration;
-import org.jboss.as.network.ManagedBinding;
 import org.jboss.as.network.SocketBinding;
 import org.jboss.dmr.ModelNode;
 import org.restcomm.lb.node.HeartbeatEndpoint;
@@ -64,10 +63,10 @@ class HttpHeartbeatResourceDefinitionRegistrar implements ChildResourceDefinitio
                 .requires(List.of(binding, balancer))
                 .onStart(endpoint -> {
                     endpoint.start();
-                    binding.get().getSocketBindings().getNamedRegistry().registerBinding(ManagedBinding.Factory.createSimpleManagedBinding(binding.get()));
+                    SocketBindingReference.markBound(binding.get());
                 })
                 .onStop(endpoint -> {
-                    binding.get().getSocketBindings().getNamedRegistry().unregisterBinding(binding.get().getName());
+                    SocketBindingReference.markUnbound(binding.get());
                     endpoint.stop();
                 })
                 .startWhen(StartWhen.INSTALLED)

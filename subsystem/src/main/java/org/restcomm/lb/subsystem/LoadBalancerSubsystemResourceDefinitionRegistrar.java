@@ -25,7 +25,6 @@ import org.jboss.as.controller.registry.ManagementResourceRegistration;
 import org.jboss.as.network.SocketBinding;
 import org.jboss.dmr.ModelNode;
 import org.jboss.dmr.ModelType;
-import org.wildfly.io.IOServiceDescriptor;
 import org.wildfly.service.Installer.StartWhen;
 import org.wildfly.subsystem.resource.DynamicResource;
 import org.wildfly.subsystem.resource.ManagementResourceRegistrar;
@@ -89,11 +88,7 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
 
     static final CapabilityReferenceAttributeDefinition<SocketBinding> STATISTICS_SOCKET_BINDING = SocketBindingReference.attribute("statistics-socket-binding", CAPABILITY);
 
-    static final CapabilityReferenceAttributeDefinition<XnioWorker> WORKER = new CapabilityReferenceAttributeDefinition.Builder<>("worker",
-            CapabilityReference.builder(CAPABILITY, IOServiceDescriptor.WORKER).build())
-            .setRequired(false)
-            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
-            .build();
+    static final CapabilityReferenceAttributeDefinition<XnioWorker> WORKER = WorkerReference.attribute(CAPABILITY);
 
     static final List<AttributeDefinition> ATTRIBUTES = List.of(NODE_TIMEOUT, HEARTBEAT_INTERVAL, EXTRA_SERVER_NODES, STATISTICS_ENABLED, STATISTICS_SOCKET_BINDING, WORKER);
 
@@ -113,8 +108,7 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
         NodeResourceProvider nodes = new NodeResourceProvider(executor);
         ResourceDescriptor.Builder descriptor = ResourceDescriptor.builder(RESOLVER)
                 .addCapability(CAPABILITY)
-                // an undefined worker means the io subsystem's default worker
-                .addResourceCapabilityReference(ResourceCapabilityReference.builder(CAPABILITY, IOServiceDescriptor.DEFAULT_WORKER).build())
+                .addResourceCapabilityReference(WorkerReference.defaultWorker(CAPABILITY))
                 .withRuntimeHandler(ResourceOperationRuntimeHandler.configureService(this))
                 .withResourceTransformation(resource -> new DynamicResource(resource, Map.of(NodeResourceDefinitionRegistrar.REGISTRATION.getPathElement().getKey(), nodes)));
         for (AttributeDefinition attribute : ATTRIBUTES) {
@@ -144,6 +138,7 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
         new RmiHeartbeatResourceDefinitionRegistrar().register(registration, context);
         new NodeResourceDefinitionRegistrar(executor).register(registration, context);
         new SipResourceDefinitionRegistrar(executor).register(registration, context);
+        new HttpResourceDefinitionRegistrar().register(registration, context);
         new SmppResourceDefinitionRegistrar(executor).register(registration, context);
         for (AlgorithmResourceDefinitionRegistrar algorithm : AlgorithmResourceDefinitionRegistrar.all(executor)) {
             algorithm.register(registration, context);
@@ -159,7 +154,7 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
                 stringList(EXTRA_SERVER_NODES.resolveModelAttribute(context, model)),
                 STATISTICS_ENABLED.resolveModelAttribute(context, model).asBoolean());
         ServiceDependency<SocketBinding> statisticsBinding = STATISTICS_SOCKET_BINDING.resolve(context, model);
-        ServiceDependency<XnioWorker> worker = model.hasDefined(WORKER.getName()) ? WORKER.resolve(context, model) : ServiceDependency.on(IOServiceDescriptor.DEFAULT_WORKER);
+        ServiceDependency<XnioWorker> worker = WorkerReference.resolve(WORKER, context, model);
         ResourceServiceInstaller balancer = CapabilityServiceInstaller.builder(CAPABILITY, () -> new LoadBalancerRuntime(settings, statisticsBinding.get(), worker.get()))
                 .requires(List.of(statisticsBinding, worker))
                 .onStart(LoadBalancerRuntime::start)

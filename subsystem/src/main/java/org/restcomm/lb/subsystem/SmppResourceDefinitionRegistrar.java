@@ -27,7 +27,6 @@ import org.jboss.as.controller.operations.validation.StringAllowedValuesValidato
 import org.jboss.as.controller.registry.AttributeAccess;
 import org.jboss.as.controller.registry.ManagementResourceRegistration;
 import org.jboss.as.controller.registry.Resource;
-import org.jboss.as.network.ManagedBinding;
 import org.jboss.as.network.OutboundSocketBinding;
 import org.jboss.as.network.SocketBinding;
 import org.jboss.dmr.ModelNode;
@@ -176,12 +175,12 @@ class SmppResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
                 .requires(List.of(binding, balancer))
                 .onStart(smpp -> {
                     smpp.start();
-                    binding.get().getSocketBindings().getNamedRegistry().registerBinding(ManagedBinding.Factory.createSimpleManagedBinding(binding.get()));
+                    SocketBindingReference.markBound(binding.get());
                     balancer.get().useSmppBalancer(smpp);
                 })
                 .onStop(smpp -> {
                     balancer.get().releaseSmppBalancer(smpp);
-                    binding.get().getSocketBindings().getNamedRegistry().unregisterBinding(binding.get().getName());
+                    SocketBindingReference.markUnbound(binding.get());
                     smpp.stop();
                 })
                 .startWhen(StartWhen.INSTALLED)

@@ -3,11 +3,15 @@ package org.restcomm.lb.subsystem;
 import org.jboss.as.controller.access.management.SensitiveTargetAccessConstraintDefinition;
 import org.jboss.as.controller.capability.RuntimeCapability;
 import org.jboss.as.controller.registry.AttributeAccess;
+import org.jboss.as.network.ManagedBinding;
 import org.jboss.as.network.SocketBinding;
 import org.wildfly.subsystem.resource.capability.CapabilityReference;
 import org.wildfly.subsystem.resource.capability.CapabilityReferenceAttributeDefinition;
 
-/** A required socket-binding reference: completed by jboss-cli, checked at write time, sensitive, restarts its service. */
+/**
+ * A required socket-binding reference: completed by jboss-cli, checked at write time, sensitive, restarts its service;
+ * and the bound/unbound marks that make {@code :read-attribute(name=bound)} of the binding tell the truth.
+ */
 final class SocketBindingReference {
 
     private SocketBindingReference() {
@@ -19,5 +23,14 @@ final class SocketBindingReference {
                 .addAccessConstraint(SensitiveTargetAccessConstraintDefinition.SOCKET_BINDING_REF)
                 .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
                 .build();
+    }
+
+    /** Marks the binding bound once an engine listens on it. */
+    static void markBound(SocketBinding binding) {
+        binding.getSocketBindings().getNamedRegistry().registerBinding(ManagedBinding.Factory.createSimpleManagedBinding(binding));
+    }
+
+    static void markUnbound(SocketBinding binding) {
+        binding.getSocketBindings().getNamedRegistry().unregisterBinding(binding.getName());
     }
 }

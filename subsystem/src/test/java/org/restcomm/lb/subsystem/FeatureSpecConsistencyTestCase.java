@@ -53,6 +53,11 @@ public class FeatureSpecConsistencyTestCase {
     }
 
     @Test
+    public void httpSpecMatchesItsResource() throws Exception {
+        assertSpec("subsystem.load-balancer.http.default", HttpResourceDefinitionRegistrar.ATTRIBUTES, HttpResourceDefinitionRegistrar.CAPABILITY.getName());
+    }
+
+    @Test
     public void smppSpecMatchesItsResource() throws Exception {
         assertSpec("subsystem.load-balancer.smpp.default", SmppResourceDefinitionRegistrar.ATTRIBUTES, SmppResourceDefinitionRegistrar.CAPABILITY.getName());
     }

@@ -1,0 +1,75 @@
+package org.restcomm.lb.http;
+
+import java.net.URI;
+
+import io.undertow.client.UndertowClient;
+import io.undertow.server.handlers.proxy.ConnectionPoolErrorHandler;
+import io.undertow.server.handlers.proxy.ConnectionPoolManager;
+import io.undertow.server.handlers.proxy.ProxyConnectionPool;
+import org.xnio.OptionMap;
+
+/** One address requests are proxied to (a node's httpPort or wsPort, or the unavailable-host): Undertow's pool for it. */
+final class Backend extends ConnectionPoolErrorHandler.SimpleConnectionPoolErrorHandler implements ConnectionPoolManager {
+
+    private final URI uri;
+    private final HttpBalancerSettings settings;
+    private final ProxyConnectionPool pool;
+
+    Backend(URI uri, HttpBalancerSettings settings, UndertowClient client) {
+        this.uri = uri;
+        this.settings = settings;
+        this.pool = new ProxyConnectionPool(this, uri, client, OptionMap.EMPTY);
+    }
+
+    static URI uri(String host, int port) {
+        String bracketed = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return URI.create("http://" + bracketed + ":" + port);
+    }
+
+    URI uri() {
+        return this.uri;
+    }
+
+    ProxyConnectionPool pool() {
+        return this.pool;
+    }
+
+    void close() {
+        this.pool.close();
+    }
+
+    @Override
+    public int getProblemServerRetry() {
+        return this.settings.problemServerRetrySeconds();
+    }
+
+    @Override
+    public int getMaxConnections() {
+        return this.settings.connectionsPerThread();
+    }
+
+    @Override
+    public int getMaxCachedConnections() {
+        return this.settings.connectionsPerThread();
+    }
+
+    @Override
+    public int getSMaxConnections() {
+        return this.settings.connectionsPerThread();
+    }
+
+    @Override
+    public long getTtl() {
+        return -1;
+    }
+
+    @Override
+    public int getMaxQueueSize() {
+        return this.settings.requestQueueSize();
+    }
+
+    @Override
+    public String toString() {
+        return this.uri.toString();
+    }
+}

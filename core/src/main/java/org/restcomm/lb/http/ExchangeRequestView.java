@@ -1,0 +1,116 @@
+package org.restcomm.lb.http;
+
+import java.util.Deque;
+import java.util.Map;
+
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.Cookie;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+import org.restcomm.lb.algorithm.HttpRequestView;
+
+/** An Undertow request as algorithms see it, plus the affinity hints the engine reads before asking them. */
+final class ExchangeRequestView implements HttpRequestView {
+
+    static final String SESSION_ID = "jsessionid";
+
+    private final HttpServerExchange exchange;
+
+    ExchangeRequestView(HttpServerExchange exchange) {
+        this.exchange = exchange;
+    }
+
+    @Override
+    public String method() {
+        return this.exchange.getRequestMethod().toString();
+    }
+
+    @Override
+    public String path() {
+        return this.exchange.getRequestPath();
+    }
+
+    @Override
+    public String queryParameter(String name) {
+        return first(this.exchange.getQueryParameters(), name);
+    }
+
+    @Override
+    public String cookie(String name) {
+        for (Cookie cookie : this.exchange.requestCookies()) {
+            if (cookie.getName().equalsIgnoreCase(name)) {
+                return cookie.getValue();
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public String header(String name) {
+        return this.exchange.getRequestHeaders().getFirst(name);
+    }
+
+    /**
+     * The Restcomm instance id in {@code /…/Accounts/<account>/Calls/<instance>-<call sid>}: Restcomm prefixes the
+     * sids of calls it creates with its own instance id, so requests about a call reach the node that holds it.
+     */
+    String restcommInstanceId() {
+        String[] segments = this.exchange.getRequestPath().split("/");
+        for (int i = 0; i + 3 < segments.length; i++) {
+            if (segments[i].equals("Accounts") && segments[i + 2].startsWith("Calls")) {
+                String sid = segments[i + 3];
+                int dash = sid.indexOf('-');
+                return (dash > 0) ? sid.substring(0, dash) : null;
+            }
+        }
+        return null;
+    }
+
+    /** The jvmRoute suffix of the session id (path parameter, query parameter, then cookie); null when none. */
+    String jvmRoute() {
+        String sessionId = first(this.exchange.getPathParameters(), SESSION_ID);
+        if (sessionId == null) {
+            sessionId = this.queryParameter(SESSION_ID);
+        }
+        if (sessionId == null) {
+            sessionId = this.cookie(SESSION_ID);
+        }
+        if (sessionId == null) {
+            return null;
+        }
+        int dot = sessionId.lastIndexOf('.');
+        return (dot >= 0 && dot < sessionId.length() - 1) ? sessionId.substring(dot + 1) : null;
+    }
+
+    /** A WebSocket upgrade asking for the {@code sip} subprotocol (RFC 7118): it goes to the node's wsPort. */
+    boolean isSipWebSocket() {
+        if (!this.exchange.getRequestHeaders().contains(Headers.UPGRADE)) {
+            return false;
+        }
+        HeaderValues protocols = this.exchange.getRequestHeaders().get(Headers.SEC_WEB_SOCKET_PROTOCOL);
+        if (protocols == null) {
+            return false;
+        }
+        for (String value : protocols) {
+            for (String protocol : value.split(",")) {
+                if (protocol.trim().equalsIgnoreCase("sip")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static String first(Map<String, Deque<String>> parameters, String name) {
+        Deque<String> values = parameters.get(name);
+        if (values == null) {
+            for (Map.Entry<String, Deque<String>> entry : parameters.entrySet()) {
+                if (entry.getKey().equalsIgnoreCase(name)) {
+                    values = entry.getValue();
+                    break;
+                }
+            }
+        }
+        return (values != null) ? values.peekFirst() : null;
+    }
+}

@@ -1,0 +1,105 @@
+package org.restcomm.lb.http;
+
+import java.net.InetSocketAddress;
+import java.util.function.Supplier;
+
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.handlers.proxy.ProxyHandler;
+import io.undertow.util.HttpString;
+import org.restcomm.lb.algorithm.BalancerAlgorithm;
+import org.restcomm.lb.logging.LoadBalancerLogger;
+import org.restcomm.lb.node.NodeRegistry;
+import org.restcomm.lb.stats.HttpStatistics;
+import org.xnio.Options;
+import org.xnio.XnioWorker;
+
+/**
+ * The HTTP/WebSocket engine: an Undertow listener whose {@link ProxyHandler} streams requests, responses and
+ * upgraded connections to the node {@link NodeSelector} picks.
+ */
+public final class HttpBalancer {
+
+    private final HttpBalancerSettings settings;
+    private final NodeRegistry registry;
+    private final Supplier<BalancerAlgorithm> algorithm;
+    private final HttpStatistics statistics;
+    private Undertow server;
+    private NodeSelector selector;
+    private NodeProxyClient proxyClient;
+    private TrafficHandler traffic;
+    private InetSocketAddress boundAddress;
+
+    public HttpBalancer(HttpBalancerSettings settings, NodeRegistry registry, Supplier<BalancerAlgorithm> algorithm, HttpStatistics statistics) {
+        this.settings = settings;
+        this.registry = registry;
+        this.algorithm = algorithm;
+        this.statistics = statistics;
+    }
+
+    /** @param worker the server's I/O worker, shared and never stopped here */
+    public synchronized void start(InetSocketAddress address, XnioWorker worker) {
+        NodeSelector selector = new NodeSelector(this.registry, this.algorithm);
+        NodeProxyClient proxyClient = new NodeProxyClient(selector, this.settings);
+        ProxyHandler.Builder proxy = ProxyHandler.builder()
+                .setProxyClient(proxyClient)
+                .setNext(new NoNodeHandler())
+                // a node that refuses the connection: one more try on another node
+                .setMaxConnectionRetries(1)
+                .setReuseXForwarded(true);
+        if (this.settings.forwardedHeaders()) {
+            proxy.addRequestHeader(HttpString.tryFromString(ForwardedHeader.NAME), new ForwardedHeader());
+        }
+        TrafficHandler traffic = new TrafficHandler(this.statistics, this.settings.maxRequestSize(), proxy.build());
+        Undertow undertow = Undertow.builder()
+                .addHttpListener(address.getPort(), address.getAddress().getHostAddress())
+                .setWorker(worker)
+                .setHandler(traffic)
+                .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
+                // Undertow's own 2 MiB default would cut uploads off with a reset; TrafficHandler applies max-request-size with a 413
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
+                .setSocketOption(Options.REUSE_ADDRESSES, true)
+                .build();
+        this.registry.addListener(selector);
+        this.registry.addListener(proxyClient);
+        try {
+            undertow.start();
+        } catch (RuntimeException e) {
+            this.registry.removeListener(selector);
+            this.registry.removeListener(proxyClient);
+            proxyClient.close();
+            throw e;
+        }
+        this.server = undertow;
+        this.selector = selector;
+        this.proxyClient = proxyClient;
+        this.traffic = traffic;
+        this.boundAddress = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
+        LoadBalancerLogger.ROOT_LOGGER.httpStarted(this.boundAddress);
+    }
+
+    public synchronized void stop() {
+        if (this.server != null) {
+            this.server.stop();
+            this.traffic.closeConnections();
+            this.registry.removeListener(this.selector);
+            this.registry.removeListener(this.proxyClient);
+            this.proxyClient.close();
+            LoadBalancerLogger.ROOT_LOGGER.httpStopped(this.boundAddress);
+            this.server = null;
+            this.selector = null;
+            this.proxyClient = null;
+            this.traffic = null;
+        }
+    }
+
+    /** The bound address, with the real port when port 0 was asked for; null before start. */
+    public synchronized InetSocketAddress address() {
+        return this.boundAddress;
+    }
+
+    /** Session keys (jvmRoutes, instance ids) moved off a lost node; for tests. */
+    synchronized int movedSessionKeys() {
+        return (this.selector != null) ? this.selector.movedCount() : 0;
+    }
+}

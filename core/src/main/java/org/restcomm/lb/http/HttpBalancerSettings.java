@@ -1,0 +1,90 @@
+package org.restcomm.lb.http;
+
+import org.restcomm.lb.node.HostAndPort;
+
+/**
+ * Behaviour of the HTTP/WebSocket engine, from {@code http=default}.
+ *
+ * @param unavailableHost where requests go when no node can take them; null answers 503 instead
+ * @param maxRequestSize largest request body forwarded, in bytes; 0 for no limit (413 above it)
+ * @param forwardedHeaders whether X-Forwarded-For/Proto/Host/Port/Server and {@code Forwarded} are added
+ * @param connectionsPerThread pooled connections to each node per I/O thread
+ * @param requestQueueSize requests that may wait per I/O thread for a connection to a busy node
+ * @param problemServerRetrySeconds how long a node that refused a connection rests before the pool tries it again
+ */
+public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestSize, boolean forwardedHeaders, int connectionsPerThread,
+        int requestQueueSize, int problemServerRetrySeconds) {
+
+    public static final int DEFAULT_CONNECTIONS_PER_THREAD = 32;
+    public static final int DEFAULT_REQUEST_QUEUE_SIZE = 256;
+    public static final int DEFAULT_PROBLEM_SERVER_RETRY = 10;
+
+    public HttpBalancerSettings {
+        if (maxRequestSize < 0) {
+            throw new IllegalArgumentException("max-request-size must not be negative, not " + maxRequestSize);
+        }
+        if (connectionsPerThread < 1) {
+            throw new IllegalArgumentException("connections per thread must be at least 1, not " + connectionsPerThread);
+        }
+        if (requestQueueSize < 0) {
+            throw new IllegalArgumentException("request queue size must not be negative, not " + requestQueueSize);
+        }
+    }
+
+    public static HttpBalancerSettings defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts from the defaults: 503 when no node, no size limit, forwarded headers on. */
+    public static final class Builder {
+        private HostAndPort unavailableHost;
+        private long maxRequestSize;
+        private boolean forwardedHeaders = true;
+        private int connectionsPerThread = DEFAULT_CONNECTIONS_PER_THREAD;
+        private int requestQueueSize = DEFAULT_REQUEST_QUEUE_SIZE;
+        private int problemServerRetrySeconds = DEFAULT_PROBLEM_SERVER_RETRY;
+
+        private Builder() {
+        }
+
+        /** {@code host:port} as the original's unavailableHost; port 80 when absent; null or blank for none. */
+        public Builder unavailableHost(String hostAndPort) {
+            this.unavailableHost = (hostAndPort == null || hostAndPort.isBlank()) ? null : HostAndPort.parse(hostAndPort, 80);
+            return this;
+        }
+
+        public Builder maxRequestSize(long bytes) {
+            this.maxRequestSize = bytes;
+            return this;
+        }
+
+        public Builder forwardedHeaders(boolean enabled) {
+            this.forwardedHeaders = enabled;
+            return this;
+        }
+
+        public Builder connectionsPerThread(int connections) {
+            this.connectionsPerThread = connections;
+            return this;
+        }
+
+        public Builder requestQueueSize(int size) {
+            this.requestQueueSize = size;
+            return this;
+        }
+
+        public Builder problemServerRetrySeconds(int seconds) {
+            this.problemServerRetrySeconds = seconds;
+            return this;
+        }
+
+        public HttpBalancerSettings build() {
+            return new HttpBalancerSettings(this.unavailableHost, this.maxRequestSize, this.forwardedHeaders, this.connectionsPerThread,
+                    this.requestQueueSize, this.problemServerRetrySeconds);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package org.restcomm.lb.http;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import io.undertow.client.UndertowClient;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.proxy.ProxyCallback;
+import io.undertow.server.handlers.proxy.ProxyClient;
+import io.undertow.server.handlers.proxy.ProxyConnection;
+import io.undertow.util.AttachmentKey;
+import org.restcomm.lb.node.HostAndPort;
+import org.restcomm.lb.node.Node;
+import org.restcomm.lb.node.NodeRegistryListener;
+
+/**
+ * Undertow's {@link ProxyClient} over the node registry: {@link NodeSelector} picks the node, Undertow's
+ * {@code ProxyConnectionPool} (one per node address) supplies the connection.
+ */
+final class NodeProxyClient implements ProxyClient, NodeRegistryListener {
+
+    static final String HTTP_PORT = "httpPort";
+    static final String WS_PORT = "wsPort";
+
+    /** Where a request goes; node is null for the unavailable-host. */
+    record Target(Node node, Backend backend) implements ProxyTarget {
+    }
+
+    private static final AttachmentKey<Target> CHOSEN = AttachmentKey.create(Target.class);
+
+    private final NodeSelector selector;
+    private final HttpBalancerSettings settings;
+    private final UndertowClient client = UndertowClient.getInstance();
+    private final Map<URI, Backend> backends = new ConcurrentHashMap<>();
+    private final Backend unavailableHost;
+
+    NodeProxyClient(NodeSelector selector, HttpBalancerSettings settings) {
+        this.selector = selector;
+        this.settings = settings;
+        HostAndPort unavailable = settings.unavailableHost();
+        this.unavailableHost = (unavailable != null) ? new Backend(Backend.uri(unavailable.host(), unavailable.port()), settings, this.client) : null;
+    }
+
+    /** Called again by ProxyHandler after a failed connection: the node that failed is then avoided. */
+    @Override
+    public ProxyTarget findTarget(HttpServerExchange exchange) {
+        Target previous = exchange.getAttachment(CHOSEN);
+        ExchangeRequestView request = new ExchangeRequestView(exchange);
+        String port = request.isSipWebSocket() ? WS_PORT : HTTP_PORT;
+        Node node = this.selector.select(request, port, (previous != null) ? previous.node() : null);
+        Target target;
+        if (node != null) {
+            URI uri = Backend.uri(node.ip(), node.port(port).getAsInt());
+            target = new Target(node, this.backends.computeIfAbsent(uri, u -> new Backend(u, this.settings, this.client)));
+        } else if (this.unavailableHost != null && (previous == null || previous.node() != null)) {
+            target = new Target(null, this.unavailableHost);
+        } else {
+            // first call: ProxyHandler hands the request to NoNodeHandler; on a retry it answers a bare 503
+            return null;
+        }
+        exchange.putAttachment(CHOSEN, target);
+        return target;
+    }
+
+    @Override
+    public void getConnection(ProxyTarget target, HttpServerExchange exchange, ProxyCallback<ProxyConnection> callback, long timeout, TimeUnit timeUnit) {
+        ProxyCallback<ProxyConnection> delivery = new BackendConnectionCallback(callback, !this.settings.forwardedHeaders());
+        ((Target) target).backend().pool().connect(target, exchange, delivery, timeout, timeUnit, false);
+    }
+
+    @Override
+    public void nodeRemoved(Node node) {
+        for (String port : new String[] { HTTP_PORT, WS_PORT }) {
+            node.port(port).ifPresent(number -> {
+                Backend backend = this.backends.remove(Backend.uri(node.ip(), number));
+                if (backend != null) {
+                    backend.close();
+                }
+            });
+        }
+    }
+
+    void close() {
+        this.backends.values().forEach(Backend::close);
+        this.backends.clear();
+        if (this.unavailableHost != null) {
+            this.unavailableHost.close();
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package org.restcomm.lb.http;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.ServerConnection;
+import io.undertow.util.AttachmentKey;
+import io.undertow.util.Headers;
+import io.undertow.util.StatusCodes;
+import org.restcomm.lb.stats.HttpStatistics;
+import org.xnio.IoUtils;
+
+/**
+ * In front of the proxy: counts requests, responses, bytes and connections, and refuses bodies over
+ * max-request-size with 413 — at once when Content-Length says so, else when the streamed body passes the limit.
+ */
+final class TrafficHandler implements HttpHandler {
+
+    private static final AttachmentKey<Boolean> COUNTED = AttachmentKey.create(Boolean.class);
+    private static final AttachmentKey<Boolean> TOO_LARGE = AttachmentKey.create(Boolean.class);
+    private static final String TOO_LARGE_BODY = "Request body larger than the load balancer's max-request-size\n";
+
+    private final HttpStatistics statistics;
+    private final long maxRequestSize;
+    private final HttpHandler next;
+    private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    TrafficHandler(HttpStatistics statistics, long maxRequestSize, HttpHandler next) {
+        this.statistics = statistics;
+        this.maxRequestSize = maxRequestSize;
+        this.next = next;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        if (this.closed) {
+            // accepted before the engine stopped: the old settings must not serve it
+            IoUtils.safeClose(exchange.getConnection());
+            return;
+        }
+        this.countConnection(exchange.getConnection());
+        this.statistics.requestForwarded(exchange.getRequestMethod().toString());
+        exchange.addExchangeCompleteListener((done, nextListener) -> {
+            this.statistics.responseReturned(done.getStatusCode());
+            this.statistics.bytesToClient(done.getResponseBytesSent());
+            nextListener.proceed();
+        });
+        if (this.maxRequestSize > 0 && exchange.getRequestContentLength() > this.maxRequestSize) {
+            exchange.setStatusCode(StatusCodes.REQUEST_ENTITY_TOO_LARGE);
+            exchange.setPersistent(false);
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=UTF-8");
+            exchange.getResponseSender().send(TOO_LARGE_BODY);
+            return;
+        }
+        exchange.addResponseCommitListener(committing -> {
+            if (committing.getAttachment(TOO_LARGE) != null) {
+                // the proxy gave up on the node with a 500; the client's body was the cause
+                committing.setStatusCode(StatusCodes.REQUEST_ENTITY_TOO_LARGE);
+            }
+        });
+        exchange.addRequestWrapper((factory, wrapped) -> new CountingRequestConduit(factory.create(), this.statistics, this.maxRequestSize,
+                () -> cutOff(wrapped)));
+        this.next.handleRequest(exchange);
+    }
+
+    /**
+     * The body passed max-request-size while streaming to the node: the node's connection is closed, so the node
+     * never takes the cut body as whole, while the client's connection stays up to read the 413.
+     */
+    private static void cutOff(HttpServerExchange exchange) {
+        exchange.putAttachment(TOO_LARGE, Boolean.TRUE);
+        IoUtils.safeClose(exchange.getAttachment(BackendConnectionCallback.BACKEND));
+    }
+
+    /** A connection counts as active from its first request until it closes. */
+    private void countConnection(ServerConnection connection) {
+        if (connection.getAttachment(COUNTED) == null) {
+            connection.putAttachment(COUNTED, Boolean.TRUE);
+            this.statistics.activeConnections().increment();
+            this.connections.add(connection);
+            connection.addCloseListener(closing -> {
+                this.connections.remove(closing);
+                this.statistics.activeConnections().decrement();
+            });
+            if (this.closed) {
+                IoUtils.safeClose(connection);
+            }
+        }
+    }
+
+    /**
+     * Closes every client connection, kept-alive and upgraded ones too, and any that sends a request later: the
+     * listener's stop leaves accepted connections running on this handler, with the settings of a stopped engine.
+     */
+    void closeConnections() {
+        this.closed = true;
+        this.connections.forEach(IoUtils::safeClose);
+    }
+}

@@ -1,0 +1,92 @@
+package org.restcomm.lb.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.net.http.WebSocket;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** WebSocket upgrades relay frames both ways: subprotocol sip to the node's wsPort, anything else to its httpPort. */
+class HttpWebSocketTest {
+
+    private BalancerTestBed bed;
+
+    @BeforeEach
+    void start() throws Exception {
+        this.bed = new BalancerTestBed();
+        this.bed.node("n1", "n1");
+        this.bed.start(HttpBalancerSettings.defaults());
+    }
+
+    @AfterEach
+    void close() {
+        this.bed.close();
+    }
+
+    @Test
+    void sipSubprotocolGoesToTheWsPortAndFramesFlowBothWays() throws Exception {
+        Client client = this.connect("sip", "/");
+        assertEquals("sip", client.socket.getSubprotocol());
+        for (int i = 0; i < 3; i++) {
+            client.socket.sendText("REGISTER " + i, true).get(5, TimeUnit.SECONDS);
+            assertEquals("ws-port n1: REGISTER " + i, client.next());
+        }
+        client.socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
+        assertNotNull(client.closed.get(5, TimeUnit.SECONDS), "the node's close comes back through the balancer");
+    }
+
+    @Test
+    void otherSubprotocolsGoToTheHttpPort() throws Exception {
+        Client client = this.connect("chat", "/ws");
+        client.socket.sendText("hello", true).get(5, TimeUnit.SECONDS);
+        assertEquals("http-port n1: hello", client.next());
+        String big = "x".repeat(200_000);
+        client.socket.sendText(big, true).get(5, TimeUnit.SECONDS);
+        assertEquals("http-port n1: " + big, client.next(), "a large frame crosses whole");
+    }
+
+    private Client connect(String subprotocol, String path) throws Exception {
+        Client client = new Client();
+        client.socket = this.bed.client.newWebSocketBuilder().subprotocols(subprotocol)
+                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + this.bed.port() + path), client).get(5, TimeUnit.SECONDS);
+        return client;
+    }
+
+    private static final class Client implements WebSocket.Listener {
+        final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+        final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        private final StringBuilder text = new StringBuilder();
+        WebSocket socket;
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            this.text.append(data);
+            if (last) {
+                this.messages.add(this.text.toString());
+                this.text.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            this.closed.complete(statusCode);
+            return null;
+        }
+
+        String next() throws InterruptedException {
+            String message = this.messages.poll(5, TimeUnit.SECONDS);
+            assertNotNull(message, "no echo within 5 s");
+            return message;
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package org.restcomm.lb.subsystem;
+
+import java.util.List;
+
+import org.jboss.as.controller.AttributeDefinition;
+import org.jboss.as.controller.OperationContext;
+import org.jboss.as.controller.OperationFailedException;
+import org.jboss.as.controller.PathElement;
+import org.jboss.as.controller.ResourceDefinition;
+import org.jboss.as.controller.ResourceRegistration;
+import org.jboss.as.controller.SimpleAttributeDefinition;
+import org.jboss.as.controller.SimpleAttributeDefinitionBuilder;
+import org.jboss.as.controller.capability.RuntimeCapability;
+import org.jboss.as.controller.client.helpers.MeasurementUnit;
+import org.jboss.as.controller.descriptions.ResourceDescriptionResolver;
+import org.jboss.as.controller.operations.validation.IntRangeValidator;
+import org.jboss.as.controller.operations.validation.LongRangeValidator;
+import org.jboss.as.controller.registry.AttributeAccess;
+import org.jboss.as.controller.registry.ManagementResourceRegistration;
+import org.jboss.as.network.SocketBinding;
+import org.jboss.dmr.ModelNode;
+import org.jboss.dmr.ModelType;
+import org.restcomm.lb.http.HttpBalancer;
+import org.restcomm.lb.http.HttpBalancerSettings;
+import org.wildfly.service.Installer.StartWhen;
+import org.wildfly.service.descriptor.NullaryServiceDescriptor;
+import org.wildfly.subsystem.resource.ChildResourceDefinitionRegistrar;
+import org.wildfly.subsystem.resource.ManagementResourceRegistrar;
+import org.wildfly.subsystem.resource.ManagementResourceRegistrationContext;
+import org.wildfly.subsystem.resource.ResourceDescriptor;
+import org.wildfly.subsystem.resource.capability.CapabilityReference;
+import org.wildfly.subsystem.resource.capability.CapabilityReferenceAttributeDefinition;
+import org.wildfly.subsystem.resource.capability.ResourceCapabilityReference;
+import org.wildfly.subsystem.resource.operation.ResourceOperationRuntimeHandler;
+import org.wildfly.subsystem.service.ResourceServiceConfigurator;
+import org.wildfly.subsystem.service.ResourceServiceInstaller;
+import org.wildfly.subsystem.service.ServiceDependency;
+import org.wildfly.subsystem.service.capability.CapabilityServiceInstaller;
+import org.xnio.XnioWorker;
+
+/** Registers {@code http=default}: the HTTP/WebSocket engine, its listening socket, its I/O worker and its connection pools. */
+class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar, ResourceServiceConfigurator {
+
+    static final ResourceRegistration REGISTRATION = ResourceRegistration.of(PathElement.pathElement("http", "default"));
+    static final ResourceDescriptionResolver RESOLVER = LoadBalancerSubsystemResourceDefinitionRegistrar.RESOLVER.createChildResolver(REGISTRATION.getPathElement());
+
+    static final NullaryServiceDescriptor<HttpBalancer> SERVICE_DESCRIPTOR = NullaryServiceDescriptor.of("org.restcomm.lb.http", HttpBalancer.class);
+    static final RuntimeCapability<Void> CAPABILITY = RuntimeCapability.Builder.of(SERVICE_DESCRIPTOR).build();
+
+    static final CapabilityReferenceAttributeDefinition<SocketBinding> SOCKET_BINDING = SocketBindingReference.attribute("socket-binding", CAPABILITY);
+
+    static final CapabilityReferenceAttributeDefinition<XnioWorker> WORKER = WorkerReference.attribute(CAPABILITY);
+
+    static final SimpleAttributeDefinition UNAVAILABLE_HOST = new SimpleAttributeDefinitionBuilder("unavailable-host", ModelType.STRING)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setValidator(new HostAndPortValidator())
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
+    static final SimpleAttributeDefinition MAX_REQUEST_SIZE = new SimpleAttributeDefinitionBuilder("max-request-size", ModelType.LONG)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode(0L))
+            .setMeasurementUnit(MeasurementUnit.BYTES)
+            .setValidator(new LongRangeValidator(0L, true))
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
+    static final SimpleAttributeDefinition FORWARDED_HEADERS = new SimpleAttributeDefinitionBuilder("forwarded-headers", ModelType.BOOLEAN)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(ModelNode.TRUE)
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
+    static final SimpleAttributeDefinition CONNECTIONS_PER_THREAD = count("connections-per-thread", HttpBalancerSettings.DEFAULT_CONNECTIONS_PER_THREAD, 1);
+    static final SimpleAttributeDefinition REQUEST_QUEUE_SIZE = count("request-queue-size", HttpBalancerSettings.DEFAULT_REQUEST_QUEUE_SIZE, 0);
+
+    static final SimpleAttributeDefinition PROBLEM_SERVER_RETRY = new SimpleAttributeDefinitionBuilder("problem-server-retry", ModelType.INT)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode(HttpBalancerSettings.DEFAULT_PROBLEM_SERVER_RETRY))
+            .setMeasurementUnit(MeasurementUnit.SECONDS)
+            .setValidator(new IntRangeValidator(1, Integer.MAX_VALUE, true, true))
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
+    static final List<AttributeDefinition> ATTRIBUTES = List.of(SOCKET_BINDING, WORKER, UNAVAILABLE_HOST, MAX_REQUEST_SIZE, FORWARDED_HEADERS,
+            CONNECTIONS_PER_THREAD, REQUEST_QUEUE_SIZE, PROBLEM_SERVER_RETRY);
+
+    private static SimpleAttributeDefinition count(String name, int defaultValue, int min) {
+        return new SimpleAttributeDefinitionBuilder(name, ModelType.INT)
+                .setRequired(false)
+                .setAllowExpression(true)
+                .setDefaultValue(new ModelNode(defaultValue))
+                .setValidator(new IntRangeValidator(min, Integer.MAX_VALUE, true, true))
+                .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+                .build();
+    }
+
+    @Override
+    public ManagementResourceRegistration register(ManagementResourceRegistration parent, ManagementResourceRegistrationContext context) {
+        ManagementResourceRegistration registration = parent.registerSubModel(ResourceDefinition.builder(REGISTRATION, RESOLVER).build());
+        ResourceDescriptor descriptor = ResourceDescriptor.builder(RESOLVER)
+                .addCapability(CAPABILITY)
+                .addAttributes(ATTRIBUTES)
+                .addResourceCapabilityReference(WorkerReference.defaultWorker(CAPABILITY))
+                .withRuntimeHandler(ResourceOperationRuntimeHandler.configureService(this))
+                .build();
+        ManagementResourceRegistrar.of(descriptor).register(registration);
+        return registration;
+    }
+
+    @Override
+    public ResourceServiceInstaller configure(OperationContext context, ModelNode model) throws OperationFailedException {
+        ModelNode unavailableHost = UNAVAILABLE_HOST.resolveModelAttribute(context, model);
+        HttpBalancerSettings settings = HttpBalancerSettings.builder()
+                .unavailableHost(unavailableHost.isDefined() ? unavailableHost.asString() : null)
+                .maxRequestSize(MAX_REQUEST_SIZE.resolveModelAttribute(context, model).asLong())
+                .forwardedHeaders(FORWARDED_HEADERS.resolveModelAttribute(context, model).asBoolean())
+                .connectionsPerThread(CONNECTIONS_PER_THREAD.resolveModelAttribute(context, model).asInt())
+                .requestQueueSize(REQUEST_QUEUE_SIZE.resolveModelAttribute(context, model).asInt())
+                .problemServerRetrySeconds(PROBLEM_SERVER_RETRY.resolveModelAttribute(context, model).asInt())
+                .build();
+        ServiceDependency<SocketBinding> binding = SOCKET_BINDING.resolve(context, model);
+        ServiceDependency<XnioWorker> worker = WorkerReference.resolve(WORKER, context, model);
+        ServiceDependency<LoadBalancerRuntime> balancer = ServiceDependency.on(LoadBalancerRuntime.SERVICE_DESCRIPTOR);
+        return CapabilityServiceInstaller.builder(CAPABILITY, () -> {
+                    LoadBalancerRuntime runtime = balancer.get();
+                    return new HttpBalancer(settings, runtime.registry(), runtime::algorithm, runtime.statistics().http());
+                })
+                .requires(List.of(binding, worker, balancer))
+                .onStart(http -> {
+                    http.start(binding.get().getSocketAddress(), worker.get());
+                    SocketBindingReference.markBound(binding.get());
+                })
+                .onStop(http -> {
+                    SocketBindingReference.markUnbound(binding.get());
+                    http.stop();
+                })
+                // nothing asks for the engine: its listener must open with the server
+                .startWhen(StartWhen.INSTALLED)
+                .build();
+    }
+}
