@@ -21,7 +21,7 @@ import org.jboss.netty.channel.Channels;
 import org.restcomm.lb.stats.SmppStatistics;
 
 /**
- * What the ESME and SMSC sides share (the guide's dispatcher): settings, SMSC list, mux binds, the timer tick
+ * What the ESME and SMSC sides share (the guide's dispatcher): settings, SMSC list, mux groups, the timer tick
  * and the outbound socket factory. It holds no lock while calling into a connection.
  */
 final class SmppDispatcher {
@@ -134,7 +134,7 @@ final class SmppDispatcher {
         }
     }
 
-    private List<MuxGroup> muxGroups() {
+    private List<MuxGroup> groups() {
         synchronized (this.muxGroups) {
             return List.copyOf(this.muxGroups.values());
         }
@@ -181,7 +181,7 @@ final class SmppDispatcher {
      */
     void serversChanged() {
         List<InetSocketAddress> current = this.servers.all();
-        for (MuxGroup group : this.muxGroups()) {
+        for (MuxGroup group : this.groups()) {
             group.serversChanged(current);
         }
         for (SmppEndpoint endpoint : this.endpoints) {
@@ -194,7 +194,7 @@ final class SmppDispatcher {
 
     /** The balancer stops: every upstream bind is closed. */
     void closeAll() {
-        for (MuxGroup group : this.muxGroups()) {
+        for (MuxGroup group : this.groups()) {
             group.close();
         }
         for (SmppEndpoint endpoint : List.copyOf(this.endpoints)) {

@@ -199,11 +199,7 @@ class SmppMuxTest extends SmppTestBed {
         TestEsme[] esmes = this.threeEsmesOnTwoSmscs();
         this.a.stop();
         this.b.stop();
-        for (TestEsme esme : esmes) {
-            assertNotNull(esme.awaitRequest(Unbind.class), "the balancer unbinds the ESME");
-            assertTrue(esme.awaitClosedByBalancer(), "and closes its connection");
-        }
-        eventually("not counted as active", () -> this.statistics.activeConnections().value() == 0);
+        this.assertUnboundByBalancer(esmes);
     }
 
     @Test
