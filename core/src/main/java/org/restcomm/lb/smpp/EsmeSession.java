@@ -1,6 +1,5 @@
 package org.restcomm.lb.smpp;
 
-import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -29,7 +28,7 @@ final class EsmeSession implements SmppEndpoint {
     private volatile long unbindDeadline;
     private volatile BaseBind<?> bind;
     private volatile int bindSequence;
-    private volatile SmscConnection upstream;
+    private volatile Upstream upstream;
     private volatile EnquireLinkTimer linkTimer;
     private boolean countedAsActive;
 
@@ -124,7 +123,7 @@ final class EsmeSession implements SmppEndpoint {
     }
 
     /** The SMSC accepted the bind (first bind or rebind); the ESME hears the SMSC's own bind_resp. */
-    void upstreamBound(SmscConnection connection, ChannelBuffer bindResponse) {
+    void upstreamBound(Upstream connection, ChannelBuffer bindResponse) {
         this.upstream = connection;
         if (this.state.compareAndSet(State.BINDING, State.BOUND)) {
             this.linkTimer = new EnquireLinkTimer(this.dispatcher.settings().enquireLinkIntervalMillis(),
@@ -134,7 +133,7 @@ final class EsmeSession implements SmppEndpoint {
             this.markActive(true);
             this.send(answer);
         } else if (!this.state.compareAndSet(State.REBINDING, State.BOUND) && this.state.get() != State.BOUND) {
-            this.dispatcher.detach(this, connection);
+            connection.detach(this);
         }
     }
 
@@ -183,7 +182,7 @@ final class EsmeSession implements SmppEndpoint {
             this.send(PduHeader.errorResponse(commandId, PduHeader.ESME_RTHROTTLED, sequence));
             return;
         }
-        SmscConnection connection = this.upstream;
+        Upstream connection = this.upstream;
         if (connection == null || !connection.relayRequest(this, frame, commandId, sequence)) {
             this.outstanding.decrementAndGet();
             this.send(PduHeader.errorResponse(commandId, settings.rebindingStatus(), sequence));
@@ -191,7 +190,7 @@ final class EsmeSession implements SmppEndpoint {
     }
 
     private void unbindReceived(ChannelBuffer frame, int sequence) {
-        SmscConnection connection = this.upstream;
+        Upstream connection = this.upstream;
         if (!this.state.compareAndSet(State.BOUND, State.UNBINDING)) {
             return;
         }
@@ -302,9 +301,9 @@ final class EsmeSession implements SmppEndpoint {
         for (PendingRequests.Pending request : this.pendingToEsme.removeAll()) {
             request.origin.requestFailed(request, PduHeader.ESME_RSYSERR);
         }
-        SmscConnection connection = this.upstream;
+        Upstream connection = this.upstream;
         if (connection != null) {
-            this.dispatcher.detach(this, connection);
+            connection.detach(this);
         }
     }
 
@@ -333,10 +332,5 @@ final class EsmeSession implements SmppEndpoint {
     String peer() {
         Channel current = this.channel;
         return (current != null) ? String.valueOf(current.getRemoteAddress()) : "?";
-    }
-
-    InetSocketAddress upstreamServer() {
-        SmscConnection connection = this.upstream;
-        return (connection != null) ? connection.server() : null;
     }
 }

@@ -39,13 +39,18 @@ public final class SmppBalancer {
     private final UpstreamServers servers;
     private final NodeRegistryListener nodeListener = new NodeRegistryListener() {
         @Override
+        public void nodeAdded(Node node) {
+            SmppBalancer.this.serversChanged();
+        }
+
+        @Override
         public void nodeRemoved(Node node) {
-            SmppBalancer.this.retireUnlistedServers();
+            SmppBalancer.this.serversChanged();
         }
 
         @Override
         public void nodeStateChanged(Node node, NodeState previous) {
-            SmppBalancer.this.retireUnlistedServers();
+            SmppBalancer.this.serversChanged();
         }
     };
     private volatile SmppBalancerSettings settings;
@@ -118,8 +123,9 @@ public final class SmppBalancer {
     }
 
     /**
-     * New remote-servers at runtime: binds on SMSCs still listed stay; binds on removed ones are dropped and their ESMEs
-     * rebind elsewhere after reconnect-interval.
+     * New remote-servers at runtime: binds on SMSCs still listed stay. Regular mode: binds on removed ones are dropped
+     * and their ESMEs rebind elsewhere after reconnect-interval. Mux mode: every group binds on the added SMSCs and
+     * unbinds from the removed ones.
      */
     public void updateRemoteServers(List<InetSocketAddress> remoteServers) {
         this.settings = this.settings.withRemoteServers(remoteServers);
@@ -127,14 +133,14 @@ public final class SmppBalancer {
         SmppDispatcher current = this.dispatcher;
         if (current != null) {
             current.settings(this.settings);
-            current.retireUnlistedServers();
+            current.serversChanged();
         }
     }
 
-    private void retireUnlistedServers() {
+    private void serversChanged() {
         SmppDispatcher current = this.dispatcher;
         if (current != null) {
-            current.retireUnlistedServers();
+            current.serversChanged();
         }
     }
 
@@ -148,11 +154,7 @@ public final class SmppBalancer {
         InetSocketAddress address = this.boundAddress();
         this.serverChannel.close().awaitUninterruptibly();
         this.acceptedChannels.close().awaitUninterruptibly();
-        for (SmppEndpoint endpoint : List.copyOf(this.dispatcher.endpoints())) {
-            if (endpoint instanceof SmscConnection connection) {
-                connection.close();
-            }
-        }
+        this.dispatcher.closeAll();
         this.serverChannel = null;
         this.dispatcher = null;
         this.releaseResources();

@@ -21,7 +21,7 @@ import org.jboss.netty.channel.Channels;
 import org.restcomm.lb.stats.SmppStatistics;
 
 /**
- * What the ESME and SMSC sides share (the guide's dispatcher): settings, SMSC list, mux binds, the timer tick
+ * What the ESME and SMSC sides share (the guide's dispatcher): settings, SMSC list, mux groups, the timer tick
  * and the outbound socket factory. It holds no lock while calling into a connection.
  */
 final class SmppDispatcher {
@@ -33,7 +33,7 @@ final class SmppDispatcher {
     private final ScheduledExecutorService timers;
     private final PduTranscoder transcoder = new DefaultPduTranscoder(new DefaultPduTranscoderContext());
     private final Set<SmppEndpoint> endpoints = ConcurrentHashMap.newKeySet();
-    private final Map<MuxKey, SmscConnection> muxBinds = new HashMap<>();
+    private final Map<MuxKey, MuxGroup> muxGroups = new HashMap<>();
     private volatile SmppBalancerSettings settings;
 
     /** @param upstreamWorkers the worker pool of clientChannels */
@@ -85,48 +85,58 @@ final class SmppDispatcher {
         this.endpoints.remove(endpoint);
     }
 
-    /** The upstream bind for an ESME bind: a new one, or in mux mode the one its credentials already share. */
-    SmscConnection bindUpstream(EsmeSession session, ChannelBuffer bindFrame) {
-        BaseBind<?> bind = session.bind();
+    /** Where an ESME bind's requests go: a new upstream bind, or in mux mode the group of its credentials. */
+    Upstream bindUpstream(EsmeSession session, ChannelBuffer bindFrame) {
         if (this.settings.mode() == SmppMode.REGULAR) {
-            SmscConnection connection = new SmscConnection(this, bind, bindFrame, null);
-            connection.attach(session);
+            SmscConnection connection = SmscConnection.forEsme(this, session, bindFrame);
             connection.start();
             return connection;
         }
+        BaseBind<?> bind = session.bind();
         MuxKey key = MuxKey.of(bind);
-        SmscConnection created;
-        synchronized (this.muxBinds) {
-            SmscConnection shared = this.muxBinds.get(key);
-            if (shared != null && shared.attach(session)) {
-                return shared;
+        MuxGroup group;
+        boolean created = false;
+        synchronized (this.muxGroups) {
+            group = this.muxGroups.get(key);
+            if (group == null || !group.add(session)) {
+                group = new MuxGroup(this, key, bind, bindFrame);
+                group.add(session);
+                this.muxGroups.put(key, group);
+                created = true;
             }
-            created = new SmscConnection(this, bind, bindFrame, key);
-            created.attach(session);
-            this.muxBinds.put(key, created);
         }
-        created.start();
-        return created;
-    }
-
-    void detach(EsmeSession session, SmscConnection connection) {
-        if (connection.isShared()) {
-            synchronized (this.muxBinds) {
-                if (connection.detach(session)) {
-                    this.muxBinds.remove(connection.muxKey(), connection);
-                }
-            }
+        if (created) {
+            group.start();
         } else {
-            connection.detach(session);
+            group.joined(session);
+        }
+        return group;
+    }
+
+    /** An ESME leaves its mux group; the last one leaving unbinds the group's upstream binds. */
+    void leave(MuxGroup group, EsmeSession session) {
+        boolean last;
+        synchronized (this.muxGroups) {
+            last = group.remove(session);
+            if (last) {
+                this.muxGroups.remove(group.key(), group);
+            }
+        }
+        if (last) {
+            group.close();
         }
     }
 
-    /** A connection that ends leaves the mux table, so the next ESME bind starts a fresh one. */
-    void forget(SmscConnection connection) {
-        if (connection.isShared()) {
-            synchronized (this.muxBinds) {
-                this.muxBinds.remove(connection.muxKey(), connection);
-            }
+    /** A group that ends leaves the mux table, so the next ESME bind starts a fresh one. */
+    void forget(MuxGroup group) {
+        synchronized (this.muxGroups) {
+            this.muxGroups.remove(group.key(), group);
+        }
+    }
+
+    private List<MuxGroup> groups() {
+        synchronized (this.muxGroups) {
+            return List.copyOf(this.muxGroups.values());
         }
     }
 
@@ -165,19 +175,33 @@ final class SmppDispatcher {
         }
     }
 
-    /** Upstream binds on SMSCs no longer configured nor advertised are dropped; their ESMEs rebind elsewhere. */
-    void retireUnlistedServers() {
+    /**
+     * The SMSCs changed. Regular mode: upstream binds on SMSCs no longer configured nor advertised are dropped, their
+     * ESMEs rebind elsewhere. Mux mode: every group binds on the new SMSCs and unbinds from the ones gone.
+     */
+    void serversChanged() {
         List<InetSocketAddress> current = this.servers.all();
+        for (MuxGroup group : this.groups()) {
+            group.serversChanged(current);
+        }
         for (SmppEndpoint endpoint : this.endpoints) {
-            if (endpoint instanceof SmscConnection connection && connection.state() == SmscConnection.State.BOUND && !current.contains(connection.server())) {
+            if (endpoint instanceof SmscConnection connection && !connection.inGroup() && connection.state() == SmscConnection.State.BOUND
+                    && !current.contains(connection.server())) {
                 connection.serverRetired();
             }
         }
     }
 
-    /** Every open connection, for stop(). */
-    Set<SmppEndpoint> endpoints() {
-        return this.endpoints;
+    /** The balancer stops: every upstream bind is closed. */
+    void closeAll() {
+        for (MuxGroup group : this.groups()) {
+            group.close();
+        }
+        for (SmppEndpoint endpoint : List.copyOf(this.endpoints)) {
+            if (endpoint instanceof SmscConnection connection) {
+                connection.close();
+            }
+        }
     }
 
     void countToServer(ChannelBuffer frame) {

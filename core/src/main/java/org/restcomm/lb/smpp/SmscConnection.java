@@ -2,8 +2,6 @@ package org.restcomm.lb.smpp;
 
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.cloudhopper.smpp.pdu.BaseBind;
@@ -12,10 +10,10 @@ import org.jboss.netty.channel.Channel;
 import org.restcomm.lb.logging.LoadBalancerLogger;
 
 /**
- * The client side of the relay: one upstream bind, moved from SMSC to SMSC as they fail.
- * In regular mode it serves one ESME; in mux mode every ESME bound with the same credentials.
+ * The client side of the relay: one upstream bind. In regular mode it serves one ESME and moves from SMSC to SMSC
+ * as they fail; in mux mode it is its group's bind on one SMSC, rebound there when lost.
  */
-final class SmscConnection implements SmppEndpoint {
+final class SmscConnection implements SmppEndpoint, Upstream {
 
     /** The guide's client-side states. */
     enum State { INITIAL, OPEN, BINDING, BOUND, REBINDING, UNBINDING, CLOSED }
@@ -23,12 +21,12 @@ final class SmscConnection implements SmppEndpoint {
     private final SmppDispatcher dispatcher;
     private final BaseBind<?> bind;
     private final ChannelBuffer bindFrame;
-    private final MuxKey muxKey;
+    /** Regular mode: the one ESME served; null in mux mode. */
+    private final EsmeSession esme;
+    /** Mux mode: the group this is the bind on one SMSC of; null in regular mode. */
+    private final MuxGroup group;
     private final AtomicReference<State> state = new AtomicReference<>(State.INITIAL);
-    private final List<EsmeSession> attached = new CopyOnWriteArrayList<>();
     private final PendingRequests pendingToSmsc = new PendingRequests();
-    private final ReceiptRoutes receiptRoutes;
-    private final AtomicInteger nextReceiver = new AtomicInteger();
     private volatile Channel channel;
     private volatile InetSocketAddress server;
     private volatile long deadline;
@@ -40,22 +38,36 @@ final class SmscConnection implements SmppEndpoint {
     private int nextCandidate;
     private int lastBindStatus = PduHeader.ESME_RBINDFAIL;
     private boolean everBound;
+    /** Mux mode: the last bind attempt on the SMSC failed (not merely lost and waiting for reconnect-interval). */
+    private volatile boolean attemptFailed;
 
-    /** @param muxKey the shared bind's key, or null for a bind of one ESME */
-    SmscConnection(SmppDispatcher dispatcher, BaseBind<?> bind, ChannelBuffer bindFrame, MuxKey muxKey) {
+    private SmscConnection(SmppDispatcher dispatcher, BaseBind<?> bind, ChannelBuffer bindFrame, EsmeSession esme, MuxGroup group, InetSocketAddress server) {
         this.dispatcher = dispatcher;
         this.bind = bind;
         this.bindFrame = bindFrame.copy();
-        this.muxKey = muxKey;
-        this.receiptRoutes = (muxKey != null) ? new ReceiptRoutes() : null;
+        this.esme = esme;
+        this.group = group;
+        this.server = server;
     }
 
-    boolean isShared() {
-        return this.muxKey != null;
+    /** Regular mode: the upstream bind of one ESME bind, on the next SMSC in round-robin order. */
+    static SmscConnection forEsme(SmppDispatcher dispatcher, EsmeSession esme, ChannelBuffer bindFrame) {
+        return new SmscConnection(dispatcher, esme.bind(), bindFrame, esme, null, null);
     }
 
-    MuxKey muxKey() {
-        return this.muxKey;
+    /** Mux mode: a group's upstream bind on one SMSC. */
+    static SmscConnection forGroup(SmppDispatcher dispatcher, MuxGroup group, BaseBind<?> bind, ChannelBuffer bindFrame, InetSocketAddress server) {
+        return new SmscConnection(dispatcher, bind, bindFrame, null, group, server);
+    }
+
+    @Override
+    public boolean isShared() {
+        return false;
+    }
+
+    /** Mux mode: one of a group's binds. */
+    boolean inGroup() {
+        return this.group != null;
     }
 
     InetSocketAddress server() {
@@ -66,47 +78,37 @@ final class SmscConnection implements SmppEndpoint {
         return this.state.get();
     }
 
-    /** Adds an ESME; false once this bind is ending. A bound connection tells the ESME at once. */
-    boolean attach(EsmeSession session) {
-        ChannelBuffer boundWith;
-        synchronized (this) {
-            State current = this.state.get();
-            if (current == State.UNBINDING || current == State.CLOSED) {
-                return false;
-            }
-            this.attached.add(session);
-            boundWith = (current == State.BOUND) ? this.bindResponse : null;
-        }
-        if (boundWith != null) {
-            session.upstreamBound(this, boundWith);
-        }
-        return true;
+    ChannelBuffer bindResponse() {
+        return this.bindResponse;
     }
 
-    /** Removes an ESME; the last one leaving unbinds from the SMSC. True when this connection is now ending. */
-    boolean detach(EsmeSession session) {
-        synchronized (this) {
-            this.attached.remove(session);
-            if (!this.attached.isEmpty()) {
-                if (this.receiptRoutes != null) {
-                    this.receiptRoutes.forget(session);
-                }
-                return false;
-            }
-        }
+    /** Still bound, or on the way to a bind that may succeed. */
+    boolean isHopeful() {
+        State current = this.state.get();
+        return current == State.INITIAL || current == State.OPEN || current == State.BINDING || current == State.BOUND
+                || (current == State.REBINDING && !this.attemptFailed);
+    }
+
+    /** Regular mode: the ESME is gone or unbinding; this bind ends. */
+    @Override
+    public void detach(EsmeSession session) {
+        this.end();
+    }
+
+    /** Unbinds from the SMSC when bound, else closes. */
+    void end() {
         if (this.state.compareAndSet(State.BOUND, State.UNBINDING)) {
             this.deadline = this.dispatcher.now() + this.dispatcher.settings().serverCheckTimeoutMillis();
             this.send(PduHeader.headerOnly(PduHeader.UNBIND, PduHeader.ESME_ROK, this.pendingToSmsc.nextSequence()));
         } else if (this.state.get() != State.UNBINDING) {
             this.close();
         }
-        return true;
     }
 
-    /** Starts the first bind at the next SMSC in round-robin order. */
+    /** Starts the first bind: regular mode at the next SMSC in round-robin order, mux mode at its own SMSC. */
     void start() {
         synchronized (this) {
-            this.candidates = this.dispatcher.servers().rotation(null);
+            this.candidates = (this.group != null) ? List.of(this.server) : this.dispatcher.servers().rotation(null);
             this.nextCandidate = 0;
         }
         this.tryNextServer();
@@ -139,23 +141,29 @@ final class SmscConnection implements SmppEndpoint {
             rebind = this.everBound;
             status = this.lastBindStatus;
         }
+        if (this.group != null) {
+            // the group's other binds may still serve: then this SMSC is tried again after reconnect-interval
+            this.attemptFailed = true;
+            this.state.set(State.REBINDING);
+            if (this.group.upstreamFailed(this, status)) {
+                this.dispatcher.schedule(() -> this.rebind(this.server), this.dispatcher.settings().reconnectIntervalMillis());
+            } else {
+                this.close();
+            }
+            return;
+        }
         this.close();
         LoadBalancerLogger.ROOT_LOGGER.smppBindFailed(this.bind.getSystemId(), status);
-        for (EsmeSession session : this.attached) {
-            if (rebind) {
-                session.upstreamGone();
-            } else {
-                session.upstreamBindFailed(status);
-            }
+        if (rebind) {
+            this.esme.upstreamGone();
+        } else {
+            this.esme.upstreamBindFailed(status);
         }
     }
 
-    /** The socket of the first attached ESME, or null. */
+    /** The socket of an ESME this bind serves, or null. */
     Channel esmeChannel() {
-        for (EsmeSession session : this.attached) {
-            return session.channel();
-        }
-        return null;
+        return (this.group != null) ? this.group.esmeChannel() : this.esme.channel();
     }
 
     void useChannel(Channel channel) {
@@ -220,17 +228,19 @@ final class SmscConnection implements SmppEndpoint {
             WriteBatch.close(this.channel);
             return;
         }
-        List<EsmeSession> sessions;
         synchronized (this) {
             this.bindResponse = frame;
             this.everBound = true;
+            this.attemptFailed = false;
             this.linkTimer = new EnquireLinkTimer(this.dispatcher.settings().enquireLinkIntervalMillis(),
                     this.dispatcher.settings().serverCheckTimeoutMillis(), this.dispatcher.now());
             this.state.set(State.BOUND);
-            sessions = List.copyOf(this.attached);
         }
-        for (EsmeSession session : sessions) {
-            session.upstreamBound(this, frame);
+        if (this.group == null) {
+            this.esme.upstreamBound(this, frame);
+        } else if (!this.group.upstreamBound(this, frame)) {
+            // the group ended or dropped this SMSC meanwhile
+            this.end();
         }
     }
 
@@ -239,15 +249,15 @@ final class SmscConnection implements SmppEndpoint {
         if (request == null) {
             return;
         }
-        if (this.receiptRoutes != null && commandId == PduHeader.SUBMIT_SM_RESP && PduHeader.commandStatus(frame) == PduHeader.ESME_ROK
+        if (this.group != null && commandId == PduHeader.SUBMIT_SM_RESP && PduHeader.commandStatus(frame) == PduHeader.ESME_ROK
                 && request.origin instanceof EsmeSession submitter) {
             String messageId = PduHeader.cString(frame, 0);
             if (messageId != null && !messageId.isEmpty()) {
-                this.receiptRoutes.remember(messageId, submitter);
+                this.group.receipts().remember(messageId, submitter);
             }
         }
         request.origin.relayResponse(frame, request);
-        if (commandId == PduHeader.UNBIND_RESP && this.muxKey == null) {
+        if (commandId == PduHeader.UNBIND_RESP && this.group == null) {
             // the ESME's own unbind, answered: this private bind is over
             this.state.set(State.UNBINDING);
             WriteBatch.close(this.channel);
@@ -255,7 +265,8 @@ final class SmscConnection implements SmppEndpoint {
     }
 
     /** Relays an ESME request; false when this connection cannot take it now (not bound). */
-    boolean relayRequest(EsmeSession origin, ChannelBuffer frame, int commandId, int sequence) {
+    @Override
+    public boolean relayRequest(EsmeSession origin, ChannelBuffer frame, int commandId, int sequence) {
         if (this.state.get() != State.BOUND) {
             return false;
         }
@@ -265,31 +276,10 @@ final class SmscConnection implements SmppEndpoint {
     }
 
     private void relayRequestToEsme(ChannelBuffer frame, int commandId, int sequence) {
-        EsmeSession target = this.receiverFor(frame, commandId);
+        EsmeSession target = (this.group != null) ? this.group.receiverFor(frame, commandId) : this.esme;
         if (target == null || !target.relayRequestFromSmsc(this, frame, commandId, sequence)) {
             this.send(PduHeader.errorResponse(commandId, PduHeader.ESME_RSYSERR, sequence));
         }
-    }
-
-    /** The ESME for an SMSC request: the only one, or in mux mode the submitter of a receipt's message, else round-robin. */
-    private EsmeSession receiverFor(ChannelBuffer frame, int commandId) {
-        List<EsmeSession> sessions = this.attached;
-        if (this.receiptRoutes == null) {
-            return sessions.isEmpty() ? null : sessions.get(0);
-        }
-        if (commandId == PduHeader.DELIVER_SM) {
-            EsmeSession submitter = this.receiptRoutes.submitterOf(frame, this.dispatcher.transcoder());
-            if (submitter != null && submitter.state() == EsmeSession.State.BOUND) {
-                return submitter;
-            }
-        }
-        for (int tries = sessions.size(); tries > 0; tries--) {
-            EsmeSession candidate = sessions.get(Math.floorMod(this.nextReceiver.getAndIncrement(), sessions.size()));
-            if (candidate.state() == EsmeSession.State.BOUND && candidate.bindCommandId() != PduHeader.BIND_TRANSMITTER) {
-                return candidate;
-            }
-        }
-        return null;
     }
 
     @Override
@@ -353,12 +343,11 @@ final class SmscConnection implements SmppEndpoint {
         }
         this.dispatcher.unregister(this);
         InetSocketAddress lostServer = this.server;
-        for (PendingRequests.Pending request : this.pendingToSmsc.removeAll()) {
-            request.origin.requestFailed(request, PduHeader.ESME_RSYSERR);
+        this.failPending();
+        if (this.group == null) {
+            this.esme.upstreamRebinding();
         }
-        for (EsmeSession session : this.attached) {
-            session.upstreamRebinding();
-        }
+        // in mux mode the group's ESMEs stay bound: its other binds serve them, or they hear the rebinding status
         long delay = this.dispatcher.settings().reconnectIntervalMillis();
         LoadBalancerLogger.ROOT_LOGGER.smppUpstreamLost(lostServer, this.bind.getSystemId(), delay);
         this.dispatcher.schedule(() -> this.rebind(lostServer), delay);
@@ -369,7 +358,7 @@ final class SmscConnection implements SmppEndpoint {
             if (this.state.get() != State.REBINDING) {
                 return;
             }
-            this.candidates = this.dispatcher.servers().rotation(lostServer);
+            this.candidates = (this.group != null) ? List.of(this.server) : this.dispatcher.servers().rotation(lostServer);
             this.nextCandidate = 0;
             this.lastBindStatus = PduHeader.ESME_RBINDFAIL;
         }
@@ -387,10 +376,19 @@ final class SmscConnection implements SmppEndpoint {
     void close() {
         this.state.set(State.CLOSED);
         this.dispatcher.unregister(this);
-        this.dispatcher.forget(this);
         Channel open = this.channel;
         if (open != null) {
             WriteBatch.close(open);
+        }
+        if (this.group != null) {
+            // the group's ESMEs stay: what this SMSC still owed them is answered now
+            this.failPending();
+        }
+    }
+
+    private void failPending() {
+        for (PendingRequests.Pending request : this.pendingToSmsc.removeAll()) {
+            request.origin.requestFailed(request, PduHeader.ESME_RSYSERR);
         }
     }
 

@@ -100,9 +100,7 @@ class SmppFailoverTest extends SmppTestBed {
         this.startBalancer(shortTimers(only.address()));
         TestEsme esme = this.esme();
         only.stop();
-        assertNotNull(esme.awaitRequest(Unbind.class), "the balancer unbinds the ESME");
-        assertTrue(esme.awaitClosedByBalancer(), "and closes its connection");
-        eventually("not counted as active", () -> this.statistics.activeConnections().value() == 0);
+        this.assertUnboundByBalancer(esme);
     }
 
     @Test

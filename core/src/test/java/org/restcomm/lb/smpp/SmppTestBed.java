@@ -1,5 +1,6 @@
 package org.restcomm.lb.smpp;
 
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
@@ -9,6 +10,7 @@ import java.util.function.BooleanSupplier;
 
 import com.cloudhopper.smpp.SmppBindType;
 import com.cloudhopper.smpp.impl.DefaultSmppClient;
+import com.cloudhopper.smpp.pdu.Unbind;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,6 +86,15 @@ abstract class SmppTestBed {
 
     TestEsme esme() throws Exception {
         return this.esme(SmppBindType.TRANSCEIVER, "esme", "secret");
+    }
+
+    /** The balancer unbinds each ESME, closes its connection and no longer counts it active. */
+    void assertUnboundByBalancer(TestEsme... esmes) throws InterruptedException {
+        for (TestEsme esme : esmes) {
+            assertNotNull(esme.awaitRequest(Unbind.class), "the balancer unbinds the ESME");
+            assertTrue(esme.awaitClosedByBalancer(), "and closes its connection");
+        }
+        eventually("not counted as active", () -> this.statistics.activeConnections().value() == 0);
     }
 
     static void eventually(String what, BooleanSupplier condition) throws InterruptedException {

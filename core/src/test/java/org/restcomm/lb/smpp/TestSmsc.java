@@ -99,6 +99,11 @@ public final class TestSmsc implements AutoCloseable {
         this.server.stop();
     }
 
+    /** Listens again on the same port after stop(). */
+    public void restart() throws Exception {
+        this.server.start();
+    }
+
     @Override
     public void close() {
         this.server.destroy();
