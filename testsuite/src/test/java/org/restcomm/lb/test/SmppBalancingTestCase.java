@@ -228,6 +228,32 @@ public class SmppBalancingTestCase extends LoadBalancerTestCase {
     }
 
     @Test
+    void muxModeSharesOneUpstreamBindPerSmsc() throws Exception {
+        TestSmsc a = this.smsc("a");
+        TestSmsc b = this.smsc("b");
+        this.shortTimers();
+        // /subsystem=load-balancer/smpp=default:write-attribute(name=mode, value=mux){allow-resource-service-restart=true}
+        this.management.success(restarting(Operations.createWriteAttributeOperation(SMPP, "mode", "mux")));
+        try {
+            this.remoteServers("smsc-a", "smsc-b");
+            TestEsme first = this.esme();
+            TestEsme second = this.esme();
+            TestEsme third = this.esme();
+            java.util.Set<String> servedBy = new java.util.HashSet<>();
+            for (TestEsme esme : List.of(first, second, third, first, second, third)) {
+                servedBy.add(esme.submit("muxed").getMessageId().substring(0, 1));
+            }
+            assertEquals(java.util.Set.of("a", "b"), servedBy, "the group's submits take turns over both SMSCs");
+            assertEquals(1, a.binds.size(), "three ESME binds, one upstream bind on smsc-a");
+            assertEquals(1, b.binds.size(), "and one on smsc-b");
+        } finally {
+            this.esmes.forEach(esme -> esme.session.destroy());
+            this.esmes.clear();
+            this.management.success(restarting(Operations.createUndefineAttributeOperation(SMPP, "mode")));
+        }
+    }
+
+    @Test
     void esmeRebindsToTheSecondSmscWhenTheFirstStops() throws Exception {
         TestSmsc a = this.smsc("a");
         TestSmsc b = this.smsc("b");
