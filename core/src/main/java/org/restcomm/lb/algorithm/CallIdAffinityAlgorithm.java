@@ -72,7 +72,7 @@ public class CallIdAffinityAlgorithm implements BalancerAlgorithm {
 
     @Override
     public Node processHttpRequest(HttpRequestView request) {
-        return this.nextRoundRobin(this.candidates());
+        return this.nextRoundRobin(NodeVersions.newestAccepting(this.registry.nodes().stream().filter(Node::servesHttp).toList()));
     }
 
     @Override
@@ -123,8 +123,9 @@ public class CallIdAffinityAlgorithm implements BalancerAlgorithm {
         return this.nextRoundRobin(candidates);
     }
 
+    /** The nodes a new call may go to: SIP nodes taking new work, of the newest version among them. */
     protected List<Node> candidates() {
-        return NodeVersions.newestAccepting(List.copyOf(this.registry.nodes()));
+        return NodeVersions.newestAccepting(this.registry.nodes().stream().filter(Node::servesSip).toList());
     }
 
     protected NodeRegistry registry() {

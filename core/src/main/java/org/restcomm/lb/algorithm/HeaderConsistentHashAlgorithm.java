@@ -39,13 +39,13 @@ public class HeaderConsistentHashAlgorithm implements BalancerAlgorithm {
     @Override
     public Node processExternalRequest(SipMessageView request) {
         String value = this.sipAffinityValue(request);
-        return RendezvousHash.choose((value != null) ? value : request.callId(), this.candidates());
+        return RendezvousHash.choose((value != null) ? value : request.callId(), this.candidates(Node::servesSip));
     }
 
     @Override
     public Node processHttpRequest(HttpRequestView request) {
         String value = request.queryParameter(this.httpAffinityKey);
-        List<Node> candidates = this.candidates();
+        List<Node> candidates = this.candidates(Node::servesHttp);
         if (value != null) {
             return RendezvousHash.choose(value, candidates);
         }
@@ -65,7 +65,11 @@ public class HeaderConsistentHashAlgorithm implements BalancerAlgorithm {
         }
     }
 
-    private List<Node> candidates() {
-        return NodeVersions.newestAccepting(List.copyOf(this.registry.nodes()));
+    /**
+     * The nodes serving the protocol that take new work, of the newest version among them. A converged node (SIP and
+     * HTTP) is in both lists, so a SIP call and its appsession requests hash to it alike.
+     */
+    private List<Node> candidates(java.util.function.Predicate<Node> serving) {
+        return NodeVersions.newestAccepting(this.registry.nodes().stream().filter(serving).toList());
     }
 }

@@ -12,11 +12,13 @@ public final class Node {
     private volatile NodeAdvertisement advertisement;
     private volatile long lastSeen;
     private volatile NodeState state = NodeState.ACTIVE;
+    private volatile boolean servesSip;
+    private volatile boolean servesHttp;
     private final java.util.concurrent.atomic.LongAdder callsAssigned = new java.util.concurrent.atomic.LongAdder();
 
     Node(String name, NodeAdvertisement advertisement, NodeSource source, long now) {
         this.name = name;
-        this.advertisement = advertisement;
+        this.advertise(advertisement);
         this.source = source;
         this.registeredAt = now;
         this.lastSeen = now;
@@ -94,8 +96,25 @@ public final class Node {
     }
 
     void readvertise(NodeAdvertisement advertisement, long now) {
-        this.advertisement = advertisement;
+        this.advertise(advertisement);
         this.lastSeen = now;
+    }
+
+    private void advertise(NodeAdvertisement advertisement) {
+        this.advertisement = advertisement;
+        // read on every new call: worked out once per heartbeat, not per message
+        this.servesSip = advertisement.hasAnyPort(NodeAdvertisement.SIP_PORT_PROPERTIES);
+        this.servesHttp = advertisement.hasAnyPort(NodeAdvertisement.HTTP_PORT_PROPERTIES);
+    }
+
+    /** Whether the node advertises a SIP port: only such nodes are given SIP calls. */
+    public boolean servesSip() {
+        return this.servesSip;
+    }
+
+    /** Whether the node advertises an HTTP port: only such nodes are given HTTP sessions. */
+    public boolean servesHttp() {
+        return this.servesHttp;
     }
 
     NodeState state(NodeState state) {

@@ -21,6 +21,10 @@ public record NodeAdvertisement(String hostName, String ip, Map<String, String> 
 
     /** Port properties in the order that picks the port of a node's name. */
     public static final List<String> PORT_PROPERTIES = List.of("udpPort", "tcpPort", "tlsPort", "wsPort", "wssPort", "httpPort", "sslPort", "smppPort");
+    /** A node advertising one of these takes SIP traffic. */
+    public static final List<String> SIP_PORT_PROPERTIES = PORT_PROPERTIES.subList(0, 5);
+    /** A node advertising one of these takes HTTP traffic. */
+    public static final List<String> HTTP_PORT_PROPERTIES = List.of("httpPort", "sslPort");
 
     public NodeAdvertisement {
         Objects.requireNonNull(ip, "ip");
@@ -41,6 +45,16 @@ public record NodeAdvertisement(String hostName, String ip, Map<String, String> 
     }
 
     /** A port property as a number, empty when absent or not a valid port. */
+    /** Whether any of the properties names a valid port. */
+    public boolean hasAnyPort(List<String> properties) {
+        for (String property : properties) {
+            if (this.port(property).isPresent()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public OptionalInt port(String property) {
         String value = this.properties.get(property);
         if (value == null) {

@@ -16,7 +16,7 @@ final class AlgorithmFixture {
 
     Node node(int host, String version) {
         return this.registry.register(new NodeAdvertisement("node" + host, "10.0.0." + host,
-                Map.of("udpPort", "5080", "sessionId", "s" + host + "-" + version, "version", version)), NodeSource.HTTP);
+                Map.of("udpPort", "5080", "httpPort", "8080", "sessionId", "s" + host + "-" + version, "version", version)), NodeSource.HTTP);
     }
 
     <A extends BalancerAlgorithm> A start(A algorithm, Map<String, String> properties) {

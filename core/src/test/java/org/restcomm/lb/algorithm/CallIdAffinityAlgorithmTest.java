@@ -41,6 +41,19 @@ class CallIdAffinityAlgorithmTest {
     }
 
     @Test
+    void anHttpOnlyNodeGetsNoCallsAndASipOnlyNodeNoSessions() {
+        this.fixture.registry.register(new org.restcomm.lb.node.NodeAdvertisement("web", "10.0.0.9", Map.of("httpPort", "8080", "sessionId", "web")),
+                org.restcomm.lb.node.NodeSource.HTTP);
+        this.fixture.registry.register(new org.restcomm.lb.node.NodeAdvertisement("sip", "10.0.0.8", Map.of("udpPort", "5080", "sessionId", "sip")),
+                org.restcomm.lb.node.NodeSource.HTTP);
+        this.algorithm = this.fixture.start(new CallIdAffinityAlgorithm(), Map.of());
+        for (int i = 0; i < 6; i++) {
+            assertEquals("10.0.0.8", this.algorithm.processExternalRequest(TestMessage.call("call-" + i)).ip());
+            assertEquals("10.0.0.9", this.algorithm.processHttpRequest(new HeaderConsistentHashAlgorithmTest.TestHttpRequest(Map.of())).ip());
+        }
+    }
+
+    @Test
     void noNodeMeansNull() {
         this.algorithm = this.fixture.start(new CallIdAffinityAlgorithm(), Map.of());
         assertNull(this.algorithm.processExternalRequest(TestMessage.call("a")));

@@ -64,6 +64,19 @@ class HeaderConsistentHashAlgorithmTest {
     }
 
     @Test
+    void nodesWithoutAPortForTheProtocolAreNotChosen() {
+        this.fixture.registry.register(new org.restcomm.lb.node.NodeAdvertisement("web", "10.0.0.9", Map.of("httpPort", "8080", "sessionId", "web")),
+                org.restcomm.lb.node.NodeSource.HTTP);
+        this.fixture.registry.register(new org.restcomm.lb.node.NodeAdvertisement("sip", "10.0.0.8", Map.of("udpPort", "5080", "sessionId", "sip")),
+                org.restcomm.lb.node.NodeSource.HTTP);
+        HeaderConsistentHashAlgorithm algorithm = this.fixture.start(new HeaderConsistentHashAlgorithm(), Map.of());
+        for (int i = 0; i < 20; i++) {
+            assertEquals("10.0.0.8", algorithm.processExternalRequest(TestMessage.between("cid-" + i, "caller", "u" + i)).ip(), "SIP only to the SIP node");
+            assertEquals("10.0.0.9", algorithm.processHttpRequest(new TestHttpRequest(Map.of("appsession", "u" + i))).ip(), "HTTP only to the web node");
+        }
+    }
+
+    @Test
     void twoBalancersWithTheSameNodesDecideTheSame() {
         AlgorithmFixture other = new AlgorithmFixture();
         for (int host = 1; host <= 3; host++) {
@@ -77,7 +90,7 @@ class HeaderConsistentHashAlgorithmTest {
         }
     }
 
-    private record TestHttpRequest(Map<String, String> query) implements HttpRequestView {
+    record TestHttpRequest(Map<String, String> query) implements HttpRequestView {
         public String method() {
             return "GET";
         }
