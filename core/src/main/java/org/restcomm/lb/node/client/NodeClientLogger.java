@@ -20,7 +20,7 @@ interface NodeClientLogger extends BasicLogger {
     void registered(URI balancer, String nodeName, String sessionId);
 
     @LogMessage(level = Level.WARN)
-    @Message(id = 101, value = "Balancer at %s does not answer the %s heartbeat (%s); will send start again; check the balancers attribute")
+    @Message(id = 101, value = "Balancer at %s does not answer %s (%s); start is sent until it does; check the balancers attribute")
     void balancerUnreachable(URI balancer, String command, String reason);
 
     @LogMessage(level = Level.INFO)
