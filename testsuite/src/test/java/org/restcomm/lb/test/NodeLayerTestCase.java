@@ -6,17 +6,35 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.jboss.as.controller.client.helpers.Operations;
 import org.jboss.dmr.ModelNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The server provisioned with the load-balancer-node layer is a node of its own balancer: it registers with the
- * layer's defaults, drains on :suspend, comes back on :resume and leaves when the subsystem is removed.
+ * layer's defaults, drains on :suspend, comes back on :resume and leaves when the subsystem is removed. Outside this
+ * test the layer heartbeats to no balancer (arquillian.xml), so the self-node takes no part in other tests.
  */
 public class NodeLayerTestCase extends LoadBalancerTestCase {
 
     /** The public interface's address and the http socket binding's port, the layer's defaults. */
     private static final String SELF = "127.0.0.1:8080";
     private static final ModelNode NODE_SUBSYSTEM = Operations.createAddress("subsystem", "load-balancer-node");
+
+    private ModelNode configuredBalancers;
+
+    @BeforeEach
+    public void heartbeatToThisServersBalancer() {
+        this.configuredBalancers = this.management.read(NODE_SUBSYSTEM, "balancers");
+        // /subsystem=load-balancer-node:write-attribute(name=balancers, value=[127.0.0.1:2610]){allow-resource-service-restart=true}
+        this.management.success(Management.restarting(Operations.createWriteAttributeOperation(NODE_SUBSYSTEM, "balancers", new ModelNode().add("127.0.0.1:2610"))));
+    }
+
+    @AfterEach
+    public void heartbeatToNoBalancerAgain() throws InterruptedException {
+        this.management.success(Management.restarting(Operations.createWriteAttributeOperation(NODE_SUBSYSTEM, "balancers", this.configuredBalancers)));
+        Management.await("the self-node to leave", 10_000, () -> !this.management.nodeNames().contains(SELF));
+    }
 
     @Test
     public void serverRegistersItselfWithItsNodeNameAsJvmRouteAndOnlyItsHttpPort() throws Exception {
