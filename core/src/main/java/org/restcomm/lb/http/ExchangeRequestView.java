@@ -55,7 +55,12 @@ final class ExchangeRequestView implements HttpRequestView {
      * sids of calls it creates with its own instance id, so requests about a call reach the node that holds it.
      */
     String restcommInstanceId() {
-        String[] segments = this.exchange.getRequestPath().split("/");
+        String path = this.exchange.getRequestPath();
+        if (!path.contains("Accounts/")) {
+            // most requests: no split per request
+            return null;
+        }
+        String[] segments = path.split("/");
         for (int i = 0; i + 3 < segments.length; i++) {
             if (segments[i].equals("Accounts") && segments[i + 2].startsWith("Calls")) {
                 String sid = segments[i + 3];
