@@ -17,6 +17,7 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 HERE=$(pwd)
+. "$HERE/../common.sh"
 SERVER=$HERE/../../dist/target/server
 WILDFLY=$HERE/../../testsuite/target/server-full
 PROXIES=${PROXIES:-balancer wildfly haproxy}
@@ -49,20 +50,6 @@ for proxy in $PROXIES; do
         *) echo "unknown proxy $proxy (balancer wildfly haproxy)"; exit 1 ;;
     esac
 done
-
-cpu_ticks() { # sum of utime+stime of the given pids
-    local total=0 pid
-    for pid in "$@"; do
-        read -r -a stat < /proc/$pid/stat || continue
-        total=$(( total + stat[13] + stat[14] ))
-    done
-    echo $total
-}
-
-wait_for() { # file pattern seconds
-    for i in $(seq 1 $(( $3 * 5 ))); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.2; done
-    echo "timed out waiting for '$2' in $1"; return 1
-}
 
 stop_pid() { # pid: TERM, then KILL after 20 s
     [ -n "$1" ] || return 0
