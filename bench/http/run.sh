@@ -12,6 +12,7 @@
 #   ROUNDS=3 DURATION=15 WARMUP=10 THREADS=2 CONNECTIONS=64 flock /tmp/wildfly.lock bench/http/run.sh
 #   PROXIES="balancer" flock /tmp/wildfly.lock bench/http/run.sh          # a subset: balancer wildfly haproxy
 #   BALANCER_JAVA_OPTS="... -XX:StartFlightRecording=..." ...             # JAVA_OPTS of the balancer server
+#   IO_THREADS=2 ...              # I/O threads of both JVM proxies (default: the io subsystem's, 2 per core)
 #
 # Needs: mvn -B -o install -DskipTests -pl testsuite,dist -am (dist/target/server, testsuite/target/server-full);
 # wrk, haproxy and nginx (installed with apt-get when missing); ports 2080, 2610, 9990, BACKEND1/2, HAPROXY_PORT
@@ -32,6 +33,7 @@ BACKEND1=${BACKEND1:-19081}
 BACKEND2=${BACKEND2:-19082}
 HAPROXY_PORT=${HAPROXY_PORT:-12080}
 WF_OFFSET=${WF_OFFSET:-300}
+IO_THREADS=${IO_THREADS:-}
 WF_PORT=$(( 8080 + WF_OFFSET ))
 WF_MGMT=$(( 9990 + WF_OFFSET ))
 LB_PORT=2080
@@ -126,6 +128,14 @@ start_balancer() {
             for n in 1 2; do curl -s -X POST http://127.0.0.1:2610/ -d "{\"heartbeat\":{\"sessionId\":900$n}}" > /dev/null; done
         done
     }
+    if [ -n "$IO_THREADS" ]; then
+        # a worker of its own for http=default; the default worker's io-threads would need a reload, which
+        # --read-only-server-config would undo
+        ${CLI[balancer]} > "$WORK/balancer-cli.out" 2>&1 <<CLI || { echo "jboss-cli failed:"; cat "$WORK/balancer-cli.out"; return 1; }
+/subsystem=io/worker=bench:add(io-threads=$IO_THREADS)
+/subsystem=load-balancer/http=default:write-attribute(name=worker, value=bench){allow-resource-service-restart=true}
+CLI
+    fi
     beat & BEAT=$!
     sleep 1
 }
@@ -152,6 +162,7 @@ batch
 /subsystem=undertow/configuration=handler/reverse-proxy=bench/host=b2:add(outbound-socket-binding=bench-b2, scheme=http, path=/)
 /subsystem=undertow/server=default-server/host=default-host/location=\/:remove
 /subsystem=undertow/server=default-server/host=default-host/location=\/:add(handler=bench)
+$( [ -n "$IO_THREADS" ] && echo "/subsystem=io/worker=default:write-attribute(name=io-threads, value=$IO_THREADS)" )
 run-batch
 reload
 CLI
