@@ -11,6 +11,7 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 HERE=$(pwd)
+. "$HERE/../common.sh"
 SERVER=$HERE/../../dist/target/server
 RATES=("${@:-200 500 1000}")
 RATES=(${RATES[@]})
@@ -22,15 +23,6 @@ for tool in sipp kamailio curl; do
     command -v $tool >/dev/null || { echo "missing $tool (apt-get install sip-tester kamailio curl)"; exit 1; }
 done
 [ -x "$SERVER/bin/standalone.sh" ] || { echo "build the server first: mvn -B -ntp install -DskipTests -pl dist -am"; exit 1; }
-
-cpu_ticks() { # sum of utime+stime of the given pids
-    local total=0
-    for pid in "$@"; do
-        read -r -a stat < /proc/$pid/stat || continue
-        total=$(( total + stat[13] + stat[14] ))
-    done
-    echo $total
-}
 
 percentile() { # percentile P of the response times (ms) in a sipp rtt file
     awk -F';' -v p="$2" 'NR>1 && $2 != "" {print $2}' "$1" | sort -n | awk -v p="$2" '{v[NR]=$1} END {if (NR==0) {print "-"; exit} i=int(NR*p/100); if (i<1) i=1; printf "%.2f", v[i]}'

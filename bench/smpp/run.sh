@@ -13,6 +13,7 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 HERE=$(pwd)
+. "$HERE/../common.sh"
 SERVER=$HERE/../../dist/target/server
 DURATION=${DURATION:-15}
 WARMUP=${WARMUP:-10}
@@ -47,11 +48,6 @@ cleanup() {
     fi
 }
 trap cleanup EXIT
-
-wait_for() { # file pattern seconds
-    for i in $(seq 1 $(( $3 * 5 ))); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.2; done
-    echo "timed out waiting for '$2' in $1"; return 1
-}
 
 load() { # path port pids...
     local path=$1 port=$2; shift 2

@@ -1,5 +1,7 @@
 package org.restcomm.lb.algorithm;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 
@@ -11,6 +13,7 @@ public final class NodeVersions {
     /** Compares dotted versions part by part, numerically where both parts are numbers ("1.10" after "1.9"). */
     public static final Comparator<String> ORDER = NodeVersions::compare;
 
+    private static final Comparator<Node> BY_NAME = Comparator.comparing(Node::name);
     private static final java.util.regex.Pattern SEPARATORS = java.util.regex.Pattern.compile("[.\\-_]");
 
     private NodeVersions() {
@@ -18,9 +21,21 @@ public final class NodeVersions {
 
     /** The nodes that take new work and run the newest version, in a stable order (by name). */
     public static List<Node> newestAccepting(List<Node> nodes) {
-        List<Node> accepting = nodes.stream().filter(Node::acceptsNewWork).toList();
-        String newest = accepting.stream().map(Node::version).max(ORDER).orElse(null);
-        return accepting.stream().filter(node -> node.version().equals(newest)).sorted(Comparator.comparing(Node::name)).toList();
+        // loops, not streams: this runs for every new HTTP request and SIP call
+        String newest = null;
+        for (Node node : nodes) {
+            if (node.acceptsNewWork() && (newest == null || compare(node.version(), newest) > 0)) {
+                newest = node.version();
+            }
+        }
+        List<Node> chosen = new ArrayList<>(nodes.size());
+        for (Node node : nodes) {
+            if (node.acceptsNewWork() && node.version().equals(newest)) {
+                chosen.add(node);
+            }
+        }
+        chosen.sort(BY_NAME);
+        return Collections.unmodifiableList(chosen);
     }
 
     static int compare(String left, String right) {

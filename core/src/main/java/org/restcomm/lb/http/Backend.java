@@ -7,6 +7,7 @@ import io.undertow.server.handlers.proxy.ConnectionPoolErrorHandler;
 import io.undertow.server.handlers.proxy.ConnectionPoolManager;
 import io.undertow.server.handlers.proxy.ProxyConnectionPool;
 import org.xnio.OptionMap;
+import org.xnio.Options;
 
 /** One address requests are proxied to (a node's httpPort or wsPort, or the unavailable-host): Undertow's pool for it. */
 final class Backend extends ConnectionPoolErrorHandler.SimpleConnectionPoolErrorHandler implements ConnectionPoolManager {
@@ -18,7 +19,8 @@ final class Backend extends ConnectionPoolErrorHandler.SimpleConnectionPoolError
     Backend(URI uri, HttpBalancerSettings settings, UndertowClient client) {
         this.uri = uri;
         this.settings = settings;
-        this.pool = new ProxyConnectionPool(this, uri, client, OptionMap.EMPTY);
+        // small requests and answers go out at once, not behind Nagle's wait for an ACK
+        this.pool = new ProxyConnectionPool(this, uri, client, OptionMap.create(Options.TCP_NODELAY, true));
     }
 
     static URI uri(String host, int port) {

@@ -32,11 +32,16 @@ final class ExchangeRequestView implements HttpRequestView {
 
     @Override
     public String queryParameter(String name) {
-        return first(this.exchange.getQueryParameters(), name);
+        // an empty query has no parameters: no map built for it
+        String query = this.exchange.getQueryString();
+        return (query == null || query.isEmpty()) ? null : first(this.exchange.getQueryParameters(), name);
     }
 
     @Override
     public String cookie(String name) {
+        if (!this.exchange.getRequestHeaders().contains(Headers.COOKIE)) {
+            return null;
+        }
         for (Cookie cookie : this.exchange.requestCookies()) {
             if (cookie.getName().equalsIgnoreCase(name)) {
                 return cookie.getValue();
@@ -55,7 +60,12 @@ final class ExchangeRequestView implements HttpRequestView {
      * sids of calls it creates with its own instance id, so requests about a call reach the node that holds it.
      */
     String restcommInstanceId() {
-        String[] segments = this.exchange.getRequestPath().split("/");
+        String path = this.exchange.getRequestPath();
+        if (!path.contains("Accounts/")) {
+            // most requests: no split per request
+            return null;
+        }
+        String[] segments = path.split("/");
         for (int i = 0; i + 3 < segments.length; i++) {
             if (segments[i].equals("Accounts") && segments[i + 2].startsWith("Calls")) {
                 String sid = segments[i + 3];
@@ -68,7 +78,7 @@ final class ExchangeRequestView implements HttpRequestView {
 
     /** The jvmRoute suffix of the session id (path parameter, query parameter, then cookie); null when none. */
     String jvmRoute() {
-        String sessionId = first(this.exchange.getPathParameters(), SESSION_ID);
+        String sessionId = (this.exchange.getRequestURI().indexOf(';') >= 0) ? first(this.exchange.getPathParameters(), SESSION_ID) : null;
         if (sessionId == null) {
             sessionId = this.queryParameter(SESSION_ID);
         }

@@ -1,6 +1,5 @@
 package org.restcomm.lb.http;
 
-import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -28,12 +27,16 @@ final class NodeProxyClient implements ProxyClient, NodeRegistryListener {
     record Target(Node node, Backend backend) implements ProxyTarget {
     }
 
+    /** A node address as the key of its pool: cheaper per request than building and parsing a URI. */
+    private record Address(String ip, int port) {
+    }
+
     private static final AttachmentKey<Target> CHOSEN = AttachmentKey.create(Target.class);
 
     private final NodeSelector selector;
     private final HttpBalancerSettings settings;
     private final UndertowClient client = UndertowClient.getInstance();
-    private final Map<URI, Backend> backends = new ConcurrentHashMap<>();
+    private final Map<Address, Backend> backends = new ConcurrentHashMap<>();
     private final Backend unavailableHost;
 
     NodeProxyClient(NodeSelector selector, HttpBalancerSettings settings) {
@@ -52,8 +55,12 @@ final class NodeProxyClient implements ProxyClient, NodeRegistryListener {
         Node node = this.selector.select(request, port, (previous != null) ? previous.node() : null);
         Target target;
         if (node != null) {
-            URI uri = Backend.uri(node.ip(), node.port(port).getAsInt());
-            target = new Target(node, this.backends.computeIfAbsent(uri, u -> new Backend(u, this.settings, this.client)));
+            Address address = new Address(node.ip(), node.port(port).getAsInt());
+            Backend backend = this.backends.get(address);
+            if (backend == null) {
+                backend = this.backends.computeIfAbsent(address, a -> new Backend(Backend.uri(a.ip(), a.port()), this.settings, this.client));
+            }
+            target = new Target(node, backend);
         } else if (this.unavailableHost != null && (previous == null || previous.node() != null)) {
             target = new Target(null, this.unavailableHost);
         } else {
@@ -74,7 +81,7 @@ final class NodeProxyClient implements ProxyClient, NodeRegistryListener {
     public void nodeRemoved(Node node) {
         for (String port : new String[] { HTTP_PORT, WS_PORT }) {
             node.port(port).ifPresent(number -> {
-                Backend backend = this.backends.remove(Backend.uri(node.ip(), number));
+                Backend backend = this.backends.remove(new Address(node.ip(), number));
                 if (backend != null) {
                     backend.close();
                 }

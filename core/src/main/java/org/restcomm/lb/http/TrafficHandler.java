@@ -3,6 +3,7 @@ package org.restcomm.lb.http;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.ServerConnection;
@@ -26,12 +27,19 @@ final class TrafficHandler implements HttpHandler {
     private final long maxRequestSize;
     private final HttpHandler next;
     private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
+    /** One listener for every exchange, not one allocated per request. */
+    private final ExchangeCompletionListener countResponse;
     private volatile boolean closed;
 
     TrafficHandler(HttpStatistics statistics, long maxRequestSize, HttpHandler next) {
         this.statistics = statistics;
         this.maxRequestSize = maxRequestSize;
         this.next = next;
+        this.countResponse = (done, nextListener) -> {
+            statistics.responseReturned(done.getStatusCode());
+            statistics.bytesToClient(done.getResponseBytesSent());
+            nextListener.proceed();
+        };
     }
 
     @Override
@@ -43,11 +51,7 @@ final class TrafficHandler implements HttpHandler {
         }
         this.countConnection(exchange.getConnection());
         this.statistics.requestForwarded(exchange.getRequestMethod().toString());
-        exchange.addExchangeCompleteListener((done, nextListener) -> {
-            this.statistics.responseReturned(done.getStatusCode());
-            this.statistics.bytesToClient(done.getResponseBytesSent());
-            nextListener.proceed();
-        });
+        exchange.addExchangeCompleteListener(this.countResponse);
         if (this.maxRequestSize > 0 && exchange.getRequestContentLength() > this.maxRequestSize) {
             exchange.setStatusCode(StatusCodes.REQUEST_ENTITY_TOO_LARGE);
             exchange.setPersistent(false);
@@ -55,15 +59,30 @@ final class TrafficHandler implements HttpHandler {
             exchange.getResponseSender().send(TOO_LARGE_BODY);
             return;
         }
-        exchange.addResponseCommitListener(committing -> {
-            if (committing.getAttachment(TOO_LARGE) != null) {
-                // the proxy gave up on the node with a 500; the client's body was the cause
-                committing.setStatusCode(StatusCodes.REQUEST_ENTITY_TOO_LARGE);
+        if (hasBody(exchange)) {
+            if (this.maxRequestSize > 0) {
+                exchange.addResponseCommitListener(TrafficHandler::answerTooLarge);
             }
-        });
-        exchange.addRequestWrapper((factory, wrapped) -> new CountingRequestConduit(factory.create(), this.statistics, this.maxRequestSize,
-                () -> cutOff(wrapped)));
+            exchange.addRequestWrapper((factory, wrapped) -> new CountingRequestConduit(factory.create(), this.statistics, this.maxRequestSize,
+                    () -> cutOff(wrapped)));
+        }
         this.next.handleRequest(exchange);
+    }
+
+    /**
+     * Whether a body follows the request head: without Content-Length or Transfer-Encoding an HTTP/1.x request has
+     * none, and most requests (GET, HEAD) need neither the byte count nor the size check.
+     */
+    private static boolean hasBody(HttpServerExchange exchange) {
+        long length = exchange.getRequestContentLength();
+        return length > 0 || (length < 0 && exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING));
+    }
+
+    private static void answerTooLarge(HttpServerExchange committing) {
+        if (committing.getAttachment(TOO_LARGE) != null) {
+            // the proxy gave up on the node with a 500; the client's body was the cause
+            committing.setStatusCode(StatusCodes.REQUEST_ENTITY_TOO_LARGE);
+        }
     }
 
     /**
