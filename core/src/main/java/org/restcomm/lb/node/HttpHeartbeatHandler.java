@@ -18,6 +18,8 @@ public final class HttpHeartbeatHandler implements HttpHandler {
 
     /** Larger bodies are refused unread. */
     public static final int MAX_BODY_BYTES = 64 * 1024;
+    /** Oversized bodies up to this are read and dropped so the client sees its 413; beyond, the connection just closes. */
+    private static final int DRAINED_BODY_BYTES = 1024 * 1024;
 
     private final HeartbeatProtocol protocol;
     private final JsonHeartbeatParser parser;
@@ -37,8 +39,20 @@ public final class HttpHeartbeatHandler implements HttpHandler {
             this.reject(exchange, StatusCodes.METHOD_NOT_ALLOWED, "heartbeats are POSTed");
             return;
         }
-        if (exchange.getRequestContentLength() > MAX_BODY_BYTES) {
-            this.reject(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, "body larger than " + MAX_BODY_BYTES + " bytes");
+        long length = exchange.getRequestContentLength();
+        if (length > MAX_BODY_BYTES) {
+            String reason = "body larger than " + MAX_BODY_BYTES + " bytes";
+            if (length > DRAINED_BODY_BYTES) {
+                this.reject(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE, reason);
+                return;
+            }
+            // read and drop the body first: answering while the client still sends resets the connection under its answer
+            exchange.setMaxEntitySize(DRAINED_BODY_BYTES);
+            exchange.getRequestReceiver().receivePartialBytes((ex, chunk, last) -> {
+                if (last) {
+                    this.reject(ex, StatusCodes.REQUEST_ENTITY_TOO_LARGE, reason);
+                }
+            }, (ex, failure) -> this.reject(ex, StatusCodes.REQUEST_ENTITY_TOO_LARGE, reason));
             return;
         }
         exchange.setMaxEntitySize(MAX_BODY_BYTES);
