@@ -61,7 +61,8 @@ public class NodeLayerTestCase extends LoadBalancerTestCase {
         try {
             // :suspend
             this.management.success(Operations.createOperation("suspend"));
-            assertEquals("draining", this.management.read(node, "state").asString(), "shutdown is sent before suspend completes");
+            // :suspend may return before its activities' prepare phase has run; shutdown follows within moments
+            Management.await("the suspending node to drain", 5000, () -> "draining".equals(this.management.read(node, "state").asString()));
             Thread.sleep(1500);
             assertEquals("draining", this.management.read(node, "state").asString(), "heartbeats while suspended keep it draining");
         } finally {
