@@ -35,6 +35,8 @@ final class NodeServer implements AutoCloseable {
         this.name = name;
         this.portOffset = portOffset;
         this.baseDir = HOME.resolveSibling("real-nodes").resolve(name);
+        // should the test JVM end without @AfterAll (a surefire timeout, a crash), no server outlives it
+        Runtime.getRuntime().addShutdownHook(new Thread(this::kill, "kill " + name));
     }
 
     String name() {
@@ -124,6 +126,14 @@ final class NodeServer implements AutoCloseable {
             }
         }
         this.process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    private void kill() {
+        Process process = this.process;
+        if (process != null && process.isAlive()) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
     }
 
     @Override
