@@ -119,6 +119,10 @@ public class RealNodesTestCase extends LoadBalancerTestCase {
     @Test
     @Order(1)
     void aSessionSticksToItsNodeAndNewSessionsSpreadOverBoth() throws Exception {
+        for (NodeServer node : NODES) {
+            // /subsystem=load-balancer/node=127.0.0.1\:8180:read-attribute(name=jvm-route): the server's instance-id, i.e. jboss.node.name
+            assertEquals(node.name(), this.management.read(Management.node(node.balancerNodeName()), "jvm-route").asString());
+        }
         HttpClient browser = browser();
         String first = get(browser, APP);
         String node = node(first);
