@@ -80,6 +80,17 @@ final class Management {
         return operation;
     }
 
+    /** The add operation that recreates a resource from what its read-resource returned: its defined attributes. */
+    static ModelNode addOperation(ModelNode address, ModelNode resource) {
+        ModelNode add = Operations.createAddOperation(address);
+        for (String attribute : resource.keys()) {
+            if (resource.hasDefined(attribute)) {
+                add.get(attribute).set(resource.get(attribute));
+            }
+        }
+        return add;
+    }
+
     List<String> nodeNames() {
         ModelNode operation = Operations.createOperation("read-children-names", SUBSYSTEM);
         operation.get("child-type").set("node");

@@ -84,13 +84,7 @@ public class NodeLayerTestCase extends LoadBalancerTestCase {
             assertTrue(System.currentTimeMillis() - removedAt < 8400, "no wait for node-timeout");
         } finally {
             // /subsystem=load-balancer-node:add(balancers=["${jboss.load-balancer-node.balancers:127.0.0.1:2610}"], http-socket-binding=http)
-            ModelNode add = Operations.createAddOperation(NODE_SUBSYSTEM);
-            for (String attribute : layerConfiguration.keys()) {
-                if (layerConfiguration.hasDefined(attribute)) {
-                    add.get(attribute).set(layerConfiguration.get(attribute));
-                }
-            }
-            this.management.success(add);
+            this.management.success(Management.addOperation(NODE_SUBSYSTEM, layerConfiguration));
         }
         this.awaitSelf();
     }

@@ -1,0 +1,158 @@
+package org.restcomm.lb.test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+import org.jboss.as.controller.client.ModelControllerClient;
+import org.jboss.shrinkwrap.api.exporter.ZipExporter;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+
+/**
+ * A WildFly server provisioned with the load-balancer-node layer ({@code jboss.home.node}), run as its own process
+ * from a copy of its {@code standalone/} directory: {@code bin/standalone.sh -Djboss.server.base.dir=<copy>
+ * -Djboss.node.name=<name> -Djboss.socket.binding.port-offset=<offset>}.
+ */
+final class NodeServer implements AutoCloseable {
+
+    private static final Path HOME = Path.of(System.getProperty("jboss.home.node"));
+    private static final long STARTUP_TIMEOUT_MILLIS = 90_000;
+
+    private final String name;
+    private final int portOffset;
+    private final Path baseDir;
+    private Process process;
+
+    NodeServer(String name, int portOffset) {
+        this.name = name;
+        this.portOffset = portOffset;
+        this.baseDir = HOME.resolveSibling("real-nodes").resolve(name);
+        // should the test JVM end without @AfterAll (a surefire timeout, a crash), no server outlives it
+        Runtime.getRuntime().addShutdownHook(new Thread(this::kill, "kill " + name));
+    }
+
+    String name() {
+        return this.name;
+    }
+
+    int httpPort() {
+        return 8080 + this.portOffset;
+    }
+
+    /** The balancer's resource name for this node: the public interface's address and the http port. */
+    String balancerNodeName() {
+        return "127.0.0.1:" + this.httpPort();
+    }
+
+    boolean isRunning() {
+        return this.process != null && this.process.isAlive();
+    }
+
+    /** A fresh copy of the provisioned standalone/ directory with the web app in its deployments. */
+    void prepare(WebArchive app) throws IOException {
+        deleteRecursively(this.baseDir);
+        Path source = HOME.resolve("standalone");
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path target = this.baseDir.resolve(source.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        app.as(ZipExporter.class).exportTo(this.baseDir.resolve("deployments").resolve(app.getName()).toFile(), true);
+    }
+
+    /** Launches the server; {@link #awaitStarted()} waits for it. */
+    void start() throws IOException {
+        Path console = this.baseDir.resolve("console.log");
+        ProcessBuilder builder = new ProcessBuilder(HOME.resolve("bin").resolve("standalone.sh").toString(),
+                "-Djboss.server.base.dir=" + this.baseDir,
+                "-Djboss.node.name=" + this.name,
+                "-Djboss.socket.binding.port-offset=" + this.portOffset,
+                "-Djboss.load-balancer-node.balancers=127.0.0.1:2610")
+                .redirectErrorStream(true)
+                .redirectOutput(console.toFile());
+        builder.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "1");
+        builder.environment().put("JAVA_OPTS", "-Xms64m -Xmx256m -XX:TieredStopAtLevel=1 -Djava.net.preferIPv4Stack=true -Djava.awt.headless=true");
+        builder.environment().put("JBOSS_HOME", HOME.toString());
+        this.process = builder.start();
+    }
+
+    /** Waits for WFLYSRV0025 (started) in the console log; fails on WFLYSRV0026 (started with errors) or an exit. */
+    void awaitStarted() throws IOException, InterruptedException {
+        Path console = this.baseDir.resolve("console.log");
+        long deadline = System.currentTimeMillis() + STARTUP_TIMEOUT_MILLIS;
+        while (System.currentTimeMillis() < deadline) {
+            String log = Files.exists(console) ? Files.readString(console) : "";
+            if (log.contains("WFLYSRV0026") || !this.process.isAlive()) {
+                throw new AssertionError(this.name + " did not start cleanly:\n" + log);
+            }
+            if (log.contains("WFLYSRV0025")) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(this.name + " did not start within " + STARTUP_TIMEOUT_MILLIS + " ms");
+    }
+
+    /** A management client on this server's own http management port (9990 + offset), local authentication. */
+    ModelControllerClient managementClient() throws IOException {
+        return ModelControllerClient.Factory.create("remote+http", "127.0.0.1", 9990 + this.portOffset);
+    }
+
+    /** SIGTERM to the server's JVM, as an init system stops it; waits for it and its script to end, killing them after 30 s. */
+    void stop() throws InterruptedException {
+        if (this.process == null) {
+            return;
+        }
+        List<ProcessHandle> processes = Stream.concat(this.process.descendants(), Stream.of(this.process.toHandle())).toList();
+        processes.forEach(ProcessHandle::destroy);
+        for (ProcessHandle process : processes) {
+            try {
+                process.onExit().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                process.destroyForcibly();
+            }
+        }
+        this.process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    private void kill() {
+        Process process = this.process;
+        if (process != null && process.isAlive()) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        this.stop();
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.sorted(Comparator.reverseOrder()).forEach(file -> {
+                try {
+                    Files.delete(file);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+}
