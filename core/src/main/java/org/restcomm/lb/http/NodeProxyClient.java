@@ -52,7 +52,12 @@ final class NodeProxyClient implements ProxyClient, NodeRegistryListener {
         Target previous = exchange.getAttachment(CHOSEN);
         ExchangeRequestView request = new ExchangeRequestView(exchange);
         String port = request.isSipWebSocket() ? WS_PORT : HTTP_PORT;
-        Node node = this.selector.select(request, port, (previous != null) ? previous.node() : null);
+        Node failed = (previous != null) ? previous.node() : null;
+        Node node = this.selector.select(request, port, failed);
+        if (node == null && failed != null) {
+            // no other node: retry the same one on a fresh connection (the failure may have been a stale pooled one)
+            node = this.selector.select(request, port, null);
+        }
         Target target;
         if (node != null) {
             Address address = new Address(node.ip(), node.port(port).getAsInt());
