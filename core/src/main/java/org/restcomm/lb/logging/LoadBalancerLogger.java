@@ -1,6 +1,7 @@
 package org.restcomm.lb.logging;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
 
 import org.jboss.logging.BasicLogger;
 import org.jboss.logging.Logger;
@@ -127,4 +128,20 @@ public interface LoadBalancerLogger extends BasicLogger {
     @LogMessage(level = Level.DEBUG)
     @Message(id = 33, value = "No node for HTTP %s %s: answered 503 (set unavailable-host to send such requests elsewhere)")
     void httpNoNode(String method, String uri);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 34, value = "Registered with the balancer at %s as %s (session %s)")
+    void registeredWithBalancer(URI balancer, String nodeName, String sessionId);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 35, value = "Balancer at %s does not answer %s (%s); start is sent until it does; check the balancers attribute")
+    void balancerUnreachable(URI balancer, String command, String reason);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 36, value = "Balancer at %s no longer knows session %s; sending start again")
+    void forgottenByBalancer(URI balancer, String sessionId);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 37, value = "Balancer at %s refused %s with HTTP %d: %s")
+    void refusedByBalancer(URI balancer, String command, int status, String body);
 }

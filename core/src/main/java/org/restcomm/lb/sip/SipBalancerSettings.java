@@ -39,4 +39,21 @@ public record SipBalancerSettings(List<SipListenerSettings> listeners, boolean s
     public static SipBalancerSettings defaults(List<SipListenerSettings> listeners) {
         return new SipBalancerSettings(listeners, true, 503, "Service Unavailable", DEFAULT_BLOCKED_USER_AGENTS, Map.of(), BadNodeDetection.DEFAULT, FailureAnswer.NONE);
     }
+
+    /** Whether a request with these User-Agent, From and To texts comes from a blocked scanner (case-insensitive). */
+    boolean blocks(String userAgent, String from, String to) {
+        if (this.blockedUserAgents.isEmpty()) {
+            return false;
+        }
+        String agent = userAgent.toLowerCase(java.util.Locale.ROOT);
+        String caller = from.toLowerCase(java.util.Locale.ROOT);
+        String callee = to.toLowerCase(java.util.Locale.ROOT);
+        for (String blocked : this.blockedUserAgents) {
+            String value = blocked.toLowerCase(java.util.Locale.ROOT);
+            if (agent.contains(value) || caller.contains(value) || callee.contains(value)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

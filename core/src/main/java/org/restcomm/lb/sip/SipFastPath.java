@@ -27,6 +27,9 @@ final class SipFastPath {
 
     private static final Set<String> TRYING_METHODS = Set.of("INVITE", "SUBSCRIBE", "NOTIFY", "MESSAGE", "REFER", "PUBLISH", "UPDATE");
     private static final byte[] CRLF = { '\r', '\n' };
+    /** The framer's lower-case names of the balancer's own headers, made once rather than per message. */
+    private static final String INITIAL_REMOTE_ADDR = SipForwarder.INITIAL_REMOTE_ADDR.toLowerCase(Locale.ROOT);
+    private static final String INITIAL_REMOTE_PORT = SipForwarder.INITIAL_REMOTE_PORT.toLowerCase(Locale.ROOT);
 
     private final SipListeners listeners;
     private final NodeRegistry registry;
@@ -73,8 +76,8 @@ final class SipFastPath {
         String method = message.method;
         SipBalancerSettings settings = this.settings.get();
         if ((("OPTIONS".equals(method) || "INFO".equals(method)) && (message.index("mobicents-heartbeat") >= 0 || message.index("restcomm-heartbeat") >= 0))
-                || this.isBlocked(message, settings) || message.index(SipForwarder.INITIAL_REMOTE_ADDR.toLowerCase(Locale.ROOT)) >= 0
-                || message.index(SipForwarder.INITIAL_REMOTE_PORT.toLowerCase(Locale.ROOT)) >= 0) {
+                || this.isBlocked(message, settings) || message.index(INITIAL_REMOTE_ADDR) >= 0
+                || message.index(INITIAL_REMOTE_PORT) >= 0) {
             return false;
         }
         int maxForwards = message.maxForwards();
@@ -241,19 +244,7 @@ final class SipFastPath {
     }
 
     private boolean isBlocked(RawSipMessage message, SipBalancerSettings settings) {
-        if (settings.blockedUserAgents().isEmpty()) {
-            return false;
-        }
-        String userAgent = String.valueOf(message.value("user-agent")).toLowerCase(Locale.ROOT);
-        String from = message.value("from").toLowerCase(Locale.ROOT);
-        String to = message.value("to").toLowerCase(Locale.ROOT);
-        for (String blocked : settings.blockedUserAgents()) {
-            String value = blocked.toLowerCase(Locale.ROOT);
-            if (userAgent.contains(value) || from.contains(value) || to.contains(value)) {
-                return true;
-            }
-        }
-        return false;
+        return settings.blocks(String.valueOf(message.value("user-agent")), message.value("from"), message.value("to"));
     }
 
     /** Marks the leading Route lines that name the balancer and returns the first node hint among them. */
@@ -291,7 +282,7 @@ final class SipFastPath {
     }
 
     private Node liveNode(String host, int port) {
-        return this.registry.nodeAt(host, port).filter(node -> node.state().keepsExistingWork()).orElse(null);
+        return SipForwarder.liveNode(this.registry, host, port);
     }
 
     private Node nodeAddressedDirectly(RawSipMessage message) {

@@ -315,16 +315,7 @@ final class SipForwarder implements SIPMessageValve {
     }
 
     private boolean isBlocked(SIPRequest request) {
-        String userAgent = String.valueOf(request.getHeader("User-Agent")).toLowerCase(Locale.ROOT);
-        String from = String.valueOf(request.getFrom()).toLowerCase(Locale.ROOT);
-        String to = String.valueOf(request.getTo()).toLowerCase(Locale.ROOT);
-        for (String blocked : this.settings.blockedUserAgents()) {
-            String value = blocked.toLowerCase(Locale.ROOT);
-            if (userAgent.contains(value) || from.contains(value) || to.contains(value)) {
-                return true;
-            }
-        }
-        return false;
+        return this.settings.blocks(String.valueOf(request.getHeader("User-Agent")), String.valueOf(request.getFrom()), String.valueOf(request.getTo()));
     }
 
     /** Removes the top Route headers that point at the balancer and returns the node hint they carried. */
@@ -351,17 +342,18 @@ final class SipForwarder implements SIPMessageValve {
         return hint;
     }
 
-    /** The hinted node while it keeps its work; else null so the algorithm fails the call over. */
+    /** The node at host:port while it keeps its work; else null so the algorithm fails the call over. */
+    static Node liveNode(NodeRegistry registry, String host, int port) {
+        return registry.nodeAt(host, port).filter(node -> node.state().keepsExistingWork()).orElse(null);
+    }
+
     private Node liveNode(NodeHint hint) {
-        return this.registry.nodeAt(hint.host(), hint.port()).filter(node -> node.state().keepsExistingWork()).orElse(null);
+        return liveNode(this.registry, hint.host(), hint.port());
     }
 
     private Node nodeAddressedDirectly(SIPRequest request) {
         URI uri = request.getRequestURI();
-        if (uri instanceof SipURI sip && sip.getPort() > 0) {
-            return this.registry.nodeAt(sip.getHost(), sip.getPort()).filter(node -> node.state().keepsExistingWork()).orElse(null);
-        }
-        return null;
+        return (uri instanceof SipURI sip && sip.getPort() > 0) ? liveNode(this.registry, sip.getHost(), sip.getPort()) : null;
     }
 
     private void addRecordRoute(SIPRequest request, SipListenerSettings listener, Node node) throws ParseException, SipException {

@@ -20,6 +20,7 @@ import java.util.function.Function;
 
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.spi.JsonProvider;
+import org.restcomm.lb.logging.LoadBalancerLogger;
 import org.restcomm.lb.node.HeartbeatReply;
 
 /**
@@ -155,13 +156,13 @@ public final class NodeHeartbeatSender {
         if (response.statusCode() == HeartbeatReply.OK) {
             if (message.command().equals("start")) {
                 balancer.registered = true;
-                NodeClientLogger.LOGGER.registered(balancer.uri, this.settings.nodeName(), this.sessionId);
+                LoadBalancerLogger.ROOT_LOGGER.registeredWithBalancer(balancer.uri, this.settings.nodeName(), this.sessionId);
             }
             return;
         }
         balancer.registered = false;
         if (response.statusCode() == HeartbeatReply.UNKNOWN_SESSION && message.command().equals("heartbeat")) {
-            NodeClientLogger.LOGGER.forgotten(balancer.uri, this.sessionId);
+            LoadBalancerLogger.ROOT_LOGGER.forgottenByBalancer(balancer.uri, this.sessionId);
             Message start = this.start(this.draining);
             try {
                 this.answered(balancer, start, this.post(balancer.uri, start.body()).join());
@@ -170,7 +171,7 @@ public final class NodeHeartbeatSender {
             }
             return;
         }
-        NodeClientLogger.LOGGER.refused(balancer.uri, message.command(), response.statusCode(), response.body());
+        LoadBalancerLogger.ROOT_LOGGER.refusedByBalancer(balancer.uri, message.command(), response.statusCode(), response.body());
     }
 
     private void unreachable(Balancer balancer, Message message, Throwable failure) {
@@ -178,7 +179,7 @@ public final class NodeHeartbeatSender {
         if (!balancer.failing) {
             // once per outage, not once per interval
             balancer.failing = true;
-            NodeClientLogger.LOGGER.balancerUnreachable(balancer.uri, message.command(), String.valueOf(failure));
+            LoadBalancerLogger.ROOT_LOGGER.balancerUnreachable(balancer.uri, message.command(), String.valueOf(failure));
         }
     }
 
