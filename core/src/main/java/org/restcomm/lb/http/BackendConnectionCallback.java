@@ -25,8 +25,10 @@ import org.xnio.XnioWorker;
 
 /**
  * Hands ProxyHandler the pooled connection to the node, noting it on the exchange so that a request over
- * max-request-size can cut it. With forwarded-headers=false the connection is wrapped: ProxyHandler always writes the
- * X-Forwarded-* headers, and the wrapper puts back exactly what the client sent (or nothing) as the request leaves.
+ * max-request-size can cut it. The connection is wrapped when a request needs more than Undertow does: with
+ * forwarded-headers=false, since ProxyHandler always writes the X-Forwarded-* headers, the wrapper puts back exactly
+ * what the client sent (or nothing) as the request leaves; with max-response-size, the node's answer passes
+ * {@link ResponseSizeLimit} first.
  */
 final class BackendConnectionCallback implements ProxyCallback<ProxyConnection> {
 
@@ -38,17 +40,21 @@ final class BackendConnectionCallback implements ProxyCallback<ProxyConnection> 
 
     private final ProxyCallback<ProxyConnection> delegate;
     private final boolean keepClientForwardingHeaders;
+    private final long maxResponseSize;
 
-    BackendConnectionCallback(ProxyCallback<ProxyConnection> delegate, boolean keepClientForwardingHeaders) {
+    /** @param maxResponseSize bytes, 0 for no limit */
+    BackendConnectionCallback(ProxyCallback<ProxyConnection> delegate, boolean keepClientForwardingHeaders, long maxResponseSize) {
         this.delegate = delegate;
         this.keepClientForwardingHeaders = keepClientForwardingHeaders;
+        this.maxResponseSize = maxResponseSize;
     }
 
     @Override
     public void completed(HttpServerExchange exchange, ProxyConnection result) {
         exchange.putAttachment(BACKEND, result.getConnection());
-        ProxyConnection connection = this.keepClientForwardingHeaders
-                ? new ProxyConnection(new Connection(result.getConnection(), exchange.getRequestHeaders()), result.getTargetPath())
+        ProxyConnection connection = (this.keepClientForwardingHeaders || this.maxResponseSize > 0)
+                ? new ProxyConnection(new Connection(result.getConnection(), exchange, this.keepClientForwardingHeaders, this.maxResponseSize),
+                        result.getTargetPath())
                 : result;
         this.delegate.completed(exchange, connection);
     }
@@ -68,27 +74,33 @@ final class BackendConnectionCallback implements ProxyCallback<ProxyConnection> 
         this.delegate.queuedRequestFailed(exchange);
     }
 
-    /** The pooled connection, restoring the client's forwarding headers in each request it sends. */
+    /** The pooled connection for one exchange: restores the client's forwarding headers, guards the answer's size. */
     private static final class Connection implements ClientConnection {
         private final ClientConnection pooled;
-        private final HeaderMap clientHeaders;
+        private final HttpServerExchange exchange;
+        private final boolean keepClientForwardingHeaders;
+        private final long maxResponseSize;
 
-        Connection(ClientConnection pooled, HeaderMap clientHeaders) {
+        Connection(ClientConnection pooled, HttpServerExchange exchange, boolean keepClientForwardingHeaders, long maxResponseSize) {
             this.pooled = pooled;
-            this.clientHeaders = clientHeaders;
+            this.exchange = exchange;
+            this.keepClientForwardingHeaders = keepClientForwardingHeaders;
+            this.maxResponseSize = maxResponseSize;
         }
 
         @Override
         public void sendRequest(ClientRequest request, ClientCallback<ClientExchange> callback) {
-            HeaderMap outgoing = request.getRequestHeaders();
-            for (HttpString header : FORWARDING_HEADERS) {
-                outgoing.remove(header);
-                HeaderValues sent = this.clientHeaders.get(header);
-                if (sent != null) {
-                    outgoing.putAll(header, sent);
+            if (this.keepClientForwardingHeaders) {
+                HeaderMap outgoing = request.getRequestHeaders();
+                for (HttpString header : FORWARDING_HEADERS) {
+                    outgoing.remove(header);
+                    HeaderValues sent = this.exchange.getRequestHeaders().get(header);
+                    if (sent != null) {
+                        outgoing.putAll(header, sent);
+                    }
                 }
             }
-            this.pooled.sendRequest(request, callback);
+            this.pooled.sendRequest(request, (this.maxResponseSize > 0) ? ResponseSizeLimit.guard(callback, this.exchange, this.maxResponseSize) : callback);
         }
 
         @Override

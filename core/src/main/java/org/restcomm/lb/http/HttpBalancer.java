@@ -50,7 +50,7 @@ public final class HttpBalancer {
         if (this.settings.forwardedHeaders()) {
             proxy.addRequestHeader(HttpString.tryFromString(ForwardedHeader.NAME), new ForwardedHeader());
         }
-        TrafficHandler traffic = new TrafficHandler(this.statistics, this.settings.maxRequestSize(), proxy.build());
+        TrafficHandler traffic = new TrafficHandler(this.statistics, this.settings.maxRequestSize(), this.settings.maxResponseSize(), proxy.build());
         Undertow undertow = Undertow.builder()
                 .addHttpListener(address.getPort(), address.getAddress().getHostAddress())
                 .setWorker(worker)

@@ -7,12 +7,13 @@ import org.restcomm.lb.node.HostAndPort;
  *
  * @param unavailableHost where requests go when no node can take them; null answers 503 instead
  * @param maxRequestSize largest request body forwarded, in bytes; 0 for no limit (413 above it)
+ * @param maxResponseSize largest answer body relayed from a node, in bytes; 0 for no limit (502, or a cut answer, above it)
  * @param forwardedHeaders whether X-Forwarded-For/Proto/Host/Port/Server and {@code Forwarded} are added
  * @param connectionsPerThread pooled connections to each node per I/O thread
  * @param requestQueueSize requests that may wait per I/O thread for a connection to a busy node
  * @param problemServerRetrySeconds how long a node that refused a connection rests before the pool tries it again
  */
-public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestSize, boolean forwardedHeaders, int connectionsPerThread,
+public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestSize, long maxResponseSize, boolean forwardedHeaders, int connectionsPerThread,
         int requestQueueSize, int problemServerRetrySeconds) {
 
     public static final int DEFAULT_CONNECTIONS_PER_THREAD = 32;
@@ -22,6 +23,9 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
     public HttpBalancerSettings {
         if (maxRequestSize < 0) {
             throw new IllegalArgumentException("max-request-size must not be negative, not " + maxRequestSize);
+        }
+        if (maxResponseSize < 0) {
+            throw new IllegalArgumentException("max-response-size must not be negative, not " + maxResponseSize);
         }
         if (connectionsPerThread < 1) {
             throw new IllegalArgumentException("connections per thread must be at least 1, not " + connectionsPerThread);
@@ -39,10 +43,11 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
         return new Builder();
     }
 
-    /** Starts from the defaults: 503 when no node, no size limit, forwarded headers on. */
+    /** Starts from the defaults: 503 when no node, no size limits, forwarded headers on. */
     public static final class Builder {
         private HostAndPort unavailableHost;
         private long maxRequestSize;
+        private long maxResponseSize;
         private boolean forwardedHeaders = true;
         private int connectionsPerThread = DEFAULT_CONNECTIONS_PER_THREAD;
         private int requestQueueSize = DEFAULT_REQUEST_QUEUE_SIZE;
@@ -59,6 +64,11 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
 
         public Builder maxRequestSize(long bytes) {
             this.maxRequestSize = bytes;
+            return this;
+        }
+
+        public Builder maxResponseSize(long bytes) {
+            this.maxResponseSize = bytes;
             return this;
         }
 
@@ -83,7 +93,7 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
         }
 
         public HttpBalancerSettings build() {
-            return new HttpBalancerSettings(this.unavailableHost, this.maxRequestSize, this.forwardedHeaders, this.connectionsPerThread,
+            return new HttpBalancerSettings(this.unavailableHost, this.maxRequestSize, this.maxResponseSize, this.forwardedHeaders, this.connectionsPerThread,
                     this.requestQueueSize, this.problemServerRetrySeconds);
         }
     }

@@ -78,7 +78,8 @@ final class NodeProxyClient implements ProxyClient, NodeRegistryListener {
 
     @Override
     public void getConnection(ProxyTarget target, HttpServerExchange exchange, ProxyCallback<ProxyConnection> callback, long timeout, TimeUnit timeUnit) {
-        ProxyCallback<ProxyConnection> delivery = new BackendConnectionCallback(callback, !this.settings.forwardedHeaders());
+        ProxyCallback<ProxyConnection> delivery = new BackendConnectionCallback(callback, !this.settings.forwardedHeaders(),
+                this.settings.maxResponseSize());
         ((Target) target).backend().pool().connect(target, exchange, delivery, timeout, timeUnit, false);
     }
 

@@ -14,8 +14,9 @@ import org.restcomm.lb.stats.HttpStatistics;
 import org.xnio.IoUtils;
 
 /**
- * In front of the proxy: counts requests, responses, bytes and connections, and refuses bodies over
- * max-request-size with 413 — at once when Content-Length says so, else when the streamed body passes the limit.
+ * In front of the proxy: counts requests, responses, bytes and connections, refuses bodies over max-request-size
+ * with 413 — at once when Content-Length says so, else when the streamed body passes the limit — and measures
+ * streamed answers against max-response-size.
  */
 final class TrafficHandler implements HttpHandler {
 
@@ -25,15 +26,17 @@ final class TrafficHandler implements HttpHandler {
 
     private final HttpStatistics statistics;
     private final long maxRequestSize;
+    private final long maxResponseSize;
     private final HttpHandler next;
     private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
     /** One listener for every exchange, not one allocated per request. */
     private final ExchangeCompletionListener countResponse;
     private volatile boolean closed;
 
-    TrafficHandler(HttpStatistics statistics, long maxRequestSize, HttpHandler next) {
+    TrafficHandler(HttpStatistics statistics, long maxRequestSize, long maxResponseSize, HttpHandler next) {
         this.statistics = statistics;
         this.maxRequestSize = maxRequestSize;
+        this.maxResponseSize = maxResponseSize;
         this.next = next;
         this.countResponse = (done, nextListener) -> {
             statistics.responseReturned(done.getStatusCode());
@@ -65,6 +68,11 @@ final class TrafficHandler implements HttpHandler {
             }
             exchange.addRequestWrapper((factory, wrapped) -> new CountingRequestConduit(factory.create(), this.statistics, this.maxRequestSize,
                     () -> cutOff(wrapped)));
+        }
+        if (this.maxResponseSize > 0) {
+            // answers the balancer makes itself (413, 502, 503) are not the node's and not measured
+            exchange.addResponseWrapper((factory, wrapped) -> (wrapped.getAttachment(BackendConnectionCallback.BACKEND) != null)
+                    ? new LimitedResponseConduit(factory.create(), wrapped, this.maxResponseSize) : factory.create());
         }
         this.next.handleRequest(exchange);
     }

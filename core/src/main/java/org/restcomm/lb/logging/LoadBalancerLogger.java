@@ -129,6 +129,14 @@ public interface LoadBalancerLogger extends BasicLogger {
     @Message(id = 33, value = "No node for HTTP %s %s: answered 503 (set unavailable-host to send such requests elsewhere)")
     void httpNoNode(String method, String uri);
 
+    @LogMessage(level = Level.WARN)
+    @Message(id = 38, value = "HTTP %s %s: the answer of %s declares %s bytes, more than max-response-size (%d); the client got 502")
+    void httpResponseTooLarge(String method, String uri, String node, String contentLength, long limit);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 39, value = "HTTP %s %s: the node's answer grew past max-response-size (%d bytes); both connections were closed")
+    void httpResponseCut(String method, String uri, long limit);
+
     @LogMessage(level = Level.INFO)
     @Message(id = 34, value = "Registered with the balancer at %s as %s (session %s)")
     void registeredWithBalancer(URI balancer, String nodeName, String sessionId);

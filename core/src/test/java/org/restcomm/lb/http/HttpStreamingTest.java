@@ -3,6 +3,9 @@ package org.restcomm.lb.http;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
 
 import java.io.InputStream;
 import java.util.concurrent.BlockingQueue;
@@ -127,6 +130,44 @@ class HttpStreamingTest {
         HttpResponse<String> response = this.bed.client.send(upload, HttpResponse.BodyHandlers.ofString());
         assertEquals(413, response.statusCode(), response.body());
         assertTrue(this.node.uploadBytes.get() <= 256 * 1024 + 64 * 1024, "the node got no more than the limit: " + this.node.uploadBytes.get());
+        assertEquals(200, this.bed.get("/").statusCode(), "the balancer still serves");
+    }
+
+    @Test
+    void answerDeclaringMoreThanMaxResponseSizeIsReplacedBy502() throws Exception {
+        this.bed.start(HttpBalancerSettings.builder().maxResponseSize(64 * 1024).build());
+        HttpResponse<byte[]> within = this.bed.client.send(HttpRequest.newBuilder(this.bed.uri("/sized?kb=64")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, within.statusCode());
+        assertEquals(64 * 1024, within.body().length);
+
+        HttpResponse<String> over = this.bed.client.send(HttpRequest.newBuilder(this.bed.uri("/sized?kb=65")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(502, over.statusCode());
+        assertEquals(ResponseSizeLimit.TOO_LARGE_BODY, over.body());
+        assertEquals(2, this.node.requests.get(), "the node was asked both times");
+
+        HttpResponse<Void> head = this.bed.client.send(HttpRequest.newBuilder(this.bed.uri("/sized?kb=1024")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertEquals(200, head.statusCode(), "a HEAD answer carries no body to measure");
+        assertEquals(200, this.bed.get("/").statusCode(), "the balancer still serves");
+        BalancerTestBed.eventually(1L, () -> this.bed.statistics.http().responsesByStatusCode().get("5XX"), "the 502 counted");
+    }
+
+    @Test
+    void streamedAnswerGrowingPastMaxResponseSizeIsCutOff() throws Exception {
+        this.bed.start(HttpBalancerSettings.builder().maxResponseSize(3L * TestNode.MB / 2).build());
+        HttpResponse<InputStream> response = this.bed.client.send(HttpRequest.newBuilder(this.bed.uri("/stream?mb=4")).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode(), "the status line went out before the size was known");
+        long received = 0;
+        try (InputStream in = response.body()) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int read; (read = in.read(buffer)) > 0;) {
+                received += read;
+            }
+            fail("a cut chunked answer must not end like a whole one; got " + received + " bytes");
+        } catch (IOException expected) {
+            assertTrue(received <= 3L * TestNode.MB / 2, "no more than the limit reached the client: " + received);
+        }
         assertEquals(200, this.bed.get("/").statusCode(), "the balancer still serves");
     }
 

@@ -113,6 +113,7 @@ public final class TestNode implements AutoCloseable {
         switch (exchange.getRequestPath()) {
             case "/upload" -> this.upload(exchange);
             case "/stream" -> this.stream(exchange);
+            case "/sized" -> this.sized(exchange);
             default -> {
                 exchange.getInputStream().readAllBytes();
                 exchange.getOutputStream().write(("node=" + this.name).getBytes(StandardCharsets.UTF_8));
@@ -149,6 +150,15 @@ public final class TestNode implements AutoCloseable {
             }
         }
         out.close();
+    }
+
+    /** Answers ?kb=N KiB of zeros with a Content-Length. */
+    private void sized(HttpServerExchange exchange) throws IOException {
+        int bytes = Integer.parseInt(exchange.getQueryParameters().get("kb").getFirst()) * 1024;
+        exchange.setResponseContentLength(bytes);
+        if (!exchange.getRequestMethod().equals(io.undertow.util.Methods.HEAD)) {
+            exchange.getOutputStream().write(new byte[bytes]);
+        }
     }
 
     /** The i-th MiB of a known byte pattern. */

@@ -58,14 +58,8 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
             .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
             .build();
 
-    static final SimpleAttributeDefinition MAX_REQUEST_SIZE = new SimpleAttributeDefinitionBuilder("max-request-size", ModelType.LONG)
-            .setRequired(false)
-            .setAllowExpression(true)
-            .setDefaultValue(new ModelNode(0L))
-            .setMeasurementUnit(MeasurementUnit.BYTES)
-            .setValidator(new LongRangeValidator(0L, true))
-            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
-            .build();
+    static final SimpleAttributeDefinition MAX_REQUEST_SIZE = size("max-request-size");
+    static final SimpleAttributeDefinition MAX_RESPONSE_SIZE = size("max-response-size");
 
     static final SimpleAttributeDefinition FORWARDED_HEADERS = new SimpleAttributeDefinitionBuilder("forwarded-headers", ModelType.BOOLEAN)
             .setRequired(false)
@@ -86,8 +80,20 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
             .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
             .build();
 
-    static final List<AttributeDefinition> ATTRIBUTES = List.of(SOCKET_BINDING, WORKER, UNAVAILABLE_HOST, MAX_REQUEST_SIZE, FORWARDED_HEADERS,
+    static final List<AttributeDefinition> ATTRIBUTES = List.of(SOCKET_BINDING, WORKER, UNAVAILABLE_HOST, MAX_REQUEST_SIZE, MAX_RESPONSE_SIZE, FORWARDED_HEADERS,
             CONNECTIONS_PER_THREAD, REQUEST_QUEUE_SIZE, PROBLEM_SERVER_RETRY);
+
+    /** A body size limit in bytes; 0, the default, for none. */
+    private static SimpleAttributeDefinition size(String name) {
+        return new SimpleAttributeDefinitionBuilder(name, ModelType.LONG)
+                .setRequired(false)
+                .setAllowExpression(true)
+                .setDefaultValue(new ModelNode(0L))
+                .setMeasurementUnit(MeasurementUnit.BYTES)
+                .setValidator(new LongRangeValidator(0L, true))
+                .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+                .build();
+    }
 
     private static SimpleAttributeDefinition count(String name, int defaultValue, int min) {
         return new SimpleAttributeDefinitionBuilder(name, ModelType.INT)
@@ -118,6 +124,7 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
         HttpBalancerSettings settings = HttpBalancerSettings.builder()
                 .unavailableHost(unavailableHost.isDefined() ? unavailableHost.asString() : null)
                 .maxRequestSize(MAX_REQUEST_SIZE.resolveModelAttribute(context, model).asLong())
+                .maxResponseSize(MAX_RESPONSE_SIZE.resolveModelAttribute(context, model).asLong())
                 .forwardedHeaders(FORWARDED_HEADERS.resolveModelAttribute(context, model).asBoolean())
                 .connectionsPerThread(CONNECTIONS_PER_THREAD.resolveModelAttribute(context, model).asInt())
                 .requestQueueSize(REQUEST_QUEUE_SIZE.resolveModelAttribute(context, model).asInt())

@@ -261,6 +261,26 @@ public class HttpBalancingTestCase extends LoadBalancerTestCase {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[2048])).build(), HttpResponse.BodyHandlers.ofString()).statusCode(), "no limit again");
     }
 
+    @Test
+    void anAnswerOverMaxResponseSizeIsReplacedBy502() throws Exception {
+        this.node("r");
+        // /subsystem=load-balancer/http=default:write-attribute(name=max-response-size, value=65536){allow-resource-service-restart=true}
+        this.management.success(Management.restarting(Operations.createWriteAttributeOperation(HTTP, "max-response-size", 65536)));
+        try {
+            HttpResponse<byte[]> within = this.client.send(HttpRequest.newBuilder(BALANCER.resolve("/sized?kb=64")).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, within.statusCode());
+            assertEquals(65536, within.body().length);
+            HttpResponse<String> over = this.client.send(HttpRequest.newBuilder(BALANCER.resolve("/sized?kb=65")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(502, over.statusCode());
+            assertTrue(over.body().contains("max-response-size"), over::body);
+        } finally {
+            // /subsystem=load-balancer/http=default:undefine-attribute(name=max-response-size){allow-resource-service-restart=true}
+            this.management.success(Management.restarting(Operations.createUndefineAttributeOperation(HTTP, "max-response-size")));
+        }
+        assertEquals(200, this.client.send(HttpRequest.newBuilder(BALANCER.resolve("/sized?kb=65")).build(), HttpResponse.BodyHandlers.ofString()).statusCode(),
+                "no limit again");
+    }
+
     private void assertBodiesOver1024BytesRefused() throws Exception {
         HttpResponse<String> tooLarge = this.client.send(HttpRequest.newBuilder(BALANCER.resolve("/upload"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[2048])).build(), HttpResponse.BodyHandlers.ofString());
@@ -342,6 +362,7 @@ public class HttpBalancingTestCase extends LoadBalancerTestCase {
         Map<String, ModelNode> bad = Map.of(
                 "unavailable-host", new ModelNode("sorry.example.com:notaport"),
                 "max-request-size", new ModelNode(-1L),
+                "max-response-size", new ModelNode(-5L),
                 "connections-per-thread", new ModelNode(0),
                 "socket-binding", new ModelNode("no-such-binding"));
         for (Map.Entry<String, ModelNode> attribute : bad.entrySet()) {

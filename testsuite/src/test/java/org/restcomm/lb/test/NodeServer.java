@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.jboss.as.controller.client.ModelControllerClient;
@@ -27,12 +28,15 @@ final class NodeServer implements AutoCloseable {
     private static final long STARTUP_TIMEOUT_MILLIS = 90_000;
 
     private final String name;
+    private final String instanceId;
     private final int portOffset;
     private final Path baseDir;
     private Process process;
 
-    NodeServer(String name, int portOffset) {
+    /** @param instanceId undertow's instance-id on this server: the jvmRoute suffix of its session ids */
+    NodeServer(String name, String instanceId, int portOffset) {
         this.name = name;
+        this.instanceId = instanceId;
         this.portOffset = portOffset;
         this.baseDir = HOME.resolveSibling("real-nodes").resolve(name);
         // should the test JVM end without @AfterAll (a surefire timeout, a crash), no server outlives it
@@ -41,6 +45,10 @@ final class NodeServer implements AutoCloseable {
 
     String name() {
         return this.name;
+    }
+
+    String instanceId() {
+        return this.instanceId;
     }
 
     int httpPort() {
@@ -56,7 +64,7 @@ final class NodeServer implements AutoCloseable {
         return this.process != null && this.process.isAlive();
     }
 
-    /** A fresh copy of the provisioned standalone/ directory with the web app in its deployments. */
+    /** A fresh copy of the provisioned standalone/ directory with the web app in its deployments and undertow's instance-id set. */
     void prepare(WebArchive app) throws IOException {
         deleteRecursively(this.baseDir);
         Path source = HOME.resolve("standalone");
@@ -70,6 +78,11 @@ final class NodeServer implements AutoCloseable {
                 }
             }
         }
+        Path config = this.baseDir.resolve("configuration").resolve("standalone.xml");
+        String xml = Files.readString(config);
+        String undertow = Pattern.compile("<subsystem xmlns=\"urn:jboss:domain:undertow:[^\"]+\"").matcher(xml).results().findFirst()
+                .orElseThrow(() -> new AssertionError("no undertow subsystem in " + config)).group();
+        Files.writeString(config, xml.replace(undertow, undertow + " instance-id=\"" + this.instanceId + "\""));
         app.as(ZipExporter.class).exportTo(this.baseDir.resolve("deployments").resolve(app.getName()).toFile(), true);
     }
 

@@ -42,8 +42,8 @@ public class RealNodesTestCase extends LoadBalancerTestCase {
     private static final ModelNode CALL_ID_AFFINITY = algorithm("call-id-affinity");
     private static final ModelNode HEADER_CONSISTENT_HASH = algorithm("header-consistent-hash");
 
-    private static final NodeServer A = new NodeServer("node-a", 100);
-    private static final NodeServer B = new NodeServer("node-b", 200);
+    private static final NodeServer A = new NodeServer("node-a", "route-a", 100);
+    private static final NodeServer B = new NodeServer("node-b", "route-b", 200);
     private static final List<NodeServer> NODES = List.of(A, B);
 
     @BeforeAll
@@ -120,13 +120,17 @@ public class RealNodesTestCase extends LoadBalancerTestCase {
     @Order(1)
     void aSessionSticksToItsNodeAndNewSessionsSpreadOverBoth() throws Exception {
         for (NodeServer node : NODES) {
-            // /subsystem=load-balancer/node=127.0.0.1\:8180:read-attribute(name=jvm-route): the server's instance-id, i.e. jboss.node.name
-            assertEquals(node.name(), this.management.read(Management.node(node.balancerNodeName()), "jvm-route").asString());
+            // /subsystem=load-balancer/node=127.0.0.1\:8180:read-attribute(name=jvm-route): the server's undertow instance-id
+            assertEquals(node.instanceId(), this.management.read(Management.node(node.balancerNodeName()), "jvm-route").asString());
         }
         HttpClient browser = browser();
         String first = get(browser, APP);
         String node = node(first);
         assertEquals(node + ":1", first);
+        String sessionId = ((CookieManager) browser.cookieHandler().orElseThrow()).getCookieStore().getCookies().stream()
+                .filter(cookie -> cookie.getName().equals("JSESSIONID")).findFirst().orElseThrow().getValue();
+        String route = NODES.stream().filter(server -> server.name().equals(node)).findFirst().orElseThrow().instanceId();
+        assertTrue(sessionId.endsWith("." + route), "the session id carries its node's instance-id: " + sessionId);
         for (int count = 2; count <= 8; count++) {
             assertEquals(node + ":" + count, get(browser, APP), "every request of the session reaches " + node + " and sees its count");
         }

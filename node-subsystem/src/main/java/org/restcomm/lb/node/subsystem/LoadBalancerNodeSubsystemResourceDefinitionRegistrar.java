@@ -133,11 +133,11 @@ class LoadBalancerNodeSubsystemResourceDefinitionRegistrar implements SubsystemR
         }
         Duration interval = Duration.ofMillis(HEARTBEAT_INTERVAL.resolveModelAttribute(context, model).asLong());
         String version = VERSION.resolveModelAttribute(context, model).asString();
-        String jvmRoute = JVM_ROUTE.resolveModelAttribute(context, model).asStringOrNull();
-        if (jvmRoute == null) {
-            // what undertow's instance-id defaults to
-            jvmRoute = System.getProperty("jboss.node.name");
-        }
+        String configuredRoute = JVM_ROUTE.resolveModelAttribute(context, model).asStringOrNull();
+        // undertow's instance-id is the suffix of this server's session ids; it defaults to the node name
+        ServiceDependency<String> jvmRoute = (configuredRoute != null) ? ServiceDependency.of(configuredRoute)
+                : context.hasOptionalCapability(UndertowInstanceId.CAPABILITY_NAME, CAPABILITY, JVM_ROUTE) ? UndertowInstanceId.dependency()
+                : ServiceDependency.of(System.getProperty("jboss.node.name"));
         String configuredAddress = ADVERTISED_ADDRESS.resolveModelAttribute(context, model).asStringOrNull();
         ServiceDependency<String> address = (configuredAddress != null) ? ServiceDependency.of(configuredAddress)
                 : ServiceDependency.on(NetworkInterfaceBinding.SERVICE_DESCRIPTOR, DEFAULT_INTERFACE).map(binding -> advertisable(binding.getAddress()));
@@ -148,16 +148,16 @@ class LoadBalancerNodeSubsystemResourceDefinitionRegistrar implements SubsystemR
             }
         }
         ServiceDependency<SuspendableActivityRegistry> suspension = ServiceDependency.on(SuspendableActivityRegistry.SERVICE_DESCRIPTOR);
-        String route = jvmRoute;
         List<ServiceDependency<?>> dependencies = new ArrayList<>(ports.values());
         dependencies.add(address);
+        dependencies.add(jvmRoute);
         dependencies.add(suspension);
         return CapabilityServiceInstaller.builder(CAPABILITY, () -> {
                     Map<String, Integer> advertised = new LinkedHashMap<>();
                     ports.forEach((field, binding) -> advertised.put(field, binding.get().getAbsolutePort()));
                     String ip = address.get();
                     NodeHeartbeatSettings settings = new NodeHeartbeatSettings(balancers, interval, System.getProperty("jboss.qualified.host.name", ip), ip,
-                            advertised, version, route);
+                            advertised, version, jvmRoute.get());
                     return new ServerNode(new NodeHeartbeatSender(settings, JsonProvider.provider()), suspension.get());
                 })
                 .requires(dependencies)
