@@ -40,13 +40,17 @@ public final class HttpBalancer {
     /** @param worker the server's I/O worker, shared and never stopped here */
     public synchronized void start(InetSocketAddress address, XnioWorker worker) {
         NodeSelector selector = new NodeSelector(this.registry, this.algorithm);
-        NodeProxyClient proxyClient = new NodeProxyClient(selector, this.settings);
+        NodeProxyClient proxyClient = new NodeProxyClient(selector, this.settings, this.statistics);
         ProxyHandler.Builder proxy = ProxyHandler.builder()
                 .setProxyClient(proxyClient)
                 .setNext(new NoNodeHandler())
                 // a node that refuses the connection: one more try on another node
                 .setMaxConnectionRetries(1)
                 .setReuseXForwarded(true);
+        if (this.settings.maxRequestTime() > 0) {
+            // past it ProxyHandler closes the node's connection and answers 504, or cuts an answer that has begun
+            proxy.setMaxRequestTime(this.settings.maxRequestTime());
+        }
         if (this.settings.forwardedHeaders()) {
             proxy.addRequestHeader(HttpString.tryFromString(ForwardedHeader.NAME), new ForwardedHeader());
         }

@@ -8,12 +8,14 @@ import org.restcomm.lb.node.HostAndPort;
  * @param unavailableHost where requests go when no node can take them; null answers 503 instead
  * @param maxRequestSize largest request body forwarded, in bytes; 0 for no limit (413 above it)
  * @param maxResponseSize largest answer body relayed from a node, in bytes; 0 for no limit (502, or a cut answer, above it)
+ * @param maxRequestTime longest a request may take at its node, from waiting for a connection to the end of the answer, in
+ *        milliseconds; 0 for no limit (504 past it, or a cut answer when it has begun)
  * @param forwardedHeaders whether X-Forwarded-For/Proto/Host/Port/Server and {@code Forwarded} are added
  * @param connectionsPerThread pooled connections to each node per I/O thread
  * @param requestQueueSize requests that may wait per I/O thread for a connection to a busy node
  * @param problemServerRetrySeconds how long a node that refused a connection rests before the pool tries it again
  */
-public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestSize, long maxResponseSize, boolean forwardedHeaders, int connectionsPerThread,
+public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestSize, long maxResponseSize, int maxRequestTime, boolean forwardedHeaders, int connectionsPerThread,
         int requestQueueSize, int problemServerRetrySeconds) {
 
     public static final int DEFAULT_CONNECTIONS_PER_THREAD = 32;
@@ -26,6 +28,9 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
         }
         if (maxResponseSize < 0) {
             throw new IllegalArgumentException("max-response-size must not be negative, not " + maxResponseSize);
+        }
+        if (maxRequestTime < 0) {
+            throw new IllegalArgumentException("max-request-time must not be negative, not " + maxRequestTime);
         }
         if (connectionsPerThread < 1) {
             throw new IllegalArgumentException("connections per thread must be at least 1, not " + connectionsPerThread);
@@ -43,11 +48,12 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
         return new Builder();
     }
 
-    /** Starts from the defaults: 503 when no node, no size limits, forwarded headers on. */
+    /** Starts from the defaults: 503 when no node, no size or time limits, forwarded headers on. */
     public static final class Builder {
         private HostAndPort unavailableHost;
         private long maxRequestSize;
         private long maxResponseSize;
+        private int maxRequestTime;
         private boolean forwardedHeaders = true;
         private int connectionsPerThread = DEFAULT_CONNECTIONS_PER_THREAD;
         private int requestQueueSize = DEFAULT_REQUEST_QUEUE_SIZE;
@@ -72,6 +78,11 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
             return this;
         }
 
+        public Builder maxRequestTime(int milliseconds) {
+            this.maxRequestTime = milliseconds;
+            return this;
+        }
+
         public Builder forwardedHeaders(boolean enabled) {
             this.forwardedHeaders = enabled;
             return this;
@@ -93,7 +104,7 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
         }
 
         public HttpBalancerSettings build() {
-            return new HttpBalancerSettings(this.unavailableHost, this.maxRequestSize, this.maxResponseSize, this.forwardedHeaders, this.connectionsPerThread,
+            return new HttpBalancerSettings(this.unavailableHost, this.maxRequestSize, this.maxResponseSize, this.maxRequestTime, this.forwardedHeaders, this.connectionsPerThread,
                     this.requestQueueSize, this.problemServerRetrySeconds);
         }
     }

@@ -17,7 +17,7 @@ import org.xnio.conduits.StreamSinkConduit;
  * max-response-size for an answer streamed without a Content-Length: when it grows past the limit, the node's and
  * the client's connections are closed, so the client sees a cut answer (a chunked body without its last chunk)
  * rather than a whole one. The status line has gone out by then; an answer that declares its size is refused with
- * 502 before that, by {@link ResponseSizeLimit}.
+ * 502 before that, by {@link NodeExchange}.
  */
 final class LimitedResponseConduit extends AbstractStreamSinkConduit<StreamSinkConduit> {
 

@@ -13,6 +13,7 @@ import io.undertow.util.AttachmentKey;
 import org.restcomm.lb.node.HostAndPort;
 import org.restcomm.lb.node.Node;
 import org.restcomm.lb.node.NodeRegistryListener;
+import org.restcomm.lb.stats.HttpStatistics;
 
 /**
  * Undertow's {@link ProxyClient} over the node registry: {@link NodeSelector} picks the node, Undertow's
@@ -35,13 +36,15 @@ final class NodeProxyClient implements ProxyClient, NodeRegistryListener {
 
     private final NodeSelector selector;
     private final HttpBalancerSettings settings;
+    private final HttpStatistics statistics;
     private final UndertowClient client = UndertowClient.getInstance();
     private final Map<Address, Backend> backends = new ConcurrentHashMap<>();
     private final Backend unavailableHost;
 
-    NodeProxyClient(NodeSelector selector, HttpBalancerSettings settings) {
+    NodeProxyClient(NodeSelector selector, HttpBalancerSettings settings, HttpStatistics statistics) {
         this.selector = selector;
         this.settings = settings;
+        this.statistics = statistics;
         HostAndPort unavailable = settings.unavailableHost();
         this.unavailableHost = (unavailable != null) ? new Backend(Backend.uri(unavailable.host(), unavailable.port()), settings, this.client) : null;
     }
@@ -79,7 +82,7 @@ final class NodeProxyClient implements ProxyClient, NodeRegistryListener {
     @Override
     public void getConnection(ProxyTarget target, HttpServerExchange exchange, ProxyCallback<ProxyConnection> callback, long timeout, TimeUnit timeUnit) {
         ProxyCallback<ProxyConnection> delivery = new BackendConnectionCallback(callback, !this.settings.forwardedHeaders(),
-                this.settings.maxResponseSize());
+                this.settings.maxResponseSize(), this.statistics);
         ((Target) target).backend().pool().connect(target, exchange, delivery, timeout, timeUnit, false);
     }
 

@@ -142,7 +142,7 @@ class HttpStreamingTest {
 
         HttpResponse<String> over = this.bed.client.send(HttpRequest.newBuilder(this.bed.uri("/sized?kb=65")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(502, over.statusCode());
-        assertEquals(ResponseSizeLimit.TOO_LARGE_BODY, over.body());
+        assertEquals(NodeExchange.TOO_LARGE_BODY, over.body());
         assertEquals(2, this.node.requests.get(), "the node was asked both times");
 
         HttpResponse<Void> head = this.bed.client.send(HttpRequest.newBuilder(this.bed.uri("/sized?kb=1024")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
@@ -169,6 +169,20 @@ class HttpStreamingTest {
             assertTrue(received <= 3L * TestNode.MB / 2, "no more than the limit reached the client: " + received);
         }
         assertEquals(200, this.bed.get("/").statusCode(), "the balancer still serves");
+    }
+
+    @Test
+    void aNodeSlowerThanMaxRequestTimeGets504AndTheBalancerServesOn() throws Exception {
+        this.bed.start(HttpBalancerSettings.builder().maxRequestTime(300).build());
+        long start = System.nanoTime();
+        HttpResponse<String> slow = this.bed.client.send(HttpRequest.newBuilder(this.bed.uri("/slow?ms=4000")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(504, slow.statusCode());
+        assertTrue(elapsedMillis < 3000, "answered at max-request-time, not when the node was done: " + elapsedMillis + " ms");
+        HttpResponse<String> quick = this.bed.client.send(HttpRequest.newBuilder(this.bed.uri("/slow?ms=10")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, quick.statusCode());
+        assertEquals("slow node=only", quick.body());
     }
 
     private static void write(QueuedBody out, MessageDigest digest, int megabyte) {

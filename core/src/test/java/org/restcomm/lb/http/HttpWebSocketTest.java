@@ -2,6 +2,7 @@ package org.restcomm.lb.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.WebSocket;
 import java.util.concurrent.BlockingQueue;
@@ -51,6 +52,8 @@ class HttpWebSocketTest {
         String big = "x".repeat(200_000);
         client.socket.sendText(big, true).get(5, TimeUnit.SECONDS);
         assertEquals("http-port n1: " + big, client.next(), "a large frame crosses whole");
+        assertTrue(this.bed.statistics.http().bytesToServer() > 200_000, "frame bytes to the node counted: " + this.bed.statistics.http().bytesToServer());
+        assertTrue(this.bed.statistics.http().bytesToClient() > 200_000, "frame bytes to the client counted: " + this.bed.statistics.http().bytesToClient());
     }
 
     private Client connect(String subprotocol, String path) throws Exception {

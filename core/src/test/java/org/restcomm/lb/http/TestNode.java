@@ -114,6 +114,10 @@ public final class TestNode implements AutoCloseable {
             case "/upload" -> this.upload(exchange);
             case "/stream" -> this.stream(exchange);
             case "/sized" -> this.sized(exchange);
+            case "/slow" -> {
+                Thread.sleep(Long.parseLong(exchange.getQueryParameters().get("ms").getFirst()));
+                exchange.getOutputStream().write(("slow node=" + this.name).getBytes(StandardCharsets.UTF_8));
+            }
             default -> {
                 exchange.getInputStream().readAllBytes();
                 exchange.getOutputStream().write(("node=" + this.name).getBytes(StandardCharsets.UTF_8));

@@ -61,6 +61,15 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
     static final SimpleAttributeDefinition MAX_REQUEST_SIZE = size("max-request-size");
     static final SimpleAttributeDefinition MAX_RESPONSE_SIZE = size("max-response-size");
 
+    static final SimpleAttributeDefinition MAX_REQUEST_TIME = new SimpleAttributeDefinitionBuilder("max-request-time", ModelType.INT)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode(0))
+            .setMeasurementUnit(MeasurementUnit.MILLISECONDS)
+            .setValidator(new IntRangeValidator(0, Integer.MAX_VALUE, true, true))
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
     static final SimpleAttributeDefinition FORWARDED_HEADERS = new SimpleAttributeDefinitionBuilder("forwarded-headers", ModelType.BOOLEAN)
             .setRequired(false)
             .setAllowExpression(true)
@@ -80,7 +89,7 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
             .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
             .build();
 
-    static final List<AttributeDefinition> ATTRIBUTES = List.of(SOCKET_BINDING, WORKER, UNAVAILABLE_HOST, MAX_REQUEST_SIZE, MAX_RESPONSE_SIZE, FORWARDED_HEADERS,
+    static final List<AttributeDefinition> ATTRIBUTES = List.of(SOCKET_BINDING, WORKER, UNAVAILABLE_HOST, MAX_REQUEST_SIZE, MAX_RESPONSE_SIZE, MAX_REQUEST_TIME, FORWARDED_HEADERS,
             CONNECTIONS_PER_THREAD, REQUEST_QUEUE_SIZE, PROBLEM_SERVER_RETRY);
 
     /** A body size limit in bytes; 0, the default, for none. */
@@ -125,6 +134,7 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
                 .unavailableHost(unavailableHost.isDefined() ? unavailableHost.asString() : null)
                 .maxRequestSize(MAX_REQUEST_SIZE.resolveModelAttribute(context, model).asLong())
                 .maxResponseSize(MAX_RESPONSE_SIZE.resolveModelAttribute(context, model).asLong())
+                .maxRequestTime(MAX_REQUEST_TIME.resolveModelAttribute(context, model).asInt())
                 .forwardedHeaders(FORWARDED_HEADERS.resolveModelAttribute(context, model).asBoolean())
                 .connectionsPerThread(CONNECTIONS_PER_THREAD.resolveModelAttribute(context, model).asInt())
                 .requestQueueSize(REQUEST_QUEUE_SIZE.resolveModelAttribute(context, model).asInt())

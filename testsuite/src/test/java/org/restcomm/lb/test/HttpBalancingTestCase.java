@@ -281,6 +281,22 @@ public class HttpBalancingTestCase extends LoadBalancerTestCase {
                 "no limit again");
     }
 
+    @Test
+    void aRequestItsNodeHasNotFinishedWithinMaxRequestTimeGets504() throws Exception {
+        this.node("t");
+        // /subsystem=load-balancer/http=default:write-attribute(name=max-request-time, value=300){allow-resource-service-restart=true}
+        this.management.success(Management.restarting(Operations.createWriteAttributeOperation(HTTP, "max-request-time", 300)));
+        try {
+            HttpResponse<String> slow = this.client.send(HttpRequest.newBuilder(BALANCER.resolve("/slow?ms=3000")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(504, slow.statusCode());
+            assertEquals(200, this.client.send(HttpRequest.newBuilder(BALANCER.resolve("/slow?ms=10")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        } finally {
+            // /subsystem=load-balancer/http=default:undefine-attribute(name=max-request-time){allow-resource-service-restart=true}
+            this.management.success(Management.restarting(Operations.createUndefineAttributeOperation(HTTP, "max-request-time")));
+        }
+    }
+
     private void assertBodiesOver1024BytesRefused() throws Exception {
         HttpResponse<String> tooLarge = this.client.send(HttpRequest.newBuilder(BALANCER.resolve("/upload"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[2048])).build(), HttpResponse.BodyHandlers.ofString());
@@ -363,6 +379,7 @@ public class HttpBalancingTestCase extends LoadBalancerTestCase {
                 "unavailable-host", new ModelNode("sorry.example.com:notaport"),
                 "max-request-size", new ModelNode(-1L),
                 "max-response-size", new ModelNode(-5L),
+                "max-request-time", new ModelNode(-1),
                 "connections-per-thread", new ModelNode(0),
                 "socket-binding", new ModelNode("no-such-binding"));
         for (Map.Entry<String, ModelNode> attribute : bad.entrySet()) {

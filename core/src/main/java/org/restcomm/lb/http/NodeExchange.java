@@ -21,31 +21,34 @@ import org.xnio.channels.StreamSinkChannel;
 import org.xnio.channels.StreamSourceChannel;
 
 /**
- * max-response-size for an answer whose Content-Length says it is too large: the client gets 502 before any of it
- * is relayed, and the node's connection is closed so that the rest is never read. Sits between the node's
- * connection and ProxyHandler, which would otherwise start relaying the answer as soon as its head arrives.
- * Answers without a Content-Length are cut by {@link LimitedResponseConduit} as they stream.
+ * A request's exchange with its node as ProxyHandler sees it. Its connection is the {@link NodeConnection}, so that
+ * an upgrade goes through it; and with max-response-size, an answer whose Content-Length says it is too large gets
+ * the client a 502 before any of it is relayed, and the node's connection is closed so that the rest is never read.
+ * (ProxyHandler would otherwise start relaying the answer as soon as its head arrives.) Answers without a
+ * Content-Length are cut by {@link LimitedResponseConduit} as they stream.
  */
-final class ResponseSizeLimit implements ClientExchange {
+final class NodeExchange implements ClientExchange {
 
     static final String TOO_LARGE_BODY = "502 Bad Gateway: the node's answer is larger than the load balancer's max-response-size\n";
 
     private final ClientExchange exchange;
+    private final NodeConnection connection;
     private final HttpServerExchange client;
     private final long limit;
 
-    private ResponseSizeLimit(ClientExchange exchange, HttpServerExchange client, long limit) {
+    private NodeExchange(ClientExchange exchange, NodeConnection connection) {
         this.exchange = exchange;
-        this.client = client;
-        this.limit = limit;
+        this.connection = connection;
+        this.client = connection.exchange();
+        this.limit = connection.maxResponseSize();
     }
 
-    /** The callback ProxyHandler passes with its request to the node, so that it sees only answers within the limit. */
-    static ClientCallback<ClientExchange> guard(ClientCallback<ClientExchange> proxy, HttpServerExchange client, long limit) {
+    /** The callback ProxyHandler passes with its request to the node, so that it sees this exchange instead of Undertow's. */
+    static ClientCallback<ClientExchange> guard(ClientCallback<ClientExchange> proxy, NodeConnection connection) {
         return new ClientCallback<>() {
             @Override
             public void completed(ClientExchange result) {
-                proxy.completed(new ResponseSizeLimit(result, client, limit));
+                proxy.completed(new NodeExchange(result, connection));
             }
 
             @Override
@@ -60,10 +63,10 @@ final class ResponseSizeLimit implements ClientExchange {
         this.exchange.setResponseListener(new ClientCallback<>() {
             @Override
             public void completed(ClientExchange result) {
-                if (ResponseSizeLimit.this.tooLarge(result.getResponse())) {
-                    ResponseSizeLimit.this.refuse(result);
+                if (NodeExchange.this.tooLarge(result.getResponse())) {
+                    NodeExchange.this.refuse(result);
                 } else {
-                    proxyListener.completed(result);
+                    proxyListener.completed(NodeExchange.this);
                 }
             }
 
@@ -76,7 +79,7 @@ final class ResponseSizeLimit implements ClientExchange {
 
     private boolean tooLarge(ClientResponse response) {
         // a HEAD answer declares the size of a body it does not carry
-        if (this.client.getRequestMethod().equals(Methods.HEAD)) {
+        if (this.limit <= 0 || this.client.getRequestMethod().equals(Methods.HEAD)) {
             return false;
         }
         String length = response.getResponseHeaders().getFirst(Headers.CONTENT_LENGTH);
@@ -140,7 +143,7 @@ final class ResponseSizeLimit implements ClientExchange {
 
     @Override
     public ClientConnection getConnection() {
-        return this.exchange.getConnection();
+        return this.connection;
     }
 
     @Override
