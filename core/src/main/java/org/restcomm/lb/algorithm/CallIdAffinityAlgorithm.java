@@ -28,6 +28,7 @@ public class CallIdAffinityAlgorithm implements BalancerAlgorithm {
     private final Map<String, String> groupReplacements = new ConcurrentHashMap<>();
     private final AtomicInteger roundRobin = new AtomicInteger();
     private NodeRegistry registry;
+    private CandidateNodes candidates;
     private Clock clock;
     private volatile long maxIdleMillis;
     private volatile boolean groupFailover;
@@ -36,6 +37,7 @@ public class CallIdAffinityAlgorithm implements BalancerAlgorithm {
     @Override
     public void start(AlgorithmContext context) {
         this.registry = context.registry();
+        this.candidates = new CandidateNodes(this.registry);
         this.clock = context.clock();
         this.configurationChanged(context);
         this.eviction = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -72,7 +74,7 @@ public class CallIdAffinityAlgorithm implements BalancerAlgorithm {
 
     @Override
     public Node processHttpRequest(HttpRequestView request) {
-        return this.nextRoundRobin(NodeVersions.newestAccepting(this.registry.nodes().stream().filter(Node::servesHttp).toList()));
+        return this.nextRoundRobin(this.candidates.http());
     }
 
     @Override
@@ -125,7 +127,7 @@ public class CallIdAffinityAlgorithm implements BalancerAlgorithm {
 
     /** The nodes a new call may go to: SIP nodes taking new work, of the newest version among them. */
     protected List<Node> candidates() {
-        return NodeVersions.newestAccepting(this.registry.nodes().stream().filter(Node::servesSip).toList());
+        return this.candidates.sip();
     }
 
     protected NodeRegistry registry() {

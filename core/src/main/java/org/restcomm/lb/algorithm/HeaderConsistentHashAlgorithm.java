@@ -5,7 +5,6 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.restcomm.lb.node.Node;
-import org.restcomm.lb.node.NodeRegistry;
 
 /**
  * Stateless: hashes an affinity value over the newest-version nodes that take work, so a SIP call and the HTTP
@@ -20,13 +19,13 @@ public class HeaderConsistentHashAlgorithm implements BalancerAlgorithm {
     public static final String DEFAULT_HTTP_AFFINITY_KEY = "appsession";
 
     private final AtomicInteger roundRobin = new AtomicInteger();
-    private NodeRegistry registry;
+    private CandidateNodes candidates;
     private volatile String sipAffinityKey = DEFAULT_SIP_AFFINITY_KEY;
     private volatile String httpAffinityKey = DEFAULT_HTTP_AFFINITY_KEY;
 
     @Override
     public void start(AlgorithmContext context) {
-        this.registry = context.registry();
+        this.candidates = new CandidateNodes(context.registry());
         this.configurationChanged(context);
     }
 
@@ -39,13 +38,14 @@ public class HeaderConsistentHashAlgorithm implements BalancerAlgorithm {
     @Override
     public Node processExternalRequest(SipMessageView request) {
         String value = this.sipAffinityValue(request);
-        return RendezvousHash.choose((value != null) ? value : request.callId(), this.candidates(Node::servesSip));
+        return RendezvousHash.choose((value != null) ? value : request.callId(), this.candidates.sip());
     }
 
     @Override
     public Node processHttpRequest(HttpRequestView request) {
         String value = request.queryParameter(this.httpAffinityKey);
-        List<Node> candidates = this.candidates(Node::servesHttp);
+        // a converged node (SIP and HTTP) is in both lists, so a SIP call and its appsession requests hash to it alike
+        List<Node> candidates = this.candidates.http();
         if (value != null) {
             return RendezvousHash.choose(value, candidates);
         }
@@ -63,13 +63,5 @@ public class HeaderConsistentHashAlgorithm implements BalancerAlgorithm {
             default:
                 return request.header(this.sipAffinityKey);
         }
-    }
-
-    /**
-     * The nodes serving the protocol that take new work, of the newest version among them. A converged node (SIP and
-     * HTTP) is in both lists, so a SIP call and its appsession requests hash to it alike.
-     */
-    private List<Node> candidates(java.util.function.Predicate<Node> serving) {
-        return NodeVersions.newestAccepting(this.registry.nodes().stream().filter(serving).toList());
     }
 }

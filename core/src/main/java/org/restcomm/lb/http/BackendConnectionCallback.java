@@ -1,6 +1,8 @@
 package org.restcomm.lb.http;
 
 
+import java.util.function.IntConsumer;
+
 import io.undertow.client.ClientConnection;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.proxy.ProxyCallback;
@@ -12,7 +14,8 @@ import org.restcomm.lb.stats.HttpStatistics;
 /**
  * Hands ProxyHandler the pooled connection to the node, noting it on the exchange so that a request over
  * max-request-size can cut it. The connection is wrapped in a {@link NodeConnection} only when the exchange needs
- * more than Undertow does: forwarded-headers=false, max-response-size, or a WebSocket upgrade whose bytes are counted.
+ * more than Undertow does: forwarded-headers=false, max-response-size, a request bad-node-request-pattern watches, or
+ * a WebSocket upgrade whose bytes are counted.
  */
 final class BackendConnectionCallback implements ProxyCallback<ProxyConnection> {
 
@@ -20,23 +23,24 @@ final class BackendConnectionCallback implements ProxyCallback<ProxyConnection> 
     static final AttachmentKey<ClientConnection> BACKEND = AttachmentKey.create(ClientConnection.class);
 
     private final ProxyCallback<ProxyConnection> delegate;
-    private final boolean keepClientForwardingHeaders;
-    private final long maxResponseSize;
+    private final HttpBalancerSettings settings;
     private final HttpStatistics statistics;
+    private final IntConsumer nodeErrorWatch;
 
-    /** @param maxResponseSize bytes, 0 for no limit */
-    BackendConnectionCallback(ProxyCallback<ProxyConnection> delegate, boolean keepClientForwardingHeaders, long maxResponseSize, HttpStatistics statistics) {
+    /** @param nodeErrorWatch told the status of a 4xx or 5xx answer from the node; null when nobody asks */
+    BackendConnectionCallback(ProxyCallback<ProxyConnection> delegate, HttpBalancerSettings settings, HttpStatistics statistics, IntConsumer nodeErrorWatch) {
         this.delegate = delegate;
-        this.keepClientForwardingHeaders = keepClientForwardingHeaders;
-        this.maxResponseSize = maxResponseSize;
+        this.settings = settings;
         this.statistics = statistics;
+        this.nodeErrorWatch = nodeErrorWatch;
     }
 
     @Override
     public void completed(HttpServerExchange exchange, ProxyConnection result) {
         exchange.putAttachment(BACKEND, result.getConnection());
-        ProxyConnection connection = (this.keepClientForwardingHeaders || this.maxResponseSize > 0 || asksForUpgrade(exchange))
-                ? new ProxyConnection(new NodeConnection(result.getConnection(), exchange, this.keepClientForwardingHeaders, this.maxResponseSize, this.statistics),
+        ProxyConnection connection = (!this.settings.forwardedHeaders() || this.settings.maxResponseSize() > 0 || this.nodeErrorWatch != null
+                || asksForUpgrade(exchange))
+                ? new ProxyConnection(new NodeConnection(result.getConnection(), exchange, this.settings, this.statistics, this.nodeErrorWatch),
                         result.getTargetPath())
                 : result;
         this.delegate.completed(exchange, connection);

@@ -1,5 +1,8 @@
 package org.restcomm.lb.http;
 
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
 import org.restcomm.lb.node.HostAndPort;
 
 /**
@@ -11,11 +14,13 @@ import org.restcomm.lb.node.HostAndPort;
  * @param maxRequestTime longest a request may take at its node, from waiting for a connection to the end of the answer, in
  *        milliseconds; 0 for no limit (504 past it, or a cut answer when it has begun)
  * @param forwardedHeaders whether X-Forwarded-For/Proto/Host/Port/Server and {@code Forwarded} are added
+ * @param badNodeRequestPattern requests whose URI it finds: a 4xx or 5xx answer to one marks the node bad; null for none
  * @param connectionsPerThread pooled connections to each node per I/O thread
  * @param requestQueueSize requests that may wait per I/O thread for a connection to a busy node
  * @param problemServerRetrySeconds how long a node that refused a connection rests before the pool tries it again
  */
-public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestSize, long maxResponseSize, int maxRequestTime, boolean forwardedHeaders, int connectionsPerThread,
+public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestSize, long maxResponseSize, int maxRequestTime, boolean forwardedHeaders,
+        Pattern badNodeRequestPattern, int connectionsPerThread,
         int requestQueueSize, int problemServerRetrySeconds) {
 
     public static final int DEFAULT_CONNECTIONS_PER_THREAD = 32;
@@ -55,6 +60,7 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
         private long maxResponseSize;
         private int maxRequestTime;
         private boolean forwardedHeaders = true;
+        private Pattern badNodeRequestPattern;
         private int connectionsPerThread = DEFAULT_CONNECTIONS_PER_THREAD;
         private int requestQueueSize = DEFAULT_REQUEST_QUEUE_SIZE;
         private int problemServerRetrySeconds = DEFAULT_PROBLEM_SERVER_RETRY;
@@ -88,6 +94,16 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
             return this;
         }
 
+        /** The original's requestCheckPattern, a Java regular expression; null or blank for none. */
+        public Builder badNodeRequestPattern(String regex) {
+            try {
+                this.badNodeRequestPattern = (regex == null || regex.isBlank()) ? null : Pattern.compile(regex);
+            } catch (PatternSyntaxException e) {
+                throw new IllegalArgumentException("bad-node-request-pattern is not a regular expression: " + e.getDescription(), e);
+            }
+            return this;
+        }
+
         public Builder connectionsPerThread(int connections) {
             this.connectionsPerThread = connections;
             return this;
@@ -104,7 +120,8 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
         }
 
         public HttpBalancerSettings build() {
-            return new HttpBalancerSettings(this.unavailableHost, this.maxRequestSize, this.maxResponseSize, this.maxRequestTime, this.forwardedHeaders, this.connectionsPerThread,
+            return new HttpBalancerSettings(this.unavailableHost, this.maxRequestSize, this.maxResponseSize, this.maxRequestTime, this.forwardedHeaders,
+                    this.badNodeRequestPattern, this.connectionsPerThread,
                     this.requestQueueSize, this.problemServerRetrySeconds);
         }
     }

@@ -2,6 +2,7 @@ package org.restcomm.lb.http;
 
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.util.function.IntConsumer;
 
 import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientConnection;
@@ -24,8 +25,8 @@ import org.xnio.XnioWorker;
 /**
  * The pooled connection to a node, for one exchange that needs more than Undertow does: ProxyHandler always writes
  * the X-Forwarded-* headers, so with forwarded-headers=false this puts back exactly what the client sent (or
- * nothing) as the request leaves; the answer passes {@link NodeExchange} for max-response-size; and the bytes of an
- * upgraded (WebSocket) connection are counted.
+ * nothing) as the request leaves; the answer passes {@link NodeExchange} for max-response-size and
+ * bad-node-request-pattern; and the bytes of an upgraded (WebSocket) connection are counted.
  */
 final class NodeConnection implements ClientConnection {
 
@@ -37,13 +38,16 @@ final class NodeConnection implements ClientConnection {
     private final boolean keepClientForwardingHeaders;
     private final long maxResponseSize;
     private final HttpStatistics statistics;
+    private final IntConsumer nodeErrorWatch;
 
-    NodeConnection(ClientConnection pooled, HttpServerExchange exchange, boolean keepClientForwardingHeaders, long maxResponseSize, HttpStatistics statistics) {
+    /** @param nodeErrorWatch told the status of a 4xx or 5xx answer from the node; null when nobody asks */
+    NodeConnection(ClientConnection pooled, HttpServerExchange exchange, HttpBalancerSettings settings, HttpStatistics statistics, IntConsumer nodeErrorWatch) {
         this.pooled = pooled;
         this.exchange = exchange;
-        this.keepClientForwardingHeaders = keepClientForwardingHeaders;
-        this.maxResponseSize = maxResponseSize;
+        this.keepClientForwardingHeaders = !settings.forwardedHeaders();
+        this.maxResponseSize = settings.maxResponseSize();
         this.statistics = statistics;
+        this.nodeErrorWatch = nodeErrorWatch;
     }
 
     @Override
@@ -58,7 +62,7 @@ final class NodeConnection implements ClientConnection {
                 }
             }
         }
-        this.pooled.sendRequest(request, (this.maxResponseSize > 0 || BackendConnectionCallback.asksForUpgrade(this.exchange)) ? NodeExchange.guard(callback, this) : callback);
+        this.pooled.sendRequest(request, (this.maxResponseSize > 0 || this.nodeErrorWatch != null || BackendConnectionCallback.asksForUpgrade(this.exchange)) ? NodeExchange.guard(callback, this) : callback);
     }
 
     @Override
@@ -161,6 +165,10 @@ final class NodeConnection implements ClientConnection {
 
     long maxResponseSize() {
         return this.maxResponseSize;
+    }
+
+    IntConsumer nodeErrorWatch() {
+        return this.nodeErrorWatch;
     }
 
     @Override

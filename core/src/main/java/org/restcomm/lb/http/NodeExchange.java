@@ -1,6 +1,7 @@
 package org.restcomm.lb.http;
 
 import java.util.List;
+import java.util.function.IntConsumer;
 
 import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientConnection;
@@ -22,7 +23,8 @@ import org.xnio.channels.StreamSourceChannel;
 
 /**
  * A request's exchange with its node as ProxyHandler sees it. Its connection is the {@link NodeConnection}, so that
- * an upgrade goes through it; and with max-response-size, an answer whose Content-Length says it is too large gets
+ * an upgrade goes through it; a 4xx or 5xx answer to a request bad-node-request-pattern watches is reported; and with
+ * max-response-size, an answer whose Content-Length says it is too large gets
  * the client a 502 before any of it is relayed, and the node's connection is closed so that the rest is never read.
  * (ProxyHandler would otherwise start relaying the answer as soon as its head arrives.) Answers without a
  * Content-Length are cut by {@link LimitedResponseConduit} as they stream.
@@ -63,6 +65,11 @@ final class NodeExchange implements ClientExchange {
         this.exchange.setResponseListener(new ClientCallback<>() {
             @Override
             public void completed(ClientExchange result) {
+                int status = result.getResponse().getResponseCode();
+                IntConsumer watch = NodeExchange.this.connection.nodeErrorWatch();
+                if (watch != null && status >= 400 && status < 600) {
+                    watch.accept(status);
+                }
                 if (NodeExchange.this.tooLarge(result.getResponse())) {
                     NodeExchange.this.refuse(result);
                 } else {

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import io.undertow.server.HttpServerExchange;
 import org.restcomm.lb.algorithm.BalancerAlgorithm;
 import org.restcomm.lb.algorithm.NodeVersions;
 import org.restcomm.lb.logging.LoadBalancerLogger;
@@ -13,6 +14,7 @@ import org.restcomm.lb.node.Node;
 import org.restcomm.lb.node.NodeAdvertisement;
 import org.restcomm.lb.node.NodeRegistry;
 import org.restcomm.lb.node.NodeRegistryListener;
+import org.restcomm.lb.node.NodeState;
 
 /**
  * Picks the node for an HTTP request: the node of the Restcomm instance id, then of the session's jvmRoute, then
@@ -58,6 +60,16 @@ final class NodeSelector implements NodeRegistryListener {
             }
         }
         return this.fresh(request, port, failed);
+    }
+
+    /**
+     * A node answered 4xx or 5xx to a request bad-node-request-pattern watches: it is marked bad, so it gets no work
+     * and its sessions move, until it registers again or an operator enables it (the original's requestCheckPattern).
+     */
+    void nodeFailedWatchedRequest(Node node, int status, HttpServerExchange exchange) {
+        if (node.state() != NodeState.BAD && this.registry.markBad(node.name()).isPresent()) {
+            LOGGER.httpNodeMarkedBad(node.name(), status, exchange.getRequestMethod().toString(), exchange.getRequestURI());
+        }
     }
 
     /** Number of sessions keys (jvmRoutes, instance ids) currently moved off their lost node; for tests. */

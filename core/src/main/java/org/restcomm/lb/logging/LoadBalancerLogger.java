@@ -137,6 +137,10 @@ public interface LoadBalancerLogger extends BasicLogger {
     @Message(id = 39, value = "HTTP %s %s: the node's answer grew past max-response-size (%d bytes); both connections were closed")
     void httpResponseCut(String method, String uri, long limit);
 
+    @LogMessage(level = Level.WARN)
+    @Message(id = 40, value = "Node %s answered %d to HTTP %s %s, a request bad-node-request-pattern watches: marked bad, it gets no work until it registers again or is enabled")
+    void httpNodeMarkedBad(String node, int status, String method, String uri);
+
     @LogMessage(level = Level.INFO)
     @Message(id = 34, value = "Registered with the balancer at %s as %s (session %s)")
     void registeredWithBalancer(URI balancer, String nodeName, String sessionId);

@@ -27,6 +27,8 @@ public final class NodeRegistry {
     private final Map<String, String> jvmRouteSwitchovers = new ConcurrentHashMap<>();
     private final List<NodeRegistryListener> listeners = new CopyOnWriteArrayList<>();
     private volatile long nodeTimeoutMillis;
+    /** Moves on whenever a node joins, leaves, re-advertises or changes state; written under this registry's lock. */
+    private volatile long generation;
 
     public NodeRegistry(Clock clock, long nodeTimeoutMillis) {
         this.clock = clock;
@@ -45,6 +47,11 @@ public final class NodeRegistry {
         return this.nodeTimeoutMillis;
     }
 
+    /** Changes whenever the nodes or their states do: what readers derive from the list may be kept until then. */
+    public long generation() {
+        return this.generation;
+    }
+
     public void setNodeTimeoutMillis(long nodeTimeoutMillis) {
         this.nodeTimeoutMillis = nodeTimeoutMillis;
     }
@@ -60,6 +67,7 @@ public final class NodeRegistry {
         Node existing = this.nodesByName.get(name);
         if (existing != null && existing.sessionId().equals(sessionId)) {
             existing.readvertise(advertisement, now);
+            this.generation++;
             this.applyGracefulShutdown(existing, advertisement);
             return existing;
         }
@@ -74,6 +82,7 @@ public final class NodeRegistry {
         }
         Node node = new Node(name, advertisement, source, now);
         this.nodesByName.put(name, node);
+        this.generation++;
         this.namesBySession.put(sessionId, name);
         String jvmRoute = node.jvmRoute();
         if (jvmRoute != null) {
@@ -263,6 +272,7 @@ public final class NodeRegistry {
 
     private void unregister(Node node) {
         if (this.nodesByName.remove(node.name(), node)) {
+            this.generation++;
             this.namesBySession.remove(node.sessionId(), node.name());
             this.listeners.forEach(listener -> listener.nodeRemoved(node));
         }
@@ -283,6 +293,7 @@ public final class NodeRegistry {
     private synchronized void changeState(Node node, NodeState state) {
         NodeState previous = node.state(state);
         if (previous != state) {
+            this.generation++;
             LOGGER.nodeStateChanged(node.name(), state.displayName());
             this.listeners.forEach(listener -> listener.nodeStateChanged(node, previous));
         }

@@ -120,6 +120,10 @@ public final class TestNode implements AutoCloseable {
             }
             default -> {
                 exchange.getInputStream().readAllBytes();
+                if (exchange.getQueryParameters().containsKey("status")) {
+                    // a node in trouble, on request
+                    exchange.setStatusCode(Integer.parseInt(exchange.getQueryParameters().get("status").getFirst()));
+                }
                 exchange.getOutputStream().write(("node=" + this.name).getBytes(StandardCharsets.UTF_8));
             }
         }

@@ -3,19 +3,15 @@ package org.restcomm.lb.subsystem;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 import org.jboss.as.controller.AttributeDefinition;
 import org.jboss.as.controller.AttributeMarshaller;
 import org.jboss.as.controller.AttributeParser;
-import org.jboss.as.controller.OperationFailedException;
 import org.jboss.as.controller.PropertiesAttributeDefinition;
 import org.jboss.as.controller.SimpleAttributeDefinitionBuilder;
 import org.jboss.as.controller.StringListAttributeDefinition;
 import org.jboss.as.controller.client.helpers.MeasurementUnit;
 import org.jboss.as.controller.operations.validation.LongRangeValidator;
-import org.jboss.as.controller.operations.validation.ModelTypeValidator;
 import org.jboss.as.controller.operations.validation.StringAllowedValuesValidator;
 import org.jboss.as.controller.registry.AttributeAccess;
 import org.jboss.dmr.ModelNode;
@@ -92,23 +88,5 @@ enum AlgorithmAttribute {
 
     static List<AttributeDefinition> definitions(List<AlgorithmAttribute> attributes) {
         return attributes.stream().map(AlgorithmAttribute::definition).toList();
-    }
-
-    private static final class RegexValidator extends ModelTypeValidator {
-        RegexValidator() {
-            super(ModelType.STRING, true, true);
-        }
-
-        @Override
-        public void validateParameter(String parameterName, ModelNode value) throws OperationFailedException {
-            super.validateParameter(parameterName, value);
-            if (value.isDefined() && value.getType() != ModelType.EXPRESSION) {
-                try {
-                    Pattern.compile(value.asString());
-                } catch (PatternSyntaxException e) {
-                    throw new OperationFailedException(SubsystemMessages.invalidPattern(parameterName, value.asString(), e.getDescription()));
-                }
-            }
-        }
     }
 }

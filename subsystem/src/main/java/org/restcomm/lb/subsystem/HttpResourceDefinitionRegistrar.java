@@ -77,6 +77,13 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
             .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
             .build();
 
+    static final SimpleAttributeDefinition BAD_NODE_REQUEST_PATTERN = new SimpleAttributeDefinitionBuilder("bad-node-request-pattern", ModelType.STRING)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setValidator(new RegexValidator())
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
     static final SimpleAttributeDefinition CONNECTIONS_PER_THREAD = count("connections-per-thread", HttpBalancerSettings.DEFAULT_CONNECTIONS_PER_THREAD, 1);
     static final SimpleAttributeDefinition REQUEST_QUEUE_SIZE = count("request-queue-size", HttpBalancerSettings.DEFAULT_REQUEST_QUEUE_SIZE, 0);
 
@@ -90,6 +97,7 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
             .build();
 
     static final List<AttributeDefinition> ATTRIBUTES = List.of(SOCKET_BINDING, WORKER, UNAVAILABLE_HOST, MAX_REQUEST_SIZE, MAX_RESPONSE_SIZE, MAX_REQUEST_TIME, FORWARDED_HEADERS,
+            BAD_NODE_REQUEST_PATTERN,
             CONNECTIONS_PER_THREAD, REQUEST_QUEUE_SIZE, PROBLEM_SERVER_RETRY);
 
     /** A body size limit in bytes; 0, the default, for none. */
@@ -136,6 +144,7 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
                 .maxResponseSize(MAX_RESPONSE_SIZE.resolveModelAttribute(context, model).asLong())
                 .maxRequestTime(MAX_REQUEST_TIME.resolveModelAttribute(context, model).asInt())
                 .forwardedHeaders(FORWARDED_HEADERS.resolveModelAttribute(context, model).asBoolean())
+                .badNodeRequestPattern(BAD_NODE_REQUEST_PATTERN.resolveModelAttribute(context, model).asStringOrNull())
                 .connectionsPerThread(CONNECTIONS_PER_THREAD.resolveModelAttribute(context, model).asInt())
                 .requestQueueSize(REQUEST_QUEUE_SIZE.resolveModelAttribute(context, model).asInt())
                 .problemServerRetrySeconds(PROBLEM_SERVER_RETRY.resolveModelAttribute(context, model).asInt())

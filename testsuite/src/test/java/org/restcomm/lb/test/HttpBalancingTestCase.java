@@ -297,6 +297,24 @@ public class HttpBalancingTestCase extends LoadBalancerTestCase {
         }
     }
 
+    @Test
+    void aNodeAnsweringAnErrorToARequestTheBadNodePatternFindsIsMarkedBad() throws Exception {
+        TestNode node = this.node("x");
+        // /subsystem=load-balancer/http=default:write-attribute(name=bad-node-request-pattern, value=/Accounts/){allow-resource-service-restart=true}
+        this.management.success(Management.restarting(Operations.createWriteAttributeOperation(HTTP, "bad-node-request-pattern", "/Accounts/")));
+        try {
+            assertEquals(500, this.get("/other?status=500").statusCode());
+            // /subsystem=load-balancer/node=127.0.0.1\:<wsPort>:read-attribute(name=state)
+            assertEquals("active", this.management.read(Management.node(resourceName(node)), "state").asString(), "an unwatched request");
+            assertEquals(503, this.get("/restcomm/2012-04-24/Accounts/AC1/Calls.json?status=503").statusCode());
+            assertEquals("bad", this.management.read(Management.node(resourceName(node)), "state").asString());
+            assertEquals(503, this.get("/").statusCode(), "the only node is bad: the balancer's own 503");
+        } finally {
+            // /subsystem=load-balancer/http=default:undefine-attribute(name=bad-node-request-pattern){allow-resource-service-restart=true}
+            this.management.success(Management.restarting(Operations.createUndefineAttributeOperation(HTTP, "bad-node-request-pattern")));
+        }
+    }
+
     private void assertBodiesOver1024BytesRefused() throws Exception {
         HttpResponse<String> tooLarge = this.client.send(HttpRequest.newBuilder(BALANCER.resolve("/upload"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[2048])).build(), HttpResponse.BodyHandlers.ofString());
@@ -380,6 +398,7 @@ public class HttpBalancingTestCase extends LoadBalancerTestCase {
                 "max-request-size", new ModelNode(-1L),
                 "max-response-size", new ModelNode(-5L),
                 "max-request-time", new ModelNode(-1),
+                "bad-node-request-pattern", new ModelNode("(unclosed"),
                 "connections-per-thread", new ModelNode(0),
                 "socket-binding", new ModelNode("no-such-binding"));
         for (Map.Entry<String, ModelNode> attribute : bad.entrySet()) {
