@@ -115,13 +115,15 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
     @Override
     public ManagementResourceRegistration register(ManagementResourceRegistration parent, ManagementResourceRegistrationContext context) {
         ManagementResourceRegistration registration = parent.registerSubModel(ResourceDefinition.builder(REGISTRATION, RESOLVER).build());
-        ResourceDescriptor descriptor = ResourceDescriptor.builder(RESOLVER)
+        ResourceOperationRuntimeHandler runtime = ResourceOperationRuntimeHandler.configureService(this);
+        ResourceDescriptor.Builder descriptor = ResourceDescriptor.builder(RESOLVER)
                 .addCapability(CAPABILITY)
-                .addAttributes(ATTRIBUTES)
                 .addResourceCapabilityReference(WorkerReference.defaultWorker(CAPABILITY))
-                .withRuntimeHandler(ResourceOperationRuntimeHandler.configureService(this))
-                .build();
-        ManagementResourceRegistrar.of(descriptor).register(registration);
+                .withRuntimeHandler(runtime);
+        // a batch that sets https-socket-binding and ssl-context together restarts the engine once and needs no reload
+        RestartOnceWriteAttributeHandler write = new RestartOnceWriteAttributeHandler(runtime);
+        ATTRIBUTES.forEach(attribute -> descriptor.addAttribute(attribute, write));
+        ManagementResourceRegistrar.of(descriptor.build()).register(registration);
         return registration;
     }
 
