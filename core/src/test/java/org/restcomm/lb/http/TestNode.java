@@ -110,7 +110,8 @@ public final class TestNode implements AutoCloseable {
         return properties;
     }
 
-    String lastHeader(String name) {
+    /** A header of the last request the node's application answered, its values joined by commas; null when absent. */
+    public String lastHeader(String name) {
         List<String> values = this.lastHeaders.get(name.toLowerCase());
         return (values == null) ? null : String.join(",", values);
     }

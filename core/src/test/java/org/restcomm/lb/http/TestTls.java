@@ -55,6 +55,22 @@ public final class TestTls {
         }
     }
 
+    /** Writes a PKCS12 trust store holding only the certificate, for a server outside this JVM to trust it. */
+    public static void writeTrustStore(Path file, String password) {
+        try {
+            KeyStore trusted = KeyStore.getInstance("PKCS12");
+            trusted.load(null, null);
+            trusted.setCertificateEntry("lb", keyStore().getCertificate("lb"));
+            try (java.io.OutputStream out = Files.newOutputStream(file)) {
+                trusted.store(out, password.toCharArray());
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static synchronized KeyStore keyStore() {
         if (keyStore == null) {
             try {
