@@ -29,6 +29,7 @@ import org.jboss.dmr.ModelNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.restcomm.lb.http.TestNode;
 import org.restcomm.lb.http.TestTls;
@@ -55,6 +56,7 @@ public class HttpsBalancingTestCase extends LoadBalancerTestCase {
     private final List<TestNode> nodes = new ArrayList<>();
     private final List<Long> sessions = new ArrayList<>();
     private Path trustStore;
+    private String serverStateBefore;
 
     @BeforeAll
     static void createWorker() throws IOException {
@@ -64,6 +66,11 @@ public class HttpsBalancingTestCase extends LoadBalancerTestCase {
     @AfterAll
     static void destroyWorker() {
         worker.shutdownNow();
+    }
+
+    @BeforeEach
+    void noteServerState() {
+        this.serverStateBefore = this.serverState();
     }
 
     @AfterEach
@@ -79,9 +86,12 @@ public class HttpsBalancingTestCase extends LoadBalancerTestCase {
         if (this.trustStore != null) {
             Files.deleteIfExists(this.trustStore);
         }
+        assertEquals(this.serverStateBefore, this.serverState(), "no reload left pending by this test");
+    }
+
+    private String serverState() {
         // :read-attribute(name=server-state)
-        assertEquals("running", this.management.success(Operations.createReadAttributeOperation(new ModelNode().setEmptyList(), "server-state")).asString(),
-                "no reload left pending for the next test");
+        return this.management.success(Operations.createReadAttributeOperation(new ModelNode().setEmptyList(), "server-state")).asString();
     }
 
     @Test
