@@ -8,24 +8,29 @@ import io.undertow.server.handlers.proxy.ConnectionPoolManager;
 import io.undertow.server.handlers.proxy.ProxyConnectionPool;
 import org.xnio.OptionMap;
 import org.xnio.Options;
+import org.xnio.ssl.XnioSsl;
 
-/** One address requests are proxied to (a node's httpPort or wsPort, or the unavailable-host): Undertow's pool for it. */
+/**
+ * One address requests are proxied to (a node's httpPort or wsPort, its sslPort or wssPort with backend TLS, or the
+ * unavailable-host): Undertow's pool for it.
+ */
 final class Backend extends ConnectionPoolErrorHandler.SimpleConnectionPoolErrorHandler implements ConnectionPoolManager {
 
     private final URI uri;
     private final HttpBalancerSettings settings;
     private final ProxyConnectionPool pool;
 
-    Backend(URI uri, HttpBalancerSettings settings, UndertowClient client) {
+    /** @param ssl TLS for an {@code https://} uri, null for {@code http://} */
+    Backend(URI uri, XnioSsl ssl, HttpBalancerSettings settings, UndertowClient client) {
         this.uri = uri;
         this.settings = settings;
         // small requests and answers go out at once, not behind Nagle's wait for an ACK
-        this.pool = new ProxyConnectionPool(this, uri, client, OptionMap.create(Options.TCP_NODELAY, true));
+        this.pool = new ProxyConnectionPool(this, uri, ssl, client, OptionMap.create(Options.TCP_NODELAY, true));
     }
 
-    static URI uri(String host, int port) {
+    static URI uri(String scheme, String host, int port) {
         String bracketed = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-        return URI.create("http://" + bracketed + ":" + port);
+        return URI.create(scheme + "://" + bracketed + ":" + port);
     }
 
     URI uri() {

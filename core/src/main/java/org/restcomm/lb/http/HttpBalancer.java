@@ -3,20 +3,24 @@ package org.restcomm.lb.http;
 import java.net.InetSocketAddress;
 import java.util.function.Supplier;
 
+import javax.net.ssl.SSLContext;
+
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import io.undertow.protocols.ssl.UndertowXnioSsl;
 import io.undertow.server.handlers.proxy.ProxyHandler;
 import io.undertow.util.HttpString;
 import org.restcomm.lb.algorithm.BalancerAlgorithm;
 import org.restcomm.lb.logging.LoadBalancerLogger;
 import org.restcomm.lb.node.NodeRegistry;
 import org.restcomm.lb.stats.HttpStatistics;
+import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.XnioWorker;
 
 /**
- * The HTTP/WebSocket engine: an Undertow listener whose {@link ProxyHandler} streams requests, responses and
- * upgraded connections to the node {@link NodeSelector} picks.
+ * The HTTP/WebSocket engine: an Undertow listener, and optionally an HTTPS one, whose {@link ProxyHandler} streams
+ * requests, responses and upgraded connections to the node {@link NodeSelector} picks.
  */
 public final class HttpBalancer {
 
@@ -29,6 +33,7 @@ public final class HttpBalancer {
     private NodeProxyClient proxyClient;
     private TrafficHandler traffic;
     private InetSocketAddress boundAddress;
+    private InetSocketAddress boundHttpsAddress;
 
     public HttpBalancer(HttpBalancerSettings settings, NodeRegistry registry, Supplier<BalancerAlgorithm> algorithm, HttpStatistics statistics) {
         this.settings = settings;
@@ -38,9 +43,19 @@ public final class HttpBalancer {
     }
 
     /** @param worker the server's I/O worker, shared and never stopped here */
-    public synchronized void start(InetSocketAddress address, XnioWorker worker) {
+    public void start(InetSocketAddress address, XnioWorker worker) {
+        this.start(address, null, worker);
+    }
+
+    /**
+     * @param https the HTTPS listener, or null for none; its requests reach the nodes with X-Forwarded-Proto https
+     * @param worker the server's I/O worker, shared and never stopped here
+     */
+    public synchronized void start(InetSocketAddress address, HttpsListener https, XnioWorker worker) {
         NodeSelector selector = new NodeSelector(this.registry, this.algorithm);
-        NodeProxyClient proxyClient = new NodeProxyClient(selector, this.settings, this.statistics);
+        SSLContext backendSsl = this.settings.backendSslContext();
+        NodeProxyClient proxyClient = new NodeProxyClient(selector, this.settings, this.statistics,
+                (backendSsl != null) ? new UndertowXnioSsl(worker.getXnio(), OptionMap.EMPTY, backendSsl) : null);
         ProxyHandler.Builder proxy = ProxyHandler.builder()
                 .setProxyClient(proxyClient)
                 .setNext(new NoNodeHandler())
@@ -55,8 +70,12 @@ public final class HttpBalancer {
             proxy.addRequestHeader(HttpString.tryFromString(ForwardedHeader.NAME), new ForwardedHeader());
         }
         TrafficHandler traffic = new TrafficHandler(this.statistics, this.settings.maxRequestSize(), this.settings.maxResponseSize(), proxy.build());
-        Undertow undertow = Undertow.builder()
-                .addHttpListener(address.getPort(), address.getAddress().getHostAddress())
+        Undertow.Builder builder = Undertow.builder()
+                .addHttpListener(address.getPort(), address.getAddress().getHostAddress());
+        if (https != null) {
+            builder.addHttpsListener(https.address().getPort(), https.address().getAddress().getHostAddress(), https.sslContext());
+        }
+        Undertow undertow = builder
                 .setWorker(worker)
                 .setHandler(traffic)
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
@@ -69,6 +88,8 @@ public final class HttpBalancer {
         try {
             undertow.start();
         } catch (RuntimeException e) {
+            // Undertow leaves the listeners it opened before the failing one bound; stop() closes them (not our worker)
+            undertow.stop();
             this.registry.removeListener(selector);
             this.registry.removeListener(proxyClient);
             proxyClient.close();
@@ -78,8 +99,17 @@ public final class HttpBalancer {
         this.selector = selector;
         this.proxyClient = proxyClient;
         this.traffic = traffic;
-        this.boundAddress = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
+        this.boundAddress = listenerAddress(undertow, "http");
+        this.boundHttpsAddress = listenerAddress(undertow, "https");
         LoadBalancerLogger.ROOT_LOGGER.httpStarted(this.boundAddress);
+        if (this.boundHttpsAddress != null) {
+            LoadBalancerLogger.ROOT_LOGGER.httpsStarted(this.boundHttpsAddress);
+        }
+    }
+
+    private static InetSocketAddress listenerAddress(Undertow undertow, String protocol) {
+        return undertow.getListenerInfo().stream().filter(listener -> listener.getProtcol().equals(protocol))
+                .map(listener -> (InetSocketAddress) listener.getAddress()).findFirst().orElse(null);
     }
 
     public synchronized void stop() {
@@ -90,6 +120,9 @@ public final class HttpBalancer {
             this.registry.removeListener(this.proxyClient);
             this.proxyClient.close();
             LoadBalancerLogger.ROOT_LOGGER.httpStopped(this.boundAddress);
+            if (this.boundHttpsAddress != null) {
+                LoadBalancerLogger.ROOT_LOGGER.httpStopped(this.boundHttpsAddress);
+            }
             this.server = null;
             this.selector = null;
             this.proxyClient = null;
@@ -100,6 +133,11 @@ public final class HttpBalancer {
     /** The bound address, with the real port when port 0 was asked for; null before start. */
     public synchronized InetSocketAddress address() {
         return this.boundAddress;
+    }
+
+    /** The bound HTTPS address, with the real port when port 0 was asked for; null before start or without HTTPS. */
+    public synchronized InetSocketAddress httpsAddress() {
+        return this.boundHttpsAddress;
     }
 
     /** Session keys (jvmRoutes, instance ids) moved off a lost node; for tests. */

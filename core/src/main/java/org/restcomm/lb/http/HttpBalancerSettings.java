@@ -3,6 +3,8 @@ package org.restcomm.lb.http;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
+import javax.net.ssl.SSLContext;
+
 import org.restcomm.lb.node.HostAndPort;
 
 /**
@@ -18,10 +20,10 @@ import org.restcomm.lb.node.HostAndPort;
  * @param connectionsPerThread pooled connections to each node per I/O thread
  * @param requestQueueSize requests that may wait per I/O thread for a connection to a busy node
  * @param problemServerRetrySeconds how long a node that refused a connection rests before the pool tries it again
+ * @param backendSslContext TLS towards the nodes, to their sslPort and wssPort instead of httpPort and wsPort; null for plain HTTP
  */
 public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestSize, long maxResponseSize, int maxRequestTime, boolean forwardedHeaders,
-        Pattern badNodeRequestPattern, int connectionsPerThread,
-        int requestQueueSize, int problemServerRetrySeconds) {
+        Pattern badNodeRequestPattern, int connectionsPerThread, int requestQueueSize, int problemServerRetrySeconds, SSLContext backendSslContext) {
 
     public static final int DEFAULT_CONNECTIONS_PER_THREAD = 32;
     public static final int DEFAULT_REQUEST_QUEUE_SIZE = 256;
@@ -64,6 +66,7 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
         private int connectionsPerThread = DEFAULT_CONNECTIONS_PER_THREAD;
         private int requestQueueSize = DEFAULT_REQUEST_QUEUE_SIZE;
         private int problemServerRetrySeconds = DEFAULT_PROBLEM_SERVER_RETRY;
+        private SSLContext backendSslContext;
 
         private Builder() {
         }
@@ -119,10 +122,15 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
             return this;
         }
 
+        /** TLS towards the nodes (the original's isRemoteServerSsl); null for plain HTTP. */
+        public Builder backendSslContext(SSLContext context) {
+            this.backendSslContext = context;
+            return this;
+        }
+
         public HttpBalancerSettings build() {
             return new HttpBalancerSettings(this.unavailableHost, this.maxRequestSize, this.maxResponseSize, this.maxRequestTime, this.forwardedHeaders,
-                    this.badNodeRequestPattern, this.connectionsPerThread,
-                    this.requestQueueSize, this.problemServerRetrySeconds);
+                    this.badNodeRequestPattern, this.connectionsPerThread, this.requestQueueSize, this.problemServerRetrySeconds, this.backendSslContext);
         }
     }
 }

@@ -12,6 +12,7 @@ import io.undertow.server.handlers.proxy.ProxyCallback;
 import io.undertow.server.handlers.proxy.ProxyClient;
 import io.undertow.server.handlers.proxy.ProxyConnection;
 import io.undertow.util.AttachmentKey;
+import org.xnio.ssl.XnioSsl;
 import org.restcomm.lb.node.HostAndPort;
 import org.restcomm.lb.node.Node;
 import org.restcomm.lb.node.NodeRegistryListener;
@@ -19,12 +20,15 @@ import org.restcomm.lb.stats.HttpStatistics;
 
 /**
  * Undertow's {@link ProxyClient} over the node registry: {@link NodeSelector} picks the node, Undertow's
- * {@code ProxyConnectionPool} (one per node address) supplies the connection.
+ * {@code ProxyConnectionPool} (one per node address) supplies the connection. With backend TLS the nodes are reached
+ * on the ports they advertise for it, sslPort and wssPort, as the original did for isRemoteServerSsl.
  */
 final class NodeProxyClient implements ProxyClient, NodeRegistryListener {
 
     static final String HTTP_PORT = "httpPort";
     static final String WS_PORT = "wsPort";
+    static final String SSL_PORT = "sslPort";
+    static final String WSS_PORT = "wssPort";
 
     /** Where a request goes; node is null for the unavailable-host. */
     record Target(Node node, Backend backend) implements ProxyTarget {
@@ -54,13 +58,21 @@ final class NodeProxyClient implements ProxyClient, NodeRegistryListener {
     private final UndertowClient client = UndertowClient.getInstance();
     private final Map<Address, Backend> backends = new ConcurrentHashMap<>();
     private final Backend unavailableHost;
+    /** TLS towards the nodes, or null for plain HTTP. */
+    private final XnioSsl nodeSsl;
+    private final String httpPort;
+    private final String wsPort;
 
-    NodeProxyClient(NodeSelector selector, HttpBalancerSettings settings, HttpStatistics statistics) {
+    /** @param nodeSsl TLS towards the nodes, or null; the unavailable-host is always plain HTTP, as its default port 80 says */
+    NodeProxyClient(NodeSelector selector, HttpBalancerSettings settings, HttpStatistics statistics, XnioSsl nodeSsl) {
         this.selector = selector;
         this.settings = settings;
         this.statistics = statistics;
+        this.nodeSsl = nodeSsl;
+        this.httpPort = (nodeSsl != null) ? SSL_PORT : HTTP_PORT;
+        this.wsPort = (nodeSsl != null) ? WSS_PORT : WS_PORT;
         HostAndPort unavailable = settings.unavailableHost();
-        this.unavailableHost = (unavailable != null) ? new Backend(Backend.uri(unavailable.host(), unavailable.port()), settings, this.client) : null;
+        this.unavailableHost = (unavailable != null) ? new Backend(Backend.uri("http", unavailable.host(), unavailable.port()), null, settings, this.client) : null;
     }
 
     /** Called again by ProxyHandler after a failed connection: the node that failed is then avoided. */
@@ -68,7 +80,7 @@ final class NodeProxyClient implements ProxyClient, NodeRegistryListener {
     public ProxyTarget findTarget(HttpServerExchange exchange) {
         Target previous = exchange.getAttachment(CHOSEN);
         ExchangeRequestView request = new ExchangeRequestView(exchange);
-        String port = request.isSipWebSocket() ? WS_PORT : HTTP_PORT;
+        String port = request.isSipWebSocket() ? this.wsPort : this.httpPort;
         Node failed = (previous != null) ? previous.node() : null;
         Node node = this.selector.select(request, port, failed);
         if (node == null && failed != null) {
@@ -80,7 +92,8 @@ final class NodeProxyClient implements ProxyClient, NodeRegistryListener {
             Address address = new Address(node.ip(), node.port(port).getAsInt());
             Backend backend = this.backends.get(address);
             if (backend == null) {
-                backend = this.backends.computeIfAbsent(address, a -> new Backend(Backend.uri(a.ip(), a.port()), this.settings, this.client));
+                backend = this.backends.computeIfAbsent(address, a -> new Backend(Backend.uri((this.nodeSsl != null) ? "https" : "http", a.ip(), a.port()),
+                        this.nodeSsl, this.settings, this.client));
             }
             target = new Target(node, backend);
         } else if (this.unavailableHost != null && (previous == null || previous.node() != null)) {
@@ -113,7 +126,7 @@ final class NodeProxyClient implements ProxyClient, NodeRegistryListener {
 
     @Override
     public void nodeRemoved(Node node) {
-        for (String port : new String[] { HTTP_PORT, WS_PORT }) {
+        for (String port : new String[] { this.httpPort, this.wsPort }) {
             node.port(port).ifPresent(number -> {
                 Backend backend = this.backends.remove(new Address(node.ip(), number));
                 if (backend != null) {

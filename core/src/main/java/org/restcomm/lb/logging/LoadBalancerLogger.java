@@ -118,6 +118,10 @@ public interface LoadBalancerLogger extends BasicLogger {
     void httpStarted(InetSocketAddress address);
 
     @LogMessage(level = Level.INFO)
+    @Message(id = 41, value = "HTTPS balancer listening on %s")
+    void httpsStarted(InetSocketAddress address);
+
+    @LogMessage(level = Level.INFO)
     @Message(id = 31, value = "HTTP balancer on %s stopped")
     void httpStopped(InetSocketAddress address);
 

@@ -47,7 +47,16 @@ final class BalancerTestBed implements AutoCloseable {
 
     /** Starts a node and registers it as its heartbeat would, with extra properties. */
     TestNode node(String name, String jvmRoute, Map<String, String> extra) {
-        TestNode node = new TestNode(name, jvmRoute, this.worker);
+        return this.register(new TestNode(name, jvmRoute, this.worker), extra);
+    }
+
+    /** Starts a node that speaks only TLS, advertising sslPort and wssPort, and registers it. */
+    TestNode tlsNode(String name, String jvmRoute) {
+        return this.register(new TestNode(name, jvmRoute, this.worker, TestTls.server()), Map.of());
+    }
+
+    private TestNode register(TestNode node, Map<String, String> extra) {
+        String name = node.name;
         this.nodes.add(node);
         Map<String, String> properties = new java.util.HashMap<>(node.properties());
         properties.putAll(extra);
@@ -69,16 +78,35 @@ final class BalancerTestBed implements AutoCloseable {
     }
 
     BalancerTestBed start(HttpBalancerSettings settings, BalancerAlgorithm algorithm, Map<String, String> algorithmProperties) {
+        return this.start(settings, algorithm, algorithmProperties, null);
+    }
+
+    /** With an HTTPS listener on another ephemeral loopback port, presenting the test certificate. */
+    BalancerTestBed startWithHttps(HttpBalancerSettings settings) {
+        return this.start(settings, new CallIdAffinityAlgorithm(), Map.of(),
+                new HttpsListener(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), TestTls.server()));
+    }
+
+    private BalancerTestBed start(HttpBalancerSettings settings, BalancerAlgorithm algorithm, Map<String, String> algorithmProperties, HttpsListener https) {
         this.algorithm = algorithm;
         algorithm.start(new AlgorithmContext(this.registry, Clock.systemUTC(), algorithmProperties));
         this.registry.addListener(algorithm);
         this.balancer = new HttpBalancer(settings, this.registry, () -> this.algorithm, this.statistics.http());
-        this.balancer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), this.worker);
+        this.balancer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), https, this.worker);
         return this;
     }
 
     int port() {
         return this.balancer.address().getPort();
+    }
+
+    int httpsPort() {
+        return this.balancer.httpsAddress().getPort();
+    }
+
+    /** A client that trusts the test certificate of the HTTPS listener and checks that it names 127.0.0.1. */
+    static HttpClient httpsClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).sslContext(TestTls.client()).build();
     }
 
     URI uri(String pathAndQuery) {

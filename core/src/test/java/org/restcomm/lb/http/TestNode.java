@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import javax.net.ssl.SSLContext;
+
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
@@ -38,7 +40,8 @@ import org.xnio.XnioWorker;
 /**
  * An application-server node for the tests: answers with its name, hands out {@code JSESSIONID=<id>.<jvmRoute>},
  * digests uploads, streams downloads, and echoes WebSocket text on its httpPort (/ws) and its wsPort, each
- * echo naming the port that answered. Public for the testsuite, whose backends these are too.
+ * echo naming the port that answered. A TLS node speaks only TLS, on ports it advertises as sslPort and wssPort.
+ * Public for the testsuite, whose backends these are too.
  */
 public final class TestNode implements AutoCloseable {
 
@@ -56,28 +59,41 @@ public final class TestNode implements AutoCloseable {
     private final Undertow ws;
     private final int httpPort;
     private final int wsPort;
+    private final boolean tls;
 
     public TestNode(String name, String jvmRoute, XnioWorker worker) {
+        this(name, jvmRoute, worker, null);
+    }
+
+    /** @param tls the server side of TLS on both ports, or null for plain HTTP */
+    public TestNode(String name, String jvmRoute, XnioWorker worker, SSLContext tls) {
         this.name = name;
         this.jvmRoute = jvmRoute;
+        this.tls = tls != null;
         HttpHandler application = new BlockingHandler(this::handle);
         HttpHandler httpPortEcho = echo("http-port");
-        this.http = Undertow.builder().addHttpListener(0, "127.0.0.1").setWorker(worker)
+        this.http = listener(Undertow.builder(), tls).setWorker(worker)
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
                 .setHandler(exchange -> (exchange.getRequestPath().equals("/ws") ? httpPortEcho : application).handleRequest(exchange))
                 .build();
-        this.ws = Undertow.builder().addHttpListener(0, "127.0.0.1").setWorker(worker).setHandler(echo("ws-port")).build();
+        this.ws = listener(Undertow.builder(), tls).setWorker(worker).setHandler(echo("ws-port")).build();
         this.http.start();
         this.ws.start();
         this.httpPort = ((InetSocketAddress) this.http.getListenerInfo().get(0).getAddress()).getPort();
         this.wsPort = ((InetSocketAddress) this.ws.getListenerInfo().get(0).getAddress()).getPort();
     }
 
+    private static Undertow.Builder listener(Undertow.Builder builder, SSLContext tls) {
+        return (tls != null) ? builder.addHttpsListener(0, "127.0.0.1", tls) : builder.addHttpListener(0, "127.0.0.1");
+    }
+
+    /** The port advertised as httpPort, or as sslPort for a TLS node. */
     public int httpPort() {
         return this.httpPort;
     }
 
+    /** The port advertised as wsPort, or as wssPort for a TLS node. */
     public int wsPort() {
         return this.wsPort;
     }
@@ -85,8 +101,8 @@ public final class TestNode implements AutoCloseable {
     /** What the node would advertise in its heartbeat. */
     Map<String, String> properties() {
         Map<String, String> properties = new HashMap<>();
-        properties.put("httpPort", Integer.toString(this.httpPort()));
-        properties.put("wsPort", Integer.toString(this.wsPort()));
+        properties.put(this.tls ? "sslPort" : "httpPort", Integer.toString(this.httpPort()));
+        properties.put(this.tls ? "wssPort" : "wsPort", Integer.toString(this.wsPort()));
         properties.put("sessionId", this.name + "-" + UUID.randomUUID());
         if (this.jvmRoute != null) {
             properties.put("jvmRoute", this.jvmRoute);
@@ -94,7 +110,8 @@ public final class TestNode implements AutoCloseable {
         return properties;
     }
 
-    String lastHeader(String name) {
+    /** A header of the last request the node's application answered, its values joined by commas; null when absent. */
+    public String lastHeader(String name) {
         List<String> values = this.lastHeaders.get(name.toLowerCase());
         return (values == null) ? null : String.join(",", values);
     }

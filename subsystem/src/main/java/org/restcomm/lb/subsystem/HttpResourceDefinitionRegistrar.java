@@ -2,6 +2,8 @@ package org.restcomm.lb.subsystem;
 
 import java.util.List;
 
+import javax.net.ssl.SSLContext;
+
 import org.jboss.as.controller.AttributeDefinition;
 import org.jboss.as.controller.OperationContext;
 import org.jboss.as.controller.OperationFailedException;
@@ -22,6 +24,7 @@ import org.jboss.dmr.ModelNode;
 import org.jboss.dmr.ModelType;
 import org.restcomm.lb.http.HttpBalancer;
 import org.restcomm.lb.http.HttpBalancerSettings;
+import org.restcomm.lb.http.HttpsListener;
 import org.wildfly.service.Installer.StartWhen;
 import org.wildfly.service.descriptor.NullaryServiceDescriptor;
 import org.wildfly.subsystem.resource.ChildResourceDefinitionRegistrar;
@@ -38,7 +41,10 @@ import org.wildfly.subsystem.service.ServiceDependency;
 import org.wildfly.subsystem.service.capability.CapabilityServiceInstaller;
 import org.xnio.XnioWorker;
 
-/** Registers {@code http=default}: the HTTP/WebSocket engine, its listening socket, its I/O worker and its connection pools. */
+/**
+ * Registers {@code http=default}: the HTTP/WebSocket engine, its listening sockets (HTTP, and HTTPS with an Elytron
+ * ssl-context), its I/O worker and its connection pools, over TLS when a backend ssl-context is set.
+ */
 class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar, ResourceServiceConfigurator {
 
     static final ResourceRegistration REGISTRATION = ResourceRegistration.of(PathElement.pathElement("http", "default"));
@@ -48,6 +54,13 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
     static final RuntimeCapability<Void> CAPABILITY = RuntimeCapability.Builder.of(SERVICE_DESCRIPTOR).build();
 
     static final CapabilityReferenceAttributeDefinition<SocketBinding> SOCKET_BINDING = SocketBindingReference.attribute("socket-binding", CAPABILITY);
+
+    // the HTTPS listener needs both; the model refuses one without the other
+    static final CapabilityReferenceAttributeDefinition<SocketBinding> HTTPS_SOCKET_BINDING = SocketBindingReference.optionalAttribute("https-socket-binding",
+            CAPABILITY, "ssl-context");
+    static final CapabilityReferenceAttributeDefinition<SSLContext> SSL_CONTEXT = SslContextReference.attribute("ssl-context", CAPABILITY, "https-socket-binding");
+
+    static final CapabilityReferenceAttributeDefinition<SSLContext> BACKEND_SSL_CONTEXT = SslContextReference.attribute("backend-ssl-context", CAPABILITY);
 
     static final CapabilityReferenceAttributeDefinition<XnioWorker> WORKER = WorkerReference.attribute(CAPABILITY);
 
@@ -96,9 +109,9 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
             .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
             .build();
 
-    static final List<AttributeDefinition> ATTRIBUTES = List.of(SOCKET_BINDING, WORKER, UNAVAILABLE_HOST, MAX_REQUEST_SIZE, MAX_RESPONSE_SIZE, MAX_REQUEST_TIME, FORWARDED_HEADERS,
-            BAD_NODE_REQUEST_PATTERN,
-            CONNECTIONS_PER_THREAD, REQUEST_QUEUE_SIZE, PROBLEM_SERVER_RETRY);
+    static final List<AttributeDefinition> ATTRIBUTES = List.of(SOCKET_BINDING, HTTPS_SOCKET_BINDING, SSL_CONTEXT, BACKEND_SSL_CONTEXT, WORKER,
+            UNAVAILABLE_HOST, MAX_REQUEST_SIZE, MAX_RESPONSE_SIZE, MAX_REQUEST_TIME, FORWARDED_HEADERS, BAD_NODE_REQUEST_PATTERN, CONNECTIONS_PER_THREAD,
+            REQUEST_QUEUE_SIZE, PROBLEM_SERVER_RETRY);
 
     /** A body size limit in bytes; 0, the default, for none. */
     private static SimpleAttributeDefinition size(String name) {
@@ -125,20 +138,22 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
     @Override
     public ManagementResourceRegistration register(ManagementResourceRegistration parent, ManagementResourceRegistrationContext context) {
         ManagementResourceRegistration registration = parent.registerSubModel(ResourceDefinition.builder(REGISTRATION, RESOLVER).build());
-        ResourceDescriptor descriptor = ResourceDescriptor.builder(RESOLVER)
+        ResourceOperationRuntimeHandler runtime = ResourceOperationRuntimeHandler.configureService(this);
+        ResourceDescriptor.Builder descriptor = ResourceDescriptor.builder(RESOLVER)
                 .addCapability(CAPABILITY)
-                .addAttributes(ATTRIBUTES)
                 .addResourceCapabilityReference(WorkerReference.defaultWorker(CAPABILITY))
-                .withRuntimeHandler(ResourceOperationRuntimeHandler.configureService(this))
-                .build();
-        ManagementResourceRegistrar.of(descriptor).register(registration);
+                .withRuntimeHandler(runtime);
+        // a batch that sets https-socket-binding and ssl-context together restarts the engine once and needs no reload
+        RestartOnceWriteAttributeHandler write = new RestartOnceWriteAttributeHandler(runtime);
+        ATTRIBUTES.forEach(attribute -> descriptor.addAttribute(attribute, write));
+        ManagementResourceRegistrar.of(descriptor.build()).register(registration);
         return registration;
     }
 
     @Override
     public ResourceServiceInstaller configure(OperationContext context, ModelNode model) throws OperationFailedException {
         ModelNode unavailableHost = UNAVAILABLE_HOST.resolveModelAttribute(context, model);
-        HttpBalancerSettings settings = HttpBalancerSettings.builder()
+        HttpBalancerSettings.Builder settings = HttpBalancerSettings.builder()
                 .unavailableHost(unavailableHost.isDefined() ? unavailableHost.asString() : null)
                 .maxRequestSize(MAX_REQUEST_SIZE.resolveModelAttribute(context, model).asLong())
                 .maxResponseSize(MAX_RESPONSE_SIZE.resolveModelAttribute(context, model).asLong())
@@ -147,22 +162,34 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
                 .badNodeRequestPattern(BAD_NODE_REQUEST_PATTERN.resolveModelAttribute(context, model).asStringOrNull())
                 .connectionsPerThread(CONNECTIONS_PER_THREAD.resolveModelAttribute(context, model).asInt())
                 .requestQueueSize(REQUEST_QUEUE_SIZE.resolveModelAttribute(context, model).asInt())
-                .problemServerRetrySeconds(PROBLEM_SERVER_RETRY.resolveModelAttribute(context, model).asInt())
-                .build();
+                .problemServerRetrySeconds(PROBLEM_SERVER_RETRY.resolveModelAttribute(context, model).asInt());
         ServiceDependency<SocketBinding> binding = SOCKET_BINDING.resolve(context, model);
+        // undefined references resolve to an empty dependency: nothing is required and get() answers null
+        ServiceDependency<SocketBinding> httpsBinding = HTTPS_SOCKET_BINDING.resolve(context, model);
+        ServiceDependency<SSLContext> sslContext = SSL_CONTEXT.resolve(context, model);
+        ServiceDependency<SSLContext> backendSslContext = BACKEND_SSL_CONTEXT.resolve(context, model);
         ServiceDependency<XnioWorker> worker = WorkerReference.resolve(WORKER, context, model);
         ServiceDependency<LoadBalancerRuntime> balancer = ServiceDependency.on(LoadBalancerRuntime.SERVICE_DESCRIPTOR);
         return CapabilityServiceInstaller.builder(CAPABILITY, () -> {
                     LoadBalancerRuntime runtime = balancer.get();
-                    return new HttpBalancer(settings, runtime.registry(), runtime::algorithm, runtime.statistics().http());
+                    return new HttpBalancer(settings.backendSslContext(backendSslContext.get()).build(), runtime.registry(), runtime::algorithm,
+                            runtime.statistics().http());
                 })
-                .requires(List.of(binding, worker, balancer))
+                .requires(List.of(binding, httpsBinding, sslContext, backendSslContext, worker, balancer))
                 .onStart(http -> {
-                    http.start(binding.get().getSocketAddress(), worker.get());
+                    SocketBinding https = httpsBinding.get();
+                    http.start(binding.get().getSocketAddress(), (https != null) ? new HttpsListener(https.getSocketAddress(), sslContext.get()) : null,
+                            worker.get());
                     SocketBindingReference.markBound(binding.get());
+                    if (https != null) {
+                        SocketBindingReference.markBound(https);
+                    }
                 })
                 .onStop(http -> {
                     SocketBindingReference.markUnbound(binding.get());
+                    if (httpsBinding.get() != null) {
+                        SocketBindingReference.markUnbound(httpsBinding.get());
+                    }
                     http.stop();
                 })
                 // nothing asks for the engine: its listener must open with the server

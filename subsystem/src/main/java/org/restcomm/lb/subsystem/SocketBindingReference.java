@@ -9,7 +9,7 @@ import org.wildfly.subsystem.resource.capability.CapabilityReference;
 import org.wildfly.subsystem.resource.capability.CapabilityReferenceAttributeDefinition;
 
 /**
- * A required socket-binding reference: completed by jboss-cli, checked at write time, sensitive, restarts its service;
+ * A socket-binding reference: completed by jboss-cli, checked at write time, sensitive, restarts its service;
  * and the bound/unbound marks that make {@code :read-attribute(name=bound)} of the binding tell the truth.
  */
 final class SocketBindingReference {
@@ -18,11 +18,18 @@ final class SocketBindingReference {
     }
 
     static CapabilityReferenceAttributeDefinition<SocketBinding> attribute(String name, RuntimeCapability<Void> capability) {
+        return builder(name, capability).setRequired(true).build();
+    }
+
+    /** An optional binding, for a listener that opens only when set; {@code requires} names what must be set with it. */
+    static CapabilityReferenceAttributeDefinition<SocketBinding> optionalAttribute(String name, RuntimeCapability<Void> capability, String... requires) {
+        return builder(name, capability).setRequired(false).setRequires(requires).build();
+    }
+
+    private static CapabilityReferenceAttributeDefinition.Builder<SocketBinding> builder(String name, RuntimeCapability<Void> capability) {
         return new CapabilityReferenceAttributeDefinition.Builder<>(name, CapabilityReference.builder(capability, SocketBinding.SERVICE_DESCRIPTOR).build())
-                .setRequired(true)
                 .addAccessConstraint(SensitiveTargetAccessConstraintDefinition.SOCKET_BINDING_REF)
-                .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
-                .build();
+                .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES);
     }
 
     /** Marks the binding bound once an engine listens on it. */

@@ -26,6 +26,9 @@ public class ManagementModelTestCase extends LoadBalancerTestCase {
         assertPort("load-balancer-sip-external", 5060);
         assertPort("load-balancer-sip-internal", 5065);
         assertPort("load-balancer-http", 2080);
+        assertPort("load-balancer-https", 2081);
+        // HTTPS needs an ssl-context, which no default configuration has: 2081 is defined but not opened
+        assertFalse(this.management.read(HttpBalancingTestCase.HTTP, "https-socket-binding").isDefined(), "no HTTPS listener by default");
         assertPort("load-balancer-smpp", 2776);
         assertPort("load-balancer-rmi-registry", 2000);
         assertPort("load-balancer-rmi-object", 2001);

@@ -1,0 +1,79 @@
+package org.restcomm.lb.subsystem;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import org.jboss.as.controller.capability.RuntimeCapability;
+import org.jboss.as.controller.client.helpers.Operations;
+import org.jboss.as.network.SocketBinding;
+import org.jboss.as.subsystem.test.AbstractSubsystemTest;
+import org.jboss.as.subsystem.test.AdditionalInitialization;
+import org.jboss.as.subsystem.test.KernelServices;
+import org.jboss.dmr.ModelNode;
+import org.junit.Before;
+import org.junit.Test;
+import org.wildfly.io.IOServiceDescriptor;
+
+/** The HTTPS listener's socket binding and ssl-context are set together or not at all; dangling ssl-context names are refused. */
+public class HttpTlsAttributesTestCase extends AbstractSubsystemTest {
+
+    private static final String XML = "<subsystem xmlns=\"urn:restcomm:load-balancer:1.0\" statistics-socket-binding=\"stats\">"
+            + "<http socket-binding=\"http\"/></subsystem>";
+    private static final ModelNode HTTP = Operations.createAddress("subsystem", "load-balancer", "http", "default");
+
+    private KernelServices services;
+
+    public HttpTlsAttributesTestCase() {
+        super(LoadBalancerSubsystemResourceDefinitionRegistrar.REGISTRATION.getName(), new LoadBalancerExtension());
+    }
+
+    @Before
+    public void boot() throws Exception {
+        this.services = this.createKernelServicesBuilder(AdditionalInitialization.withCapabilities(
+                        RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "stats"),
+                        RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "http"),
+                        RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "https"),
+                        RuntimeCapability.resolveCapabilityName(SslContextReference.SSL_CONTEXT, "server-tls"),
+                        RuntimeCapability.resolveCapabilityName(SslContextReference.SSL_CONTEXT, "node-tls"),
+                        IOServiceDescriptor.DEFAULT_WORKER.getName()))
+                .setSubsystemXml(XML)
+                .build();
+        assertTrue(this.services.isSuccessfulBoot());
+    }
+
+    @Test
+    public void sslContextWithoutHttpsSocketBindingIsRefused() {
+        ModelNode outcome = this.services.executeOperation(Operations.createWriteAttributeOperation(HTTP, "ssl-context", "server-tls"));
+        assertFalse(outcome.toString(), Operations.isSuccessfulOutcome(outcome));
+        assertTrue(outcome.toString(), Operations.getFailureDescription(outcome).asString().contains("https-socket-binding"));
+    }
+
+    @Test
+    public void httpsSocketBindingWithoutSslContextIsRefused() {
+        ModelNode outcome = this.services.executeOperation(Operations.createWriteAttributeOperation(HTTP, "https-socket-binding", "https"));
+        assertFalse(outcome.toString(), Operations.isSuccessfulOutcome(outcome));
+        assertTrue(outcome.toString(), Operations.getFailureDescription(outcome).asString().contains("ssl-context"));
+    }
+
+    @Test
+    public void bothTogetherAreAcceptedAndWrittenToXml() throws Exception {
+        ModelNode batch = Operations.CompositeOperationBuilder.create()
+                .addStep(Operations.createWriteAttributeOperation(HTTP, "https-socket-binding", "https"))
+                .addStep(Operations.createWriteAttributeOperation(HTTP, "ssl-context", "server-tls"))
+                .addStep(Operations.createWriteAttributeOperation(HTTP, "backend-ssl-context", "node-tls"))
+                .build().getOperation();
+        ModelNode outcome = this.services.executeOperation(batch);
+        assertTrue(outcome.toString(), Operations.isSuccessfulOutcome(outcome));
+        String xml = this.services.getPersistedSubsystemXml();
+        assertTrue(xml, xml.contains("https-socket-binding=\"https\"") && xml.contains("ssl-context=\"server-tls\"")
+                && xml.contains("backend-ssl-context=\"node-tls\""));
+    }
+
+    @Test
+    public void anSslContextThatDoesNotExistIsRefused() {
+        ModelNode outcome = this.services.executeOperation(Operations.createWriteAttributeOperation(HTTP, "backend-ssl-context", "nowhere"));
+        assertFalse(outcome.toString(), Operations.isSuccessfulOutcome(outcome));
+        assertEquals(outcome.toString(), true, Operations.getFailureDescription(outcome).asString().contains("nowhere"));
+    }
+}
