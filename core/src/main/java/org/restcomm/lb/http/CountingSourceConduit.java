@@ -12,7 +12,7 @@ import org.xnio.conduits.Conduits;
 import org.xnio.conduits.StreamSourceConduit;
 
 /** Reports the bytes read through it; transfers go through read() so that none is missed. */
-final class CountingSourceConduit extends AbstractStreamSourceConduit<StreamSourceConduit> {
+class CountingSourceConduit extends AbstractStreamSourceConduit<StreamSourceConduit> {
 
     private final LongConsumer counter;
 
@@ -41,9 +41,14 @@ final class CountingSourceConduit extends AbstractStreamSourceConduit<StreamSour
         return Conduits.transfer(this, count, throughBuffer, target);
     }
 
-    private long count(long bytes) {
+    /** Called with the bytes each read brought in; reports them. */
+    protected void counted(long bytes) throws IOException {
+        this.counter.accept(bytes);
+    }
+
+    private long count(long bytes) throws IOException {
         if (bytes > 0) {
-            this.counter.accept(bytes);
+            this.counted(bytes);
         }
         return bytes;
     }
