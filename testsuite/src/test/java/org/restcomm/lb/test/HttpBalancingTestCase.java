@@ -428,8 +428,8 @@ public class HttpBalancingTestCase extends LoadBalancerTestCase {
             assertEquals("load-balancer-http", this.management.read(HTTP, "socket-binding").asString());
             assertEquals("r", servedBy(this.get("/")), "the engine is back on 2080");
         } finally {
-            // /socket-binding-group=standard-sockets/socket-binding=lb-http-taken:remove
-            this.management.success(Operations.createRemoveOperation(taken));
+            // /socket-binding-group=standard-sockets/socket-binding=lb-http-taken:remove{allow-resource-service-restart=true}
+            this.management.success(Management.restarting(Operations.createRemoveOperation(taken)));
         }
     }
 

@@ -70,7 +70,7 @@ final class Management {
         this.success(restarting(add));
         return () -> {
             this.success(restarting(Operations.createRemoveOperation(listener)));
-            this.success(Operations.createRemoveOperation(binding));
+            this.success(restarting(Operations.createRemoveOperation(binding)));
         };
     }
 
