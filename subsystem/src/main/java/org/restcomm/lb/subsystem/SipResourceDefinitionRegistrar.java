@@ -161,9 +161,11 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
     public ManagementResourceRegistration register(ManagementResourceRegistration parent, ManagementResourceRegistrationContext context) {
         ManagementResourceRegistration registration = parent.registerSubModel(ResourceDefinition.builder(REGISTRATION, RESOLVER).build());
         ResourceDescriptor.Builder descriptor = ResourceDescriptor.builder(RESOLVER)
-                .addAttributes(List.of(STACK_PROPERTIES, IP_LOAD_BALANCER_ADDRESS_IN_VIA))
                 .addCapability(CAPABILITY)
                 .withRuntimeHandler(this.runtimeHandler);
+        // both restart the SIP engine: in one batch, once and without a reload
+        RestartOnceWriteAttributeHandler restart = new RestartOnceWriteAttributeHandler(this.runtimeHandler);
+        descriptor.addAttribute(STACK_PROPERTIES, restart).addAttribute(IP_LOAD_BALANCER_ADDRESS_IN_VIA, restart);
         for (AttributeDefinition attribute : LIVE_ATTRIBUTES) {
             descriptor.addAttribute(attribute, new LiveWriteAttributeHandler(attribute, this::reconfigure));
         }

@@ -129,15 +129,14 @@ class SmppResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
     @Override
     public ManagementResourceRegistration register(ManagementResourceRegistration parent, ManagementResourceRegistrationContext context) {
         ManagementResourceRegistration registration = parent.registerSubModel(ResourceDefinition.builder(REGISTRATION, RESOLVER).build());
+        ResourceOperationRuntimeHandler runtime = ResourceOperationRuntimeHandler.configureService(this);
         ResourceDescriptor.Builder descriptor = ResourceDescriptor.builder(RESOLVER)
                 .addCapability(CAPABILITY)
-                .withRuntimeHandler(ResourceOperationRuntimeHandler.configureService(this));
+                .withRuntimeHandler(runtime);
+        // a batch of timer changes restarts the engine once and needs no reload
+        RestartOnceWriteAttributeHandler restart = new RestartOnceWriteAttributeHandler(runtime);
         for (AttributeDefinition attribute : ATTRIBUTES) {
-            if (attribute == REMOTE_SERVERS) {
-                descriptor.addAttribute(attribute, new LiveWriteAttributeHandler(attribute, this::updateRemoteServers));
-            } else {
-                descriptor.addAttributes(List.of(attribute));
-            }
+            descriptor.addAttribute(attribute, (attribute == REMOTE_SERVERS) ? new LiveWriteAttributeHandler(attribute, this::updateRemoteServers) : restart);
         }
         ManagementResourceRegistrar.of(descriptor.build()).register(registration);
         return registration;

@@ -105,8 +105,13 @@ public class SmppBalancingTestCase extends LoadBalancerTestCase {
     private void shortTimers() {
         Map<String, Long> values = Map.of("reconnect-interval", 200L, "bind-timeout", 2000L, "response-timeout", 3000L,
                 "client-check-timeout", 2000L, "server-check-timeout", 2000L);
-        // /subsystem=load-balancer/smpp=default:write-attribute(name=reconnect-interval, value=200){allow-resource-service-restart=true}, and so on
-        values.forEach((name, value) -> this.management.success(restarting(Operations.createWriteAttributeOperation(SMPP, name, value))));
+        // batch, /subsystem=load-balancer/smpp=default:write-attribute(name=reconnect-interval, value=200), and so on,
+        // run-batch --headers={allow-resource-service-restart=true}: the engine restarts once, no reload is asked for
+        Operations.CompositeOperationBuilder batch = Operations.CompositeOperationBuilder.create();
+        values.forEach((name, value) -> batch.addStep(Operations.createWriteAttributeOperation(SMPP, name, value)));
+        ModelNode outcome = this.management.execute(restarting(batch.build().getOperation()));
+        assertTrue(Operations.isSuccessfulOutcome(outcome), outcome::toString);
+        assertFalse(outcome.get("response-headers").hasDefined("operation-requires-reload"), outcome::toString);
     }
 
     private ModelNode remoteServers(String... names) {
