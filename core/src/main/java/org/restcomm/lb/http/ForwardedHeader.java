@@ -1,6 +1,7 @@
 package org.restcomm.lb.http;
 
 import java.net.InetSocketAddress;
+import java.util.Objects;
 
 import io.undertow.attribute.ExchangeAttribute;
 import io.undertow.attribute.ReadOnlyAttributeException;
@@ -13,25 +14,32 @@ final class ForwardedHeader implements ExchangeAttribute {
 
     static final String NAME = "Forwarded";
 
-    /** The {@code for=…;} part of a connection's requests: its peer address, formatted once per connection. */
-    private static final AttachmentKey<String> FOR = AttachmentKey.create(String.class);
+    /** The last element made on a connection, and the Host it was made for. */
+    private record Element(String host, String value) {
+    }
+
+    private static final AttachmentKey<Element> LAST = AttachmentKey.create(Element.class);
 
     @Override
     public String readAttribute(HttpServerExchange exchange) {
-        // nothing in the engine replaces an exchange's source address, so the connection's peer stands for every request
-        String forPart = exchange.getConnection().getAttachment(FOR);
-        if (forPart == null) {
-            forPart = forPart(exchange.getSourceAddress());
-            exchange.getConnection().putAttachment(FOR, forPart);
-        }
-        StringBuilder element = new StringBuilder(96).append(forPart);
-        element.append("proto=").append(exchange.getRequestScheme());
         String host = exchange.getRequestHeaders().getFirst(Headers.HOST);
-        if (host != null && !host.isEmpty()) {
-            element.append(";host=\"").append(host.replace("\"", "")).append('"');
+        // a kept-alive connection's requests mostly name the same Host: its element is made once, not per request
+        Element last = exchange.getConnection().getAttachment(LAST);
+        String element;
+        if (last != null && Objects.equals(last.host(), host)) {
+            element = last.value();
+        } else {
+            // nothing in the engine replaces an exchange's source address, so the connection's peer stands for every request
+            StringBuilder built = new StringBuilder(96).append(forPart(exchange.getSourceAddress()));
+            built.append("proto=").append(exchange.getRequestScheme());
+            if (host != null && !host.isEmpty()) {
+                built.append(";host=\"").append(host.replace("\"", "")).append('"');
+            }
+            element = built.toString();
+            exchange.getConnection().putAttachment(LAST, new Element(host, element));
         }
         String earlier = exchange.getRequestHeaders().getFirst(NAME);
-        return (earlier == null || earlier.isBlank()) ? element.toString() : earlier + ", " + element;
+        return (earlier == null || earlier.isBlank()) ? element : earlier + ", " + element;
     }
 
     private static String forPart(InetSocketAddress source) {

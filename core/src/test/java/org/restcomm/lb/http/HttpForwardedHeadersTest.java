@@ -3,6 +3,11 @@ package org.restcomm.lb.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +48,31 @@ class HttpForwardedHeadersTest {
         this.bed.get("/", "X-Forwarded-For", "203.0.113.9", "Forwarded", "for=203.0.113.9");
         assertEquals("203.0.113.9,127.0.0.1", this.node.lastHeader("X-Forwarded-For"));
         assertEquals("for=203.0.113.9, for=127.0.0.1;proto=http;host=\"127.0.0.1:" + this.bed.port() + "\"", this.node.lastHeader("Forwarded"));
+    }
+
+    @Test
+    void eachRequestOfAKeptAliveConnectionNamesItsOwnHost() throws Exception {
+        this.bed.start(HttpBalancerSettings.defaults());
+        try (Socket socket = new Socket("127.0.0.1", this.bed.port())) {
+            socket.setSoTimeout(5000);
+            for (String host : new String[] { "a.example", "a.example", "b.example", "a.example" }) {
+                socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                assertEquals("HTTP/1.1 200 OK", RawHttp.statusLine(socket.getInputStream()));
+                skipHeadersAndBody(socket.getInputStream());
+                assertEquals("for=127.0.0.1;proto=http;host=\"" + host + "\"", this.node.lastHeader("Forwarded"));
+            }
+        }
+    }
+
+    /** Reads the rest of an answer whose body has a Content-Length. */
+    private static void skipHeadersAndBody(InputStream in) throws IOException {
+        int length = 0;
+        for (String line; !(line = RawHttp.statusLine(in)).isEmpty();) {
+            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring("content-length:".length()).trim());
+            }
+        }
+        in.readNBytes(length);
     }
 
     @Test
