@@ -55,6 +55,21 @@ public class NodeLayerTestCase extends LoadBalancerTestCase {
     }
 
     @Test
+    public void anHttpsSocketBindingIsAdvertisedAsSslPortForBalancersWithBackendTls() throws Exception {
+        this.awaitSelf();
+        ModelNode node = Management.node(SELF);
+        // /subsystem=load-balancer-node:write-attribute(name=https-socket-binding, value=load-balancer-https){allow-resource-service-restart=true}
+        this.management.success(Management.restarting(Operations.createWriteAttributeOperation(NODE_SUBSYSTEM, "https-socket-binding", "load-balancer-https")));
+        try {
+            Management.await("the node to advertise sslPort", 10_000,
+                    () -> this.management.nodeNames().contains(SELF) && "2081".equals(this.management.read(node, "properties").get("sslPort").asStringOrNull()));
+            assertEquals("8080", this.management.read(node, "properties").get("httpPort").asString());
+        } finally {
+            this.management.success(Management.restarting(Operations.createUndefineAttributeOperation(NODE_SUBSYSTEM, "https-socket-binding")));
+        }
+    }
+
+    @Test
     public void suspendDrainsTheNodeAndResumeMakesItActiveAgain() throws Exception {
         this.awaitSelf();
         ModelNode node = Management.node(SELF);

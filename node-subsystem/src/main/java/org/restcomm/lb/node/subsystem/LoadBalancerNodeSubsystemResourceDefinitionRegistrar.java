@@ -101,6 +101,8 @@ class LoadBalancerNodeSubsystemResourceDefinitionRegistrar implements SubsystemR
 
     static final CapabilityReferenceAttributeDefinition<SocketBinding> HTTP_SOCKET_BINDING = socketBinding("http-socket-binding");
     static final CapabilityReferenceAttributeDefinition<SocketBinding> WS_SOCKET_BINDING = socketBinding("ws-socket-binding");
+    static final CapabilityReferenceAttributeDefinition<SocketBinding> HTTPS_SOCKET_BINDING = socketBinding("https-socket-binding");
+    static final CapabilityReferenceAttributeDefinition<SocketBinding> WSS_SOCKET_BINDING = socketBinding("wss-socket-binding");
     static final CapabilityReferenceAttributeDefinition<SocketBinding> SIP_UDP_SOCKET_BINDING = socketBinding("sip-udp-socket-binding");
     static final CapabilityReferenceAttributeDefinition<SocketBinding> SIP_TCP_SOCKET_BINDING = socketBinding("sip-tcp-socket-binding");
 
@@ -108,7 +110,7 @@ class LoadBalancerNodeSubsystemResourceDefinitionRegistrar implements SubsystemR
     static final Map<CapabilityReferenceAttributeDefinition<SocketBinding>, String> ADVERTISED_PORTS = orderedPorts();
 
     static final List<AttributeDefinition> ATTRIBUTES = List.of(BALANCERS, HEARTBEAT_INTERVAL, VERSION, JVM_ROUTE, ADVERTISED_ADDRESS,
-            HTTP_SOCKET_BINDING, WS_SOCKET_BINDING, SIP_UDP_SOCKET_BINDING, SIP_TCP_SOCKET_BINDING);
+            HTTP_SOCKET_BINDING, WS_SOCKET_BINDING, HTTPS_SOCKET_BINDING, WSS_SOCKET_BINDING, SIP_UDP_SOCKET_BINDING, SIP_TCP_SOCKET_BINDING);
 
     @Override
     public ManagementResourceRegistration register(SubsystemRegistration parent, ManagementResourceRegistrationContext context) {
@@ -197,6 +199,9 @@ class LoadBalancerNodeSubsystemResourceDefinitionRegistrar implements SubsystemR
         ports.put(SIP_TCP_SOCKET_BINDING, "tcpPort");
         ports.put(WS_SOCKET_BINDING, "wsPort");
         ports.put(HTTP_SOCKET_BINDING, "httpPort");
+        // what a balancer with backend-ssl-context connects to
+        ports.put(HTTPS_SOCKET_BINDING, "sslPort");
+        ports.put(WSS_SOCKET_BINDING, "wssPort");
         return ports;
     }
 }

@@ -33,6 +33,8 @@ public class LoadBalancerNodeSubsystemSchemaTestCase extends AbstractSubsystemSc
         return AdditionalInitialization.withCapabilities(this.getSubsystemSchema(),
                 RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "http"),
                 RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "sip-ws"),
+                RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "https"),
+                RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "sip-wss"),
                 RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "sip-udp"),
                 RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "sip-tcp"));
     }
