@@ -6,6 +6,11 @@ import io.undertow.client.UndertowClient;
 import io.undertow.server.handlers.proxy.ConnectionPoolErrorHandler;
 import io.undertow.server.handlers.proxy.ConnectionPoolManager;
 import io.undertow.server.handlers.proxy.ProxyConnectionPool;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.undertow.client.ClientConnection;
+import org.xnio.IoUtils;
 import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.ssl.XnioSsl;
@@ -19,6 +24,8 @@ final class Backend extends ConnectionPoolErrorHandler.SimpleConnectionPoolError
     private final URI uri;
     private final HttpBalancerSettings settings;
     private final ProxyConnectionPool pool;
+    /** Every open connection the pool made, idle or busy: its close() closes one idle connection per I/O thread only. */
+    private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
 
     /** @param ssl TLS for an {@code https://} uri, null for {@code http://} */
     Backend(URI uri, XnioSsl ssl, HttpBalancerSettings settings, UndertowClient client) {
@@ -41,8 +48,17 @@ final class Backend extends ConnectionPoolErrorHandler.SimpleConnectionPoolError
         return this.pool;
     }
 
+    /** A connection the pool handed out, so that close() can close it too; called for every request it serves. */
+    void track(ClientConnection connection) {
+        if (!this.connections.contains(connection) && this.connections.add(connection)) {
+            connection.addCloseListener(this.connections::remove);
+        }
+    }
+
+    /** The node is gone: its pool and every connection to it, idle or in use. */
     void close() {
         this.pool.close();
+        this.connections.forEach(IoUtils::safeClose);
     }
 
     @Override

@@ -26,10 +26,16 @@ final class BackendConnectionCallback implements ProxyCallback<ProxyConnection> 
     private final HttpBalancerSettings settings;
     private final HttpStatistics statistics;
     private final IntConsumer nodeErrorWatch;
+    private final Backend backend;
 
-    /** @param nodeErrorWatch told the status of a 4xx or 5xx answer from the node; null when nobody asks */
-    BackendConnectionCallback(ProxyCallback<ProxyConnection> delegate, HttpBalancerSettings settings, HttpStatistics statistics, IntConsumer nodeErrorWatch) {
+    /**
+     * @param backend the pool the connection comes from, which keeps track of it
+     * @param nodeErrorWatch told the status of a 5xx answer from the node; null when nobody asks
+     */
+    BackendConnectionCallback(ProxyCallback<ProxyConnection> delegate, Backend backend, HttpBalancerSettings settings, HttpStatistics statistics,
+            IntConsumer nodeErrorWatch) {
         this.delegate = delegate;
+        this.backend = backend;
         this.settings = settings;
         this.statistics = statistics;
         this.nodeErrorWatch = nodeErrorWatch;
@@ -38,6 +44,7 @@ final class BackendConnectionCallback implements ProxyCallback<ProxyConnection> 
     @Override
     public void completed(HttpServerExchange exchange, ProxyConnection result) {
         exchange.putAttachment(BACKEND, result.getConnection());
+        this.backend.track(result.getConnection());
         ProxyConnection connection = (!this.settings.forwardedHeaders() || this.settings.maxResponseSize() > 0 || this.nodeErrorWatch != null
                 || asksForUpgrade(exchange))
                 ? new ProxyConnection(new NodeConnection(result.getConnection(), exchange, this.settings, this.statistics, this.nodeErrorWatch),

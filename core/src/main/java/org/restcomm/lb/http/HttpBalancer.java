@@ -69,7 +69,7 @@ public final class HttpBalancer {
         if (this.settings.forwardedHeaders()) {
             proxy.addRequestHeader(HttpString.tryFromString(ForwardedHeader.NAME), new ForwardedHeader());
         }
-        TrafficHandler traffic = new TrafficHandler(this.statistics, this.settings.maxRequestSize(), this.settings.maxResponseSize(), proxy.build());
+        TrafficHandler traffic = new TrafficHandler(this.statistics, this.settings, proxy.build());
         Undertow.Builder builder = Undertow.builder()
                 .addHttpListener(address.getPort(), address.getAddress().getHostAddress());
         if (https != null) {

@@ -16,7 +16,7 @@ import org.restcomm.lb.node.HostAndPort;
  * @param maxRequestTime longest a request may take at its node, from waiting for a connection to the end of the answer, in
  *        milliseconds; 0 for no limit (504 past it, or a cut answer when it has begun)
  * @param forwardedHeaders whether X-Forwarded-For/Proto/Host/Port/Server and {@code Forwarded} are added
- * @param badNodeRequestPattern requests whose URI it finds: a 4xx or 5xx answer to one marks the node bad; null for none
+ * @param badNodeRequestPattern requests whose URI it finds: a 5xx answer to one marks the node bad; null for none
  * @param connectionsPerThread pooled connections to each node per I/O thread
  * @param requestQueueSize requests that may wait per I/O thread for a connection to a busy node
  * @param problemServerRetrySeconds how long a node that refused a connection rests before the pool tries it again

@@ -40,7 +40,7 @@ final class NodeConnection implements ClientConnection {
     private final HttpStatistics statistics;
     private final IntConsumer nodeErrorWatch;
 
-    /** @param nodeErrorWatch told the status of a 4xx or 5xx answer from the node; null when nobody asks */
+    /** @param nodeErrorWatch told the status of a 5xx answer from the node; null when nobody asks */
     NodeConnection(ClientConnection pooled, HttpServerExchange exchange, HttpBalancerSettings settings, HttpStatistics statistics, IntConsumer nodeErrorWatch) {
         this.pooled = pooled;
         this.exchange = exchange;

@@ -23,7 +23,7 @@ import org.xnio.channels.StreamSourceChannel;
 
 /**
  * A request's exchange with its node as ProxyHandler sees it. Its connection is the {@link NodeConnection}, so that
- * an upgrade goes through it; a 4xx or 5xx answer to a request bad-node-request-pattern watches is reported; and with
+ * an upgrade goes through it; a 5xx answer to a request bad-node-request-pattern watches is reported; and with
  * max-response-size, an answer whose Content-Length says it is too large gets
  * the client a 502 before any of it is relayed, and the node's connection is closed so that the rest is never read.
  * (ProxyHandler would otherwise start relaying the answer as soon as its head arrives.) Answers without a
@@ -67,7 +67,7 @@ final class NodeExchange implements ClientExchange {
             public void completed(ClientExchange result) {
                 int status = result.getResponse().getResponseCode();
                 IntConsumer watch = NodeExchange.this.connection.nodeErrorWatch();
-                if (watch != null && status >= 400 && status < 600) {
+                if (watch != null && status >= 500 && status < 600) {
                     watch.accept(status);
                 }
                 if (NodeExchange.this.tooLarge(result.getResponse())) {

@@ -94,6 +94,10 @@ final class NodeProxyClient implements ProxyClient, NodeRegistryListener {
             if (backend == null) {
                 backend = this.backends.computeIfAbsent(address, a -> new Backend(Backend.uri((this.nodeSsl != null) ? "https" : "http", a.ip(), a.port()),
                         this.nodeSsl, this.settings, this.client));
+                if (!this.selector.isRegistered(node) && this.backends.remove(address, backend)) {
+                    // the node left while its pool was being made: nodeRemoved has run already and would not close this one
+                    backend.close();
+                }
             }
             target = new Target(node, backend);
         } else if (this.unavailableHost != null && (previous == null || previous.node() != null)) {
@@ -108,10 +112,11 @@ final class NodeProxyClient implements ProxyClient, NodeRegistryListener {
 
     @Override
     public void getConnection(ProxyTarget target, HttpServerExchange exchange, ProxyCallback<ProxyConnection> callback, long timeout, TimeUnit timeUnit) {
-        Node node = ((Target) target).node();
+        Target chosen = (Target) target;
+        Node node = chosen.node();
         IntConsumer nodeErrorWatch = (node != null && this.watchedForNodeErrors(exchange)) ? status -> this.selector.nodeFailedWatchedRequest(node, status, exchange) : null;
-        ProxyCallback<ProxyConnection> delivery = new BackendConnectionCallback(callback, this.settings, this.statistics, nodeErrorWatch);
-        ((Target) target).backend().pool().connect(target, exchange, delivery, timeout, timeUnit, false);
+        ProxyCallback<ProxyConnection> delivery = new BackendConnectionCallback(callback, chosen.backend(), this.settings, this.statistics, nodeErrorWatch);
+        chosen.backend().pool().connect(target, exchange, delivery, timeout, timeUnit, false);
     }
 
     /** Whether bad-node-request-pattern finds the request's URI (path and query). */

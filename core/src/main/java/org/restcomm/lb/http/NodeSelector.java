@@ -63,13 +63,20 @@ final class NodeSelector implements NodeRegistryListener {
     }
 
     /**
-     * A node answered 4xx or 5xx to a request bad-node-request-pattern watches: it is marked bad, so it gets no work
-     * and its sessions move, until it registers again or an operator enables it (the original's requestCheckPattern).
+     * A node answered 5xx to a request bad-node-request-pattern watches: it is marked bad, so it gets no work and its
+     * sessions move, until it registers again or an operator enables it (the original's requestCheckPattern, which
+     * counted 4xx too: there, one client's 401 took a node out).
      */
     void nodeFailedWatchedRequest(Node node, int status, HttpServerExchange exchange) {
-        if (node.state() != NodeState.BAD && this.registry.markBad(node.name()).isPresent()) {
+        // the same registration that answered: a node restarted meanwhile under its name is a healthy new instance
+        if (this.isRegistered(node) && node.state() != NodeState.BAD && this.registry.markBad(node.name()).isPresent()) {
             LOGGER.httpNodeMarkedBad(node.name(), status, exchange.getRequestMethod().toString(), exchange.getRequestURI());
         }
+    }
+
+    /** Whether this very registration of a node is still in the registry (not a node restarted under its name). */
+    boolean isRegistered(Node node) {
+        return this.registry.node(node.name()).orElse(null) == node;
     }
 
     /** Number of sessions keys (jvmRoutes, instance ids) currently moved off their lost node; for tests. */

@@ -8,7 +8,9 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.ServerConnection;
 import io.undertow.util.AttachmentKey;
+import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
 import io.undertow.util.StatusCodes;
 import org.restcomm.lb.stats.HttpStatistics;
 import org.xnio.IoUtils;
@@ -22,21 +24,25 @@ final class TrafficHandler implements HttpHandler {
 
     private static final AttachmentKey<Boolean> COUNTED = AttachmentKey.create(Boolean.class);
     private static final AttachmentKey<Boolean> TOO_LARGE = AttachmentKey.create(Boolean.class);
+    private static final HttpString[] FORWARDING_CLAIMS = { Headers.X_FORWARDED_PROTO, Headers.X_FORWARDED_HOST, Headers.X_FORWARDED_PORT,
+            Headers.X_FORWARDED_SERVER };
     private static final String TOO_LARGE_BODY = "Request body larger than the load balancer's max-request-size\n";
 
     private final HttpStatistics statistics;
     private final long maxRequestSize;
     private final long maxResponseSize;
+    private final boolean forwardedHeaders;
     private final HttpHandler next;
     private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
     /** One listener for every exchange, not one allocated per request. */
     private final ExchangeCompletionListener countResponse;
     private volatile boolean closed;
 
-    TrafficHandler(HttpStatistics statistics, long maxRequestSize, long maxResponseSize, HttpHandler next) {
+    TrafficHandler(HttpStatistics statistics, HttpBalancerSettings settings, HttpHandler next) {
         this.statistics = statistics;
-        this.maxRequestSize = maxRequestSize;
-        this.maxResponseSize = maxResponseSize;
+        this.maxRequestSize = settings.maxRequestSize();
+        this.maxResponseSize = settings.maxResponseSize();
+        this.forwardedHeaders = settings.forwardedHeaders();
         this.next = next;
         this.countResponse = (done, nextListener) -> {
             statistics.responseReturned(done.getStatusCode());
@@ -69,12 +75,28 @@ final class TrafficHandler implements HttpHandler {
             exchange.addRequestWrapper((factory, wrapped) -> new CountingRequestConduit(factory.create(), this.statistics, this.maxRequestSize,
                     () -> cutOff(wrapped)));
         }
+        if (this.forwardedHeaders) {
+            removeClientForwardingClaims(exchange.getRequestHeaders());
+        }
         if (this.maxResponseSize > 0) {
             // answers the balancer makes itself (413, 502, 503) are not the node's and not measured
             exchange.addResponseWrapper((factory, wrapped) -> (wrapped.getAttachment(BackendConnectionCallback.BACKEND) != null)
                     ? new LimitedResponseConduit(factory.create(), wrapped, this.maxResponseSize) : factory.create());
         }
         this.next.handleRequest(exchange);
+    }
+
+    /**
+     * The scheme, host, port and server of the hop into the balancer are the balancer's to tell: ProxyHandler, which
+     * chains X-Forwarded-For, would otherwise pass on a client's own X-Forwarded-Proto: https over plain HTTP, and a
+     * node trusting proxy headers would take the request as secure. The RFC 7239 Forwarded header keeps the chain.
+     */
+    private static void removeClientForwardingClaims(HeaderMap headers) {
+        for (HttpString claim : FORWARDING_CLAIMS) {
+            if (headers.contains(claim)) {
+                headers.remove(claim);
+            }
+        }
     }
 
     /**

@@ -53,6 +53,7 @@ class HttpBadNodeTest {
     void unwatchedRequestsAndSuccessfulAnswersLeaveTheNodeAlone() throws Exception {
         for (int i = 0; i < 4; i++) {
             assertEquals(500, this.bed.get("/other?status=500").statusCode());
+            assertEquals(401, this.bed.get("/restcomm/Accounts/AC1/Calls.json?status=401").statusCode(), "a client's mistake is not the node's fault");
             assertEquals(404, this.bed.get("/other/Accounts?status=404").statusCode(), "the pattern is found in the URI, with its slashes");
             assertEquals(200, this.bed.get("/restcomm/Accounts/AC1").statusCode());
         }

@@ -51,6 +51,16 @@ class HttpForwardedHeadersTest {
     }
 
     @Test
+    void aClientCannotClaimAnotherSchemeHostOrPort() throws Exception {
+        this.bed.start(HttpBalancerSettings.defaults());
+        this.bed.get("/", "X-Forwarded-Proto", "https", "X-Forwarded-Host", "bank.example", "X-Forwarded-Port", "443", "X-Forwarded-Server", "trusted");
+        assertEquals("http", this.node.lastHeader("X-Forwarded-Proto"), "plain HTTP stays http whatever the client says");
+        assertEquals("127.0.0.1", this.node.lastHeader("X-Forwarded-Host"));
+        assertEquals(Integer.toString(this.bed.port()), this.node.lastHeader("X-Forwarded-Port"));
+        assertEquals(-1, this.node.lastHeader("X-Forwarded-Server").indexOf("trusted"), this.node.lastHeader("X-Forwarded-Server"));
+    }
+
+    @Test
     void eachRequestOfAKeptAliveConnectionNamesItsOwnHost() throws Exception {
         this.bed.start(HttpBalancerSettings.defaults());
         try (Socket socket = new Socket("127.0.0.1", this.bed.port())) {

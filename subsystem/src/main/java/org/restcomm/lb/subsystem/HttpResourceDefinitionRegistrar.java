@@ -113,6 +113,19 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
             UNAVAILABLE_HOST, MAX_REQUEST_SIZE, MAX_RESPONSE_SIZE, MAX_REQUEST_TIME, FORWARDED_HEADERS, BAD_NODE_REQUEST_PATTERN, CONNECTIONS_PER_THREAD,
             REQUEST_QUEUE_SIZE, PROBLEM_SERVER_RETRY);
 
+    /** The validator checks literal values; a value from an expression is checked here, once resolved. */
+    private static String badNodeRequestPattern(OperationContext context, ModelNode model) throws OperationFailedException {
+        String regex = BAD_NODE_REQUEST_PATTERN.resolveModelAttribute(context, model).asStringOrNull();
+        try {
+            if (regex != null) {
+                java.util.regex.Pattern.compile(regex);
+            }
+            return regex;
+        } catch (java.util.regex.PatternSyntaxException e) {
+            throw new OperationFailedException(SubsystemMessages.invalidPattern(BAD_NODE_REQUEST_PATTERN.getName(), regex, e.getDescription()));
+        }
+    }
+
     /** A body size limit in bytes; 0, the default, for none. */
     private static SimpleAttributeDefinition size(String name) {
         return new SimpleAttributeDefinitionBuilder(name, ModelType.LONG)
@@ -159,7 +172,7 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
                 .maxResponseSize(MAX_RESPONSE_SIZE.resolveModelAttribute(context, model).asLong())
                 .maxRequestTime(MAX_REQUEST_TIME.resolveModelAttribute(context, model).asInt())
                 .forwardedHeaders(FORWARDED_HEADERS.resolveModelAttribute(context, model).asBoolean())
-                .badNodeRequestPattern(BAD_NODE_REQUEST_PATTERN.resolveModelAttribute(context, model).asStringOrNull())
+                .badNodeRequestPattern(badNodeRequestPattern(context, model))
                 .connectionsPerThread(CONNECTIONS_PER_THREAD.resolveModelAttribute(context, model).asInt())
                 .requestQueueSize(REQUEST_QUEUE_SIZE.resolveModelAttribute(context, model).asInt())
                 .problemServerRetrySeconds(PROBLEM_SERVER_RETRY.resolveModelAttribute(context, model).asInt());
