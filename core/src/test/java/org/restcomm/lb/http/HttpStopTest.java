@@ -15,11 +15,12 @@ import org.junit.jupiter.api.Test;
 class HttpStopTest {
 
     private BalancerTestBed bed;
+    private TestNode node;
 
     @BeforeEach
     void bed() throws Exception {
         this.bed = new BalancerTestBed();
-        this.bed.node("k", "k");
+        this.node = this.bed.node("k", "k");
         this.bed.start(HttpBalancerSettings.defaults());
     }
 
@@ -40,6 +41,24 @@ class HttpStopTest {
             this.bed.balancer.stop();
             assertEquals(-1, in.read(), "the kept-alive connection is closed");
         }
+    }
+
+    @Test
+    void everyPooledConnectionToARemovedNodeIsClosed() throws Exception {
+        // eight requests at once: the pools open several connections to the node and keep them for the next requests
+        java.util.List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            answers.add(this.bed.client.sendAsync(java.net.http.HttpRequest.newBuilder(this.bed.uri("/slow?ms=300")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()));
+        }
+        for (java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>> answer : answers) {
+            assertEquals(200, answer.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode());
+        }
+        long pooled = this.node.openHttpConnections();
+        assertTrue(pooled > 2, "several pooled connections to the node: " + pooled);
+
+        this.bed.registry.removeNode(this.bed.registered(this.node).name(), "test");
+        BalancerTestBed.eventually(0, this.node::openHttpConnections, "every pooled connection to the removed node closed");
     }
 
     @Test

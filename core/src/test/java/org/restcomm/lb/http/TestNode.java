@@ -75,6 +75,7 @@ public final class TestNode implements AutoCloseable {
         this.http = listener(Undertow.builder(), tls).setWorker(worker)
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
+                .setServerOption(UndertowOptions.ENABLE_STATISTICS, true)
                 .setHandler(exchange -> (exchange.getRequestPath().equals("/ws") ? httpPortEcho : application).handleRequest(exchange))
                 .build();
         this.ws = listener(Undertow.builder(), tls).setWorker(worker).setHandler(echo("ws-port")).build();
@@ -94,6 +95,11 @@ public final class TestNode implements AutoCloseable {
     }
 
     /** The port advertised as wsPort, or as wssPort for a TLS node. */
+    /** Connections open on the http port now. */
+    long openHttpConnections() {
+        return this.http.getListenerInfo().get(0).getConnectorStatistics().getActiveConnections();
+    }
+
     public int wsPort() {
         return this.wsPort;
     }
