@@ -2,7 +2,6 @@ package org.restcomm.lb.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayOutputStream;
@@ -15,13 +14,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,9 +59,9 @@ class HttpTlsTest {
     void secureWebSocketUpgradesPassThroughToTheNode() throws Exception {
         this.bed.node("n", "n");
         this.bed.startWithHttps(HttpBalancerSettings.defaults());
-        Echo sip = Echo.open(this.httpsClient, "sip", URI.create("wss://127.0.0.1:" + this.bed.httpsPort() + "/"));
+        EchoClient sip = EchoClient.open(this.httpsClient, "sip", URI.create("wss://127.0.0.1:" + this.bed.httpsPort() + "/"));
         assertEquals("ws-port n: REGISTER", sip.exchange("REGISTER"));
-        Echo chat = Echo.open(this.httpsClient, "chat", URI.create("wss://127.0.0.1:" + this.bed.httpsPort() + "/ws"));
+        EchoClient chat = EchoClient.open(this.httpsClient, "chat", URI.create("wss://127.0.0.1:" + this.bed.httpsPort() + "/ws"));
         assertEquals("http-port n: hello", chat.exchange("hello"));
     }
 
@@ -77,9 +71,9 @@ class HttpTlsTest {
         this.bed.start(HttpBalancerSettings.builder().backendSslContext(TestTls.client()).build());
         assertEquals("t", BalancerTestBed.servedBy(this.bed.get("/")));
         assertEquals("http", node.lastHeader("X-Forwarded-Proto"), "the client's scheme, not the node connection's");
-        Echo sip = Echo.open(this.bed.client, "sip", URI.create("ws://127.0.0.1:" + this.bed.port() + "/"));
+        EchoClient sip = EchoClient.open(this.bed.client, "sip", URI.create("ws://127.0.0.1:" + this.bed.port() + "/"));
         assertEquals("ws-port t: REGISTER", sip.exchange("REGISTER"), "SIP over WebSocket goes to the wssPort");
-        Echo chat = Echo.open(this.bed.client, "chat", URI.create("ws://127.0.0.1:" + this.bed.port() + "/ws"));
+        EchoClient chat = EchoClient.open(this.bed.client, "chat", URI.create("ws://127.0.0.1:" + this.bed.port() + "/ws"));
         assertEquals("http-port t: hello", chat.exchange("hello"), "other upgrades go to the sslPort");
     }
 
@@ -132,37 +126,5 @@ class HttpTlsTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         in.transferTo(bytes);
         return bytes.toByteArray();
-    }
-
-    /** A WebSocket client that waits for each echo. */
-    private static final class Echo implements WebSocket.Listener {
-        private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
-        private final StringBuilder text = new StringBuilder();
-        private WebSocket socket;
-
-        static Echo open(HttpClient client, String subprotocol, URI uri) throws Exception {
-            Echo echo = new Echo();
-            echo.socket = client.newWebSocketBuilder().subprotocols(subprotocol).buildAsync(uri, echo).get(5, TimeUnit.SECONDS);
-            assertEquals(subprotocol, echo.socket.getSubprotocol());
-            return echo;
-        }
-
-        String exchange(String message) throws Exception {
-            this.socket.sendText(message, true).get(5, TimeUnit.SECONDS);
-            String answer = this.messages.poll(5, TimeUnit.SECONDS);
-            assertNotNull(answer, "no echo within 5 s");
-            return answer;
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            this.text.append(data);
-            if (last) {
-                this.messages.add(this.text.toString());
-                this.text.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
-        }
     }
 }

@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.WebSocket;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -34,23 +30,22 @@ class HttpWebSocketTest {
 
     @Test
     void sipSubprotocolGoesToTheWsPortAndFramesFlowBothWays() throws Exception {
-        Client client = this.connect("sip", "/");
-        assertEquals("sip", client.socket.getSubprotocol());
+        EchoClient client = this.connect("sip", "/");
         for (int i = 0; i < 3; i++) {
-            client.socket.sendText("REGISTER " + i, true).get(5, TimeUnit.SECONDS);
+            client.socket().sendText("REGISTER " + i, true).get(5, TimeUnit.SECONDS);
             assertEquals("ws-port n1: REGISTER " + i, client.next());
         }
-        client.socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
+        client.socket().sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
         assertNotNull(client.closed.get(5, TimeUnit.SECONDS), "the node's close comes back through the balancer");
     }
 
     @Test
     void otherSubprotocolsGoToTheHttpPort() throws Exception {
-        Client client = this.connect("chat", "/ws");
-        client.socket.sendText("hello", true).get(5, TimeUnit.SECONDS);
+        EchoClient client = this.connect("chat", "/ws");
+        client.socket().sendText("hello", true).get(5, TimeUnit.SECONDS);
         assertEquals("http-port n1: hello", client.next());
         String big = "x".repeat(200_000);
-        client.socket.sendText(big, true).get(5, TimeUnit.SECONDS);
+        client.socket().sendText(big, true).get(5, TimeUnit.SECONDS);
         assertEquals("http-port n1: " + big, client.next(), "a large frame crosses whole");
         // the frames (the big one, a few small ones, their framing) and the upgrade's request and answer, counted once
         long toServer = this.bed.statistics.http().bytesToServer();
@@ -59,40 +54,7 @@ class HttpWebSocketTest {
         assertTrue(toClient > 200_000 && toClient < 210_000, "frame bytes to the client counted once: " + toClient);
     }
 
-    private Client connect(String subprotocol, String path) throws Exception {
-        Client client = new Client();
-        client.socket = this.bed.client.newWebSocketBuilder().subprotocols(subprotocol)
-                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + this.bed.port() + path), client).get(5, TimeUnit.SECONDS);
-        return client;
-    }
-
-    private static final class Client implements WebSocket.Listener {
-        final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
-        final CompletableFuture<Integer> closed = new CompletableFuture<>();
-        private final StringBuilder text = new StringBuilder();
-        WebSocket socket;
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            this.text.append(data);
-            if (last) {
-                this.messages.add(this.text.toString());
-                this.text.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            this.closed.complete(statusCode);
-            return null;
-        }
-
-        String next() throws InterruptedException {
-            String message = this.messages.poll(5, TimeUnit.SECONDS);
-            assertNotNull(message, "no echo within 5 s");
-            return message;
-        }
+    private EchoClient connect(String subprotocol, String path) throws Exception {
+        return EchoClient.open(this.bed.client, subprotocol, java.net.URI.create("ws://127.0.0.1:" + this.bed.port() + path));
     }
 }
