@@ -49,16 +49,26 @@ class MalformedSipStreamTest {
 
     @BeforeEach
     void start() throws Exception {
-        this.tcp = freePort();
-        this.ws = freePort();
         this.algorithm.start(new AlgorithmContext(this.registry, Clock.systemUTC(), Map.of()));
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        this.balancer = new SipBalancer(SipBalancerSettings.defaults(List.of(
-                SipListenerSettings.of(Side.EXTERNAL, "tcp", new InetSocketAddress(loopback, this.tcp)),
-                SipListenerSettings.of(Side.EXTERNAL, "ws", new InetSocketAddress(loopback, this.ws)),
-                SipListenerSettings.of(Side.INTERNAL, "udp", new InetSocketAddress(loopback, freePort())))),
-                this.registry, () -> this.algorithm, new HeartbeatProtocol(this.registry, this.statistics.heartbeats()), this.statistics.sip());
-        this.balancer.start();
+        // a port found free may be taken again before the stack binds it (by another test's client, say): new ports then
+        for (int attempt = 1;; attempt++) {
+            this.tcp = freePort();
+            this.ws = freePort();
+            this.balancer = new SipBalancer(SipBalancerSettings.defaults(List.of(
+                    SipListenerSettings.of(Side.EXTERNAL, "tcp", new InetSocketAddress(loopback, this.tcp)),
+                    SipListenerSettings.of(Side.EXTERNAL, "ws", new InetSocketAddress(loopback, this.ws)),
+                    SipListenerSettings.of(Side.INTERNAL, "udp", new InetSocketAddress(loopback, freeUdpPort())))),
+                    this.registry, () -> this.algorithm, new HeartbeatProtocol(this.registry, this.statistics.heartbeats()), this.statistics.sip());
+            try {
+                this.balancer.start();
+                return;
+            } catch (javax.sip.SipException e) {
+                if (attempt == 3 || !String.valueOf(e.getMessage()).contains("in use")) {
+                    throw e;
+                }
+            }
+        }
     }
 
     @AfterEach
@@ -221,6 +231,12 @@ class MalformedSipStreamTest {
 
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static int freeUdpPort() throws IOException {
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }
