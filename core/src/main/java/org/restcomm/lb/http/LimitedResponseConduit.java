@@ -1,6 +1,7 @@
 package org.restcomm.lb.http;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
 import io.undertow.server.HttpServerExchange;
 import org.restcomm.lb.logging.LoadBalancerLogger;
@@ -8,10 +9,10 @@ import org.xnio.IoUtils;
 import org.xnio.conduits.StreamSinkConduit;
 
 /**
- * max-response-size for an answer streamed without a Content-Length: when it grows past the limit, the node's and
- * the client's connections are closed, so the client sees a cut answer (a chunked body without its last chunk)
- * rather than a whole one. The status line has gone out by then; an answer that declares its size is refused with
- * 502 before that, by {@link NodeExchange}.
+ * max-response-size for an answer streamed without a Content-Length: the answer's first bytes up to the limit go
+ * out, with its status line and headers; then the node's and the client's connections are closed, so the client sees
+ * a cut answer (a chunked body without its last chunk) rather than a whole one. An answer that declares its size is
+ * refused with 502 before any of it goes out, by {@link NodeExchange}.
  */
 final class LimitedResponseConduit extends CountingSinkConduit {
 
@@ -22,6 +23,25 @@ final class LimitedResponseConduit extends CountingSinkConduit {
         super(next);
         this.exchange = exchange;
         this.limit = limit;
+    }
+
+    /**
+     * A write that would pass the limit sends what still fits (and so the status line and headers, which go out with
+     * the first body bytes); the next one is refused.
+     */
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        long room = this.limit - this.total();
+        if (room <= 0 || src.remaining() <= room) {
+            return super.write(src);
+        }
+        int end = src.limit();
+        src.limit(src.position() + (int) room);
+        try {
+            return super.write(src);
+        } finally {
+            src.limit(end);
+        }
     }
 
     /** Refuses the write that would take the answer past the limit, before any of its bytes go out. */

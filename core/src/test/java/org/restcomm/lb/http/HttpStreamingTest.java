@@ -154,7 +154,17 @@ class HttpStreamingTest {
 
     @Test
     void streamedAnswerGrowingPastMaxResponseSizeIsCutOff() throws Exception {
-        this.bed.start(HttpBalancerSettings.builder().maxResponseSize(3L * TestNode.MB / 2).build());
+        this.streamedAnswerIsCutAt(3L * TestNode.MB / 2);
+    }
+
+    @Test
+    void aLimitBelowTheFirstRelayedBufferStillLetsTheStatusLineThrough() throws Exception {
+        this.streamedAnswerIsCutAt(1000);
+    }
+
+    /** The client gets the status line and at most the limit's bytes, then the cut: even below the first relayed buffer. */
+    private void streamedAnswerIsCutAt(long limit) throws Exception {
+        this.bed.start(HttpBalancerSettings.builder().maxResponseSize(limit).build());
         HttpResponse<InputStream> response = this.bed.client.send(HttpRequest.newBuilder(this.bed.uri("/stream?mb=4")).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, response.statusCode(), "the status line went out before the size was known");
@@ -166,7 +176,7 @@ class HttpStreamingTest {
             }
             fail("a cut chunked answer must not end like a whole one; got " + received + " bytes");
         } catch (IOException expected) {
-            assertTrue(received <= 3L * TestNode.MB / 2, "no more than the limit reached the client: " + received);
+            assertTrue(received <= limit, "no more than the limit reached the client: " + received);
         }
         assertEquals(200, this.bed.get("/").statusCode(), "the balancer still serves");
     }

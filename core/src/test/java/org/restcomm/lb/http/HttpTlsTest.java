@@ -3,6 +3,7 @@ package org.restcomm.lb.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -75,6 +76,16 @@ class HttpTlsTest {
         assertEquals("ws-port t: REGISTER", sip.exchange("REGISTER"), "SIP over WebSocket goes to the wssPort");
         EchoClient chat = EchoClient.open(this.bed.client, "chat", URI.create("ws://127.0.0.1:" + this.bed.port() + "/ws"));
         assertEquals("http-port t: hello", chat.exchange("hello"), "other upgrades go to the sslPort");
+    }
+
+    @Test
+    void backendTlsReachesNoNodeWhoseCertificateItDoesNotTrust() throws Exception {
+        TestNode node = this.bed.tlsNode("u", "u");
+        // the JDK's own trust store: public CAs, not the node's self-signed certificate
+        this.bed.start(HttpBalancerSettings.builder().backendSslContext(javax.net.ssl.SSLContext.getDefault()).build());
+        int status = this.bed.get("/").statusCode();
+        assertTrue(status >= 500, "an untrusted node is not talked to: " + status);
+        assertEquals(0, node.requests.get(), "the request never reached the node");
     }
 
     @Test
