@@ -22,12 +22,15 @@ import org.xnio.channels.StreamSinkChannel;
 import org.xnio.channels.StreamSourceChannel;
 
 /**
- * A request's exchange with its node as ProxyHandler sees it. Its connection is the {@link NodeConnection}, so that
- * an upgrade goes through it; a 5xx answer to a request bad-node-request-pattern watches is reported; and with
- * max-response-size, an answer whose Content-Length says it is too large gets
- * the client a 502 before any of it is relayed, and the node's connection is closed so that the rest is never read.
- * (ProxyHandler would otherwise start relaying the answer as soon as its head arrives.) Answers without a
- * Content-Length are cut by {@link LimitedResponseConduit} as they stream.
+ * A request's exchange with its node as ProxyHandler sees it:
+ * <ul>
+ * <li>its connection is the {@link NodeConnection}, so that an upgrade goes through it;</li>
+ * <li>a 5xx answer to a request bad-node-request-pattern watches is reported;</li>
+ * <li>with max-response-size, an answer whose Content-Length says it is too large gets the client a 502 before any of
+ * it is relayed, and the node's connection is closed so that the rest is never read. ProxyHandler would otherwise
+ * start relaying the answer as soon as its head arrives. Answers without a Content-Length are cut by
+ * {@link LimitedResponseConduit} as they stream.</li>
+ * </ul>
  */
 final class NodeExchange implements ClientExchange {
 
