@@ -75,14 +75,21 @@ public final class HttpBalancer {
         if (https != null) {
             builder.addHttpsListener(https.address().getPort(), https.address().getAddress().getHostAddress(), https.sslContext());
         }
-        Undertow undertow = builder
+        builder
                 .setWorker(worker)
                 .setHandler(traffic)
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
                 // Undertow's own 2 MiB default would cut uploads off with a reset; TrafficHandler applies max-request-size with a 413
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
-                .setSocketOption(Options.REUSE_ADDRESSES, true)
-                .build();
+                .setSocketOption(Options.REUSE_ADDRESSES, true);
+        // idle and slow clients must not hold connections for ever (Undertow has no such limits of its own)
+        if (this.settings.noRequestTimeout() > 0) {
+            builder.setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, this.settings.noRequestTimeout());
+        }
+        if (this.settings.requestParseTimeout() > 0) {
+            builder.setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, this.settings.requestParseTimeout());
+        }
+        Undertow undertow = builder.build();
         this.registry.addListener(selector);
         this.registry.addListener(proxyClient);
         try {

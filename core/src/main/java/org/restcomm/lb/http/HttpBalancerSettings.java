@@ -20,10 +20,18 @@ import org.restcomm.lb.node.HostAndPort;
  * @param connectionsPerThread pooled connections to each node per I/O thread
  * @param requestQueueSize requests that may wait per I/O thread for a connection to a busy node
  * @param problemServerRetrySeconds how long a node that refused a connection rests before the pool tries it again
+ * @param noRequestTimeout milliseconds a connection may stay open without a request before it is closed; 0 for ever
+ * @param requestParseTimeout milliseconds a client may take to send a request's head; 0 for no limit
  * @param backendSslContext TLS towards the nodes, to their sslPort and wssPort instead of httpPort and wsPort; null for plain HTTP
  */
 public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestSize, long maxResponseSize, int maxRequestTime, boolean forwardedHeaders,
-        Pattern badNodeRequestPattern, int connectionsPerThread, int requestQueueSize, int problemServerRetrySeconds, SSLContext backendSslContext) {
+        Pattern badNodeRequestPattern, int connectionsPerThread, int requestQueueSize, int problemServerRetrySeconds, SSLContext backendSslContext,
+        int noRequestTimeout, int requestParseTimeout) {
+
+    /** As WildFly's HTTP listeners: a kept-alive connection with no request for a minute is closed. */
+    public static final int DEFAULT_NO_REQUEST_TIMEOUT = 60_000;
+    /** A client that takes longer than this to send a request's head is cut off, so slow senders cannot hold connections. */
+    public static final int DEFAULT_REQUEST_PARSE_TIMEOUT = 60_000;
 
     public static final int DEFAULT_CONNECTIONS_PER_THREAD = 32;
     public static final int DEFAULT_REQUEST_QUEUE_SIZE = 256;
@@ -38,6 +46,9 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
         }
         if (maxRequestTime < 0) {
             throw new IllegalArgumentException("max-request-time must not be negative, not " + maxRequestTime);
+        }
+        if (noRequestTimeout < 0 || requestParseTimeout < 0) {
+            throw new IllegalArgumentException("timeouts must not be negative, not " + noRequestTimeout + " and " + requestParseTimeout);
         }
         if (connectionsPerThread < 1) {
             throw new IllegalArgumentException("connections per thread must be at least 1, not " + connectionsPerThread);
@@ -67,6 +78,8 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
         private int requestQueueSize = DEFAULT_REQUEST_QUEUE_SIZE;
         private int problemServerRetrySeconds = DEFAULT_PROBLEM_SERVER_RETRY;
         private SSLContext backendSslContext;
+        private int noRequestTimeout = DEFAULT_NO_REQUEST_TIMEOUT;
+        private int requestParseTimeout = DEFAULT_REQUEST_PARSE_TIMEOUT;
 
         private Builder() {
         }
@@ -128,9 +141,20 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
             return this;
         }
 
+        public Builder noRequestTimeout(int milliseconds) {
+            this.noRequestTimeout = milliseconds;
+            return this;
+        }
+
+        public Builder requestParseTimeout(int milliseconds) {
+            this.requestParseTimeout = milliseconds;
+            return this;
+        }
+
         public HttpBalancerSettings build() {
             return new HttpBalancerSettings(this.unavailableHost, this.maxRequestSize, this.maxResponseSize, this.maxRequestTime, this.forwardedHeaders,
-                    this.badNodeRequestPattern, this.connectionsPerThread, this.requestQueueSize, this.problemServerRetrySeconds, this.backendSslContext);
+                    this.badNodeRequestPattern, this.connectionsPerThread, this.requestQueueSize, this.problemServerRetrySeconds, this.backendSslContext,
+                    this.noRequestTimeout, this.requestParseTimeout);
         }
     }
 }

@@ -27,6 +27,34 @@ class HttpNoNodeAndMalformedTest {
     }
 
     @Test
+    void idleAndSlowClientsAreCutOffAndTheBalancerServesOn() throws Exception {
+        this.bed.node("i", "i");
+        this.bed.start(HttpBalancerSettings.builder().noRequestTimeout(300).requestParseTimeout(300).build());
+        try (java.net.Socket idle = new java.net.Socket("127.0.0.1", this.bed.port());
+                java.net.Socket slow = new java.net.Socket("127.0.0.1", this.bed.port())) {
+            idle.setSoTimeout(5000);
+            slow.setSoTimeout(5000);
+            // a request head begun and never finished
+            slow.getOutputStream().write("GET / HTTP/1.1\r\nHost: lb\r\nX-Slow: ".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            long start = System.nanoTime();
+            assertEquals(-1, idle.getInputStream().read(), "a connection that never sends a request is closed");
+            assertEquals(-1, readToEnd(slow.getInputStream()), "a request head that never ends is cut off");
+            long elapsed = (System.nanoTime() - start) / 1_000_000;
+            org.junit.jupiter.api.Assertions.assertTrue(elapsed < 4000, "closed at the timeouts, not much later: " + elapsed + " ms");
+        }
+        assertEquals("i", BalancerTestBed.servedBy(this.bed.get("/")));
+    }
+
+    /** Reads until the peer closes; a 400 or 408 answer may come first. */
+    private static int readToEnd(java.io.InputStream in) throws java.io.IOException {
+        int c;
+        do {
+            c = in.read();
+        } while (c >= 0);
+        return c;
+    }
+
+    @Test
     void withoutNodesTheClientGets503WithABody() throws Exception {
         this.bed.start(HttpBalancerSettings.defaults());
         var response = this.bed.get("/app");

@@ -74,14 +74,10 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
     static final SimpleAttributeDefinition MAX_REQUEST_SIZE = size("max-request-size");
     static final SimpleAttributeDefinition MAX_RESPONSE_SIZE = size("max-response-size");
 
-    static final SimpleAttributeDefinition MAX_REQUEST_TIME = new SimpleAttributeDefinitionBuilder("max-request-time", ModelType.INT)
-            .setRequired(false)
-            .setAllowExpression(true)
-            .setDefaultValue(new ModelNode(0))
-            .setMeasurementUnit(MeasurementUnit.MILLISECONDS)
-            .setValidator(new IntRangeValidator(0, Integer.MAX_VALUE, true, true))
-            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
-            .build();
+    static final SimpleAttributeDefinition MAX_REQUEST_TIME = milliseconds("max-request-time", 0);
+
+    static final SimpleAttributeDefinition NO_REQUEST_TIMEOUT = milliseconds("no-request-timeout", HttpBalancerSettings.DEFAULT_NO_REQUEST_TIMEOUT);
+    static final SimpleAttributeDefinition REQUEST_PARSE_TIMEOUT = milliseconds("request-parse-timeout", HttpBalancerSettings.DEFAULT_REQUEST_PARSE_TIMEOUT);
 
     static final SimpleAttributeDefinition FORWARDED_HEADERS = new SimpleAttributeDefinitionBuilder("forwarded-headers", ModelType.BOOLEAN)
             .setRequired(false)
@@ -110,8 +106,8 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
             .build();
 
     static final List<AttributeDefinition> ATTRIBUTES = List.of(SOCKET_BINDING, HTTPS_SOCKET_BINDING, SSL_CONTEXT, BACKEND_SSL_CONTEXT, WORKER,
-            UNAVAILABLE_HOST, MAX_REQUEST_SIZE, MAX_RESPONSE_SIZE, MAX_REQUEST_TIME, FORWARDED_HEADERS, BAD_NODE_REQUEST_PATTERN, CONNECTIONS_PER_THREAD,
-            REQUEST_QUEUE_SIZE, PROBLEM_SERVER_RETRY);
+            UNAVAILABLE_HOST, MAX_REQUEST_SIZE, MAX_RESPONSE_SIZE, MAX_REQUEST_TIME, NO_REQUEST_TIMEOUT, REQUEST_PARSE_TIMEOUT, FORWARDED_HEADERS,
+            BAD_NODE_REQUEST_PATTERN, CONNECTIONS_PER_THREAD, REQUEST_QUEUE_SIZE, PROBLEM_SERVER_RETRY);
 
     /** The validator checks literal values; a value from an expression is checked here, once resolved. */
     private static String badNodeRequestPattern(OperationContext context, ModelNode model) throws OperationFailedException {
@@ -124,6 +120,18 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
         } catch (java.util.regex.PatternSyntaxException e) {
             throw new OperationFailedException(SubsystemMessages.invalidPattern(BAD_NODE_REQUEST_PATTERN.getName(), regex, e.getDescription()));
         }
+    }
+
+    /** A timeout in milliseconds; 0 for none. */
+    private static SimpleAttributeDefinition milliseconds(String name, int defaultValue) {
+        return new SimpleAttributeDefinitionBuilder(name, ModelType.INT)
+                .setRequired(false)
+                .setAllowExpression(true)
+                .setDefaultValue(new ModelNode(defaultValue))
+                .setMeasurementUnit(MeasurementUnit.MILLISECONDS)
+                .setValidator(new IntRangeValidator(0, Integer.MAX_VALUE, true, true))
+                .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+                .build();
     }
 
     /** A body size limit in bytes; 0, the default, for none. */
@@ -171,6 +179,8 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
                 .maxRequestSize(MAX_REQUEST_SIZE.resolveModelAttribute(context, model).asLong())
                 .maxResponseSize(MAX_RESPONSE_SIZE.resolveModelAttribute(context, model).asLong())
                 .maxRequestTime(MAX_REQUEST_TIME.resolveModelAttribute(context, model).asInt())
+                .noRequestTimeout(NO_REQUEST_TIMEOUT.resolveModelAttribute(context, model).asInt())
+                .requestParseTimeout(REQUEST_PARSE_TIMEOUT.resolveModelAttribute(context, model).asInt())
                 .forwardedHeaders(FORWARDED_HEADERS.resolveModelAttribute(context, model).asBoolean())
                 .badNodeRequestPattern(badNodeRequestPattern(context, model))
                 .connectionsPerThread(CONNECTIONS_PER_THREAD.resolveModelAttribute(context, model).asInt())

@@ -398,6 +398,7 @@ public class HttpBalancingTestCase extends LoadBalancerTestCase {
                 "max-request-size", new ModelNode(-1L),
                 "max-response-size", new ModelNode(-5L),
                 "max-request-time", new ModelNode(-1),
+                "no-request-timeout", new ModelNode(-1),
                 "bad-node-request-pattern", new ModelNode("(unclosed"),
                 "connections-per-thread", new ModelNode(0),
                 "socket-binding", new ModelNode("no-such-binding"));
