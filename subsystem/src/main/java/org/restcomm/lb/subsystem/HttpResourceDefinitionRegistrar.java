@@ -109,19 +109,6 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
             UNAVAILABLE_HOST, MAX_REQUEST_SIZE, MAX_RESPONSE_SIZE, MAX_REQUEST_TIME, NO_REQUEST_TIMEOUT, REQUEST_PARSE_TIMEOUT, FORWARDED_HEADERS,
             BAD_NODE_REQUEST_PATTERN, CONNECTIONS_PER_THREAD, REQUEST_QUEUE_SIZE, PROBLEM_SERVER_RETRY);
 
-    /** The validator checks literal values; a value from an expression is checked here, once resolved. */
-    private static String badNodeRequestPattern(OperationContext context, ModelNode model) throws OperationFailedException {
-        String regex = BAD_NODE_REQUEST_PATTERN.resolveModelAttribute(context, model).asStringOrNull();
-        try {
-            if (regex != null) {
-                java.util.regex.Pattern.compile(regex);
-            }
-            return regex;
-        } catch (java.util.regex.PatternSyntaxException e) {
-            throw new OperationFailedException(SubsystemMessages.invalidPattern(BAD_NODE_REQUEST_PATTERN.getName(), regex, e.getDescription()));
-        }
-    }
-
     /** A timeout in milliseconds; 0 for none. */
     private static SimpleAttributeDefinition milliseconds(String name, int defaultValue) {
         return new SimpleAttributeDefinitionBuilder(name, ModelType.INT)
@@ -182,7 +169,7 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
                 .noRequestTimeout(NO_REQUEST_TIMEOUT.resolveModelAttribute(context, model).asInt())
                 .requestParseTimeout(REQUEST_PARSE_TIMEOUT.resolveModelAttribute(context, model).asInt())
                 .forwardedHeaders(FORWARDED_HEADERS.resolveModelAttribute(context, model).asBoolean())
-                .badNodeRequestPattern(badNodeRequestPattern(context, model))
+                .badNodeRequestPattern(BAD_NODE_REQUEST_PATTERN.resolveModelAttribute(context, model).asStringOrNull())
                 .connectionsPerThread(CONNECTIONS_PER_THREAD.resolveModelAttribute(context, model).asInt())
                 .requestQueueSize(REQUEST_QUEUE_SIZE.resolveModelAttribute(context, model).asInt())
                 .problemServerRetrySeconds(PROBLEM_SERVER_RETRY.resolveModelAttribute(context, model).asInt());
