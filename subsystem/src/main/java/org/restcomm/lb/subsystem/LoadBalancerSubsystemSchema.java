@@ -1,7 +1,10 @@
 package org.restcomm.lb.subsystem;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
+import org.jboss.as.controller.AttributeDefinition;
 import org.jboss.as.controller.persistence.xml.ResourceXMLParticleFactory;
 import org.jboss.as.controller.persistence.xml.SingletonResourceRegistrationXMLChoice;
 import org.jboss.as.controller.persistence.xml.SubsystemResourceRegistrationXMLElement;
@@ -11,11 +14,18 @@ import org.jboss.as.controller.xml.XMLCardinality;
 import org.jboss.as.controller.xml.VersionedNamespace;
 import org.jboss.staxmapper.IntVersion;
 
-/** XML schema versions of the subsystem, {@code urn:restcomm:load-balancer:<major>.<minor>}. */
+/**
+ * XML schema versions of the subsystem, {@code urn:restcomm:load-balancer:<major>.<minor>}. Every version is still
+ * read; an attribute added after 1.0 is named in {@link #ADDED_IN}, and older versions neither read nor write it.
+ */
 enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalancerSubsystemSchema> {
     VERSION_1_0(1, 0),
+    VERSION_1_1(1, 1),
     ;
-    static final LoadBalancerSubsystemSchema CURRENT = VERSION_1_0;
+    static final LoadBalancerSubsystemSchema CURRENT = VERSION_1_1;
+
+    /** The schema version that introduced each attribute not in 1.0. */
+    private static final Map<AttributeDefinition, LoadBalancerSubsystemSchema> ADDED_IN = Map.of();
 
     private final ResourceXMLParticleFactory factory = ResourceXMLParticleFactory.newInstance(this);
     private final VersionedNamespace<IntVersion, LoadBalancerSubsystemSchema> namespace;
@@ -32,29 +42,29 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
     @Override
     public SubsystemResourceRegistrationXMLElement getSubsystemXMLElement() {
         return this.factory.subsystemElement(LoadBalancerSubsystemResourceDefinitionRegistrar.REGISTRATION)
-                .addAttributes(LoadBalancerSubsystemResourceDefinitionRegistrar.ATTRIBUTES)
+                .addAttributes(this.known(LoadBalancerSubsystemResourceDefinitionRegistrar.ATTRIBUTES))
                 .withContent(this.factory.sequence()
                         .withCardinality(XMLCardinality.Single.OPTIONAL)
                         .addElement(this.factory.singletonElement(HttpHeartbeatResourceDefinitionRegistrar.REGISTRATION)
                                 .withElementLocalName("http-heartbeat")
                                 .withCardinality(XMLCardinality.Single.OPTIONAL)
-                                .addAttributes(HttpHeartbeatResourceDefinitionRegistrar.ATTRIBUTES)
+                                .addAttributes(this.known(HttpHeartbeatResourceDefinitionRegistrar.ATTRIBUTES))
                                 .build())
                         .addElement(this.factory.singletonElement(RmiHeartbeatResourceDefinitionRegistrar.REGISTRATION)
                                 .withElementLocalName("rmi-heartbeat")
                                 .withCardinality(XMLCardinality.Single.OPTIONAL)
-                                .addAttributes(RmiHeartbeatResourceDefinitionRegistrar.ATTRIBUTES)
+                                .addAttributes(this.known(RmiHeartbeatResourceDefinitionRegistrar.ATTRIBUTES))
                                 .build())
                         .addElement(this.sipElement())
                         .addElement(this.factory.singletonElement(HttpResourceDefinitionRegistrar.REGISTRATION)
                                 .withElementLocalName("http")
                                 .withCardinality(XMLCardinality.Single.OPTIONAL)
-                                .addAttributes(HttpResourceDefinitionRegistrar.ATTRIBUTES)
+                                .addAttributes(this.known(HttpResourceDefinitionRegistrar.ATTRIBUTES))
                                 .build())
                         .addElement(this.factory.singletonElement(SmppResourceDefinitionRegistrar.REGISTRATION)
                                 .withElementLocalName("smpp")
                                 .withCardinality(XMLCardinality.Single.OPTIONAL)
-                                .addAttributes(SmppResourceDefinitionRegistrar.ATTRIBUTES)
+                                .addAttributes(this.known(SmppResourceDefinitionRegistrar.ATTRIBUTES))
                                 .build())
                         .addChoice(this.algorithmChoice())
                         .build())
@@ -66,12 +76,12 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
         return this.factory.singletonElement(SipResourceDefinitionRegistrar.REGISTRATION)
                 .withElementLocalName("sip")
                 .withCardinality(XMLCardinality.Single.OPTIONAL)
-                .addAttributes(SipResourceDefinitionRegistrar.ATTRIBUTES)
+                .addAttributes(this.known(SipResourceDefinitionRegistrar.ATTRIBUTES))
                 .withContent(this.factory.sequence()
                         .withCardinality(XMLCardinality.Single.OPTIONAL)
                         .addElement(this.factory.namedElement(SipListenerResourceDefinitionRegistrar.REGISTRATION)
                                 .withCardinality(XMLCardinality.Unbounded.OPTIONAL)
-                                .addAttributes(SipListenerResourceDefinitionRegistrar.ATTRIBUTES)
+                                .addAttributes(this.known(SipListenerResourceDefinitionRegistrar.ATTRIBUTES))
                                 .build())
                         .addElement(SipResourceDefinitionRegistrar.STACK_PROPERTIES)
                         .build())
@@ -85,7 +95,7 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
             boolean custom = resource == AlgorithmResource.CUSTOM;
             var element = this.factory.singletonElement(AlgorithmResourceDefinitionRegistrar.registration(resource))
                     .withElementLocalName(custom ? "custom-algorithm" : resource.path().getValue())
-                    .addAttributes(AlgorithmResourceDefinitionRegistrar.attributes(resource));
+                    .addAttributes(this.known(AlgorithmResourceDefinitionRegistrar.attributes(resource)));
             if (custom) {
                 // <property name=".." value=".."/> children
                 element.withContent(this.factory.sequence().withCardinality(XMLCardinality.Single.OPTIONAL).addElement(AlgorithmAttribute.CUSTOM_PROPERTIES).build());
@@ -93,5 +103,10 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
             choice.addElement(element.build());
         }
         return choice.build();
+    }
+
+    /** The attributes this version knows: those of 1.0 and those added up to this version. */
+    private Collection<AttributeDefinition> known(Collection<? extends AttributeDefinition> attributes) {
+        return attributes.stream().filter(attribute -> this.since(ADDED_IN.getOrDefault(attribute, VERSION_1_0))).map(AttributeDefinition.class::cast).toList();
     }
 }
