@@ -15,6 +15,7 @@ import io.undertow.util.AttachmentKey;
 import org.xnio.ssl.XnioSsl;
 import org.restcomm.lb.node.HostAndPort;
 import org.restcomm.lb.node.Node;
+import org.restcomm.lb.node.NodeAdvertisement;
 import org.restcomm.lb.node.NodeRegistryListener;
 import org.restcomm.lb.stats.HttpStatistics;
 
@@ -24,11 +25,6 @@ import org.restcomm.lb.stats.HttpStatistics;
  * on the ports they advertise for it, sslPort and wssPort, as the original did for isRemoteServerSsl.
  */
 final class NodeProxyClient implements ProxyClient, NodeRegistryListener {
-
-    static final String HTTP_PORT = "httpPort";
-    static final String WS_PORT = "wsPort";
-    static final String SSL_PORT = "sslPort";
-    static final String WSS_PORT = "wssPort";
 
     /** Where a request goes; node is null for the unavailable-host. */
     record Target(Node node, Backend backend) implements ProxyTarget {
@@ -69,8 +65,8 @@ final class NodeProxyClient implements ProxyClient, NodeRegistryListener {
         this.settings = settings;
         this.statistics = statistics;
         this.nodeSsl = nodeSsl;
-        this.httpPort = (nodeSsl != null) ? SSL_PORT : HTTP_PORT;
-        this.wsPort = (nodeSsl != null) ? WSS_PORT : WS_PORT;
+        this.httpPort = (nodeSsl != null) ? NodeAdvertisement.SSL_PORT : NodeAdvertisement.HTTP_PORT;
+        this.wsPort = (nodeSsl != null) ? NodeAdvertisement.WSS_PORT : NodeAdvertisement.WS_PORT;
         HostAndPort unavailable = settings.unavailableHost();
         this.unavailableHost = (unavailable != null) ? new Backend(Backend.uri("http", unavailable.host(), unavailable.port()), null, settings, this.client) : null;
     }

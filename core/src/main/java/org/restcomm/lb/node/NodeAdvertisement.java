@@ -19,12 +19,21 @@ public record NodeAdvertisement(String hostName, String ip, Map<String, String> 
     public static final String RESTCOMM_INSTANCE_ID = "Restcomm-Instance-Id";
     public static final String DEFAULT_VERSION = "0";
 
+    public static final String UDP_PORT = "udpPort";
+    public static final String TCP_PORT = "tcpPort";
+    public static final String TLS_PORT = "tlsPort";
+    public static final String WS_PORT = "wsPort";
+    public static final String WSS_PORT = "wssPort";
+    public static final String HTTP_PORT = "httpPort";
+    public static final String SSL_PORT = "sslPort";
+    public static final String SMPP_PORT = "smppPort";
+
     /** Port properties in the order that picks the port of a node's name. */
-    public static final List<String> PORT_PROPERTIES = List.of("udpPort", "tcpPort", "tlsPort", "wsPort", "wssPort", "httpPort", "sslPort", "smppPort");
+    public static final List<String> PORT_PROPERTIES = List.of(UDP_PORT, TCP_PORT, TLS_PORT, WS_PORT, WSS_PORT, HTTP_PORT, SSL_PORT, SMPP_PORT);
     /** A node advertising one of these takes SIP traffic. */
     public static final List<String> SIP_PORT_PROPERTIES = PORT_PROPERTIES.subList(0, 5);
     /** A node advertising one of these takes HTTP traffic. */
-    public static final List<String> HTTP_PORT_PROPERTIES = List.of("httpPort", "sslPort");
+    public static final List<String> HTTP_PORT_PROPERTIES = List.of(HTTP_PORT, SSL_PORT);
 
     public NodeAdvertisement {
         Objects.requireNonNull(ip, "ip");
@@ -44,7 +53,6 @@ public record NodeAdvertisement(String hostName, String ip, Map<String, String> 
         return Boolean.parseBoolean(this.properties.get(GRACEFUL_SHUTDOWN));
     }
 
-    /** A port property as a number, empty when absent or not a valid port. */
     /** Whether any of the properties names a valid port. */
     public boolean hasAnyPort(List<String> properties) {
         for (String property : properties) {
@@ -55,6 +63,7 @@ public record NodeAdvertisement(String hostName, String ip, Map<String, String> 
         return false;
     }
 
+    /** A port property as a number, empty when absent or not a valid port. */
     public OptionalInt port(String property) {
         String value = this.properties.get(property);
         if (value == null) {

@@ -25,8 +25,8 @@ public final class StaticNodes {
                 String ip = InetAddress.getByName(target.host()).getHostAddress();
                 String port = Integer.toString(target.port());
                 advertisements.add(new NodeAdvertisement(target.host(), ip, Map.of(
-                        "udpPort", port,
-                        "tcpPort", port,
+                        NodeAdvertisement.UDP_PORT, port,
+                        NodeAdvertisement.TCP_PORT, port,
                         NodeAdvertisement.SESSION_ID, "static:" + entry.trim(),
                         NodeAdvertisement.VERSION, NodeAdvertisement.DEFAULT_VERSION)));
             } catch (IllegalArgumentException | UnknownHostException e) {

@@ -27,7 +27,7 @@ public final class SipBalancer {
     private final HeartbeatProtocol heartbeats;
     private final SipStatistics statistics;
     private SipStack stack;
-    private SipForwarder forwarder;
+    private SipRules rules;
     private SipMessageProcessorFactory processors;
     private SipFastPath fastPath;
 
@@ -42,19 +42,20 @@ public final class SipBalancer {
     public synchronized void start() throws SipException {
         SipStack created = createStack(this.settings);
         SipListeners listeners = new SipListeners();
-        SipForwarder forwarder = new SipForwarder(this.settings, listeners, this.registry, this.algorithm, this.heartbeats, this.statistics);
+        SipRules rules = new SipRules(listeners, this.registry, this.algorithm, this.settings);
+        SipForwarder forwarder = new SipForwarder(rules, this.registry, this.heartbeats, this.statistics);
         // the valve sees every parsed message before the transaction layer; in place before any socket opens
         ((SIPTransactionStack) created).sipMessageValves.add(forwarder);
         SIPTransactionStack transactionStack = (SIPTransactionStack) created;
         transactionStack.setMessageParserFactory(new CountingParserFactory(transactionStack.getMessageParserFactory(), this.statistics));
-        SipFastPath fastPath = forwarder.fastPath();
+        SipFastPath fastPath = new SipFastPath(rules, this.statistics);
         SipMessageProcessorFactory processors = new SipMessageProcessorFactory(this.statistics, fastPath);
         transactionStack.setMessageProcessorFactory(processors);
         try {
             for (SipListenerSettings listener : this.settings.listeners()) {
-                ListeningPoint point = created.createListeningPoint(listener.bind().getAddress().getHostAddress(), listener.bind().getPort(), listener.transport());
+                ListeningPoint point = created.createListeningPoint(listener.bind().getAddress().getHostAddress(), listener.bind().getPort(), listener.transport().viaName());
                 listeners.add(((ListeningPointImpl) point).getMessageProcessor(), listener);
-                LoadBalancerLogger.ROOT_LOGGER.sipListenerStarted(listener.side().name().toLowerCase(java.util.Locale.ROOT), listener.bind(), listener.transport());
+                LoadBalancerLogger.ROOT_LOGGER.sipListenerStarted(listener.side().name().toLowerCase(java.util.Locale.ROOT), listener.bind(), listener.transport().viaName());
             }
             created.start();
         } catch (SipException | javax.sip.InvalidArgumentException | RuntimeException e) {
@@ -62,7 +63,7 @@ public final class SipBalancer {
             throw (e instanceof SipException se) ? se : new SipException(e.getMessage(), e);
         }
         this.stack = created;
-        this.forwarder = forwarder;
+        this.rules = rules;
         this.processors = processors;
         this.fastPath = fastPath;
     }
@@ -74,8 +75,8 @@ public final class SipBalancer {
 
     /** Applies new behaviour settings at once; listener and stack settings need a restart and are ignored here. */
     public synchronized void reconfigure(SipBalancerSettings settings) {
-        if (this.forwarder != null) {
-            this.forwarder.reconfigure(settings);
+        if (this.rules != null) {
+            this.rules.reconfigure(settings);
         }
     }
 
@@ -90,7 +91,7 @@ public final class SipBalancer {
             }
             this.processors.closeAll();
             this.stack = null;
-            this.forwarder = null;
+            this.rules = null;
             this.processors = null;
         }
     }

@@ -7,46 +7,35 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.OptionalInt;
-import java.util.Set;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.LongAdder;
 
-import org.restcomm.lb.algorithm.BalancerAlgorithm;
 import org.restcomm.lb.logging.LoadBalancerLogger;
 import org.restcomm.lb.node.Node;
-import org.restcomm.lb.node.NodeRegistry;
 import org.restcomm.lb.stats.SipStatistics;
 
 /**
  * The UDP hot path: the traffic that makes up a call — new and in-dialog requests from clients, responses from
  * nodes — relayed by editing the datagram's bytes (two Vias and the Record-Routes spliced in, own Routes and Vias
- * cut out, Max-Forwards counted down) without jain-sip parsing it. It applies the same rules as {@link SipForwarder}
+ * cut out, Max-Forwards counted down) without jain-sip parsing it. It applies the same {@link SipRules} as {@link SipForwarder}
  * and gives up, before any side effect, on whatever those rules treat specially (heartbeats, scanners, exhausted
  * Max-Forwards, no node, requests from nodes, odd framing); jain-sip and the forwarder then take the message.
  */
 final class SipFastPath {
 
-    private static final Set<String> TRYING_METHODS = Set.of("INVITE", "SUBSCRIBE", "NOTIFY", "MESSAGE", "REFER", "PUBLISH", "UPDATE");
     private static final byte[] CRLF = { '\r', '\n' };
     /** The framer's lower-case names of the balancer's own headers, made once rather than per message. */
-    private static final String INITIAL_REMOTE_ADDR = SipForwarder.INITIAL_REMOTE_ADDR.toLowerCase(Locale.ROOT);
-    private static final String INITIAL_REMOTE_PORT = SipForwarder.INITIAL_REMOTE_PORT.toLowerCase(Locale.ROOT);
+    private static final String INITIAL_REMOTE_ADDR = SipRules.INITIAL_REMOTE_ADDR.toLowerCase(Locale.ROOT);
+    private static final String INITIAL_REMOTE_PORT = SipRules.INITIAL_REMOTE_PORT.toLowerCase(Locale.ROOT);
 
+    private final SipRules rules;
     private final SipListeners listeners;
-    private final NodeRegistry registry;
-    private final Supplier<BalancerAlgorithm> algorithm;
     private final SipStatistics statistics;
-    private final Supplier<SipBalancerSettings> settings;
-    private final Supplier<BadNodeDetector> badNodes;
-    private final java.util.concurrent.atomic.LongAdder relayed = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder relayed = new LongAdder();
 
-    SipFastPath(SipListeners listeners, NodeRegistry registry, Supplier<BalancerAlgorithm> algorithm, SipStatistics statistics,
-            Supplier<SipBalancerSettings> settings, Supplier<BadNodeDetector> badNodes) {
-        this.listeners = listeners;
-        this.registry = registry;
-        this.algorithm = algorithm;
+    SipFastPath(SipRules rules, SipStatistics statistics) {
+        this.rules = rules;
+        this.listeners = rules.listeners();
         this.statistics = statistics;
-        this.settings = settings;
-        this.badNodes = badNodes;
     }
 
     /** Relays the datagram and returns true, or returns false having changed nothing, for the full path to take it. */
@@ -72,103 +61,137 @@ final class SipFastPath {
         return this.relayed.sum();
     }
 
+    /**
+     * A client's request, in stages: whether it is ordinary call traffic at all, its top Via, the node it goes to,
+     * then (the message is ours from there) 100 Trying back and the edited datagram to the node.
+     */
     private boolean fromClient(RawSipMessage message, DatagramPacket packet, FastUdpMessageProcessor arrivedOn, Output out) {
-        String method = message.method;
-        SipBalancerSettings settings = this.settings.get();
-        if ((("OPTIONS".equals(method) || "INFO".equals(method)) && (message.index("mobicents-heartbeat") >= 0 || message.index("restcomm-heartbeat") >= 0))
-                || this.isBlocked(message, settings) || message.index(INITIAL_REMOTE_ADDR) >= 0
-                || message.index(INITIAL_REMOTE_PORT) >= 0) {
-            return false;
-        }
-        int maxForwards = message.maxForwards();
-        boolean cancel = "CANCEL".equals(method);
-        if (maxForwards < 0 || (maxForwards == 0 && !cancel)) {
+        SipBalancerSettings settings = this.rules.settings();
+        if (this.needsFullPath(message)) {
             return false;
         }
         int topVia = message.index("via");
-        String topViaValue = message.value(topVia);
-        if (topViaValue.indexOf(',') >= 0) {
+        TopVia client = clientVia(message, topVia);
+        if (client == null) {
             return false;
         }
-        TopVia client = TopVia.of(topViaValue);
-        if (client == null || !"UDP".equals(client.transport)) {
-            return false;
-        }
-        boolean[] dropped = new boolean[message.headerCount];
-        NodeHint hint = this.popOwnRoutes(message, dropped);
-        if (hint == NodeHint.UNREADABLE) {
-            return false;
-        }
-        Node node = (hint != null) ? this.liveNode(hint.host(), hint.port()) : this.nodeAddressedDirectly(message);
-        if (node == null) {
-            node = this.algorithm.get().processExternalRequest(message);
-        }
-        OptionalInt nodePort = (node != null) ? node.port("udpPort") : OptionalInt.empty();
-        SipListenerSettings external = this.listeners.advertised(Side.EXTERNAL, "udp");
-        SipListenerSettings internal = this.listeners.advertised(Side.INTERNAL, "udp");
-        if (nodePort.isEmpty() || !(this.listeners.processor(Side.INTERNAL, "udp") instanceof FastUdpMessageProcessor toNodes)
-                || !"UDP".equalsIgnoreCase(external.transport()) || !"UDP".equalsIgnoreCase(internal.transport())) {
-            // no node: the full path answers as configured
-            return false;
-        }
-        InetAddress nodeAddress;
-        try {
-            nodeAddress = InetAddress.getByName(node.ip());
-        } catch (IOException e) {
-            // an address that does not resolve: the full path answers as configured (send-failure-status)
+        ToNode route = this.route(message);
+        if (route == null) {
             return false;
         }
         // from here on the message is ours
         InetAddress source = packet.getAddress();
         String clientVia = client.received(source.getHostAddress(), packet.getPort());
-        this.statistics.requestProcessed(method, message.length);
-        if (settings.sendTrying() && TRYING_METHODS.contains(method)) {
+        this.statistics.requestProcessed(message.method, message.length);
+        if (settings.sendTrying() && SipRules.getsTrying(message.method)) {
             this.answerTrying(message, topVia, clientVia, client, packet, arrivedOn, out);
         }
+        this.writeToNode(message, topVia, clientVia, client, source, route, out);
+        try {
+            route.socket().send(out, route.address(), route.port());
+        } catch (IOException e) {
+            LoadBalancerLogger.ROOT_LOGGER.sipForwardingFailed(new String(message.bytes, 0, message.startLineEnd, StandardCharsets.UTF_8), e);
+        }
+        return true;
+    }
+
+    /**
+     * Requests the full path's rules treat specially: heartbeats, scanners, requests already carrying the balancer's
+     * own headers, and a Max-Forwards that is missing, unreadable or exhausted.
+     */
+    private boolean needsFullPath(RawSipMessage message) {
+        if (SipRules.isHeartbeat(message.method, name -> message.index(name.toLowerCase(Locale.ROOT)) >= 0)
+                || this.rules.isBlocked(String.valueOf(message.value("user-agent")), message.value("from"), message.value("to"))
+                || message.index(INITIAL_REMOTE_ADDR) >= 0 || message.index(INITIAL_REMOTE_PORT) >= 0) {
+            return true;
+        }
+        int maxForwards = message.maxForwards();
+        return maxForwards < 0 || (maxForwards == 0 && !"CANCEL".equals(message.method));
+    }
+
+    /** The client's single top Via over UDP; null for anything else (several values in one line, TCP, unreadable). */
+    private static TopVia clientVia(RawSipMessage message, int topVia) {
+        String value = message.value(topVia);
+        if (value.indexOf(',') >= 0) {
+            return null;
+        }
+        TopVia client = TopVia.of(value);
+        return (client != null && Transport.of(client.transport) == Transport.UDP) ? client : null;
+    }
+
+    /**
+     * Where the request goes: the node its own Route's hint, its Request-URI or the algorithm names, the node's UDP
+     * port and address, and the internal UDP socket; null when the full path must answer (no node, no UDP port or
+     * socket, an address that does not resolve) or the Routes are unreadable.
+     */
+    private ToNode route(RawSipMessage message) {
+        boolean[] dropped = new boolean[message.headerCount];
+        SipRules.NodeHint hint = this.popOwnRoutes(message, dropped);
+        if (hint == NodeHints.UNREADABLE) {
+            return null;
+        }
+        Node node = (hint != null) ? this.rules.liveNode(hint) : this.nodeAddressedDirectly(message);
+        if (node == null) {
+            node = this.rules.algorithm().processExternalRequest(message);
+        }
+        OptionalInt nodePort = (node != null) ? node.port(Transport.UDP.nodePortProperty()) : OptionalInt.empty();
+        SipListenerSettings external = this.listeners.advertised(Side.EXTERNAL, Transport.UDP);
+        SipListenerSettings internal = this.listeners.advertised(Side.INTERNAL, Transport.UDP);
+        if (nodePort.isEmpty() || !(this.listeners.processor(Side.INTERNAL, Transport.UDP) instanceof FastUdpMessageProcessor toNodes)
+                || external.transport() != Transport.UDP || internal.transport() != Transport.UDP) {
+            return null;
+        }
+        try {
+            return new ToNode(node, nodePort.getAsInt(), InetAddress.getByName(node.ip()), toNodes, external, internal, dropped);
+        } catch (IOException e) {
+            // an address that does not resolve: the full path answers as configured (send-failure-status)
+            return null;
+        }
+    }
+
+    /**
+     * The datagram for the node: the balancer's two Vias on top, the client's Via as received, own Routes cut,
+     * Max-Forwards counted down, two Record-Routes on a dialog-creating request, and where the client really is.
+     */
+    private void writeToNode(RawSipMessage message, int topVia, String clientVia, TopVia client, InetAddress source, ToNode route, Output out) {
+        String method = message.method;
+        Node node = route.node();
         String callId = message.callId();
-        String branch = ((client.branch != null) ? client.branch : "z9hG4bK") + callId.substring(0, Math.min(5, callId.length()));
         out.reset();
         out.write(message.bytes, 0, message.startLineEnd + 2);
-        out.via(internal, SipForwarder.token(branch + "zsd_" + node.version()));
-        out.via(external, SipForwarder.token(branch + "_" + node.version()));
-        boolean recordRoute = ("INVITE".equals(method) || "SUBSCRIBE".equals(method)) && !message.inDialog();
+        out.header("Via", SipRules.via(route.internal(), SipRules.branch(client.branch, callId, Side.INTERNAL, node.version())));
+        out.header("Via", SipRules.via(route.external(), SipRules.branch(client.branch, callId, Side.EXTERNAL, node.version())));
+        boolean recordRoute = SipRules.isRecordRouted(method, message.inDialog());
         if (recordRoute) {
             node.callAssigned();
         }
         boolean recordRouted = !recordRoute;
+        boolean cancel = "CANCEL".equals(method);
         for (int i = 0; i < message.headerCount; i++) {
-            if (dropped[i]) {
+            if (route.dropped()[i]) {
                 continue;
             }
             String name = message.names[i];
             if (!recordRouted && name.equals("record-route")) {
-                out.recordRoute(internal, node, nodePort.getAsInt());
-                out.recordRoute(external, node, nodePort.getAsInt());
+                out.recordRoutes(route);
                 recordRouted = true;
             }
             if (i == topVia) {
                 out.header("Via", clientVia);
             } else if (name.equals("max-forwards") && !cancel) {
-                out.header("Max-Forwards", Integer.toString(maxForwards - 1));
+                out.header("Max-Forwards", Integer.toString(message.maxForwards() - 1));
             } else {
                 out.write(message.bytes, message.lineStart[i], message.lineEnd[i]);
             }
         }
         if (!recordRouted) {
-            out.recordRoute(internal, node, nodePort.getAsInt());
-            out.recordRoute(external, node, nodePort.getAsInt());
+            out.recordRoutes(route);
         }
-        if ("REGISTER".equals(method) || message.length > message.bodyStart) {
-            out.header(SipForwarder.INITIAL_REMOTE_ADDR, source.getHostAddress());
-            out.header(SipForwarder.INITIAL_REMOTE_PORT, Integer.toString(client.port));
+        if (SipRules.carriesInitialRemote(method, message.length > message.bodyStart)) {
+            out.header(SipRules.INITIAL_REMOTE_ADDR, source.getHostAddress());
+            out.header(SipRules.INITIAL_REMOTE_PORT, Integer.toString(client.port));
         }
         out.write(message.bytes, message.headersEnd, message.length);
-        try {
-            toNodes.send(out, nodeAddress, nodePort.getAsInt());
-        } catch (IOException e) {
-            LoadBalancerLogger.ROOT_LOGGER.sipForwardingFailed(new String(message.bytes, 0, message.startLineEnd, StandardCharsets.UTF_8), e);
-        }
-        return true;
     }
 
     /** 100 Trying back to the client: its Vias (the top one as received), From, To, Call-ID and CSeq. */
@@ -210,23 +233,20 @@ final class SipFastPath {
             if (via == null) {
                 return false;
             }
-            if (own < 2 && this.listeners.isOwn(via.host, via.port)) {
+            if (own < 2 && this.rules.isOwn(via.host, via.port)) {
                 dropped[i] = true;
                 own++;
             } else {
                 next = via;
             }
         }
-        if (next == null || !"UDP".equals(next.transport)
-                || !(this.listeners.processor(Side.EXTERNAL, "udp") instanceof FastUdpMessageProcessor toClients)) {
+        if (next == null || Transport.of(next.transport) != Transport.UDP
+                || !(this.listeners.processor(Side.EXTERNAL, Transport.UDP) instanceof FastUdpMessageProcessor toClients)) {
             return false;
         }
         this.statistics.responseProcessed(message.statusCode, message.length);
-        this.registry.nodeAt(packet.getAddress().getHostAddress(), packet.getPort()).ifPresent(node -> {
-            this.registry.seen(node.name());
-            this.badNodes.get().responded(node, message.statusCode);
-            this.algorithm.get().processInternalResponse(message, node);
-        });
+        this.rules.nodeAt(packet.getAddress().getHostAddress(), packet.getPort())
+                .ifPresent(node -> this.rules.nodeResponded(node, message.statusCode, message));
         out.reset();
         out.write(message.bytes, 0, message.startLineEnd + 2);
         for (int i = 0; i < message.headerCount; i++) {
@@ -235,21 +255,18 @@ final class SipFastPath {
             }
         }
         out.write(message.bytes, message.headersEnd, message.length);
+        SipRules.HostPort target = next.responseTarget();
         try {
-            toClients.send(out, InetAddress.getByName(next.target()), next.targetPort());
+            toClients.send(out, InetAddress.getByName(target.host()), target.port());
         } catch (IOException e) {
             LoadBalancerLogger.ROOT_LOGGER.sipForwardingFailed(new String(message.bytes, 0, message.startLineEnd, StandardCharsets.UTF_8), e);
         }
         return true;
     }
 
-    private boolean isBlocked(RawSipMessage message, SipBalancerSettings settings) {
-        return settings.blocks(String.valueOf(message.value("user-agent")), message.value("from"), message.value("to"));
-    }
-
     /** Marks the leading Route lines that name the balancer and returns the first node hint among them. */
-    private NodeHint popOwnRoutes(RawSipMessage message, boolean[] dropped) {
-        NodeHint hint = null;
+    private SipRules.NodeHint popOwnRoutes(RawSipMessage message, boolean[] dropped) {
+        SipRules.NodeHint hint = null;
         for (int i = 0; i < message.headerCount; i++) {
             if (!message.names[i].equals("route")) {
                 continue;
@@ -258,40 +275,40 @@ final class SipFastPath {
             int open = value.indexOf('<');
             int close = value.indexOf('>');
             if (open < 0 || close < open || value.indexOf(',') >= 0) {
-                return NodeHint.UNREADABLE;
+                return NodeHints.UNREADABLE;
             }
             SipUriParts uri = SipUriParts.of(value.substring(open + 1, close));
             if (uri == null) {
-                return NodeHint.UNREADABLE;
+                return NodeHints.UNREADABLE;
             }
-            if (!this.listeners.isOwn(uri.host, uri.port)) {
+            if (!this.rules.isOwn(uri.host, uri.port)) {
                 break;
             }
             dropped[i] = true;
-            String nodeHost = uri.parameter(SipForwarder.NODE_HOST);
-            String nodePort = uri.parameter(SipForwarder.NODE_PORT);
-            if (hint == null && nodeHost != null && nodePort != null) {
+            if (hint == null) {
                 try {
-                    hint = new NodeHint(nodeHost, Integer.parseInt(nodePort));
+                    hint = SipRules.hint(uri.parameter(SipRules.NODE_HOST), uri.parameter(SipRules.NODE_PORT));
                 } catch (NumberFormatException e) {
-                    return NodeHint.UNREADABLE;
+                    return NodeHints.UNREADABLE;
                 }
             }
         }
         return hint;
     }
 
-    private Node liveNode(String host, int port) {
-        return SipForwarder.liveNode(this.registry, host, port);
-    }
-
     private Node nodeAddressedDirectly(RawSipMessage message) {
         SipUriParts uri = SipUriParts.of(message.requestUri());
-        return (uri != null && uri.explicitPort) ? this.liveNode(uri.host, uri.port) : null;
+        return (uri != null) ? this.rules.nodeAddressedDirectly(uri.host, uri.port, uri.explicitPort) : null;
     }
 
-    private record NodeHint(String host, int port) {
-        static final NodeHint UNREADABLE = new NodeHint("", -1);
+    /** The node a client's request goes to, and the sockets and listeners on the way. */
+    private record ToNode(Node node, int port, InetAddress address, FastUdpMessageProcessor socket, SipListenerSettings external, SipListenerSettings internal,
+            boolean[] dropped) {
+    }
+
+    private static final class NodeHints {
+        /** Routes the fast path cannot read: the full path takes the request. */
+        static final SipRules.NodeHint UNREADABLE = new SipRules.NodeHint("", -1);
     }
 
     /** host, port and parameters of a sip: URI; null for anything else. */
@@ -387,13 +404,17 @@ final class SipFastPath {
                     rport != null, rportValue);
         }
 
-        /** Where a response to this Via goes: received/rport when present (RFC 3581), else sent-by. */
+        /** Where a response to this Via goes, by {@link SipRules#responseTarget}. */
+        SipRules.HostPort responseTarget() {
+            return SipRules.responseTarget(this.host, this.port, this.received, this.rportValue, Transport.of(this.transport));
+        }
+
         String target() {
-            return (this.received != null && !this.received.isEmpty()) ? this.received : this.host;
+            return this.responseTarget().host();
         }
 
         int targetPort() {
-            return (this.rportValue > 0) ? this.rportValue : this.port;
+            return this.responseTarget().port();
         }
 
         /**
@@ -472,16 +493,10 @@ final class SipFastPath {
             this.write(CRLF, 0, 2);
         }
 
-        /** The balancer's Via as jain-sip writes it: {@code SIP/2.0/UDP host:port;branch=...;rport}. */
-        void via(SipListenerSettings listener, String branch) {
-            this.header("Via", "SIP/2.0/" + listener.transport().toUpperCase(Locale.ROOT) + " " + listener.viaHost() + ":" + listener.viaPort()
-                    + ";branch=" + branch + ";rport");
-        }
-
-        /** {@code <sip:host:port;node_host=..;node_port=..;version=..;lr>}, as the full path writes it. */
-        void recordRoute(SipListenerSettings listener, Node node, int nodePort) {
-            this.header("Record-Route", "<sip:" + listener.advertisedHost() + ":" + listener.advertisedPort() + ";" + SipForwarder.NODE_HOST + "=" + node.ip()
-                    + ";" + SipForwarder.NODE_PORT + "=" + nodePort + ";" + SipForwarder.VERSION + "=" + node.version() + ";lr>");
+        /** The balancer's two Record-Routes, internal side first, as {@link SipRules#recordRouteUri} writes them. */
+        private void recordRoutes(ToNode route) {
+            this.header("Record-Route", "<" + SipRules.recordRouteUri(route.internal(), route.node(), route.port()) + ">");
+            this.header("Record-Route", "<" + SipRules.recordRouteUri(route.external(), route.node(), route.port()) + ">");
         }
 
         private void ensure(int more) {

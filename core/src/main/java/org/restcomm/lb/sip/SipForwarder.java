@@ -5,17 +5,13 @@ import java.io.StringReader;
 import java.net.InetAddress;
 import java.text.ParseException;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Properties;
-import java.util.Set;
-import java.util.function.Supplier;
 
 import javax.sip.InvalidArgumentException;
 import javax.sip.SipException;
 import javax.sip.SipStack;
-import javax.sip.address.Hop;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
 import javax.sip.header.RecordRouteHeader;
@@ -23,21 +19,22 @@ import javax.sip.header.RouteHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
-import gov.nist.javax.sip.address.AddressImpl;
-import gov.nist.javax.sip.address.SipUri;
 import gov.nist.javax.sip.header.ExtensionHeaderImpl;
 import gov.nist.javax.sip.header.MaxForwards;
 import gov.nist.javax.sip.header.RecordRoute;
+import gov.nist.javax.sip.header.RecordRouteList;
 import gov.nist.javax.sip.header.Route;
 import gov.nist.javax.sip.header.RouteList;
 import gov.nist.javax.sip.header.Via;
+import gov.nist.javax.sip.header.ViaList;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
+import gov.nist.javax.sip.parser.RecordRouteParser;
+import gov.nist.javax.sip.parser.ViaParser;
 import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.MessageProcessor;
 import gov.nist.javax.sip.stack.SIPMessageValve;
-import org.restcomm.lb.algorithm.BalancerAlgorithm;
 import org.restcomm.lb.algorithm.SipMessageView;
 import org.restcomm.lb.logging.LoadBalancerLogger;
 import org.restcomm.lb.node.HeartbeatCommand;
@@ -54,49 +51,18 @@ import org.restcomm.lb.stats.SipStatistics;
  */
 final class SipForwarder implements SIPMessageValve {
 
-    static final String NODE_HOST = "node_host";
-    static final String NODE_PORT = "node_port";
-    static final String VERSION = "version";
-    static final String INITIAL_REMOTE_ADDR = "X-Sip-Balancer-InitialRemoteAddr";
-    static final String INITIAL_REMOTE_PORT = "X-Sip-Balancer-InitialRemotePort";
-    static final Set<String> HEARTBEAT_HEADERS = Set.of("Mobicents-Heartbeat", "Restcomm-Heartbeat");
-    private static final Set<String> TRYING_METHODS = Set.of(Request.INVITE, Request.SUBSCRIBE, Request.NOTIFY, Request.MESSAGE, Request.REFER, Request.PUBLISH, Request.UPDATE);
-    private static final Set<String> DIALOG_CREATING = Set.of(Request.INVITE, Request.SUBSCRIBE);
-    private static final int DEFAULT_MAX_FORWARDS = 70;
-
-    private volatile SipBalancerSettings settings;
+    private final SipRules rules;
     private final SipListeners listeners;
     private final NodeRegistry registry;
-    private final Supplier<BalancerAlgorithm> algorithm;
     private final HeartbeatProtocol heartbeats;
     private final SipStatistics statistics;
-    private volatile BadNodeDetector badNodes;
 
-    SipForwarder(SipBalancerSettings settings, SipListeners listeners, NodeRegistry registry, Supplier<BalancerAlgorithm> algorithm, HeartbeatProtocol heartbeats,
-            SipStatistics statistics) {
-        this.settings = settings;
-        this.listeners = listeners;
+    SipForwarder(SipRules rules, NodeRegistry registry, HeartbeatProtocol heartbeats, SipStatistics statistics) {
+        this.rules = rules;
+        this.listeners = rules.listeners();
         this.registry = registry;
-        this.algorithm = algorithm;
         this.heartbeats = heartbeats;
         this.statistics = statistics;
-        this.badNodes = badNodeDetector(registry, settings);
-    }
-
-    /** The UDP hot path, applying these rules to the messages it can relay without a full parse. */
-    SipFastPath fastPath() {
-        return new SipFastPath(this.listeners, this.registry, this.algorithm, this.statistics, () -> this.settings, () -> this.badNodes);
-    }
-
-    /** New behaviour (answers, scanners, health detection) for the next message; listeners are not touched. */
-    void reconfigure(SipBalancerSettings settings) {
-        this.badNodes = badNodeDetector(this.registry, settings);
-        this.settings = settings;
-    }
-
-    private static BadNodeDetector badNodeDetector(NodeRegistry registry, SipBalancerSettings settings) {
-        SipBalancerSettings.BadNodeDetection detection = settings.badNodeDetection();
-        return new BadNodeDetector(registry, java.time.Clock.systemUTC(), detection.statusCodes(), detection.maxErrors(), detection.windowMillis());
     }
 
     @Override
@@ -131,7 +97,7 @@ final class SipForwarder implements SIPMessageValve {
     private void route(SIPRequest request, MessageChannel channel) throws IOException, ParseException, InvalidArgumentException, SipException {
         Side side = this.listeners.singleEntry() ? this.directionOf(request, channel) : this.listeners.side(channel.getMessageProcessor());
         String method = request.getMethod();
-        if (side == Side.INTERNAL && !this.listeners.singleEntry() && isHeartbeat(request)) {
+        if (side == Side.INTERNAL && !this.listeners.singleEntry() && SipRules.isHeartbeat(method, name -> request.getHeader(name) != null)) {
             this.heartbeat(request, channel);
             return;
         }
@@ -152,7 +118,7 @@ final class SipForwarder implements SIPMessageValve {
     /** Single-entry mode: a request whose top Via (or source) is a known node comes from the cluster. */
     private Side directionOf(SIPRequest request, MessageChannel channel) {
         Via top = request.getTopmostVia();
-        int port = (top != null && top.getPort() > 0) ? top.getPort() : MessageProcessor.getDefaultPort(channel.getTransport());
+        int port = (top != null && top.getPort() > 0) ? top.getPort() : SipRules.defaultPort(Transport.of(channel.getTransport()));
         boolean fromNode = (top != null && this.registry.nodeAt(top.getHost(), port).isPresent())
                 || this.registry.nodeAt(channel.getPeerAddress(), channel.getPeerPort()).isPresent()
                 // extra-server-nodes name whole servers: any port of theirs is the cluster
@@ -163,37 +129,37 @@ final class SipForwarder implements SIPMessageValve {
     /** A request from a client: to the node its route hint, its dialog or the algorithm names. */
     private void fromClient(SIPRequest request, MessageChannel channel) throws IOException, ParseException, InvalidArgumentException, SipException {
         String method = request.getMethod();
-        NodeHint hint = this.popOwnRoutes(request);
+        SipBalancerSettings settings = this.rules.settings();
+        SipRules.NodeHint hint = this.popOwnRoutes(request);
         SipMessageView view = new JainSipMessageView(request);
-        Node node = (hint != null) ? this.liveNode(hint) : this.nodeAddressedDirectly(request);
+        Node node = (hint != null) ? this.rules.liveNode(hint) : this.nodeAddressedDirectly(request);
         if (node == null) {
-            node = this.algorithm.get().processExternalRequest(view);
+            node = this.rules.algorithm().processExternalRequest(view);
         }
         if (node == null) {
             if (!Request.ACK.equals(method)) {
-                this.answer(request, channel, this.settings.noNodeStatus(), this.settings.noNodeReason());
+                this.answer(request, channel, settings.noNodeStatus(), settings.noNodeReason());
             }
             return;
         }
-        if (this.settings.sendTrying() && TRYING_METHODS.contains(method)) {
+        if (settings.sendTrying() && SipRules.getsTrying(method)) {
             this.answer(request, channel, Response.TRYING, null);
         }
-        if (Request.REGISTER.equals(method) || request.getContentLength().getContentLength() > 0) {
-            request.setHeader(extensionHeader(INITIAL_REMOTE_ADDR, channel.getPeerAddress()));
-            request.setHeader(extensionHeader(INITIAL_REMOTE_PORT, Integer.toString(channel.getPeerPort())));
+        if (SipRules.carriesInitialRemote(method, request.getContentLength().getContentLength() > 0)) {
+            request.setHeader(extensionHeader(SipRules.INITIAL_REMOTE_ADDR, channel.getPeerAddress()));
+            request.setHeader(extensionHeader(SipRules.INITIAL_REMOTE_PORT, Integer.toString(channel.getPeerPort())));
         }
-        String transport = channel.getTransport();
-        if (DIALOG_CREATING.contains(method) && request.getToTag() == null) {
+        Transport transport = Transport.of(channel.getTransport());
+        if (SipRules.isRecordRouted(method, request.getToTag() != null)) {
             node.callAssigned();
             this.addRecordRoute(request, this.listeners.advertised(Side.EXTERNAL, transport), node);
             this.addRecordRoute(request, this.listeners.advertised(Side.INTERNAL, transport), node);
         }
-        String branch = branchBase(request);
-        this.addVia(request, this.listeners.advertised(Side.EXTERNAL, transport), branch + "_" + node.version());
-        this.addVia(request, this.listeners.advertised(Side.INTERNAL, transport), branch + "zsd_" + node.version());
-        OptionalInt port = nodePort(node, transport);
+        this.addVia(request, this.listeners.advertised(Side.EXTERNAL, transport), Side.EXTERNAL, node.version());
+        this.addVia(request, this.listeners.advertised(Side.INTERNAL, transport), Side.INTERNAL, node.version());
+        OptionalInt port = SipRules.nodePort(node, transport);
         if (port.isEmpty()) {
-            this.answer(request, channel, this.settings.noNodeStatus(), this.settings.noNodeReason());
+            this.answer(request, channel, settings.noNodeStatus(), settings.noNodeReason());
             return;
         }
         try {
@@ -205,7 +171,7 @@ final class SipForwarder implements SIPMessageValve {
 
     /** Forwarding failed: the configured 5xx with a Reason header, or silence (and the log) as the original's default. */
     private void answerFailure(SIPRequest request, MessageChannel channel, IOException failure) throws IOException, ParseException, InvalidArgumentException {
-        SipBalancerSettings.FailureAnswer answer = this.settings.failureAnswer();
+        SipBalancerSettings.FailureAnswer answer = this.rules.settings().failureAnswer();
         if (!answer.enabled() || Request.ACK.equals(request.getMethod())) {
             throw failure;
         }
@@ -221,31 +187,29 @@ final class SipForwarder implements SIPMessageValve {
 
     /** A request from a node towards the clients: its own dialog stays on it; the next hop is Route or Request-URI. */
     private void fromNode(SIPRequest request, MessageChannel channel) throws IOException, ParseException, InvalidArgumentException, SipException {
-        request.removeHeader(INITIAL_REMOTE_ADDR);
-        request.removeHeader(INITIAL_REMOTE_PORT);
-        NodeHint hint = this.popOwnRoutes(request);
-        Node from = this.registry.nodeAt(channel.getPeerAddress(), channel.getPeerPort())
-                .or(() -> (hint != null) ? this.registry.nodeAt(hint.host(), hint.port()) : java.util.Optional.empty())
+        request.removeHeader(SipRules.INITIAL_REMOTE_ADDR);
+        request.removeHeader(SipRules.INITIAL_REMOTE_PORT);
+        SipRules.NodeHint hint = this.popOwnRoutes(request);
+        Node from = this.rules.nodeAt(channel.getPeerAddress(), channel.getPeerPort())
+                .or(() -> (hint != null) ? this.rules.nodeAt(hint.host(), hint.port()) : java.util.Optional.empty())
                 .orElse(null);
-        String transport = channel.getTransport();
+        Transport transport = Transport.of(channel.getTransport());
         if (from != null) {
-            this.registry.seen(from.name());
-            this.algorithm.get().processInternalRequest(new JainSipMessageView(request), from);
-            if (DIALOG_CREATING.contains(request.getMethod()) && request.getToTag() == null) {
+            this.rules.nodeRequested(from, new JainSipMessageView(request));
+            if (SipRules.isRecordRouted(request.getMethod(), request.getToTag() != null)) {
                 this.addRecordRoute(request, this.listeners.advertised(Side.INTERNAL, transport), from);
                 this.addRecordRoute(request, this.listeners.advertised(Side.EXTERNAL, transport), from);
             }
         }
         String version = (from != null) ? from.version() : NodeAdvertisement.DEFAULT_VERSION;
-        String branch = branchBase(request);
-        this.addVia(request, this.listeners.advertised(Side.INTERNAL, transport), branch + "zsd_" + version);
-        this.addVia(request, this.listeners.advertised(Side.EXTERNAL, transport), branch + "_" + version);
-        Hop hop = nextHop(request);
-        if (this.listeners.isOwn(hop.getHost(), hop.getPort())) {
+        this.addVia(request, this.listeners.advertised(Side.INTERNAL, transport), Side.INTERNAL, version);
+        this.addVia(request, this.listeners.advertised(Side.EXTERNAL, transport), Side.EXTERNAL, version);
+        NextHop hop = nextHop(request);
+        if (this.rules.isOwn(hop.host(), hop.port())) {
             // still addressed to the balancer: a loop
             return;
         }
-        this.send(request, Side.EXTERNAL, hop.getTransport(), hop.getHost(), hop.getPort());
+        this.send(request, Side.EXTERNAL, hop.transport(), hop.host(), hop.port());
     }
 
     /** Responses return by Via: drop the balancer's own, send to the next one out of the other side. */
@@ -253,7 +217,7 @@ final class SipForwarder implements SIPMessageValve {
         Side side = this.listeners.side(channel.getMessageProcessor());
         for (int i = 0; i < 2; i++) {
             Via top = response.getTopmostVia();
-            if (top != null && this.listeners.isOwn(top.getHost(), top.getPort())) {
+            if (top != null && this.rules.isOwn(top.getHost(), top.getPort())) {
                 response.removeFirst(Via.NAME);
             }
         }
@@ -263,17 +227,14 @@ final class SipForwarder implements SIPMessageValve {
         }
         this.statistics.responseProcessed(response.getStatusCode(), response.getSize());
         if (side == Side.INTERNAL) {
-            this.registry.nodeAt(channel.getPeerAddress(), channel.getPeerPort()).ifPresent(node -> {
-                this.registry.seen(node.name());
-                this.badNodes.responded(node, response.getStatusCode());
-                this.algorithm.get().processInternalResponse(new JainSipMessageView(response), node);
-            });
+            this.rules.nodeAt(channel.getPeerAddress(), channel.getPeerPort())
+                    .ifPresent(node -> this.rules.nodeResponded(node, response.getStatusCode(), new JainSipMessageView(response)));
         } else {
-            this.algorithm.get().processExternalResponse(new JainSipMessageView(response));
+            this.rules.algorithm().processExternalResponse(new JainSipMessageView(response));
         }
-        String host = (next.getReceived() != null) ? next.getReceived() : next.getHost();
-        int port = (next.getRPort() > 0) ? next.getRPort() : (next.getPort() > 0 ? next.getPort() : MessageProcessor.getDefaultPort(next.getTransport()));
-        this.send(response, (side == Side.INTERNAL) ? Side.EXTERNAL : Side.INTERNAL, next.getTransport(), host, port);
+        Transport transport = Transport.of(next.getTransport());
+        SipRules.HostPort target = SipRules.responseTarget(next.getHost(), next.getPort(), next.getReceived(), next.getRPort(), transport);
+        this.send(response, (side == Side.INTERNAL) ? Side.EXTERNAL : Side.INTERNAL, transport, target.host(), target.port());
     }
 
     private void heartbeat(SIPRequest request, MessageChannel channel) throws IOException, ParseException, InvalidArgumentException, SipException {
@@ -297,7 +258,7 @@ final class SipForwarder implements SIPMessageValve {
         MaxForwards maxForwards = (MaxForwards) request.getMaxForwards();
         if (maxForwards == null) {
             MaxForwards added = new MaxForwards();
-            added.setMaxForwards(DEFAULT_MAX_FORWARDS);
+            added.setMaxForwards(SipRules.DEFAULT_MAX_FORWARDS);
             request.setHeader(added);
             return true;
         }
@@ -315,24 +276,22 @@ final class SipForwarder implements SIPMessageValve {
     }
 
     private boolean isBlocked(SIPRequest request) {
-        return this.settings.blocks(String.valueOf(request.getHeader("User-Agent")), String.valueOf(request.getFrom()), String.valueOf(request.getTo()));
+        return this.rules.isBlocked(String.valueOf(request.getHeader("User-Agent")), String.valueOf(request.getFrom()), String.valueOf(request.getTo()));
     }
 
     /** Removes the top Route headers that point at the balancer and returns the node hint they carried. */
-    private NodeHint popOwnRoutes(SIPRequest request) {
-        NodeHint hint = null;
+    private SipRules.NodeHint popOwnRoutes(SIPRequest request) {
+        SipRules.NodeHint hint = null;
         RouteList routes = request.getRouteHeaders();
         while (routes != null && !routes.isEmpty()) {
             Route route = (Route) routes.getFirst();
             SipURI uri = (SipURI) route.getAddress().getURI();
             int port = (uri.getPort() > 0) ? uri.getPort() : 5060;
-            if (!this.listeners.isOwn(uri.getHost(), port)) {
+            if (!this.rules.isOwn(uri.getHost(), port)) {
                 break;
             }
-            String nodeHost = uri.getParameter(NODE_HOST);
-            String nodePort = uri.getParameter(NODE_PORT);
-            if (hint == null && nodeHost != null && nodePort != null) {
-                hint = new NodeHint(nodeHost, Integer.parseInt(nodePort));
+            if (hint == null) {
+                hint = SipRules.hint(uri.getParameter(SipRules.NODE_HOST), uri.getParameter(SipRules.NODE_PORT));
             }
             routes.removeFirst();
             if (routes.isEmpty()) {
@@ -342,68 +301,24 @@ final class SipForwarder implements SIPMessageValve {
         return hint;
     }
 
-    /** The node at host:port while it keeps its work; else null so the algorithm fails the call over. */
-    static Node liveNode(NodeRegistry registry, String host, int port) {
-        return registry.nodeAt(host, port).filter(node -> node.state().keepsExistingWork()).orElse(null);
-    }
-
-    private Node liveNode(NodeHint hint) {
-        return liveNode(this.registry, hint.host(), hint.port());
-    }
-
     private Node nodeAddressedDirectly(SIPRequest request) {
         URI uri = request.getRequestURI();
-        return (uri instanceof SipURI sip && sip.getPort() > 0) ? liveNode(this.registry, sip.getHost(), sip.getPort()) : null;
+        return (uri instanceof SipURI sip) ? this.rules.nodeAddressedDirectly(sip.getHost(), sip.getPort(), sip.getPort() > 0) : null;
     }
 
+    /** The Record-Route text of {@link SipRules#recordRouteUri}, parsed into the request's header list. */
     private void addRecordRoute(SIPRequest request, SipListenerSettings listener, Node node) throws ParseException, SipException {
-        SipUri uri = new SipUri();
-        uri.setHost(listener.advertisedHost());
-        uri.setPort(listener.advertisedPort());
-        uri.setParameter(NODE_HOST, node.ip());
-        uri.setParameter(NODE_PORT, Integer.toString(nodePort(node, listener.transport()).orElse(0)));
-        uri.setParameter(VERSION, node.version());
-        if (!"UDP".equals(listener.transport())) {
-            uri.setTransportParam(listener.transport().toLowerCase(Locale.ROOT));
-        }
-        uri.setLrParam();
-        AddressImpl address = new AddressImpl();
-        address.setURI(uri);
-        RecordRoute recordRoute = new RecordRoute();
-        recordRoute.setAddress(address);
+        String uri = SipRules.recordRouteUri(listener, node, SipRules.nodePort(node, listener.transport()).orElse(0));
+        RecordRoute recordRoute = (RecordRoute) ((RecordRouteList) new RecordRouteParser("Record-Route: <" + uri + ">\n").parse()).getFirst();
         request.addFirst((RecordRouteHeader) recordRoute);
     }
 
-    /** The arriving top branch and the Call-ID's first 5 characters; each side's Via adds its marker and the node version. */
-    private static String branchBase(SIPRequest request) {
+    /** The Via text of {@link SipRules#via}, parsed, with the branch {@link SipRules#branch} gives for the side. */
+    private void addVia(SIPRequest request, SipListenerSettings listener, Side side, String version) throws ParseException, SipException {
         Via top = request.getTopmostVia();
-        String callId = request.getCallId().getCallId();
-        return ((top != null && top.getBranch() != null) ? top.getBranch() : "z9hG4bK") + callId.substring(0, Math.min(5, callId.length()));
-    }
-
-    private void addVia(SIPRequest request, SipListenerSettings listener, String branch) throws ParseException, InvalidArgumentException, SipException {
-        Via via = new Via();
-        via.setHost(listener.viaHost());
-        via.setPort(listener.viaPort());
-        via.setTransport(listener.transport());
-        via.setBranch(token(branch));
-        via.setRPort();
+        String branch = SipRules.branch((top != null) ? top.getBranch() : null, request.getCallId().getCallId(), side, version);
+        Via via = (Via) ((ViaList) new ViaParser("Via: " + SipRules.via(listener, branch) + "\n").parse()).getFirst();
         request.addFirst(via);
-    }
-
-    /** Keeps the RFC 3261 token characters a branch may hold; a loop, as a regex here compiled a Pattern per message. */
-    static String token(String value) {
-        StringBuilder token = null;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || ".!%*_+`'~-".indexOf(c) >= 0;
-            if (!allowed && token == null) {
-                token = new StringBuilder(value.length()).append(value, 0, i);
-            } else if (allowed && token != null) {
-                token.append(c);
-            }
-        }
-        return (token != null) ? token.toString() : value;
     }
 
     private void answer(SIPRequest request, MessageChannel channel, int status, String reason) throws IOException {
@@ -412,7 +327,7 @@ final class SipForwarder implements SIPMessageValve {
         this.statistics.responseProcessed(status, response.getSize());
     }
 
-    private void send(SIPMessage message, Side side, String transport, String host, int port) throws IOException {
+    private void send(SIPMessage message, Side side, Transport transport, String host, int port) throws IOException {
         MessageProcessor processor = this.listeners.processor(side, transport);
         MessageChannel channel = processor.createMessageChannel(InetAddress.getByName(host), port);
         channel.sendMessage(message);
@@ -424,33 +339,20 @@ final class SipForwarder implements SIPMessageValve {
         return header;
     }
 
-    private static boolean isHeartbeat(SIPRequest request) {
-        String method = request.getMethod();
-        if (!Request.OPTIONS.equals(method) && !Request.INFO.equals(method)) {
-            return false;
-        }
-        return HEARTBEAT_HEADERS.stream().anyMatch(name -> request.getHeader(name) != null);
-    }
-
-    private static OptionalInt nodePort(Node node, String transport) {
-        OptionalInt port = node.port(transport.toLowerCase(Locale.ROOT) + "Port");
-        return port.isPresent() ? port : node.port("udpPort");
-    }
-
     /** Route first (loose routing), else the Request-URI; transport from the URI, UDP when absent. */
-    private static Hop nextHop(SIPRequest request) {
+    private static NextHop nextHop(SIPRequest request) {
         URI target = request.getRequestURI();
         RouteList routes = request.getRouteHeaders();
         if (routes != null && !routes.isEmpty()) {
             target = ((Route) routes.getFirst()).getAddress().getURI();
         }
         SipURI sip = (SipURI) target;
-        String transport = (sip.getTransportParam() != null) ? sip.getTransportParam().toUpperCase(Locale.ROOT) : "UDP";
-        int port = (sip.getPort() > 0) ? sip.getPort() : MessageProcessor.getDefaultPort(transport);
-        return new gov.nist.javax.sip.stack.HopImpl(sip.getHost(), port, transport);
+        Transport transport = SipRules.uriTransport(sip.getTransportParam());
+        int port = (sip.getPort() > 0) ? sip.getPort() : SipRules.defaultPort(transport);
+        return new NextHop(sip.getHost(), port, transport);
     }
 
-    record NodeHint(String host, int port) {
+    private record NextHop(String host, int port, Transport transport) {
     }
 
 }

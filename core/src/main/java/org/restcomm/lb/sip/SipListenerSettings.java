@@ -1,7 +1,6 @@
 package org.restcomm.lb.sip;
 
 import java.net.InetSocketAddress;
-import java.util.Locale;
 
 /**
  * One SIP listening point. The advertised address (an IP load balancer in front, when set) is what goes into
@@ -9,14 +8,15 @@ import java.util.Locale;
  * useIpLoadBalancerAddressInViaHeaders), so responses come straight back to this balancer. The bind address is where
  * the socket listens.
  */
-public record SipListenerSettings(Side side, String transport, InetSocketAddress bind, String advertisedHost, int advertisedPort, boolean advertisedInVia) {
+public record SipListenerSettings(Side side, Transport transport, InetSocketAddress bind, String advertisedHost, int advertisedPort, boolean advertisedInVia) {
 
-    public SipListenerSettings {
-        transport = transport.toUpperCase(Locale.ROOT);
+    /** With the transport by name ({@code udp}, {@code TCP}, ...), as the management model and tests give it. */
+    public SipListenerSettings(Side side, String transport, InetSocketAddress bind, String advertisedHost, int advertisedPort, boolean advertisedInVia) {
+        this(side, Transport.require(transport), bind, advertisedHost, advertisedPort, advertisedInVia);
     }
 
     public static SipListenerSettings of(Side side, String transport, InetSocketAddress bind) {
-        return new SipListenerSettings(side, transport, bind, bind.getAddress().getHostAddress(), bind.getPort(), false);
+        return new SipListenerSettings(side, Transport.require(transport), bind, bind.getAddress().getHostAddress(), bind.getPort(), false);
     }
 
     /** The host the balancer's Via names: its own, unless told to advertise, or bound to every interface. */

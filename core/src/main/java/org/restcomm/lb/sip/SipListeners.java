@@ -28,11 +28,11 @@ final class SipListeners {
     }
 
     /** The listener of a side for a transport, else that side's first listener. */
-    SipListenerSettings advertised(Side side, String transport) {
+    SipListenerSettings advertised(Side side, Transport transport) {
         return this.find(side, transport).getValue();
     }
 
-    MessageProcessor processor(Side side, String transport) {
+    MessageProcessor processor(Side side, Transport transport) {
         return this.find(side, transport).getKey();
     }
 
@@ -57,14 +57,14 @@ final class SipListeners {
         return this.byProcessor.values().stream().noneMatch(listener -> listener.side() == Side.INTERNAL);
     }
 
-    private Map.Entry<MessageProcessor, SipListenerSettings> find(Side side, String transport) {
+    private Map.Entry<MessageProcessor, SipListenerSettings> find(Side side, Transport transport) {
         if (this.singleEntry()) {
             side = Side.EXTERNAL;
         }
         Map.Entry<MessageProcessor, SipListenerSettings> first = null;
         for (Map.Entry<MessageProcessor, SipListenerSettings> entry : this.byProcessor.entrySet()) {
             if (entry.getValue().side() == side) {
-                if (entry.getValue().transport().equalsIgnoreCase(transport)) {
+                if (entry.getValue().transport() == transport) {
                     return entry;
                 }
                 if (first == null) {

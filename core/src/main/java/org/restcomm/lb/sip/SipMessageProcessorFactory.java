@@ -7,9 +7,6 @@ import java.nio.channels.SocketChannel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import javax.sip.ListeningPoint;
-
-import gov.nist.javax.sip.ListeningPointExt;
 import gov.nist.javax.sip.parser.NioPipelineParser;
 import gov.nist.javax.sip.stack.MessageProcessor;
 import gov.nist.javax.sip.stack.NioMessageProcessorFactory;
@@ -64,12 +61,13 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
 
     @Override
     public MessageProcessor createMessageProcessor(SIPTransactionStack stack, InetAddress address, int port, String transport) throws IOException {
-        if (transport.equalsIgnoreCase(ListeningPoint.UDP)) {
+        Transport type = Transport.of(transport);
+        if (type == Transport.UDP) {
             // jain-sip's UDP channels send from the listener's socket only when the stack knows it has UDP
             setField(UDP_FLAG, stack, Boolean.TRUE);
             return new FastUdpMessageProcessor(address, stack, port, this.fastPath, this.statistics);
         }
-        if (transport.equalsIgnoreCase(ListeningPoint.TCP)) {
+        if (type == Transport.TCP) {
             return new NioTcpMessageProcessor(address, stack, port) {
                 @Override
                 public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel client) throws IOException {
@@ -77,7 +75,7 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
                 }
             };
         }
-        if (transport.equalsIgnoreCase(ListeningPointExt.WS)) {
+        if (type == Transport.WS) {
             return new NioWebSocketMessageProcessor(address, stack, port) {
                 @Override
                 public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel client) throws IOException {

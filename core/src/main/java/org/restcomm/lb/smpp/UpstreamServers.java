@@ -8,12 +8,11 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.restcomm.lb.node.Node;
+import org.restcomm.lb.node.NodeAdvertisement;
 import org.restcomm.lb.node.NodeRegistry;
 
 /** The SMSCs to bind to: the configured remote servers plus every active node that advertises an smppPort. */
 final class UpstreamServers {
-
-    static final String SMPP_PORT = "smppPort";
 
     private final NodeRegistry registry;
     private final AtomicInteger next = new AtomicInteger();
@@ -33,7 +32,7 @@ final class UpstreamServers {
         Set<InetSocketAddress> servers = new LinkedHashSet<>(this.configured);
         if (this.registry != null) {
             for (Node node : this.registry.activeNodes()) {
-                node.port(SMPP_PORT).ifPresent(port -> servers.add(new InetSocketAddress(node.ip(), port)));
+                node.port(NodeAdvertisement.SMPP_PORT).ifPresent(port -> servers.add(new InetSocketAddress(node.ip(), port)));
             }
         }
         return List.copyOf(servers);

@@ -138,7 +138,7 @@ class SipForwardingTest {
         assertEquals(3, values(invite, Via.NAME).size());
         assertEquals(2, values(invite, "Record-Route").size());
         assertEquals(body.replace("\n", "\r\n"), new String(invite.getRawContent(), java.nio.charset.StandardCharsets.UTF_8), "the body is untouched");
-        assertEquals("127.0.0.1", String.valueOf(invite.getHeader(SipForwarder.INITIAL_REMOTE_ADDR)).split(":")[1].trim());
+        assertEquals("127.0.0.1", String.valueOf(invite.getHeader(SipRules.INITIAL_REMOTE_ADDR)).split(":")[1].trim());
         this.assertFastPathRelayed(1, "the INVITE took the fast path");
     }
 

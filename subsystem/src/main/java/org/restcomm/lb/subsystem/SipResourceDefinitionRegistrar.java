@@ -36,6 +36,7 @@ import org.restcomm.lb.sip.Side;
 import org.restcomm.lb.sip.SipBalancer;
 import org.restcomm.lb.sip.SipBalancerSettings;
 import org.restcomm.lb.sip.SipListenerSettings;
+import org.restcomm.lb.sip.Transport;
 import org.wildfly.service.Installer.StartWhen;
 import org.wildfly.service.descriptor.NullaryServiceDescriptor;
 import org.wildfly.subsystem.resource.ChildResourceDefinitionRegistrar;
@@ -225,7 +226,7 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
             ModelNode ipLoadBalancerPort = SipListenerResourceDefinitionRegistrar.IP_LOAD_BALANCER_PORT.resolveModelAttribute(context, listener);
             listeners.add(new ListenerModel(
                     Side.valueOf(SipListenerResourceDefinitionRegistrar.SIDE.resolveModelAttribute(context, listener).asString().toUpperCase(Locale.ROOT)),
-                    SipListenerResourceDefinitionRegistrar.TRANSPORT.resolveModelAttribute(context, listener).asString(),
+                    Transport.require(SipListenerResourceDefinitionRegistrar.TRANSPORT.resolveModelAttribute(context, listener).asString()),
                     binding,
                     ipLoadBalancerAddress.isDefined() ? ipLoadBalancerAddress.asString() : null,
                     ipLoadBalancerPort.isDefined() ? ipLoadBalancerPort.asInt() : 0, advertisedInVia));
@@ -268,7 +269,7 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
     }
 
     /** A listener as the model says it, resolved to an address once its socket-binding is up. */
-    private record ListenerModel(Side side, String transport, ServiceDependency<SocketBinding> binding, String advertisedHost, int advertisedPort,
+    private record ListenerModel(Side side, Transport transport, ServiceDependency<SocketBinding> binding, String advertisedHost, int advertisedPort,
             boolean advertisedInVia) {
         SipListenerSettings settings() {
             InetSocketAddress bind = this.binding.get().getSocketAddress();

@@ -1,0 +1,202 @@
+package org.restcomm.lb.sip;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import org.restcomm.lb.algorithm.BalancerAlgorithm;
+import org.restcomm.lb.algorithm.SipMessageView;
+import org.restcomm.lb.node.Node;
+import org.restcomm.lb.node.NodeRegistry;
+
+/**
+ * The forwarding rules that the UDP fast path ({@link SipFastPath}) and the full path ({@link SipForwarder}) share,
+ * each decided once: which requests get 100 Trying and Record-Route, the balancer's own Routes and their node hint,
+ * branches, the text of the Vias and Record-Routes the balancer writes, where a response goes, and what a node's
+ * response tells the registry.
+ */
+final class SipRules {
+
+    static final String NODE_HOST = "node_host";
+    static final String NODE_PORT = "node_port";
+    static final String VERSION = "version";
+    static final String INITIAL_REMOTE_ADDR = "X-Sip-Balancer-InitialRemoteAddr";
+    static final String INITIAL_REMOTE_PORT = "X-Sip-Balancer-InitialRemotePort";
+    /** The headers that make an OPTIONS or INFO on the internal side a node's heartbeat. */
+    static final Set<String> HEARTBEAT_HEADERS = Set.of("Mobicents-Heartbeat", "Restcomm-Heartbeat");
+    static final int DEFAULT_MAX_FORWARDS = 70;
+    /** Marks the branch of the Via the balancer adds on its internal side. */
+    static final String INTERNAL_BRANCH_MARKER = "zsd_";
+    private static final Set<String> TRYING_METHODS = Set.of("INVITE", "SUBSCRIBE", "NOTIFY", "MESSAGE", "REFER", "PUBLISH", "UPDATE");
+    private static final Set<String> DIALOG_CREATING = Set.of("INVITE", "SUBSCRIBE");
+    private static final String DEFAULT_BRANCH = "z9hG4bK";
+
+    private final SipListeners listeners;
+    private final NodeRegistry registry;
+    private final Supplier<BalancerAlgorithm> algorithm;
+    private volatile SipBalancerSettings settings;
+    private volatile BadNodeDetector badNodes;
+
+    SipRules(SipListeners listeners, NodeRegistry registry, Supplier<BalancerAlgorithm> algorithm, SipBalancerSettings settings) {
+        this.listeners = listeners;
+        this.registry = registry;
+        this.algorithm = algorithm;
+        this.reconfigure(settings);
+    }
+
+    /** New behaviour (answers, scanners, health detection) for the next message. */
+    void reconfigure(SipBalancerSettings settings) {
+        SipBalancerSettings.BadNodeDetection detection = settings.badNodeDetection();
+        this.badNodes = new BadNodeDetector(this.registry, java.time.Clock.systemUTC(), detection.statusCodes(), detection.maxErrors(), detection.windowMillis());
+        this.settings = settings;
+    }
+
+    SipBalancerSettings settings() {
+        return this.settings;
+    }
+
+    SipListeners listeners() {
+        return this.listeners;
+    }
+
+    BalancerAlgorithm algorithm() {
+        return this.algorithm.get();
+    }
+
+    /** Methods the balancer answers with 100 Trying at once, when {@code send-trying} is on. */
+    static boolean getsTrying(String method) {
+        return TRYING_METHODS.contains(method);
+    }
+
+    /** A dialog-creating request outside a dialog: the balancer records its route and assigns the call to a node. */
+    static boolean isRecordRouted(String method, boolean inDialog) {
+        return DIALOG_CREATING.contains(method) && !inDialog;
+    }
+
+    /** REGISTER and requests with a body tell the node where the client really is. */
+    static boolean carriesInitialRemote(String method, boolean hasBody) {
+        return "REGISTER".equals(method) || hasBody;
+    }
+
+    /** An OPTIONS or INFO carrying one of the heartbeat headers (names compared as the caller's lookup does). */
+    static boolean isHeartbeat(String method, java.util.function.Predicate<String> hasHeader) {
+        return ("OPTIONS".equals(method) || "INFO".equals(method)) && HEARTBEAT_HEADERS.stream().anyMatch(hasHeader);
+    }
+
+    /** Scanners the settings block, by User-Agent, From or To. */
+    boolean isBlocked(String userAgent, String from, String to) {
+        return this.settings.blocks(userAgent, from, to);
+    }
+
+    /** Whether host:port (5060 when the URI named none) is one of the balancer's own addresses. */
+    boolean isOwn(String host, int port) {
+        return this.listeners.isOwn(host, port);
+    }
+
+    /** The node hint of one of the balancer's own Routes: its node_host and node_port parameters, null when absent. */
+    static NodeHint hint(String nodeHost, String nodePort) {
+        return (nodeHost != null && nodePort != null) ? new NodeHint(nodeHost, Integer.parseInt(nodePort)) : null;
+    }
+
+    /** The node at host:port while it keeps its work; else null so the algorithm fails the call over. */
+    Node liveNode(String host, int port) {
+        return this.registry.nodeAt(host, port).filter(node -> node.state().keepsExistingWork()).orElse(null);
+    }
+
+    Node liveNode(NodeHint hint) {
+        return this.liveNode(hint.host(), hint.port());
+    }
+
+    /** A Request-URI naming a node with an explicit port sends the request there while the node lives. */
+    Node nodeAddressedDirectly(String host, int port, boolean explicitPort) {
+        return explicitPort ? this.liveNode(host, port) : null;
+    }
+
+    Optional<Node> nodeAt(String ip, int port) {
+        return this.registry.nodeAt(ip, port);
+    }
+
+    /** A response from a node: it counts as a heartbeat, feeds bad-node detection, and tells the algorithm. */
+    void nodeResponded(Node node, int statusCode, SipMessageView response) {
+        this.registry.seen(node.name());
+        this.badNodes.responded(node, statusCode);
+        this.algorithm.get().processInternalResponse(response, node);
+    }
+
+    /** A request from a node counts as a heartbeat and tells the algorithm. */
+    void nodeRequested(Node node, SipMessageView request) {
+        this.registry.seen(node.name());
+        this.algorithm.get().processInternalRequest(request, node);
+    }
+
+    /** The node's port for the transport a message arrived on, else its UDP port. */
+    static OptionalInt nodePort(Node node, Transport transport) {
+        OptionalInt port = (transport != null) ? node.port(transport.nodePortProperty()) : OptionalInt.empty();
+        return port.isPresent() ? port : node.port(Transport.UDP.nodePortProperty());
+    }
+
+    /**
+     * The branch of a Via the balancer adds: the arriving top branch and the Call-ID's first 5 characters, then
+     * {@code zsd_<version>} on the internal side or {@code _<version>} on the external one, kept to token characters.
+     */
+    static String branch(String arrivingBranch, String callId, Side side, String version) {
+        String base = ((arrivingBranch != null) ? arrivingBranch : DEFAULT_BRANCH) + callId.substring(0, Math.min(5, callId.length()));
+        return token(base + ((side == Side.INTERNAL) ? INTERNAL_BRANCH_MARKER : "_") + version);
+    }
+
+    /** Keeps the RFC 3261 token characters a branch may hold; a loop, as a regex here compiled a Pattern per message. */
+    static String token(String value) {
+        StringBuilder token = null;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || ".!%*_+`'~-".indexOf(c) >= 0;
+            if (!allowed && token == null) {
+                token = new StringBuilder(value.length()).append(value, 0, i);
+            } else if (allowed && token != null) {
+                token.append(c);
+            }
+        }
+        return (token != null) ? token.toString() : value;
+    }
+
+    /** The balancer's Via value as jain-sip writes it: {@code SIP/2.0/UDP host:port;branch=...;rport}. */
+    static String via(SipListenerSettings listener, String branch) {
+        return "SIP/2.0/" + listener.transport().viaName() + " " + listener.viaHost() + ":" + listener.viaPort() + ";branch=" + branch + ";rport";
+    }
+
+    /** The balancer's Record-Route URI: {@code sip:host:port;node_host=..;node_port=..;version=..[;transport=..];lr}. */
+    static String recordRouteUri(SipListenerSettings listener, Node node, int nodePort) {
+        StringBuilder uri = new StringBuilder(96).append("sip:").append(listener.advertisedHost()).append(':').append(listener.advertisedPort())
+                .append(';').append(NODE_HOST).append('=').append(node.ip())
+                .append(';').append(NODE_PORT).append('=').append(nodePort)
+                .append(';').append(VERSION).append('=').append(node.version());
+        if (listener.transport() != Transport.UDP) {
+            uri.append(";transport=").append(listener.transport().parameter());
+        }
+        return uri.append(";lr").toString();
+    }
+
+    /** Where a response to a Via goes: received/rport when present (RFC 3581), else sent-by, else the default port. */
+    static HostPort responseTarget(String host, int port, String received, int rport, Transport transport) {
+        String targetHost = (received != null && !received.isEmpty()) ? received : host;
+        int targetPort = (rport > 0) ? rport : (port > 0 ? port : defaultPort(transport));
+        return new HostPort(targetHost, targetPort);
+    }
+
+    static int defaultPort(Transport transport) {
+        return (transport != null) ? transport.defaultPort() : Transport.UDP.defaultPort();
+    }
+
+    /** The transport a URI's {@code transport=} parameter names, UDP when it names none. */
+    static Transport uriTransport(String parameter) {
+        return (parameter != null) ? Transport.of(parameter.toLowerCase(Locale.ROOT)) : Transport.UDP;
+    }
+
+    record NodeHint(String host, int port) {
+    }
+
+    record HostPort(String host, int port) {
+    }
+}
