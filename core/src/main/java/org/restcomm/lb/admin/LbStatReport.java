@@ -47,6 +47,8 @@ public final class LbStatReport {
                 .add("NumberOfSmppRequestsToClient", smpp.requestsToClient())
                 .add("NumberOfSmppRequestsToServer", smpp.requestsToServer())
                 .add("NumberOfActiveCalls", sip.activeCalls().value())
+                // not in the original: heartbeats refused by admission or as malformed
+                .add("NumberOfHeartbeatsRejected", this.statistics.heartbeats().rejectedCount())
                 .build();
         return this.json.createObjectBuilder().add("Metrics", metrics).build();
     }

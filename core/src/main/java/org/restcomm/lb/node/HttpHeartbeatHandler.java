@@ -1,6 +1,7 @@
 package org.restcomm.lb.node;
 
 import java.net.InetSocketAddress;
+import java.util.Optional;
 
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -34,6 +35,13 @@ public final class HttpHeartbeatHandler implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) {
         exchange.setPersistent(false);
+        InetSocketAddress peer = exchange.getSourceAddress();
+        // before reading anything: a refused source costs no parsing
+        Optional<HeartbeatReply> refusal = this.protocol.refuseSource(NodeSource.HTTP, peer);
+        if (refusal.isPresent()) {
+            this.send(exchange, refusal.get().status(), refusal.get().command(), refusal.get().outcome());
+            return;
+        }
         if (!exchange.getRequestMethod().equals(Methods.POST)) {
             exchange.getResponseHeaders().put(Headers.ALLOW, Methods.POST_STRING);
             this.reject(exchange, StatusCodes.METHOD_NOT_ALLOWED, "heartbeats are POSTed");
@@ -68,7 +76,7 @@ public final class HttpHeartbeatHandler implements HttpHandler {
             this.reject(exchange, StatusCodes.BAD_REQUEST, e.getMessage());
             return;
         }
-        HeartbeatReply reply = this.protocol.apply(command, NodeSource.HTTP);
+        HeartbeatReply reply = this.protocol.apply(command, NodeSource.HTTP, exchange.getSourceAddress());
         this.send(exchange, reply.status(), reply.command(), reply.outcome());
     }
 

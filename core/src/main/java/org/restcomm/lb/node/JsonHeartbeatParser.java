@@ -1,6 +1,11 @@
 package org.restcomm.lb.node;
 
-import java.io.ByteArrayInputStream;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -21,6 +26,14 @@ public final class JsonHeartbeatParser {
     private static final String HOST_NAME = "hostName";
     private static final String IP = "ip";
     private static final String RESTCOMM_INSTANCE_ID = "restcommInstanceId";
+
+    /** A heartbeat is an object of an object of scalars: depth 2. A little slack for nodes that send more. */
+    public static final int MAX_DEPTH = 4;
+    /** Session ids are longs; ports and versions are short. */
+    public static final int MAX_NUMBER_LENGTH = 32;
+    public static final int MAX_STRING_LENGTH = 4096;
+    /** Digits a number may hold before or after the point once its exponent is applied. */
+    private static final int MAX_NUMBER_DIGITS = 40;
 
     private final JsonProvider json;
 
@@ -52,11 +65,67 @@ public final class JsonHeartbeatParser {
     }
 
     private JsonObject readObject(byte[] body) throws MalformedHeartbeatException {
-        try (JsonReader reader = this.json.createReader(new ByteArrayInputStream(body))) {
+        String text = utf8(body);
+        checkLimits(text);
+        try (JsonReader reader = this.json.createReader(new StringReader(text))) {
             JsonValue value = reader.readValue();
             return object(value, "message");
-        } catch (JsonException | IllegalStateException e) {
+        } catch (JsonException | IllegalStateException | ArithmeticException | NumberFormatException e) {
+            // Parsson's own limits and syntax errors alike: the sender's fault, never a 500
             throw new MalformedHeartbeatException("not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Strict UTF-8, as JSON requires: a decoder that replaces bad bytes would let a mangled message through. */
+    private static String utf8(byte[] body) throws MalformedHeartbeatException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            throw new MalformedHeartbeatException("body is not valid UTF-8");
+        }
+    }
+
+    /**
+     * One pass over the text before the parser sees it: nesting, string and number lengths stay small, so the
+     * parser never recurses deeply nor builds a huge number.
+     */
+    private static void checkLimits(String text) throws MalformedHeartbeatException {
+        int depth = 0;
+        int i = 0;
+        int length = text.length();
+        while (i < length) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                int start = ++i;
+                while (i < length && text.charAt(i) != '"') {
+                    i += (text.charAt(i) == '\\') ? 2 : 1;
+                }
+                if (i - start > MAX_STRING_LENGTH) {
+                    throw new MalformedHeartbeatException("string longer than " + MAX_STRING_LENGTH + " characters");
+                }
+                i++;
+            } else if (c == '{' || c == '[') {
+                if (++depth > MAX_DEPTH) {
+                    throw new MalformedHeartbeatException("nested deeper than " + MAX_DEPTH + " levels");
+                }
+                i++;
+            } else if (c == '}' || c == ']') {
+                depth--;
+                i++;
+            } else if (c == '-' || (c >= '0' && c <= '9')) {
+                int start = i;
+                while (i < length && "+-.eE0123456789".indexOf(text.charAt(i)) >= 0) {
+                    i++;
+                }
+                if (i - start > MAX_NUMBER_LENGTH) {
+                    throw new MalformedHeartbeatException("number longer than " + MAX_NUMBER_LENGTH + " characters");
+                }
+            } else {
+                i++;
+            }
         }
     }
 
@@ -100,7 +169,7 @@ public final class JsonHeartbeatParser {
     }
 
     /** Strings as they are, integral numbers without exponent or fraction, booleans as true/false. */
-    private static String text(JsonValue value) {
+    private static String text(JsonValue value) throws MalformedHeartbeatException {
         if (value == null) {
             return null;
         }
@@ -108,8 +177,13 @@ public final class JsonHeartbeatParser {
             case STRING:
                 return ((JsonString) value).getString();
             case NUMBER:
-                JsonNumber number = (JsonNumber) value;
-                return number.isIntegral() ? number.bigIntegerValue().toString() : number.toString();
+                // BigDecimal keeps 1e999999999 as digit and exponent: cheap to inspect, ruinous to expand
+                BigDecimal number = ((JsonNumber) value).bigDecimalValue();
+                long integerDigits = (long) number.precision() - number.scale();
+                if (integerDigits > MAX_NUMBER_DIGITS || number.scale() > MAX_NUMBER_DIGITS) {
+                    throw new MalformedHeartbeatException("number " + value + " out of range");
+                }
+                return (number.scale() == 0) ? number.toBigInteger().toString() : value.toString();
             case TRUE:
                 return "true";
             case FALSE:

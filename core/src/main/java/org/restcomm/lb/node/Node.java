@@ -9,6 +9,7 @@ public final class Node {
     private final String name;
     private final NodeSource source;
     private final long registeredAt;
+    private final java.net.InetAddress origin;
     private volatile NodeAdvertisement advertisement;
     private volatile long lastSeen;
     private volatile NodeState state = NodeState.ACTIVE;
@@ -16,8 +17,9 @@ public final class Node {
     private volatile boolean servesHttp;
     private final java.util.concurrent.atomic.LongAdder callsAssigned = new java.util.concurrent.atomic.LongAdder();
 
-    Node(String name, NodeAdvertisement advertisement, NodeSource source, long now) {
+    Node(String name, NodeAdvertisement advertisement, NodeSource source, java.net.InetAddress origin, long now) {
         this.name = name;
+        this.origin = origin;
         this.advertise(advertisement);
         this.source = source;
         this.registeredAt = now;
@@ -59,6 +61,11 @@ public final class Node {
 
     public NodeSource source() {
         return this.source;
+    }
+
+    /** The address that sent this session's start; null for static nodes. Only it may stop or replace the session. */
+    public java.net.InetAddress origin() {
+        return this.origin;
     }
 
     public boolean isStatic() {

@@ -60,7 +60,12 @@ public final class NodeRegistry {
      * A node announces itself. The same session refreshes the entry; a new session under a known name is a
      * restart and replaces the old entry.
      */
-    public synchronized Node register(NodeAdvertisement advertisement, NodeSource source) {
+    public Node register(NodeAdvertisement advertisement, NodeSource source) {
+        return this.register(advertisement, source, null);
+    }
+
+    /** As {@link #register(NodeAdvertisement, NodeSource)}, remembering the address that sent the start. */
+    public synchronized Node register(NodeAdvertisement advertisement, NodeSource source, java.net.InetAddress origin) {
         long now = this.clock.millis();
         String name = advertisement.nodeName();
         String sessionId = advertisement.sessionId();
@@ -80,7 +85,7 @@ public final class NodeRegistry {
             // the same process now advertises other ports
             this.removeNode(previousName, "re-registered as " + name);
         }
-        Node node = new Node(name, advertisement, source, now);
+        Node node = new Node(name, advertisement, source, origin, now);
         this.nodesByName.put(name, node);
         this.generation++;
         this.namesBySession.put(sessionId, name);
@@ -265,7 +270,8 @@ public final class NodeRegistry {
         this.jvmRouteSwitchovers.clear();
     }
 
-    private Optional<Node> nodeOfSession(String sessionId) {
+    /** The node registered under a session, if any. */
+    public Optional<Node> nodeOfSession(String sessionId) {
         String name = this.namesBySession.get(sessionId);
         return (name != null) ? Optional.ofNullable(this.nodesByName.get(name)) : Optional.empty();
     }

@@ -3,6 +3,7 @@ package org.restcomm.lb.sip;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.text.ParseException;
 import java.util.HashMap;
 import java.util.Map;
@@ -39,6 +40,7 @@ import org.restcomm.lb.algorithm.SipMessageView;
 import org.restcomm.lb.logging.LoadBalancerLogger;
 import org.restcomm.lb.node.HeartbeatCommand;
 import org.restcomm.lb.node.HeartbeatProtocol;
+import org.restcomm.lb.node.HeartbeatReply;
 import org.restcomm.lb.node.Node;
 import org.restcomm.lb.node.NodeAdvertisement;
 import org.restcomm.lb.node.NodeRegistry;
@@ -249,8 +251,9 @@ final class SipForwarder implements SIPMessageValve {
         String hostName = properties.remove("hostname");
         properties.putIfAbsent(NodeAdvertisement.VERSION, NodeAdvertisement.DEFAULT_VERSION);
         NodeAdvertisement advertisement = new NodeAdvertisement(hostName, (ip != null && !ip.isBlank()) ? ip : channel.getPeerAddress(), properties);
-        this.heartbeats.apply(new HeartbeatCommand.Start(advertisement), NodeSource.SIP);
-        this.answer(request, channel, Response.OK, null);
+        HeartbeatReply reply = this.heartbeats.apply(new HeartbeatCommand.Start(advertisement), NodeSource.SIP,
+                new InetSocketAddress(channel.getPeerAddress(), channel.getPeerPort()));
+        this.answer(request, channel, reply.refused() ? Response.FORBIDDEN : Response.OK, null);
     }
 
     /** Add 70 when absent, else decrement; 483 when exhausted (never to an ACK). CANCEL keeps its INVITE's value. */

@@ -8,12 +8,15 @@ import org.jboss.as.controller.OperationFailedException;
 import org.jboss.as.controller.PathElement;
 import org.jboss.as.controller.ResourceDefinition;
 import org.jboss.as.controller.ResourceRegistration;
+import org.jboss.as.controller.StringListAttributeDefinition;
 import org.jboss.as.controller.capability.RuntimeCapability;
 import org.jboss.as.controller.descriptions.ResourceDescriptionResolver;
 import org.jboss.as.controller.registry.ManagementResourceRegistration;
 import org.jboss.as.network.SocketBinding;
 import org.jboss.dmr.ModelNode;
 import org.restcomm.lb.node.HeartbeatEndpoint;
+import org.restcomm.lb.node.Cidr;
+import org.restcomm.lb.node.NodeSource;
 import org.wildfly.service.Installer.StartWhen;
 import org.wildfly.service.descriptor.NullaryServiceDescriptor;
 import org.wildfly.subsystem.resource.ChildResourceDefinitionRegistrar;
@@ -38,13 +41,23 @@ class HttpHeartbeatResourceDefinitionRegistrar implements ChildResourceDefinitio
 
     static final CapabilityReferenceAttributeDefinition<SocketBinding> SOCKET_BINDING = SocketBindingReference.attribute("socket-binding", CAPABILITY);
 
-    static final List<AttributeDefinition> ATTRIBUTES = List.of(SOCKET_BINDING);
+    /** Since 1.1. */
+    static final StringListAttributeDefinition ALLOWED_SOURCES = AllowedSourcesAttribute.attribute("allowed-sources");
+
+    static final List<AttributeDefinition> ATTRIBUTES = List.of(SOCKET_BINDING, ALLOWED_SOURCES);
+
+    private final LoadBalancerRuntimeExecutor runtimes;
+
+    HttpHeartbeatResourceDefinitionRegistrar(LoadBalancerRuntimeExecutor runtimes) {
+        this.runtimes = runtimes;
+    }
 
     @Override
     public ManagementResourceRegistration register(ManagementResourceRegistration parent, ManagementResourceRegistrationContext context) {
         ManagementResourceRegistration registration = parent.registerSubModel(ResourceDefinition.builder(REGISTRATION, RESOLVER).build());
         ResourceDescriptor descriptor = ResourceDescriptor.builder(RESOLVER)
-                .addAttributes(ATTRIBUTES)
+                .addAttributes(ATTRIBUTES.stream().filter(attribute -> attribute != ALLOWED_SOURCES).toList())
+                .addAttribute(ALLOWED_SOURCES, new LiveWriteAttributeHandler(ALLOWED_SOURCES, this::applyAllowedSources))
                 .addCapability(CAPABILITY)
                 .withRuntimeHandler(ResourceOperationRuntimeHandler.configureService(this))
                 .build();
@@ -52,8 +65,17 @@ class HttpHeartbeatResourceDefinitionRegistrar implements ChildResourceDefinitio
         return registration;
     }
 
+    private void applyAllowedSources(OperationContext context, ModelNode model) throws OperationFailedException {
+        List<Cidr> networks = AllowedSourcesAttribute.resolve(ALLOWED_SOURCES, context, model);
+        this.runtimes.execute(runtime -> {
+            runtime.heartbeatAdmission().setAllowedSources(NodeSource.HTTP, networks);
+            return null;
+        });
+    }
+
     @Override
     public ResourceServiceInstaller configure(OperationContext context, ModelNode model) throws OperationFailedException {
+        List<Cidr> allowedSources = AllowedSourcesAttribute.resolve(ALLOWED_SOURCES, context, model);
         ServiceDependency<SocketBinding> binding = SOCKET_BINDING.resolve(context, model);
         ServiceDependency<LoadBalancerRuntime> balancer = ServiceDependency.on(LoadBalancerRuntime.SERVICE_DESCRIPTOR);
         return CapabilityServiceInstaller.builder(CAPABILITY, () -> {
@@ -62,6 +84,7 @@ class HttpHeartbeatResourceDefinitionRegistrar implements ChildResourceDefinitio
                 })
                 .requires(List.of(binding, balancer))
                 .onStart(endpoint -> {
+                    balancer.get().heartbeatAdmission().setAllowedSources(NodeSource.HTTP, allowedSources);
                     endpoint.start();
                     SocketBindingReference.markBound(binding.get());
                 })

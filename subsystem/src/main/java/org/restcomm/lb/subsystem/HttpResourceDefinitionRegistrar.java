@@ -194,8 +194,11 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
                     if (https != null) {
                         SocketBindingReference.markBound(https);
                     }
+                    balancer.get().heartbeatAdmission().ownAddresses().set(http, (https != null)
+                            ? List.of(binding.get().getSocketAddress(), https.getSocketAddress()) : List.of(binding.get().getSocketAddress()));
                 })
                 .onStop(http -> {
+                    balancer.get().heartbeatAdmission().ownAddresses().remove(http);
                     SocketBindingReference.markUnbound(binding.get());
                     if (httpsBinding.get() != null) {
                         SocketBindingReference.markUnbound(httpsBinding.get());

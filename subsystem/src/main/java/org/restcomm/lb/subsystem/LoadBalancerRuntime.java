@@ -19,6 +19,7 @@ import org.restcomm.lb.admin.LoadBalancerJmx;
 import org.restcomm.lb.admin.ReleaseInfo;
 import org.restcomm.lb.admin.StatisticsEndpoint;
 import org.restcomm.lb.admin.StatisticsHttpHandler;
+import org.restcomm.lb.node.HeartbeatAdmission;
 import org.restcomm.lb.node.HeartbeatProtocol;
 import org.restcomm.lb.node.NodeExpiry;
 import org.restcomm.lb.node.NodeRegistry;
@@ -38,7 +39,8 @@ final class LoadBalancerRuntime {
     static final NullaryServiceDescriptor<LoadBalancerRuntime> SERVICE_DESCRIPTOR = NullaryServiceDescriptor.of("org.restcomm.lb", LoadBalancerRuntime.class);
 
     /** The root resource's settings that can change while the balancer runs. */
-    record Settings(long nodeTimeoutMillis, long heartbeatIntervalMillis, List<String> extraServerNodes, boolean statisticsEnabled) {
+    record Settings(long nodeTimeoutMillis, long heartbeatIntervalMillis, List<String> extraServerNodes, boolean statisticsEnabled, int maxNodes,
+            int heartbeatRateLimit) {
     }
 
     private final JsonProvider json = JsonProvider.provider();
@@ -47,6 +49,7 @@ final class LoadBalancerRuntime {
     private final LoadBalancerStatistics statistics;
     private final NodeRegistry registry;
     private final NodeExpiry expiry;
+    private final HeartbeatAdmission admission;
     private final HeartbeatProtocol heartbeatProtocol;
     private final StatisticsEndpoint statisticsEndpoint;
     private final LoadBalancerJmx jmx;
@@ -64,7 +67,10 @@ final class LoadBalancerRuntime {
         this.statistics = new LoadBalancerStatistics(settings.statisticsEnabled());
         this.registry = new NodeRegistry(Clock.systemUTC(), settings.nodeTimeoutMillis());
         this.expiry = new NodeExpiry(this.registry, settings.heartbeatIntervalMillis());
-        this.heartbeatProtocol = new HeartbeatProtocol(this.registry, this.statistics.heartbeats());
+        this.admission = new HeartbeatAdmission(Clock.systemUTC());
+        this.admission.setMaxNodes(settings.maxNodes());
+        this.admission.setStartsPerSecond(settings.heartbeatRateLimit());
+        this.heartbeatProtocol = new HeartbeatProtocol(this.registry, this.statistics.heartbeats(), this.admission);
         StatisticsHttpHandler handler = new StatisticsHttpHandler(
                 new LbStatReport(this.statistics, this.registry, ReleaseInfo.load(), this.json),
                 new LbInfoReport(this.registry, this::smppRemoteServers, this.json));
@@ -179,6 +185,19 @@ final class LoadBalancerRuntime {
 
     void setStatisticsEnabled(boolean enabled) {
         this.statistics.setEnabled(enabled);
+    }
+
+    void setMaxNodes(int maxNodes) {
+        this.admission.setMaxNodes(maxNodes);
+    }
+
+    void setHeartbeatRateLimit(int startsPerSecond) {
+        this.admission.setStartsPerSecond(startsPerSecond);
+    }
+
+    /** Source networks, node and rate limits, and the addresses nodes may not advertise; child resources set their parts. */
+    HeartbeatAdmission heartbeatAdmission() {
+        return this.admission;
     }
 
     LoadBalancerStatistics statistics() {

@@ -19,12 +19,14 @@ import org.jboss.as.controller.capability.RuntimeCapability;
 import org.jboss.as.controller.client.helpers.MeasurementUnit;
 import org.jboss.as.controller.descriptions.ParentResourceDescriptionResolver;
 import org.jboss.as.controller.descriptions.SubsystemResourceDescriptionResolver;
+import org.jboss.as.controller.operations.validation.IntRangeValidator;
 import org.jboss.as.controller.operations.validation.LongRangeValidator;
 import org.jboss.as.controller.registry.AttributeAccess;
 import org.jboss.as.controller.registry.ManagementResourceRegistration;
 import org.jboss.as.network.SocketBinding;
 import org.jboss.dmr.ModelNode;
 import org.jboss.dmr.ModelType;
+import org.restcomm.lb.node.HeartbeatAdmission;
 import org.wildfly.service.Installer.StartWhen;
 import org.wildfly.subsystem.resource.DynamicResource;
 import org.wildfly.subsystem.resource.ManagementResourceRegistrar;
@@ -86,18 +88,40 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
             .setFlags(AttributeAccess.Flag.RESTART_NONE)
             .build();
 
+    /** Since 1.1: a start for a new node beyond this many registered ones is refused. */
+    static final SimpleAttributeDefinition MAX_NODES = new SimpleAttributeDefinitionBuilder("max-nodes", ModelType.INT)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode(HeartbeatAdmission.DEFAULT_MAX_NODES))
+            .setValidator(new IntRangeValidator(1, true, true))
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
+            .build();
+
+    /** Since 1.1: starts that add or replace a node, per source address and second. */
+    static final SimpleAttributeDefinition HEARTBEAT_RATE_LIMIT = new SimpleAttributeDefinitionBuilder("heartbeat-rate-limit", ModelType.INT)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode(HeartbeatAdmission.DEFAULT_STARTS_PER_SECOND))
+            .setMeasurementUnit(MeasurementUnit.PER_SECOND)
+            .setValidator(new IntRangeValidator(1, true, true))
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
+            .build();
+
     static final CapabilityReferenceAttributeDefinition<SocketBinding> STATISTICS_SOCKET_BINDING = SocketBindingReference.attribute("statistics-socket-binding", CAPABILITY);
 
     static final CapabilityReferenceAttributeDefinition<XnioWorker> WORKER = WorkerReference.attribute(CAPABILITY);
 
-    static final List<AttributeDefinition> ATTRIBUTES = List.of(NODE_TIMEOUT, HEARTBEAT_INTERVAL, EXTRA_SERVER_NODES, STATISTICS_ENABLED, STATISTICS_SOCKET_BINDING, WORKER);
+    static final List<AttributeDefinition> ATTRIBUTES = List.of(NODE_TIMEOUT, HEARTBEAT_INTERVAL, EXTRA_SERVER_NODES, STATISTICS_ENABLED, STATISTICS_SOCKET_BINDING, WORKER,
+            MAX_NODES, HEARTBEAT_RATE_LIMIT);
 
     /** How each live attribute reaches the running balancer. */
     private static final Map<AttributeDefinition, BiConsumer<LoadBalancerRuntime, ModelNode>> LIVE_ATTRIBUTES = Map.of(
             NODE_TIMEOUT, (runtime, value) -> runtime.setNodeTimeout(value.asLong()),
             HEARTBEAT_INTERVAL, (runtime, value) -> runtime.setHeartbeatInterval(value.asLong()),
             EXTRA_SERVER_NODES, (runtime, value) -> runtime.setExtraServerNodes(stringList(value)),
-            STATISTICS_ENABLED, (runtime, value) -> runtime.setStatisticsEnabled(value.asBoolean()));
+            STATISTICS_ENABLED, (runtime, value) -> runtime.setStatisticsEnabled(value.asBoolean()),
+            MAX_NODES, (runtime, value) -> runtime.setMaxNodes(value.asInt()),
+            HEARTBEAT_RATE_LIMIT, (runtime, value) -> runtime.setHeartbeatRateLimit(value.asInt()));
 
     private final ServiceValueExecutorRegistry<LoadBalancerRuntime> runtimes = ServiceValueExecutorRegistry.newInstance();
 
@@ -134,8 +158,8 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
         }
         new RuntimeOperationStepHandler<>(executor, LoadBalancerOperation.class).register(registration);
 
-        new HttpHeartbeatResourceDefinitionRegistrar().register(registration, context);
-        new RmiHeartbeatResourceDefinitionRegistrar().register(registration, context);
+        new HttpHeartbeatResourceDefinitionRegistrar(executor).register(registration, context);
+        new RmiHeartbeatResourceDefinitionRegistrar(executor).register(registration, context);
         new NodeResourceDefinitionRegistrar(executor).register(registration, context);
         new SipResourceDefinitionRegistrar(executor).register(registration, context);
         new HttpResourceDefinitionRegistrar().register(registration, context);
@@ -152,7 +176,9 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
                 NODE_TIMEOUT.resolveModelAttribute(context, model).asLong(),
                 HEARTBEAT_INTERVAL.resolveModelAttribute(context, model).asLong(),
                 stringList(EXTRA_SERVER_NODES.resolveModelAttribute(context, model)),
-                STATISTICS_ENABLED.resolveModelAttribute(context, model).asBoolean());
+                STATISTICS_ENABLED.resolveModelAttribute(context, model).asBoolean(),
+                MAX_NODES.resolveModelAttribute(context, model).asInt(),
+                HEARTBEAT_RATE_LIMIT.resolveModelAttribute(context, model).asInt());
         ServiceDependency<SocketBinding> statisticsBinding = STATISTICS_SOCKET_BINDING.resolve(context, model);
         ServiceDependency<XnioWorker> worker = WorkerReference.resolve(WORKER, context, model);
         ResourceServiceInstaller balancer = CapabilityServiceInstaller.builder(CAPABILITY, () -> new LoadBalancerRuntime(settings, statisticsBinding.get(), worker.get()))

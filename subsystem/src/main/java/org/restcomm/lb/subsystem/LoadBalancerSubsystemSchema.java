@@ -1,6 +1,8 @@
 package org.restcomm.lb.subsystem;
 
 import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,8 +26,25 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
     ;
     static final LoadBalancerSubsystemSchema CURRENT = VERSION_1_1;
 
-    /** The schema version that introduced each attribute not in 1.0. */
-    private static final Map<AttributeDefinition, LoadBalancerSubsystemSchema> ADDED_IN = Map.of();
+    /**
+     * The schema version that introduced each attribute not in 1.0. By identity: attribute definitions are equal by
+     * name, and two resources may each have an attribute of the same name (allowed-sources).
+     */
+    private static final Map<AttributeDefinition, LoadBalancerSubsystemSchema> ADDED_IN = byIdentity(
+            Map.entry(LoadBalancerSubsystemResourceDefinitionRegistrar.MAX_NODES, VERSION_1_1),
+            Map.entry(LoadBalancerSubsystemResourceDefinitionRegistrar.HEARTBEAT_RATE_LIMIT, VERSION_1_1),
+            Map.entry(HttpHeartbeatResourceDefinitionRegistrar.ALLOWED_SOURCES, VERSION_1_1),
+            Map.entry(RmiHeartbeatResourceDefinitionRegistrar.ALLOWED_SOURCES, VERSION_1_1),
+            Map.entry(SipResourceDefinitionRegistrar.HEARTBEAT_ALLOWED_SOURCES, VERSION_1_1));
+
+    @SafeVarargs
+    private static Map<AttributeDefinition, LoadBalancerSubsystemSchema> byIdentity(Map.Entry<AttributeDefinition, LoadBalancerSubsystemSchema>... entries) {
+        Map<AttributeDefinition, LoadBalancerSubsystemSchema> map = new IdentityHashMap<>();
+        for (Map.Entry<AttributeDefinition, LoadBalancerSubsystemSchema> entry : entries) {
+            map.put(entry.getKey(), entry.getValue());
+        }
+        return Collections.unmodifiableMap(map);
+    }
 
     private final ResourceXMLParticleFactory factory = ResourceXMLParticleFactory.newInstance(this);
     private final VersionedNamespace<IntVersion, LoadBalancerSubsystemSchema> namespace;

@@ -32,6 +32,9 @@ import org.jboss.as.network.SocketBinding;
 import org.jboss.dmr.ModelNode;
 import org.jboss.dmr.ModelType;
 import org.jboss.dmr.Property;
+import org.restcomm.lb.node.Cidr;
+import org.restcomm.lb.node.HeartbeatAdmission;
+import org.restcomm.lb.node.NodeSource;
 import org.restcomm.lb.sip.Side;
 import org.restcomm.lb.sip.SipBalancer;
 import org.restcomm.lb.sip.SipBalancerSettings;
@@ -144,12 +147,16 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
             .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
             .build();
 
+    /** Since 1.1: who may send SIP OPTIONS/INFO heartbeats to the internal listeners; applies live. */
+    static final StringListAttributeDefinition HEARTBEAT_ALLOWED_SOURCES = AllowedSourcesAttribute.attribute("heartbeat-allowed-sources");
+
     /** Behaviour that applies to the next message; listeners, addresses and stack properties restart the engine. */
     static final List<AttributeDefinition> LIVE_ATTRIBUTES = List.of(SEND_TRYING, NO_NODE_STATUS, NO_NODE_REASON, BLOCKED_USER_AGENTS,
             BAD_NODE_STATUS_CODES, BAD_NODE_MAX_ERRORS, BAD_NODE_ERROR_WINDOW, SEND_FAILURE_STATUS, SEND_FAILURE_REASON);
 
     /** XML attributes of {@code <sip>}; stack-properties are {@code <property>} children. */
-    static final List<AttributeDefinition> ATTRIBUTES = java.util.stream.Stream.concat(LIVE_ATTRIBUTES.stream(), java.util.stream.Stream.of(IP_LOAD_BALANCER_ADDRESS_IN_VIA)).toList();
+    static final List<AttributeDefinition> ATTRIBUTES = java.util.stream.Stream.concat(LIVE_ATTRIBUTES.stream(),
+            java.util.stream.Stream.of(IP_LOAD_BALANCER_ADDRESS_IN_VIA, HEARTBEAT_ALLOWED_SOURCES)).toList();
 
     private final ResourceOperationRuntimeHandler runtimeHandler = ResourceOperationRuntimeHandler.configureService(this);
     private final LoadBalancerRuntimeExecutor runtimes;
@@ -170,9 +177,19 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
         for (AttributeDefinition attribute : LIVE_ATTRIBUTES) {
             descriptor.addAttribute(attribute, new LiveWriteAttributeHandler(attribute, this::reconfigure));
         }
+        // admission belongs to the heartbeat protocol, not to the engine's settings
+        descriptor.addAttribute(HEARTBEAT_ALLOWED_SOURCES, new LiveWriteAttributeHandler(HEARTBEAT_ALLOWED_SOURCES, this::applyHeartbeatAllowedSources));
         ManagementResourceRegistrar.of(descriptor.build()).register(registration);
         new SipListenerResourceDefinitionRegistrar(this.runtimeHandler).register(registration, context);
         return registration;
+    }
+
+    private void applyHeartbeatAllowedSources(OperationContext context, ModelNode model) throws OperationFailedException {
+        List<Cidr> networks = AllowedSourcesAttribute.resolve(HEARTBEAT_ALLOWED_SOURCES, context, model);
+        this.runtimes.execute(runtime -> {
+            runtime.heartbeatAdmission().setAllowedSources(NodeSource.SIP, networks);
+            return null;
+        });
     }
 
     /** Recomputes the behaviour from the model and hands it to the running engine. */
@@ -216,6 +233,7 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
     public ResourceServiceInstaller configure(OperationContext context, ModelNode model) throws OperationFailedException {
         SipBalancerSettings behaviour = settings(context, model, List.of());
         boolean advertisedInVia = IP_LOAD_BALANCER_ADDRESS_IN_VIA.resolveModelAttribute(context, model).asBoolean();
+        List<Cidr> heartbeatAllowedSources = AllowedSourcesAttribute.resolve(HEARTBEAT_ALLOWED_SOURCES, context, model);
         List<ListenerModel> listeners = new ArrayList<>();
         List<ServiceDependency<?>> dependencies = new ArrayList<>();
         Resource resource = context.readResource(PathAddress.EMPTY_ADDRESS);
@@ -243,10 +261,17 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
                 })
                 .requires(dependencies)
                 .onStart(sip -> {
+                    HeartbeatAdmission admission = balancer.get().heartbeatAdmission();
+                    admission.setAllowedSources(NodeSource.SIP, heartbeatAllowedSources);
+                    // a node at one of these would make every call loop through the balancer
+                    admission.ownAddresses().set(sip, listeners.stream().map(ListenerModel::settings)
+                            .flatMap(listener -> java.util.stream.Stream.of(listener.bind(), InetSocketAddress.createUnresolved(listener.advertisedHost(), listener.advertisedPort())))
+                            .toList());
                     start(sip);
                     balancer.get().useSipBalancer(sip);
                 })
                 .onStop(sip -> {
+                    balancer.get().heartbeatAdmission().ownAddresses().remove(sip);
                     balancer.get().releaseSipBalancer(sip);
                     sip.stop();
                 })

@@ -176,8 +176,10 @@ class SmppResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
                     smpp.start();
                     SocketBindingReference.markBound(binding.get());
                     balancer.get().useSmppBalancer(smpp);
+                    balancer.get().heartbeatAdmission().ownAddresses().set(smpp, List.of(binding.get().getSocketAddress()));
                 })
                 .onStop(smpp -> {
+                    balancer.get().heartbeatAdmission().ownAddresses().remove(smpp);
                     balancer.get().releaseSmppBalancer(smpp);
                     SocketBindingReference.markUnbound(binding.get());
                     smpp.stop();

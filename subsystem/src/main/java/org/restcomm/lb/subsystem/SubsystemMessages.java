@@ -32,4 +32,8 @@ final class SubsystemMessages {
         return String.format("RLB0105: %s names %s, which is not a remote-destination-outbound-socket-binding; "
                 + "add one with /socket-binding-group=standard-sockets/remote-destination-outbound-socket-binding=%s:add(host=.., port=..)", attribute, name, name);
     }
+
+    static String invalidCidr(String attribute, String value, String reason) {
+        return String.format("RLB0106: Invalid value '%s' for %s: %s", value, attribute, reason);
+    }
 }

@@ -1,11 +1,15 @@
 package org.restcomm.lb.test;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.StringReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
@@ -52,6 +56,35 @@ final class HeartbeatClient {
                 .build();
         HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
         return new Reply(response.statusCode(), response.body(), response.headers().firstValue("Connection").orElse(""));
+    }
+
+    /**
+     * One POST from a socket bound to {@code sourceIp} (any of 127.0.0.0/8 poses as another host); the JDK's HTTP
+     * client cannot choose its source address.
+     */
+    Reply sendFrom(String sourceIp, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(sourceIp, 0));
+            socket.connect(new InetSocketAddress(ENDPOINT.getHost(), ENDPOINT.getPort()), 5000);
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST / HTTP/1.1\r\nHost: " + ENDPOINT.getHost() + ":" + ENDPOINT.getPort() + "\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes);
+            out.flush();
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int bodyStart = response.indexOf("\r\n\r\n");
+            return new Reply(Integer.parseInt(response.substring(9, 12)), (bodyStart < 0) ? "" : response.substring(bodyStart + 4), "");
+        }
+    }
+
+    /** A start message as {@link #node} but for a node at {@code ip}. */
+    static String startJson(String ip, int sipPort, long sessionId, String version) {
+        JsonObjectBuilder start = Json.createObjectBuilder();
+        node(sipPort, sessionId, version, "route-" + sipPort).forEach(start::add);
+        start.add("ip", ip);
+        return Json.createObjectBuilder().add("start", start).build().toString();
     }
 
     /** A start message for a node on 127.0.0.1 whose name will be 127.0.0.1:{@code sipPort}. */

@@ -27,7 +27,7 @@ public class StatisticsViewsTestCase extends LoadBalancerTestCase {
             "NumberOfActiveSipConnections", "NumberOfActiveSmppConnections", "NumberOfBytesTransferred", "NumberOfHttpBytesToClient",
             "NumberOfHttpBytesToServer", "NumberOfHttpRequests", "NumberOfRequestsProcessed", "NumberOfResponsesProcessed",
             "NumberOfSmppBytesToClient", "NumberOfSmppBytesToServer", "NumberOfSmppRequestsToClient", "NumberOfSmppRequestsToServer",
-            "NumberOfActiveCalls");
+            "NumberOfActiveCalls", "NumberOfHeartbeatsRejected");
 
     private static final List<String> MBEAN_ATTRIBUTES = List.of("NumberOfRequestsProcessed", "NumberOfResponsesProcessed", "NumberOfBytesTransferred",
             "NumberOfRequestsProcessedByMethod", "NumberOfResponsesProcessedByStatusCode", "NumberOfActiveSipConnections", "NumberOfHttpRequests",

@@ -6,12 +6,15 @@ import java.io.Serializable;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.rmi.AccessException;
 import java.rmi.NoSuchObjectException;
 import java.rmi.NotBoundException;
 import java.rmi.RemoteException;
 import java.rmi.registry.LocateRegistry;
 import java.rmi.registry.Registry;
 import java.rmi.server.RMIServerSocketFactory;
+import java.rmi.server.RemoteServer;
+import java.rmi.server.ServerNotActiveException;
 import java.rmi.server.UnicastRemoteObject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +26,7 @@ import org.mobicents.tools.sip.balancer.SIPNode;
 import org.restcomm.lb.logging.LoadBalancerLogger;
 import org.restcomm.lb.node.HeartbeatCommand;
 import org.restcomm.lb.node.HeartbeatProtocol;
+import org.restcomm.lb.node.HeartbeatReply;
 import org.restcomm.lb.node.NodeAdvertisement;
 import org.restcomm.lb.node.NodeSource;
 
@@ -90,29 +94,49 @@ public final class RmiHeartbeatReceiver implements NodeRegisterRMIStub {
     }
 
     @Override
-    public void handlePing(ArrayList<SIPNode> ping) {
+    public void handlePing(ArrayList<SIPNode> ping) throws AccessException {
+        InetSocketAddress caller = caller();
         for (SIPNode node : nullSafe(ping)) {
             NodeAdvertisement advertisement = advertisement(node);
             if (advertisement != null) {
-                this.protocol.apply(new HeartbeatCommand.Start(advertisement), NodeSource.RMI);
+                refuseUnlessAccepted(this.protocol.apply(new HeartbeatCommand.Start(advertisement), NodeSource.RMI, caller));
             }
         }
     }
 
     @Override
-    public void forceRemoval(ArrayList<SIPNode> ping) {
+    public void forceRemoval(ArrayList<SIPNode> ping) throws AccessException {
+        InetSocketAddress caller = caller();
         for (SIPNode node : nullSafe(ping)) {
             NodeAdvertisement advertisement = advertisement(node);
             if (advertisement != null) {
-                this.protocol.forceRemoval(advertisement);
+                refuseUnlessAccepted(this.protocol.forceRemoval(advertisement, caller));
             }
         }
     }
 
     @Override
-    public void switchover(String fromJvmRoute, String toJvmRoute) {
+    public void switchover(String fromJvmRoute, String toJvmRoute) throws AccessException {
         if (fromJvmRoute != null && toJvmRoute != null) {
-            this.protocol.apply(new HeartbeatCommand.Switchover(fromJvmRoute, toJvmRoute), NodeSource.RMI);
+            refuseUnlessAccepted(this.protocol.apply(new HeartbeatCommand.Switchover(fromJvmRoute, toJvmRoute), NodeSource.RMI, caller()));
+        }
+    }
+
+    /** A refused ping reaches the legacy node as a RemoteException, the failure its client already handles. */
+    private static void refuseUnlessAccepted(HeartbeatReply reply) throws AccessException {
+        if (reply.refused()) {
+            throw new AccessException("heartbeat refused (" + reply.status() + "): " + reply.outcome());
+        }
+    }
+
+    /** The calling node's address; null outside an RMI call (admitted only while allowed-sources is unset). */
+    private static InetSocketAddress caller() {
+        try {
+            String host = RemoteServer.getClientHost();
+            // RMI reports the peer as an IP literal, so this never waits for DNS
+            return new InetSocketAddress(InetAddress.getByName(host), 0);
+        } catch (ServerNotActiveException | java.net.UnknownHostException e) {
+            return null;
         }
     }
 

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mobicents.tools.sip.balancer.NodeRegisterRMIStub;
 import org.mobicents.tools.sip.balancer.SIPNode;
+import org.restcomm.lb.node.Cidr;
+import org.restcomm.lb.node.HeartbeatAdmission;
 import org.restcomm.lb.node.HeartbeatProtocol;
 import org.restcomm.lb.node.NodeRegistry;
 import org.restcomm.lb.node.NodeSource;
@@ -28,6 +30,7 @@ class RmiHeartbeatReceiverTest {
 
     private final NodeRegistry registry = new NodeRegistry(Clock.systemUTC(), 5000);
     private final LoadBalancerStatistics statistics = new LoadBalancerStatistics(true);
+    private final HeartbeatAdmission admission = new HeartbeatAdmission(Clock.systemUTC());
     private RmiHeartbeatReceiver receiver;
     private int registryPort;
 
@@ -35,7 +38,7 @@ class RmiHeartbeatReceiverTest {
     void start() throws IOException {
         this.registryPort = freePort();
         this.receiver = new RmiHeartbeatReceiver(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.registryPort), freePort(),
-                new HeartbeatProtocol(this.registry, this.statistics.heartbeats()));
+                new HeartbeatProtocol(this.registry, this.statistics.heartbeats(), this.admission));
         this.receiver.start();
     }
 
@@ -60,6 +63,22 @@ class RmiHeartbeatReceiverTest {
 
         lookup().forceRemoval(new ArrayList<>(List.of(node)));
         assertTrue(this.registry.node("127.0.0.1:5080").isEmpty());
+    }
+
+    @Test
+    void callerOutsideAllowedSourcesGetsAnAccessExceptionAndIsCounted() throws Exception {
+        this.admission.setAllowedSources(NodeSource.RMI, List.of(Cidr.parse("10.0.0.0/8")));
+        SIPNode node = new SIPNode("legacy", "127.0.0.1");
+        node.getProperties().put("udpPort", 5080);
+
+        RemoteException refused = assertThrows(RemoteException.class, () -> lookup().handlePing(new ArrayList<>(List.of(node))));
+        assertTrue(String.valueOf(refused.getMessage()).contains("allowed-sources"), refused.getMessage());
+        assertTrue(this.registry.nodes().isEmpty());
+        assertEquals(1, this.statistics.heartbeats().rejectedCount());
+
+        this.admission.setAllowedSources(NodeSource.RMI, List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128")));
+        lookup().handlePing(new ArrayList<>(List.of(node)));
+        assertEquals(1, this.registry.size());
     }
 
     @Test
