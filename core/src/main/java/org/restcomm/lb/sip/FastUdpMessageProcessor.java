@@ -83,6 +83,9 @@ final class FastUdpMessageProcessor extends UDPMessageProcessor {
     /** What jain-sip's UDP channel does with a datagram, down to the valve: parse, check, mark the top Via, forward. */
     private void parseAndForward(MessageParser parser, DatagramPacket packet) throws IOException {
         byte[] bytes = Arrays.copyOf(packet.getData(), packet.getLength());
+        if (this.refusedByGrammar(bytes, packet)) {
+            return;
+        }
         SIPMessage message;
         try {
             message = parser.parseSIPMessage(bytes, true, false, MANDATORY_HEADERS);
@@ -118,6 +121,27 @@ final class FastUdpMessageProcessor extends UDPMessageProcessor {
                 }
             }
         }
+    }
+
+    /** A datagram whose header section the grammar refuses is answered (a request) or dropped, and counted. */
+    private boolean refusedByGrammar(byte[] bytes, DatagramPacket packet) throws IOException {
+        if (isKeepAlive(bytes)) {
+            return false;
+        }
+        SipHeaderSection section = SipHeaderSection.read(bytes, 0, bytes.length);
+        SipHeaderSection.Refusal refusal = section.refusal(SipStackImpl.MAX_DATAGRAM_SIZE);
+        if (refusal == null) {
+            return false;
+        }
+        String via = section.value("via");
+        SipRefusals.refuse(section, refusal, this.createMessageChannel(packet.getAddress(), viaPort(via, packet.getPort())), this.statistics);
+        return true;
+    }
+
+    /** The port a request's answer goes to: the source port when the top Via asks for rport, else the Via's port. */
+    private static int viaPort(String via, int sourcePort) {
+        SipFastPath.TopVia top = (via != null) ? SipFastPath.TopVia.of(via.split(",")[0].trim()) : null;
+        return (top == null || top.rport) ? sourcePort : top.port;
     }
 
     /**

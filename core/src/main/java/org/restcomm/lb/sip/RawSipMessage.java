@@ -116,11 +116,18 @@ final class RawSipMessage implements SipMessageView {
         RawSipMessage message = new RawSipMessage(bytes, length, request, method, status, startLineEnd, count, names, lineStart, valueStart,
                 valueEnd, lineEnds, position, bodyStart);
         int contentLength = message.contentLength();
-        if (contentLength != length - bodyStart || message.index("via") < 0 || message.index("call-id") < 0
-                || message.index("cseq") < 0 || message.index("from") < 0 || message.index("to") < 0) {
+        if (contentLength != length - bodyStart || message.count("content-length") != 1 || message.index("via") < 0 || message.index("call-id") < 0
+                || message.index("cseq") < 0 || message.index("from") < 0 || message.index("to") < 0 || (request && !message.cseqMatches())) {
             return null;
         }
         return message;
+    }
+
+    /** Whether the CSeq names the request line's method: anything else is the grammar's business (400). */
+    private boolean cseqMatches() {
+        String cseq = this.value("cseq");
+        int space = cseq.lastIndexOf(' ');
+        return space > 0 && cseq.regionMatches(space + 1, this.method, 0, this.method.length()) && cseq.length() - space - 1 == this.method.length();
     }
 
     /** The index of the first header with this canonical name, or -1. */
@@ -267,25 +274,9 @@ final class RawSipMessage implements SipMessageView {
     }
 
     private static String canonicalName(byte[] bytes, int from, int to) {
-        if (to - from == 1) {
-            switch (bytes[from] | 0x20) {
-                case 'v': return "via";
-                case 'i': return "call-id";
-                case 'f': return "from";
-                case 't': return "to";
-                case 'm': return "contact";
-                case 'l': return "content-length";
-                case 'c': return "content-type";
-                case 'k': return "supported";
-                case 's': return "subject";
-                case 'e': return "content-encoding";
-                case 'o': return "event";
-                case 'r': return "refer-to";
-                case 'b': return "referred-by";
-                case 'u': return "allow-events";
-                case 'x': return "session-expires";
-                default: break;
-            }
+        String compact = (to - from == 1) ? SipHeaderSection.compactName(bytes[from]) : null;
+        if (compact != null) {
+            return compact;
         }
         for (String known : KNOWN_NAMES) {
             if (equalsIgnoreCase(bytes, from, to, known)) {

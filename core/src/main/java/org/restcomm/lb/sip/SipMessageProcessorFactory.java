@@ -6,6 +6,9 @@ import java.net.InetAddress;
 import java.nio.channels.SocketChannel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import gov.nist.javax.sip.parser.NioPipelineParser;
 import gov.nist.javax.sip.stack.MessageProcessor;
@@ -18,10 +21,10 @@ import org.restcomm.lb.stats.SipStatistics;
 
 /**
  * jain-sip's transports as the balancer runs them. UDP listeners put the {@link SipFastPath} in front of jain-sip's
- * parser. Every accepted TCP and WebSocket connection reads through a {@link SipStreamGuard}:
+ * parser. Every accepted TCP and WebSocket connection reads through a {@link SipStreamFramer}:
  * jain-sip's stream parser allocates a message's whole Content-Length before reading it, so one bad header would
- * otherwise kill the listener's selector thread with an OutOfMemoryError. A refused stream is counted as malformed and
- * its connection closed.
+ * otherwise kill the listener's selector thread with an OutOfMemoryError, and it frames by the literal header names
+ * only. A message the grammar refuses is answered and counted; a stream whose framing is lost is counted and closed.
  */
 final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
 
@@ -29,7 +32,15 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
     private static final Field UDP_FLAG = field(SIPTransactionStack.class, "udpFlag");
     private static final int DEFAULT_LIMIT = 65536;
 
+    /** How long a refused stream stays open for its answer to be written. */
+    private static final long ANSWER_LINGER_MILLIS = 500;
+
     private final SipStatistics statistics;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "sip-connection-timer");
+        thread.setDaemon(true);
+        return thread;
+    });
     /** Connections open now, so a stopping engine can take the ones jain-sip never closes off the gauge. */
     private final Set<GuardedParser> open = ConcurrentHashMap.newKeySet();
 
@@ -100,7 +111,12 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
 
     /** Takes every connection still open off the active-connections gauge; for a stopping engine. */
     void closeAll() {
+        this.timer.shutdownNow();
         this.open.forEach(GuardedParser::close);
+    }
+
+    private void closeSoon(NioTcpMessageChannel channel) {
+        this.timer.schedule(channel::close, ANSWER_LINGER_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void opened(GuardedParser parser) {
@@ -114,17 +130,22 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
         }
     }
 
-    /** jain-sip's parser of one accepted connection, refusing what the guard refuses, and counting the connection. */
-    private static final class GuardedParser extends NioPipelineParser {
-        private final SipStreamGuard guard;
+    /**
+     * jain-sip's parser of one connection, fed by a {@link SipStreamFramer}: whole, normalized messages only; refused
+     * ones are answered and counted, and a stream whose framing is lost is counted and closed.
+     */
+    private static final class GuardedParser extends NioPipelineParser implements SipStreamFramer.Listener {
+        private final SipStreamFramer framer;
         private final SipMessageProcessorFactory factory;
+        private final NioTcpMessageChannel channel;
         private boolean refused;
 
         GuardedParser(SIPTransactionStack stack, NioTcpMessageChannel channel, SipMessageProcessorFactory factory) {
             super(stack, channel, stack.getMaxMessageSize());
-            // an unlimited stack (MAX_MESSAGE_SIZE 0) still gets a bound: the guard is what keeps allocations sane
-            this.guard = new SipStreamGuard(stack.getMaxMessageSize() > 0 ? stack.getMaxMessageSize() : DEFAULT_LIMIT);
+            // an unlimited stack (MAX_MESSAGE_SIZE 0) still gets a bound: the framer is what keeps allocations sane
+            this.framer = new SipStreamFramer(stack.getMaxMessageSize() > 0 ? stack.getMaxMessageSize() : DEFAULT_LIMIT, this);
             this.factory = factory;
+            this.channel = channel;
             factory.opened(this);
         }
 
@@ -137,17 +158,35 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
         @Override
         public synchronized void addBytes(byte[] bytes) throws Exception {
             if (this.refused) {
-                // jain-sip feeds a closing CRLF after an error; the stream is already given up
-                throw new IOException("connection refused as malformed");
+                // the stream is given up: whatever follows is not read
+                return;
             }
             try {
-                this.guard.check(bytes);
-            } catch (IOException e) {
+                this.framer.feed(bytes);
+            } catch (SipStreamFramer.FramingLost e) {
                 this.refused = true;
-                this.factory.statistics.malformedMessage();
-                throw e;
+                if (!e.reported) {
+                    this.factory.statistics.malformedMessage();
+                    throw e;
+                }
+                // closing now would discard the answer queued for the selector: close once it had time to go out
+                this.factory.closeSoon(this.channel);
             }
+        }
+
+        @Override
+        public void message(byte[] message) throws Exception {
+            super.addBytes(message);
+        }
+
+        @Override
+        public void keepAlive(byte[] bytes) throws Exception {
             super.addBytes(bytes);
+        }
+
+        @Override
+        public void refused(SipHeaderSection section, SipHeaderSection.Refusal refusal) {
+            SipRefusals.refuse(section, refusal, this.channel, this.factory.statistics);
         }
     }
 }

@@ -79,11 +79,13 @@ class MalformedSipStreamTest {
 
     @ParameterizedTest
     @ValueSource(strings = { "2000000000", "-5", "abc", "99999999999" })
-    void badContentLengthOverTcpClosesTheConnectionAndIsCounted(String contentLength) throws Exception {
+    void badContentLengthOverTcpIsAnswered400ClosesTheConnectionAndIsCounted(String contentLength) throws Exception {
         long before = this.statistics.sip().malformedMessages();
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), this.tcp)) {
             socket.getOutputStream().write(invite("bad-cl", "", contentLength).getBytes(StandardCharsets.US_ASCII));
-            assertTrue(closedWithoutAnswer(socket), "the connection is closed without an answer");
+            socket.setSoTimeout(5000);
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(answer.startsWith("SIP/2.0 400 Bad Content-Length"), "answered, then closed: " + answer);
         }
         assertEquals(before + 1, this.statistics.sip().malformedMessages());
         assertTheTcpListenerStillAnswers();
