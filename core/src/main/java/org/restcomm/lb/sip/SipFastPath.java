@@ -240,13 +240,14 @@ final class SipFastPath {
                 next = via;
             }
         }
-        if (next == null || Transport.of(next.transport) != Transport.UDP
+        Node node = (next != null && own > 0) ? this.rules.nodeAt(packet.getAddress().getHostAddress(), packet.getPort()).orElse(null) : null;
+        if (node == null || Transport.of(next.transport) != Transport.UDP
                 || !(this.listeners.processor(Side.EXTERNAL, Transport.UDP) instanceof FastUdpMessageProcessor toClients)) {
+            // anything but a registered node's answer through the balancer: the full path's rules decide
             return false;
         }
         this.statistics.responseProcessed(message.statusCode, message.length);
-        this.rules.nodeAt(packet.getAddress().getHostAddress(), packet.getPort())
-                .ifPresent(node -> this.rules.nodeResponded(node, message.statusCode, message));
+        this.rules.nodeResponded(node, message.statusCode, message);
         out.reset();
         out.write(message.bytes, 0, message.startLineEnd + 2);
         for (int i = 0; i < message.headerCount; i++) {

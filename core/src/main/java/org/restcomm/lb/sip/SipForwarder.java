@@ -216,15 +216,20 @@ final class SipForwarder implements SIPMessageValve {
 
     /** Responses return by Via: drop the balancer's own, send to the next one out of the other side. */
     private void relay(SIPResponse response, MessageChannel channel) throws IOException {
-        Side side = this.listeners.side(channel.getMessageProcessor());
+        boolean fromNode = this.rules.isNode(channel.getPeerAddress(), channel.getPeerPort());
+        Side side = this.listeners.singleEntry() ? (fromNode ? Side.INTERNAL : Side.EXTERNAL) : this.listeners.side(channel.getMessageProcessor());
+        int own = 0;
         for (int i = 0; i < 2; i++) {
             Via top = response.getTopmostVia();
             if (top != null && this.rules.isOwn(top.getHost(), top.getPort())) {
                 response.removeFirst(Via.NAME);
+                own++;
             }
         }
         Via next = response.getTopmostVia();
-        if (next == null) {
+        if (next == null || !this.rules.mayRelayResponse(side, fromNode, own, next.getHost(), next.getPort(), next.getReceived(), next.getRPort())) {
+            // a response the balancer never asked for: relaying it would make the balancer a reflector
+            this.statistics.malformedMessage();
             return;
         }
         this.statistics.responseProcessed(response.getStatusCode(), response.getSize());

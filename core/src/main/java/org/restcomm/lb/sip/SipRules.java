@@ -118,6 +118,27 @@ final class SipRules {
         return this.registry.nodeAt(ip, port);
     }
 
+    /** A registered node's address: its ip and one of the ports it advertises. */
+    boolean isNode(String ip, int port) {
+        return this.registry.nodeAt(ip, port).isPresent();
+    }
+
+    /**
+     * Whether a response may be relayed: it passed through the balancer (its own Via was on top), and either comes
+     * from a node on the internal side, towards a client, or comes from a client and goes next to a node (the Via
+     * after the balancer's names one). Anything else was never asked for by the balancer.
+     */
+    boolean mayRelayResponse(Side side, boolean fromNode, int ownVias, String nextHost, int nextPort, String received, int rport) {
+        if (ownVias == 0) {
+            return false;
+        }
+        if (side == Side.INTERNAL) {
+            return fromNode;
+        }
+        HostPort target = responseTarget(nextHost, nextPort, received, rport, Transport.UDP);
+        return this.isNode(target.host(), target.port()) || this.isNode(nextHost, (nextPort > 0) ? nextPort : Transport.UDP.defaultPort());
+    }
+
     /** A response from a node: it counts as a heartbeat, feeds bad-node detection, and tells the algorithm. */
     void nodeResponded(Node node, int statusCode, SipMessageView response) {
         this.registry.seen(node.name());

@@ -147,7 +147,7 @@ class MalformedSipStreamTest {
     }
 
     @Test
-    void badContentLengthOverWebSocketIsCountedAndOthersAreServed() throws Exception {
+    void badContentLengthOverWebSocketIsAnswered400CountedAndOthersAreServed() throws Exception {
         long before = this.statistics.sip().malformedMessages();
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
         WebSocket hostile = webSocket(received);
@@ -157,6 +157,8 @@ class MalformedSipStreamTest {
             Thread.sleep(20);
         }
         assertEquals(before + 1, this.statistics.sip().malformedMessages());
+        String refusal = received.poll(5, TimeUnit.SECONDS);
+        assertTrue(refusal != null && refusal.startsWith("SIP/2.0 400 Bad Content-Length"), "the hostile client is answered 400: " + refusal);
         hostile.abort();
 
         WebSocket browser = webSocket(received);

@@ -196,6 +196,71 @@ class SipGrammarTest {
     }
 
     @Test
+    void aForgedResponseNamingTheBalancerAndAVictimIsNotReflectedOverUdpOrTcp() throws Exception {
+        try (DatagramSocket victim = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+                DatagramSocket attacker = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            victim.setSoTimeout(1500);
+            String forged = "SIP/2.0 200 OK\r\n"
+                    + "Via: SIP/2.0/UDP 127.0.0.1:" + this.external + ";branch=z9hG4bK-forged_0\r\n"
+                    + "Via: SIP/2.0/UDP 127.0.0.1:" + victim.getLocalPort() + ";branch=z9hG4bK-victim\r\n"
+                    + "From: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>;tag=2\r\nCall-ID: forged\r\nCSeq: 1 INVITE\r\n"
+                    + "Content-Length: 0\r\n\r\n";
+            attacker.send(datagram(forged, this.external));
+            try (Socket tcp = this.client()) {
+                tcp.getOutputStream().write(forged.replace("SIP/2.0/UDP 127.0.0.1:" + this.external, "SIP/2.0/TCP 127.0.0.1:" + this.external)
+                        .getBytes(StandardCharsets.US_ASCII));
+                try {
+                    victim.receive(new DatagramPacket(new byte[2048], 2048));
+                    org.junit.jupiter.api.Assertions.fail("the balancer reflected a response it never asked for");
+                } catch (SocketTimeoutException expected) {
+                    // dropped
+                }
+            }
+            long deadline = System.currentTimeMillis() + 3000;
+            while (this.statistics.sip().malformedMessages() < 2 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(2, this.statistics.sip().malformedMessages(), "both forged responses are counted");
+        }
+        this.aCallStillGetsThroughOverUdp();
+    }
+
+    @Test
+    void aResponseFromANonNodeOnTheInternalSideIsNotRelayedAndANodesIs() throws Exception {
+        try (DatagramSocket client = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+                DatagramSocket stranger = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            client.setSoTimeout(1500);
+            client.send(datagram(invite("answered", "UDP", "Content-Length: 0\r\n", "").replace("127.0.0.1:6000;rport", "127.0.0.1:" + client.getLocalPort()),
+                    this.external));
+            String atNode = this.nodeReadsUdp();
+            receive100(client);
+            String answer = "SIP/2.0 180 Ringing\r\n" + atNode.substring(atNode.indexOf("\r\n") + 2, atNode.indexOf("\r\n\r\n"))
+                    .replaceAll("(?m)^(Max-Forwards|Record-Route|Content-Length)[^\r]*\r\n?", "") + "\r\nContent-Length: 0\r\n\r\n";
+            int internal = Integer.parseInt(atNode.replaceAll("(?s).*?Via: SIP/2.0/UDP 127.0.0.1:(\\d+);branch=[^\r]*zsd_.*", "$1"));
+            stranger.send(datagram(answer, internal));
+            try {
+                client.receive(new DatagramPacket(new byte[2048], 2048));
+                org.junit.jupiter.api.Assertions.fail("a stranger's response on the internal side was relayed");
+            } catch (SocketTimeoutException expected) {
+                // dropped
+            }
+            this.nodeUdp.send(datagram(answer, internal));
+            byte[] buffer = new byte[4096];
+            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+            client.receive(packet);
+            assertTrue(new String(buffer, 0, packet.getLength(), StandardCharsets.US_ASCII).startsWith("SIP/2.0 180 Ringing"), "the node's own answer is relayed");
+        }
+        assertEquals(1, this.statistics.sip().malformedMessages());
+    }
+
+    private static void receive100(DatagramSocket socket) throws IOException {
+        byte[] buffer = new byte[4096];
+        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+        socket.receive(packet);
+        assertTrue(new String(buffer, 0, packet.getLength(), StandardCharsets.US_ASCII).startsWith("SIP/2.0 100 "));
+    }
+
+    @Test
     void pipelinedMessagesSplitAtEveryByteBoundaryFrameTheSame() throws Exception {
         String body = "v=0\r\n";
         String stream = invite("split-1", "TCP", "l: 5\r\n", body) + "\r\n\r\n" + invite("split-2", "TCP", "Content-Length: 0\r\n", "")
