@@ -49,7 +49,7 @@ public final class SipBalancer {
         SIPTransactionStack transactionStack = (SIPTransactionStack) created;
         transactionStack.setMessageParserFactory(new CountingParserFactory(transactionStack.getMessageParserFactory(), this.statistics));
         SipFastPath fastPath = new SipFastPath(rules, this.statistics);
-        SipMessageProcessorFactory processors = new SipMessageProcessorFactory(this.statistics, fastPath);
+        SipMessageProcessorFactory processors = new SipMessageProcessorFactory(this.statistics, fastPath, this.settings.streamConnections());
         transactionStack.setMessageProcessorFactory(processors);
         try {
             for (SipListenerSettings listener : this.settings.listeners()) {

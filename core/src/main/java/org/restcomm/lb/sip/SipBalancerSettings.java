@@ -6,7 +6,23 @@ import java.util.Set;
 
 /** Behaviour of the SIP engine, from {@code sip=default} and its listeners. */
 public record SipBalancerSettings(List<SipListenerSettings> listeners, boolean sendTrying, int noNodeStatus, String noNodeReason,
-        List<String> blockedUserAgents, Map<String, String> stackProperties, BadNodeDetection badNodeDetection, FailureAnswer failureAnswer) {
+        List<String> blockedUserAgents, Map<String, String> stackProperties, BadNodeDetection badNodeDetection, FailureAnswer failureAnswer,
+        StreamConnections streamConnections) {
+
+    /**
+     * How the balancer keeps the connections clients and nodes open to its TCP and WebSocket listeners: one that sends
+     * no whole message within the first-message timeout is closed (slowloris); one that carries no traffic for the idle
+     * timeout is closed, unless a registration made through it is still alive; the accept backlog takes a burst.
+     */
+    public record StreamConnections(long idleTimeoutMillis, long firstMessageTimeoutMillis, int acceptBacklog) {
+        public static final StreamConnections DEFAULT = new StreamConnections(600_000, 10_000, 1024);
+    }
+
+    /** With the default stream connection handling. */
+    public SipBalancerSettings(List<SipListenerSettings> listeners, boolean sendTrying, int noNodeStatus, String noNodeReason,
+            List<String> blockedUserAgents, Map<String, String> stackProperties, BadNodeDetection badNodeDetection, FailureAnswer failureAnswer) {
+        this(listeners, sendTrying, noNodeStatus, noNodeReason, blockedUserAgents, stackProperties, badNodeDetection, failureAnswer, StreamConnections.DEFAULT);
+    }
 
     /** isSend5xxResponse and its status and Reason of the original: what a client hears when forwarding fails. */
     public record FailureAnswer(int status, String reason) {

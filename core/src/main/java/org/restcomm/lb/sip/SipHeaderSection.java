@@ -106,6 +106,22 @@ final class SipHeaderSection {
         return (value != null) ? Integer.parseInt(value) : 0;
     }
 
+    /**
+     * How long a REGISTER asks to be registered: its Expires header, else the first Contact's expires parameter, else
+     * RFC 3261's default of 3600 seconds; 0 unregisters.
+     */
+    long registrationExpiresSeconds() {
+        String expires = this.value("expires");
+        if (expires == null) {
+            expires = RawSipMessage.parameter(this.value("contact"), "expires");
+        }
+        try {
+            return (expires != null) ? Long.parseLong(expires.trim()) : 3600;
+        } catch (NumberFormatException e) {
+            return 3600;
+        }
+    }
+
     /** Why the balancer refuses this message, or null when it may be relayed. */
     Refusal refusal(int maxMessageSize) {
         String declared = null;

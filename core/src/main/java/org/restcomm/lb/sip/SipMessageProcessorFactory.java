@@ -3,6 +3,10 @@ package org.restcomm.lb.sip;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +36,8 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
     private static final Field UDP_FLAG = field(SIPTransactionStack.class, "udpFlag");
     private static final int DEFAULT_LIMIT = 65536;
 
+    /** How long past its expiry a registration keeps its connection open. */
+    private static final long REGISTRATION_SLACK_SECONDS = 32;
     /** How long a refused stream stays open for its answer to be written. */
     private static final long ANSWER_LINGER_MILLIS = 500;
 
@@ -45,10 +51,14 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
     private final Set<GuardedParser> open = ConcurrentHashMap.newKeySet();
 
     private final SipFastPath fastPath;
+    private final SipBalancerSettings.StreamConnections connections;
 
-    SipMessageProcessorFactory(SipStatistics statistics, SipFastPath fastPath) {
+    SipMessageProcessorFactory(SipStatistics statistics, SipFastPath fastPath, SipBalancerSettings.StreamConnections connections) {
         this.statistics = statistics;
         this.fastPath = fastPath;
+        this.connections = connections;
+        long sweep = Math.max(100, Math.min(1000, Math.min(connections.idleTimeoutMillis(), connections.firstMessageTimeoutMillis()) / 4));
+        this.timer.scheduleWithFixedDelay(this::closeOverdue, sweep, sweep, TimeUnit.MILLISECONDS);
     }
 
     /** jain-sip keeps these package-private; the balancer pins the jain-sip version its module ships. */
@@ -78,11 +88,25 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
             setField(UDP_FLAG, stack, Boolean.TRUE);
             return new FastUdpMessageProcessor(address, stack, port, this.fastPath, this.statistics);
         }
+        int backlog = this.connections.acceptBacklog();
+        // jain-sip binds with the JDK's backlog of 50; both start() overrides bind as jain-sip does, with the configured one
         if (type == Transport.TCP) {
             return new NioTcpMessageProcessor(address, stack, port) {
                 @Override
                 public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel client) throws IOException {
                     return SipMessageProcessorFactory.this.guard(super.createMessageChannel(processor, client), stack);
+                }
+
+                @Override
+                public void start() throws IOException {
+                    this.selector = Selector.open();
+                    this.channel = ServerSocketChannel.open();
+                    this.channel.configureBlocking(false);
+                    this.channel.socket().bind(new InetSocketAddress(this.getIpAddress(), this.getPort()), backlog);
+                    this.channel.register(this.selector, SelectionKey.OP_ACCEPT);
+                    this.selectorThread = new Thread(this.createProcessorTask(), "NioSelector-TCP-" + this.getIpAddress().getHostAddress() + "/" + this.getPort());
+                    this.selectorThread.setDaemon(true);
+                    this.selectorThread.start();
                 }
             };
         }
@@ -91,6 +115,18 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
                 @Override
                 public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel client) throws IOException {
                     return SipMessageProcessorFactory.this.guard(super.createMessageChannel(processor, client), stack);
+                }
+
+                @Override
+                public void start() throws IOException {
+                    this.selector = Selector.open();
+                    this.channel = ServerSocketChannel.open();
+                    this.channel.configureBlocking(false);
+                    this.channel.socket().bind(new InetSocketAddress(this.getIpAddress(), this.getPort()), backlog);
+                    this.channel.register(this.selector, SelectionKey.OP_ACCEPT);
+                    this.selectorThread = new Thread(this.createProcessorTask(), "NioSelector-WS-" + this.getIpAddress().getHostAddress() + "/" + this.getPort());
+                    this.selectorThread.setDaemon(true);
+                    this.selectorThread.start();
                 }
             };
         }
@@ -116,7 +152,35 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
     }
 
     private void closeSoon(NioTcpMessageChannel channel) {
-        this.timer.schedule(channel::close, ANSWER_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        this.timer.schedule(() -> close(channel), ANSWER_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Ends a connection from a timer: its input is shut down, so jain-sip's selector thread reads the end of the stream
+     * and closes the channel itself (closing it from another thread races with jain-sip's selector loop).
+     */
+    private static void close(NioTcpMessageChannel channel) {
+        try {
+            channel.getSocketChannel().shutdownInput();
+        } catch (IOException e) {
+            channel.close();
+        }
+    }
+
+    /**
+     * Closes the connections that sent no whole message within the first-message timeout (counted as malformed) and
+     * those idle longer than the idle timeout with no live registration made through them.
+     */
+    private void closeOverdue() {
+        long now = System.currentTimeMillis();
+        for (GuardedParser connection : this.open) {
+            if (connection.framer.messages() == 0 && now - connection.openedAt > this.connections.firstMessageTimeoutMillis()) {
+                this.statistics.malformedMessage();
+                close(connection.channel);
+            } else if (now - connection.lastActivity > this.connections.idleTimeoutMillis() && now > connection.registeredUntil) {
+                close(connection.channel);
+            }
+        }
     }
 
     private void opened(GuardedParser parser) {
@@ -138,6 +202,10 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
         private final SipStreamFramer framer;
         private final SipMessageProcessorFactory factory;
         private final NioTcpMessageChannel channel;
+        private final long openedAt = System.currentTimeMillis();
+        private volatile long lastActivity = this.openedAt;
+        /** Until when a registration made through this connection keeps it open (RFC 5626: the UA needs it). */
+        private volatile long registeredUntil;
         private boolean refused;
 
         GuardedParser(SIPTransactionStack stack, NioTcpMessageChannel channel, SipMessageProcessorFactory factory) {
@@ -161,6 +229,7 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
                 // the stream is given up: whatever follows is not read
                 return;
             }
+            this.lastActivity = System.currentTimeMillis();
             try {
                 this.framer.feed(bytes);
             } catch (SipStreamFramer.FramingLost e) {
@@ -175,7 +244,12 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
         }
 
         @Override
-        public void message(byte[] message) throws Exception {
+        public void message(SipHeaderSection section, byte[] message) throws Exception {
+            if ("REGISTER".equals(section.method())) {
+                long expires = section.registrationExpiresSeconds();
+                // a re-REGISTER comes a little before expiry; the slack lets a late one still find the connection open
+                this.registeredUntil = (expires > 0) ? System.currentTimeMillis() + (expires + REGISTRATION_SLACK_SECONDS) * 1000 : 0;
+            }
             super.addBytes(message);
         }
 

@@ -16,8 +16,8 @@ final class SipStreamFramer {
 
     /** Where framed messages go. */
     interface Listener {
-        /** A whole message: normalized header section and body. */
-        void message(byte[] message) throws Exception;
+        /** A whole message: its header section as read, and the normalized header section and body to hand on. */
+        void message(SipHeaderSection section, byte[] message) throws Exception;
 
         /** CR and LF bytes between messages. */
         void keepAlive(byte[] bytes) throws Exception;
@@ -43,12 +43,13 @@ final class SipStreamFramer {
     private int headerLength;
     /** The message whose body is being read: its normalized header section, then the body. */
     private byte[] message;
+    private SipHeaderSection section;
     private int messageLength;
     /** Body bytes still to come; -1 while reading a header section. */
     private int bodyLeft = -1;
     /** The body being read belongs to a refused message and is dropped. */
     private boolean skipping;
-    private long messages;
+    private volatile long messages;
 
     SipStreamFramer(int maxMessageSize, Listener listener) {
         this.maxMessageSize = maxMessageSize;
@@ -122,6 +123,7 @@ final class SipStreamFramer {
             byte[] normalized = section.normalized();
             int contentLength = section.contentLength();
             this.skipping = false;
+            this.section = section;
             this.message = Arrays.copyOf(normalized, normalized.length + contentLength);
             this.messageLength = normalized.length;
             this.bodyLeft = contentLength;
@@ -147,9 +149,11 @@ final class SipStreamFramer {
     private void messageRead() throws Exception {
         this.bodyLeft = -1;
         byte[] whole = this.message;
+        SipHeaderSection read = this.section;
         this.message = null;
+        this.section = null;
         if (!this.skipping) {
-            this.listener.message(whole);
+            this.listener.message(read, whole);
         }
     }
 }

@@ -278,7 +278,7 @@ class SipGrammarTest {
         List<String> messages = new ArrayList<>();
         SipStreamFramer framer = new SipStreamFramer(65536, new SipStreamFramer.Listener() {
             @Override
-            public void message(byte[] message) {
+            public void message(SipHeaderSection section, byte[] message) {
                 messages.add(new String(message, StandardCharsets.US_ASCII));
             }
 

@@ -35,7 +35,9 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
             Map.entry(LoadBalancerSubsystemResourceDefinitionRegistrar.HEARTBEAT_RATE_LIMIT, VERSION_1_1),
             Map.entry(HttpHeartbeatResourceDefinitionRegistrar.ALLOWED_SOURCES, VERSION_1_1),
             Map.entry(RmiHeartbeatResourceDefinitionRegistrar.ALLOWED_SOURCES, VERSION_1_1),
-            Map.entry(SipResourceDefinitionRegistrar.HEARTBEAT_ALLOWED_SOURCES, VERSION_1_1));
+            Map.entry(SipResourceDefinitionRegistrar.HEARTBEAT_ALLOWED_SOURCES, VERSION_1_1),
+            Map.entry(SipResourceDefinitionRegistrar.CONNECTION_IDLE_TIMEOUT, VERSION_1_1),
+            Map.entry(SipResourceDefinitionRegistrar.FIRST_MESSAGE_TIMEOUT, VERSION_1_1));
 
     @SafeVarargs
     private static Map<AttributeDefinition, LoadBalancerSubsystemSchema> byIdentity(Map.Entry<AttributeDefinition, LoadBalancerSubsystemSchema>... entries) {

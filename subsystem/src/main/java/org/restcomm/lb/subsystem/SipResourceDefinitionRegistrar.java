@@ -150,13 +150,33 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
     /** Since 1.1: who may send SIP OPTIONS/INFO heartbeats to the internal listeners; applies live. */
     static final StringListAttributeDefinition HEARTBEAT_ALLOWED_SOURCES = AllowedSourcesAttribute.attribute("heartbeat-allowed-sources");
 
+    /** Since 1.1: a stream connection that carries nothing (and holds no live registration) this long is closed. */
+    static final SimpleAttributeDefinition CONNECTION_IDLE_TIMEOUT = new SimpleAttributeDefinitionBuilder("connection-idle-timeout", ModelType.LONG)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode(600L))
+            .setMeasurementUnit(org.jboss.as.controller.client.helpers.MeasurementUnit.SECONDS)
+            .setValidator(new org.jboss.as.controller.operations.validation.LongRangeValidator(1L, true))
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
+    /** Since 1.1: a stream connection that sends no whole message this long after it opened is closed (slowloris). */
+    static final SimpleAttributeDefinition FIRST_MESSAGE_TIMEOUT = new SimpleAttributeDefinitionBuilder("first-message-timeout", ModelType.LONG)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode(10_000L))
+            .setMeasurementUnit(org.jboss.as.controller.client.helpers.MeasurementUnit.MILLISECONDS)
+            .setValidator(new org.jboss.as.controller.operations.validation.LongRangeValidator(100L, true))
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
     /** Behaviour that applies to the next message; listeners, addresses and stack properties restart the engine. */
     static final List<AttributeDefinition> LIVE_ATTRIBUTES = List.of(SEND_TRYING, NO_NODE_STATUS, NO_NODE_REASON, BLOCKED_USER_AGENTS,
             BAD_NODE_STATUS_CODES, BAD_NODE_MAX_ERRORS, BAD_NODE_ERROR_WINDOW, SEND_FAILURE_STATUS, SEND_FAILURE_REASON);
 
     /** XML attributes of {@code <sip>}; stack-properties are {@code <property>} children. */
     static final List<AttributeDefinition> ATTRIBUTES = java.util.stream.Stream.concat(LIVE_ATTRIBUTES.stream(),
-            java.util.stream.Stream.of(IP_LOAD_BALANCER_ADDRESS_IN_VIA, HEARTBEAT_ALLOWED_SOURCES)).toList();
+            java.util.stream.Stream.of(IP_LOAD_BALANCER_ADDRESS_IN_VIA, HEARTBEAT_ALLOWED_SOURCES, CONNECTION_IDLE_TIMEOUT, FIRST_MESSAGE_TIMEOUT)).toList();
 
     private final ResourceOperationRuntimeHandler runtimeHandler = ResourceOperationRuntimeHandler.configureService(this);
     private final LoadBalancerRuntimeExecutor runtimes;
@@ -173,7 +193,8 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
                 .withRuntimeHandler(this.runtimeHandler);
         // both restart the SIP engine: in one batch, once and without a reload
         RestartOnceWriteAttributeHandler restart = new RestartOnceWriteAttributeHandler(this.runtimeHandler);
-        descriptor.addAttribute(STACK_PROPERTIES, restart).addAttribute(IP_LOAD_BALANCER_ADDRESS_IN_VIA, restart);
+        descriptor.addAttribute(STACK_PROPERTIES, restart).addAttribute(IP_LOAD_BALANCER_ADDRESS_IN_VIA, restart)
+                .addAttribute(CONNECTION_IDLE_TIMEOUT, restart).addAttribute(FIRST_MESSAGE_TIMEOUT, restart);
         for (AttributeDefinition attribute : LIVE_ATTRIBUTES) {
             descriptor.addAttribute(attribute, new LiveWriteAttributeHandler(attribute, this::reconfigure));
         }
@@ -220,7 +241,10 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
                 NO_NODE_STATUS.resolveModelAttribute(context, model).asInt(),
                 NO_NODE_REASON.resolveModelAttribute(context, model).asString(),
                 LoadBalancerSubsystemResourceDefinitionRegistrar.stringList(BLOCKED_USER_AGENTS.resolveModelAttribute(context, model)),
-                stackProperties, badNodeDetection, failureAnswer(context, model));
+                stackProperties, badNodeDetection, failureAnswer(context, model), new SipBalancerSettings.StreamConnections(
+                        java.util.concurrent.TimeUnit.SECONDS.toMillis(CONNECTION_IDLE_TIMEOUT.resolveModelAttribute(context, model).asLong()),
+                        FIRST_MESSAGE_TIMEOUT.resolveModelAttribute(context, model).asLong(),
+                        SipBalancerSettings.StreamConnections.DEFAULT.acceptBacklog()));
     }
 
     private static SipBalancerSettings.FailureAnswer failureAnswer(OperationContext context, ModelNode model) throws OperationFailedException {
