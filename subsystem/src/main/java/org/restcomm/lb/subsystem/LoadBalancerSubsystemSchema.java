@@ -1,6 +1,7 @@
 package org.restcomm.lb.subsystem;
 
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +26,14 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
     static final LoadBalancerSubsystemSchema CURRENT = VERSION_1_1;
 
     /** The schema version that introduced each attribute not in 1.0. */
-    private static final Map<AttributeDefinition, LoadBalancerSubsystemSchema> ADDED_IN = Map.of();
+    // by identity: AttributeDefinition equals by name, and two resources may each have an attribute of one name
+    private static final Map<AttributeDefinition, LoadBalancerSubsystemSchema> ADDED_IN = new IdentityHashMap<>();
+
+    static {
+        ADDED_IN.put(SmppResourceDefinitionRegistrar.MAX_QUEUED_BYTES, VERSION_1_1);
+        ADDED_IN.put(SmppResourceDefinitionRegistrar.WRITE_STALL_TIMEOUT, VERSION_1_1);
+        ADDED_IN.put(HttpResourceDefinitionRegistrar.WRITE_STALL_TIMEOUT, VERSION_1_1);
+    }
 
     private final ResourceXMLParticleFactory factory = ResourceXMLParticleFactory.newInstance(this);
     private final VersionedNamespace<IntVersion, LoadBalancerSubsystemSchema> namespace;
