@@ -35,10 +35,13 @@ final class WriteGate {
         }
     }
 
-    /** The endpoint is gone: its feeding socket is read again (it may have an unbind to answer). */
+    /**
+     * The endpoint is gone: its feeding socket is read again (it may have an unbind to answer). Unconditional, since
+     * isReadable() does not yet show a pause queued from another thread.
+     */
     void release(Channel feeder) {
         this.blockedSince = 0;
-        if (feeder != null && feeder.isConnected() && !feeder.isReadable()) {
+        if (feeder != null && feeder.isConnected()) {
             feeder.setReadable(true);
         }
     }
