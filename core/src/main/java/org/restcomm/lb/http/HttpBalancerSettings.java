@@ -23,15 +23,19 @@ import org.restcomm.lb.node.HostAndPort;
  * @param noRequestTimeout milliseconds a connection may stay open without a request before it is closed; 0 for ever
  * @param requestParseTimeout milliseconds a client may take to send a request's head; 0 for no limit
  * @param backendSslContext TLS towards the nodes, to their sslPort and wssPort instead of httpPort and wsPort; null for plain HTTP
+ * @param writeStallTimeout milliseconds an answer may wait for a client that takes no bytes before its connection is closed; 0 for ever
  */
 public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestSize, long maxResponseSize, int maxRequestTime, boolean forwardedHeaders,
         Pattern badNodeRequestPattern, int connectionsPerThread, int requestQueueSize, int problemServerRetrySeconds, SSLContext backendSslContext,
-        int noRequestTimeout, int requestParseTimeout) {
+        int noRequestTimeout, int requestParseTimeout, int writeStallTimeout) {
 
     /** As WildFly's HTTP listeners: a kept-alive connection with no request for a minute is closed. */
     public static final int DEFAULT_NO_REQUEST_TIMEOUT = 60_000;
     /** A client that takes longer than this to send a request's head is cut off, so slow senders cannot hold connections. */
     public static final int DEFAULT_REQUEST_PARSE_TIMEOUT = 60_000;
+
+    /** A client that has taken no bytes of an answer for this long is cut off, with the node's connection. */
+    public static final int DEFAULT_WRITE_STALL_TIMEOUT = 30_000;
 
     public static final int DEFAULT_CONNECTIONS_PER_THREAD = 32;
     public static final int DEFAULT_REQUEST_QUEUE_SIZE = 256;
@@ -49,6 +53,9 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
         }
         if (noRequestTimeout < 0 || requestParseTimeout < 0) {
             throw new IllegalArgumentException("timeouts must not be negative, not " + noRequestTimeout + " and " + requestParseTimeout);
+        }
+        if (writeStallTimeout < 0) {
+            throw new IllegalArgumentException("write-stall-timeout must not be negative, not " + writeStallTimeout);
         }
         if (connectionsPerThread < 1) {
             throw new IllegalArgumentException("connections per thread must be at least 1, not " + connectionsPerThread);
@@ -80,6 +87,7 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
         private SSLContext backendSslContext;
         private int noRequestTimeout = DEFAULT_NO_REQUEST_TIMEOUT;
         private int requestParseTimeout = DEFAULT_REQUEST_PARSE_TIMEOUT;
+        private int writeStallTimeout = DEFAULT_WRITE_STALL_TIMEOUT;
 
         private Builder() {
         }
@@ -151,10 +159,15 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
             return this;
         }
 
+        public Builder writeStallTimeout(int milliseconds) {
+            this.writeStallTimeout = milliseconds;
+            return this;
+        }
+
         public HttpBalancerSettings build() {
             return new HttpBalancerSettings(this.unavailableHost, this.maxRequestSize, this.maxResponseSize, this.maxRequestTime, this.forwardedHeaders,
                     this.badNodeRequestPattern, this.connectionsPerThread, this.requestQueueSize, this.problemServerRetrySeconds, this.backendSslContext,
-                    this.noRequestTimeout, this.requestParseTimeout);
+                    this.noRequestTimeout, this.requestParseTimeout, this.writeStallTimeout);
         }
     }
 }

@@ -32,6 +32,7 @@ final class TrafficHandler implements HttpHandler {
     private final long maxRequestSize;
     private final long maxResponseSize;
     private final boolean forwardedHeaders;
+    private final long writeStallTimeout;
     private final HttpHandler next;
     private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
     /** One listener for every exchange, not one allocated per request. */
@@ -43,6 +44,7 @@ final class TrafficHandler implements HttpHandler {
         this.maxRequestSize = settings.maxRequestSize();
         this.maxResponseSize = settings.maxResponseSize();
         this.forwardedHeaders = settings.forwardedHeaders();
+        this.writeStallTimeout = settings.writeStallTimeout();
         this.next = next;
         this.countResponse = (done, nextListener) -> {
             statistics.responseReturned(done.getStatusCode());
@@ -82,6 +84,9 @@ final class TrafficHandler implements HttpHandler {
             // answers the balancer makes itself (413, 502, 503) are not the node's and not measured
             exchange.addResponseWrapper((factory, wrapped) -> (wrapped.getAttachment(BackendConnectionCallback.BACKEND) != null)
                     ? new LimitedResponseConduit(factory.create(), wrapped, this.maxResponseSize) : factory.create());
+        }
+        if (this.writeStallTimeout > 0) {
+            exchange.addResponseWrapper((factory, wrapped) -> new WriteStallConduit(factory.create(), wrapped, this.writeStallTimeout, this.statistics));
         }
         this.next.handleRequest(exchange);
     }

@@ -160,4 +160,12 @@ public interface LoadBalancerLogger extends BasicLogger {
     @LogMessage(level = Level.WARN)
     @Message(id = 37, value = "Balancer at %s refused %s with HTTP %d: %s")
     void refusedByBalancer(URI balancer, String command, int status, String body);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 60, value = "SMPP %s at %s took no bytes for %d ms (write-stall-timeout): connection closed")
+    void smppWriteStalled(String side, String peer, long millis);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 61, value = "HTTP client at %s took no bytes for %d ms (write-stall-timeout): connection closed")
+    void httpWriteStalled(String peer, long millis);
 }

@@ -1,5 +1,6 @@
 package org.restcomm.lb.smpp;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -23,6 +24,9 @@ final class EsmeSession implements SmppEndpoint {
     private final PendingRequests pendingToEsme = new PendingRequests();
     /** Requests of this ESME waiting for an SMSC answer: the window. */
     private final AtomicInteger outstanding = new AtomicInteger();
+    /** Backpressure on this ESME's socket. */
+    private final WriteGate gate = new WriteGate();
+    private final AtomicBoolean stalled = new AtomicBoolean();
     private volatile Channel channel;
     private volatile long bindDeadline;
     private volatile long unbindDeadline;
@@ -183,9 +187,10 @@ final class EsmeSession implements SmppEndpoint {
             return;
         }
         Upstream connection = this.upstream;
-        if (connection == null || !connection.relayRequest(this, frame, commandId, sequence)) {
+        Upstream.Relay relay = (connection != null) ? connection.relayRequest(this, frame, commandId, sequence) : Upstream.Relay.DOWN;
+        if (relay != Upstream.Relay.SENT) {
             this.outstanding.decrementAndGet();
-            this.send(PduHeader.errorResponse(commandId, settings.rebindingStatus(), sequence));
+            this.send(PduHeader.errorResponse(commandId, (relay == Upstream.Relay.BLOCKED) ? PduHeader.ESME_RTHROTTLED : settings.rebindingStatus(), sequence));
         }
     }
 
@@ -197,7 +202,7 @@ final class EsmeSession implements SmppEndpoint {
         this.unbindDeadline = this.dispatcher.now() + this.dispatcher.settings().responseTimeoutMillis();
         // a shared (mux) upstream bind stays; a private one ends with the SMSC's own unbind_resp
         this.outstanding.incrementAndGet();
-        if (connection == null || connection.isShared() || !connection.relayRequest(this, frame, PduHeader.UNBIND, sequence)) {
+        if (connection == null || connection.isShared() || connection.relayRequest(this, frame, PduHeader.UNBIND, sequence) != Upstream.Relay.SENT) {
             this.outstanding.decrementAndGet();
             this.sendThenClose(PduHeader.headerOnly(PduHeader.UNBIND_RESP, PduHeader.ESME_ROK, sequence));
         }
@@ -214,13 +219,49 @@ final class EsmeSession implements SmppEndpoint {
         }
     }
 
-    /** An SMSC request (deliver_sm, data_sm, ...) for this ESME; false when it cannot take it now. */
-    boolean relayRequestFromSmsc(SmscConnection origin, ChannelBuffer frame, int commandId, int sequence) {
+    /**
+     * An SMSC request (deliver_sm, data_sm, ...) for this ESME. Returns ESME_ROK when relayed, else the status the SMSC
+     * hears: ESME_RTHROTTLED while this ESME's socket holds max-queued-bytes (the SMSC retries later), ESME_RSYSERR when
+     * the ESME is not bound.
+     */
+    int relayRequestFromSmsc(SmscConnection origin, ChannelBuffer frame, int commandId, int sequence) {
         if (this.state.get() != State.BOUND) {
-            return false;
+            return PduHeader.ESME_RSYSERR;
+        }
+        if (this.gate.blocked()) {
+            return PduHeader.ESME_RTHROTTLED;
         }
         this.pendingToEsme.renumber(frame, origin, sequence, commandId, this.dispatcher.responseDeadline());
         this.send(frame);
+        return PduHeader.ESME_ROK;
+    }
+
+    /** False while this ESME's socket holds max-queued-bytes. */
+    boolean takesBytes() {
+        return !this.gate.blocked();
+    }
+
+    @Override
+    public void interestChanged(Channel channel) {
+        this.gate.update(this.channel, this.feeder(), this.dispatcher.now());
+    }
+
+    private Channel feeder() {
+        Upstream connection = this.upstream;
+        return (connection != null) ? connection.feeder() : null;
+    }
+
+    /** Closes the connection once its socket has taken no bytes for write-stall-timeout; an unbind could not reach it. */
+    private boolean closeIfStalled(long now) {
+        Channel open = this.channel;
+        this.gate.update(open, this.feeder(), now);
+        long timeout = this.dispatcher.settings().writeStallTimeoutMillis();
+        if (open == null || !this.gate.stalled(now, timeout) || !this.stalled.compareAndSet(false, true)) {
+            return false;
+        }
+        this.dispatcher.statistics().stalledConnection();
+        LoadBalancerLogger.ROOT_LOGGER.smppWriteStalled("ESME", this.peer(), timeout);
+        WriteBatch.close(open);
         return true;
     }
 
@@ -247,6 +288,9 @@ final class EsmeSession implements SmppEndpoint {
 
     @Override
     public void tick(long now) {
+        if (this.state.get() == State.CLOSED || this.closeIfStalled(now)) {
+            return;
+        }
         switch (this.state.get()) {
             case OPEN -> {
                 if (now >= this.bindDeadline) {
@@ -298,6 +342,8 @@ final class EsmeSession implements SmppEndpoint {
         }
         this.markActive(false);
         this.dispatcher.unregister(this);
+        // the SMSC socket may have been paused for this ESME; it has an unbind to answer now
+        this.gate.release(this.feeder());
         for (PendingRequests.Pending request : this.pendingToEsme.removeAll()) {
             request.origin.requestFailed(request, PduHeader.ESME_RSYSERR);
         }

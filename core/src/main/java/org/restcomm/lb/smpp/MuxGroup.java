@@ -133,20 +133,34 @@ final class MuxGroup implements Upstream {
         added.forEach(SmscConnection::start);
     }
 
-    /** Round robin over the bound upstream binds, skipping those rebinding or down. */
+    /** Round robin over the bound upstream binds, skipping those rebinding, down or whose socket takes no bytes. */
     @Override
-    public boolean relayRequest(EsmeSession origin, ChannelBuffer frame, int commandId, int sequence) {
+    public Relay relayRequest(EsmeSession origin, ChannelBuffer frame, int commandId, int sequence) {
         SmscConnection[] all = this.upstreams;
         int start = this.nextUpstream.getAndIncrement();
+        Relay result = Relay.DOWN;
         for (int i = 0; i < all.length; i++) {
-            if (all[Math.floorMod(start + i, all.length)].relayRequest(origin, frame, commandId, sequence)) {
-                return true;
+            Relay relay = all[Math.floorMod(start + i, all.length)].relayRequest(origin, frame, commandId, sequence);
+            if (relay == Relay.SENT) {
+                return relay;
+            }
+            if (relay == Relay.BLOCKED) {
+                result = relay;
             }
         }
-        return false;
+        return result;
     }
 
-    /** The ESME for an SMSC request: the submitter of the message a receipt is about, else the receiving ESMEs in turn. */
+    /** One SMSC socket feeds every ESME of the group: it is never paused for one of them. */
+    @Override
+    public Channel feeder() {
+        return null;
+    }
+
+    /**
+     * The ESME for an SMSC request: the submitter of the message a receipt is about, else the receiving ESMEs in turn,
+     * skipping those whose socket holds max-queued-bytes (when all do, one of them, which refuses it).
+     */
     EsmeSession receiverFor(ChannelBuffer frame, int commandId) {
         if (commandId == PduHeader.DELIVER_SM) {
             EsmeSession submitter = this.receipts.submitterOf(frame, this.dispatcher.transcoder());
@@ -155,6 +169,7 @@ final class MuxGroup implements Upstream {
             }
         }
         List<EsmeSession> all = this.sessions;
+        EsmeSession blocked = null;
         for (int tries = all.size(); tries > 0; tries--) {
             int size = all.size();
             if (size == 0) {
@@ -162,10 +177,13 @@ final class MuxGroup implements Upstream {
             }
             EsmeSession candidate = all.get(Math.floorMod(this.nextReceiver.getAndIncrement(), size));
             if (candidate.state() == EsmeSession.State.BOUND && candidate.bindCommandId() != PduHeader.BIND_TRANSMITTER) {
-                return candidate;
+                if (candidate.takesBytes()) {
+                    return candidate;
+                }
+                blocked = candidate;
             }
         }
-        return null;
+        return blocked;
     }
 
     /** The socket of an ESME of the group, whose I/O thread then serves the new upstream socket too; or null. */

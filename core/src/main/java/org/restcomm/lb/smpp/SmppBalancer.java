@@ -97,6 +97,9 @@ public final class SmppBalancer {
         bootstrap.setOption("reuseAddress", true);
         bootstrap.setOption("child.tcpNoDelay", true);
         bootstrap.setOption("child.keepAlive", true);
+        // a socket is unwritable once Netty holds max-queued-bytes for it: backpressure starts there (see WriteGate)
+        bootstrap.setOption("child.writeBufferHighWaterMark", this.settings.maxQueuedBytes());
+        bootstrap.setOption("child.writeBufferLowWaterMark", lowWaterMark(this.settings));
         try {
             this.serverChannel = bootstrap.bind(this.bindAddress);
         } catch (RuntimeException e) {
@@ -169,9 +172,15 @@ public final class SmppBalancer {
         this.ioThreads.shutdownNow();
     }
 
+    /** Writable again, and the feeding side read again, once half of max-queued-bytes is written out. */
+    static int lowWaterMark(SmppBalancerSettings settings) {
+        return settings.maxQueuedBytes() / 2;
+    }
+
     private static long tickMillis(SmppBalancerSettings settings) {
         long finest = Math.min(Math.min(settings.responseTimeoutMillis(), settings.bindTimeoutMillis()),
                 Math.min(Math.min(settings.clientCheckTimeoutMillis(), settings.serverCheckTimeoutMillis()), settings.enquireLinkIntervalMillis()));
+        finest = Math.min(finest, settings.writeStallTimeoutMillis());
         return Math.max(MIN_TICK_MILLIS, Math.min(MAX_TICK_MILLIS, finest / 4));
     }
 

@@ -9,10 +9,13 @@ import java.util.List;
  * @param remoteServers SMSCs to bind to, besides the nodes that heartbeat an {@code smppPort}
  * @param windowSize requests an ESME may have outstanding before the balancer throttles it
  * @param rebindingStatus command_status of answers to requests that arrive while the upstream rebinds
+ * @param maxQueuedBytes bytes that may wait in the balancer for one socket that does not take them: past it the side
+ *        feeding that socket is no longer read and requests for it are answered ESME_RTHROTTLED (Netty's high water mark)
+ * @param writeStallTimeoutMillis how long a socket may refuse writes before its connection is closed
  */
 public record SmppBalancerSettings(List<InetSocketAddress> remoteServers, int windowSize, long responseTimeoutMillis, long bindTimeoutMillis,
         long enquireLinkIntervalMillis, long reconnectIntervalMillis, long clientCheckTimeoutMillis, long serverCheckTimeoutMillis,
-        int rebindingStatus, SmppMode mode) {
+        int rebindingStatus, SmppMode mode, int maxQueuedBytes, long writeStallTimeoutMillis) {
 
     public static final int DEFAULT_WINDOW_SIZE = 10;
     public static final long DEFAULT_RESPONSE_TIMEOUT = 10_000;
@@ -20,11 +23,21 @@ public record SmppBalancerSettings(List<InetSocketAddress> remoteServers, int wi
     public static final long DEFAULT_ENQUIRE_LINK_INTERVAL = 50_000;
     public static final long DEFAULT_RECONNECT_INTERVAL = 1_000;
     public static final long DEFAULT_CHECK_TIMEOUT = 1_000;
+    public static final int DEFAULT_MAX_QUEUED_BYTES = 1024 * 1024;
+    public static final long DEFAULT_WRITE_STALL_TIMEOUT = 30_000;
+    /** Below this a socket would be unwritable after almost every write. */
+    public static final int MIN_MAX_QUEUED_BYTES = 1024;
 
     public SmppBalancerSettings {
         remoteServers = List.copyOf(remoteServers);
         if (windowSize < 1) {
             throw new IllegalArgumentException("window-size must be at least 1, not " + windowSize);
+        }
+        if (maxQueuedBytes < MIN_MAX_QUEUED_BYTES) {
+            throw new IllegalArgumentException("max-queued-bytes must be at least " + MIN_MAX_QUEUED_BYTES + ", not " + maxQueuedBytes);
+        }
+        if (writeStallTimeoutMillis < 1) {
+            throw new IllegalArgumentException("write-stall-timeout must be at least 1, not " + writeStallTimeoutMillis);
         }
     }
 
@@ -35,7 +48,8 @@ public record SmppBalancerSettings(List<InetSocketAddress> remoteServers, int wi
     /** A copy with other remote servers. */
     public SmppBalancerSettings withRemoteServers(List<InetSocketAddress> servers) {
         return new SmppBalancerSettings(servers, this.windowSize, this.responseTimeoutMillis, this.bindTimeoutMillis, this.enquireLinkIntervalMillis,
-                this.reconnectIntervalMillis, this.clientCheckTimeoutMillis, this.serverCheckTimeoutMillis, this.rebindingStatus, this.mode);
+                this.reconnectIntervalMillis, this.clientCheckTimeoutMillis, this.serverCheckTimeoutMillis, this.rebindingStatus, this.mode,
+                this.maxQueuedBytes, this.writeStallTimeoutMillis);
     }
 
     /** Starts from the guide's defaults. */
@@ -50,6 +64,8 @@ public record SmppBalancerSettings(List<InetSocketAddress> remoteServers, int wi
         private long serverCheckTimeout = DEFAULT_CHECK_TIMEOUT;
         private int rebindingStatus = PduHeader.ESME_RSYSERR;
         private SmppMode mode = SmppMode.REGULAR;
+        private int maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
+        private long writeStallTimeout = DEFAULT_WRITE_STALL_TIMEOUT;
 
         private Builder() {
         }
@@ -104,9 +120,20 @@ public record SmppBalancerSettings(List<InetSocketAddress> remoteServers, int wi
             return this;
         }
 
+        public Builder maxQueuedBytes(int bytes) {
+            this.maxQueuedBytes = bytes;
+            return this;
+        }
+
+        public Builder writeStallTimeout(long millis) {
+            this.writeStallTimeout = millis;
+            return this;
+        }
+
         public SmppBalancerSettings build() {
             return new SmppBalancerSettings(this.remoteServers, this.windowSize, this.responseTimeout, this.bindTimeout, this.enquireLinkInterval,
-                    this.reconnectInterval, this.clientCheckTimeout, this.serverCheckTimeout, this.rebindingStatus, this.mode);
+                    this.reconnectInterval, this.clientCheckTimeout, this.serverCheckTimeout, this.rebindingStatus, this.mode,
+                    this.maxQueuedBytes, this.writeStallTimeout);
         }
     }
 }

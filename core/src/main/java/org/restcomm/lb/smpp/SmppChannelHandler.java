@@ -27,6 +27,12 @@ final class SmppChannelHandler extends SimpleChannelUpstreamHandler {
         this.endpoint.frameReceived(event.getChannel(), (ChannelBuffer) event.getMessage());
     }
 
+    /** Fired when the socket's writability changes (and by setReadable): backpressure follows it. */
+    @Override
+    public void channelInterestChanged(ChannelHandlerContext context, ChannelStateEvent event) {
+        this.endpoint.interestChanged(event.getChannel());
+    }
+
     @Override
     public void channelClosed(ChannelHandlerContext context, ChannelStateEvent event) {
         this.endpoint.disconnected(event.getChannel());

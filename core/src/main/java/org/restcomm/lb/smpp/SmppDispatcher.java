@@ -149,6 +149,9 @@ final class SmppDispatcher {
                 () -> this.clientChannels.newChannel(Channels.pipeline(new SmppFrameDecoder(this.statistics), new SmppChannelHandler(connection))));
         channel.getConfig().setOption("tcpNoDelay", true);
         channel.getConfig().setOption("keepAlive", true);
+        // the untyped options skip Netty's high >= low check, which depends on the order they are set in
+        channel.getConfig().setOption("writeBufferHighWaterMark", this.settings.maxQueuedBytes());
+        channel.getConfig().setOption("writeBufferLowWaterMark", SmppBalancer.lowWaterMark(this.settings));
         channel.getConfig().setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, this.settings.bindTimeoutMillis()));
         // known to the connection before any event of it can arrive
         connection.useChannel(channel);

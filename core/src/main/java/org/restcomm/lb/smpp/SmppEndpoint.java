@@ -12,6 +12,9 @@ interface SmppEndpoint {
 
     void disconnected(Channel channel);
 
+    /** The socket became writable or unwritable (or its readability changed): pause or resume the side feeding it. */
+    void interestChanged(Channel channel);
+
     /** Called by the dispatcher's timer tick: bind, enquire-link and response timers. */
     void tick(long now);
 

@@ -27,6 +27,8 @@ final class SmscConnection implements SmppEndpoint, Upstream {
     private final MuxGroup group;
     private final AtomicReference<State> state = new AtomicReference<>(State.INITIAL);
     private final PendingRequests pendingToSmsc = new PendingRequests();
+    /** Backpressure on the SMSC's socket. */
+    private final WriteGate gate = new WriteGate();
     private volatile Channel channel;
     private volatile InetSocketAddress server;
     private volatile long deadline;
@@ -264,21 +266,65 @@ final class SmscConnection implements SmppEndpoint, Upstream {
         }
     }
 
-    /** Relays an ESME request; false when this connection cannot take it now (not bound). */
+    /** Relays an ESME request unless the connection is not bound or its socket holds max-queued-bytes. */
     @Override
-    public boolean relayRequest(EsmeSession origin, ChannelBuffer frame, int commandId, int sequence) {
+    public Relay relayRequest(EsmeSession origin, ChannelBuffer frame, int commandId, int sequence) {
         if (this.state.get() != State.BOUND) {
-            return false;
+            return Relay.DOWN;
+        }
+        if (this.gate.blocked()) {
+            return Relay.BLOCKED;
         }
         this.pendingToSmsc.renumber(frame, origin, sequence, commandId, this.dispatcher.responseDeadline());
         this.send(frame);
+        return Relay.SENT;
+    }
+
+    /** Regular mode: this SMSC's socket feeds only its ESME, and is paused while the ESME takes no bytes. */
+    @Override
+    public Channel feeder() {
+        return this.channel;
+    }
+
+    /**
+     * Regular mode: the ESME's socket, paused while the SMSC takes no bytes. Mux mode: the SMSC's own socket, whose
+     * requests produce the ESMEs' answers to it; ESME requests for it are refused meanwhile (they go to another SMSC
+     * of the group, or hear ESME_RTHROTTLED).
+     */
+    private Channel ownFeeder() {
+        return (this.group != null) ? this.channel : this.esme.channel();
+    }
+
+    @Override
+    public void interestChanged(Channel channel) {
+        if (channel == this.channel) {
+            this.gate.update(channel, this.ownFeeder(), this.dispatcher.now());
+        }
+    }
+
+    /** Closes the socket once it has taken no bytes for write-stall-timeout: the bind is then lost and rebound. */
+    private boolean closeIfStalled(long now) {
+        Channel open = this.channel;
+        if (open == null) {
+            return false;
+        }
+        this.gate.update(open, this.ownFeeder(), now);
+        long timeout = this.dispatcher.settings().writeStallTimeoutMillis();
+        if (!open.isOpen() || !this.gate.stalled(now, timeout)) {
+            return false;
+        }
+        this.gate.release(this.ownFeeder());
+        this.dispatcher.statistics().stalledConnection();
+        LoadBalancerLogger.ROOT_LOGGER.smppWriteStalled("SMSC", String.valueOf(this.server), timeout);
+        WriteBatch.close(open);
         return true;
     }
 
     private void relayRequestToEsme(ChannelBuffer frame, int commandId, int sequence) {
         EsmeSession target = (this.group != null) ? this.group.receiverFor(frame, commandId) : this.esme;
-        if (target == null || !target.relayRequestFromSmsc(this, frame, commandId, sequence)) {
-            this.send(PduHeader.errorResponse(commandId, PduHeader.ESME_RSYSERR, sequence));
+        int status = (target != null) ? target.relayRequestFromSmsc(this, frame, commandId, sequence) : PduHeader.ESME_RSYSERR;
+        if (status != PduHeader.ESME_ROK) {
+            this.send(PduHeader.errorResponse(commandId, status, sequence));
         }
     }
 
@@ -295,6 +341,9 @@ final class SmscConnection implements SmppEndpoint, Upstream {
 
     @Override
     public void tick(long now) {
+        if (this.closeIfStalled(now)) {
+            return;
+        }
         State current = this.state.get();
         switch (current) {
             case INITIAL, OPEN, BINDING, UNBINDING -> {
@@ -325,6 +374,8 @@ final class SmscConnection implements SmppEndpoint, Upstream {
         if (channel != this.channel) {
             return;
         }
+        // the ESME may have been paused for this socket: it hears rebinding-status now
+        this.gate.release(this.ownFeeder());
         State previous = this.state.get();
         switch (previous) {
             case INITIAL, OPEN, BINDING -> {

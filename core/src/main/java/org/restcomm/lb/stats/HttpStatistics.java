@@ -12,6 +12,7 @@ public final class HttpStatistics {
     private final KeyedCounters<String> requestsByMethod = new KeyedCounters<>();
     private final KeyedCounters<String> responsesByStatusCode = new KeyedCounters<>();
     private final Gauge activeConnections = new Gauge();
+    private final LongAdder stalledConnections = new LongAdder();
 
     HttpStatistics(StatisticsSwitch enabled) {
         this.enabled = enabled;
@@ -63,6 +64,17 @@ public final class HttpStatistics {
         return this.responsesByStatusCode;
     }
 
+    /** A client connection closed because it took no bytes for longer than write-stall-timeout. */
+    public void stalledConnection() {
+        if (this.enabled.isEnabled()) {
+            this.stalledConnections.increment();
+        }
+    }
+
+    public long stalledConnections() {
+        return this.stalledConnections.sum();
+    }
+
     public Gauge activeConnections() {
         return this.activeConnections;
     }
@@ -73,5 +85,6 @@ public final class HttpStatistics {
         this.bytesToClient.reset();
         this.requestsByMethod.reset();
         this.responsesByStatusCode.reset();
+        this.stalledConnections.reset();
     }
 }

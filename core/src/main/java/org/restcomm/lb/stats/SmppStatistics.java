@@ -11,6 +11,7 @@ public final class SmppStatistics {
     private final LongAdder bytesToServer = new LongAdder();
     private final LongAdder bytesToClient = new LongAdder();
     private final LongAdder malformedPdus = new LongAdder();
+    private final LongAdder stalledConnections = new LongAdder();
     private final KeyedCounters<Integer> requestsByCommandId = new KeyedCounters<>();
     private final KeyedCounters<Integer> responsesByCommandId = new KeyedCounters<>();
     private final Gauge activeConnections = new Gauge();
@@ -56,6 +57,17 @@ public final class SmppStatistics {
         }
     }
 
+    /** A connection closed because its socket refused writes for longer than write-stall-timeout. */
+    public void stalledConnection() {
+        if (this.enabled.isEnabled()) {
+            this.stalledConnections.increment();
+        }
+    }
+
+    public long stalledConnections() {
+        return this.stalledConnections.sum();
+    }
+
     public long malformedPdus() {
         return this.malformedPdus.sum();
     }
@@ -94,6 +106,7 @@ public final class SmppStatistics {
         this.bytesToServer.reset();
         this.bytesToClient.reset();
         this.malformedPdus.reset();
+        this.stalledConnections.reset();
         this.requestsByCommandId.reset();
         this.responsesByCommandId.reset();
     }

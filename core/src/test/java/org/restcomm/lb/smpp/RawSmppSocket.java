@@ -19,7 +19,16 @@ public final class RawSmppSocket implements AutoCloseable {
     private final DataInputStream in;
 
     public RawSmppSocket(InetSocketAddress address) throws IOException {
-        this.socket = new Socket(address.getAddress(), address.getPort());
+        this(address, 0);
+    }
+
+    /** @param receiveBuffer SO_RCVBUF, set before connecting so that it bounds the TCP window; 0 for the system's */
+    public RawSmppSocket(InetSocketAddress address, int receiveBuffer) throws IOException {
+        this.socket = new Socket();
+        if (receiveBuffer > 0) {
+            this.socket.setReceiveBufferSize(receiveBuffer);
+        }
+        this.socket.connect(address, 5000);
         this.socket.setSoTimeout(5000);
         this.in = new DataInputStream(this.socket.getInputStream());
     }

@@ -99,7 +99,11 @@ abstract class SmppTestBed {
     }
 
     static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + 5_000_000_000L;
+        eventually(what, condition, 5000);
+    }
+
+    static void eventually(String what, BooleanSupplier condition, long timeoutMillis) throws InterruptedException {
+        long end = System.nanoTime() + timeoutMillis * 1_000_000L;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {
                 assertTrue(condition.getAsBoolean(), what);

@@ -9,18 +9,27 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import com.cloudhopper.smpp.SmppServerConfiguration;
 import com.cloudhopper.smpp.SmppServerHandler;
 import com.cloudhopper.smpp.SmppServerSession;
 import com.cloudhopper.smpp.SmppSessionConfiguration;
 import com.cloudhopper.smpp.impl.DefaultSmppServer;
+import com.cloudhopper.smpp.impl.DefaultSmppSession;
 import com.cloudhopper.smpp.impl.DefaultSmppSessionHandler;
+import com.cloudhopper.smpp.pdu.DeliverSm;
 import com.cloudhopper.smpp.pdu.BaseBind;
 import com.cloudhopper.smpp.pdu.BaseBindResp;
 import com.cloudhopper.smpp.pdu.PduRequest;
 import com.cloudhopper.smpp.pdu.PduResponse;
 import com.cloudhopper.smpp.pdu.SubmitSmResp;
+import com.cloudhopper.smpp.transcoder.DefaultPduTranscoder;
+import com.cloudhopper.smpp.transcoder.DefaultPduTranscoderContext;
+import com.cloudhopper.smpp.type.Address;
+import org.jboss.netty.buffer.ChannelBuffer;
+import org.jboss.netty.channel.Channel;
 import com.cloudhopper.smpp.type.SmppProcessingException;
 
 /** A Cloudhopper SMPP server standing in for an SMSC: records what it receives, answers submit_sm with "<name>-<n>" ids. */
@@ -35,6 +44,9 @@ public final class TestSmsc implements AutoCloseable {
     private final DefaultSmppServer server;
     public volatile int bindStatus;
     public volatile boolean answerRequests = true;
+    /** Answers to the deliver_sm of flood(), by command_status (the window is bypassed, so they are "unexpected"). */
+    public final AtomicLong acceptedDeliveries = new AtomicLong();
+    public final AtomicLong throttledDeliveries = new AtomicLong();
 
     private TestSmsc(String name, int port) {
         this.name = name;
@@ -92,6 +104,71 @@ public final class TestSmsc implements AutoCloseable {
         return this.sessions.isEmpty() ? null : this.sessions.get(0);
     }
 
+    /**
+     * Sends deliver_sm on the session as fast as its socket takes them (up to perSecond, 0 for no limit), outside
+     * Cloudhopper's window, as an SMSC with a queue of mobile-originated messages does. An SMSC's socket is paced by
+     * TCP: nothing piles up here once the balancer stops reading.
+     */
+    public Flood flood(SmppServerSession session, int perSecond) throws Exception {
+        DeliverSm deliver = new DeliverSm();
+        deliver.setSourceAddress(new Address((byte) 1, (byte) 1, "447700900001"));
+        deliver.setDestAddress(new Address((byte) 1, (byte) 1, "1234"));
+        deliver.setShortMessage("a mobile-originated message of about sixty characters of text".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        deliver.setSequenceNumber(1);
+        ChannelBuffer template = new DefaultPduTranscoder(new DefaultPduTranscoderContext()).encode(deliver);
+        Flood flood = new Flood(((DefaultSmppSession) session).getChannel(), template, perSecond);
+        flood.start();
+        return flood;
+    }
+
+    /** A thread writing deliver_sm while the socket is writable. */
+    public static final class Flood extends Thread {
+        private final Channel channel;
+        private final ChannelBuffer template;
+        private final long intervalNanos;
+        public final AtomicLong sent = new AtomicLong();
+        /** Times the socket was found unwritable: the balancer stopped reading it. */
+        public final AtomicLong blocked = new AtomicLong();
+        private volatile boolean running = true;
+
+        Flood(Channel channel, ChannelBuffer template, int perSecond) {
+            super("smsc-flood");
+            setDaemon(true);
+            this.channel = channel;
+            this.template = template;
+            this.intervalNanos = (perSecond > 0) ? 1_000_000_000L / perSecond : 0;
+        }
+
+        @Override
+        public void run() {
+            int sequence = 1_000_000;
+            long next = System.nanoTime();
+            while (this.running && this.channel.isOpen()) {
+                if (!this.channel.isWritable()) {
+                    this.blocked.incrementAndGet();
+                    LockSupport.parkNanos(1_000_000);
+                    continue;
+                }
+                if (this.intervalNanos > 0) {
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        LockSupport.parkNanos(wait);
+                    }
+                    next += this.intervalNanos;
+                }
+                ChannelBuffer pdu = this.template.copy();
+                pdu.setInt(12, sequence++);
+                this.channel.write(pdu);
+                this.sent.incrementAndGet();
+            }
+        }
+
+        public void halt() throws InterruptedException {
+            this.running = false;
+            this.join(5000);
+        }
+    }
+
     public void stop() {
         for (SmppServerSession session : this.sessions) {
             session.close();
@@ -133,6 +210,15 @@ public final class TestSmsc implements AutoCloseable {
                         submitResponse.setMessageId(TestSmsc.this.name + "-" + TestSmsc.this.messageIds.incrementAndGet());
                     }
                     return response;
+                }
+
+                @Override
+                public void fireUnexpectedPduResponseReceived(PduResponse response) {
+                    if (response.getCommandStatus() == 0) {
+                        TestSmsc.this.acceptedDeliveries.incrementAndGet();
+                    } else if (response.getCommandStatus() == 0x58) {
+                        TestSmsc.this.throttledDeliveries.incrementAndGet();
+                    }
                 }
             });
         }

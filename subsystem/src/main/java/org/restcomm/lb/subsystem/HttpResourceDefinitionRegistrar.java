@@ -78,6 +78,7 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
 
     static final SimpleAttributeDefinition NO_REQUEST_TIMEOUT = milliseconds("no-request-timeout", HttpBalancerSettings.DEFAULT_NO_REQUEST_TIMEOUT);
     static final SimpleAttributeDefinition REQUEST_PARSE_TIMEOUT = milliseconds("request-parse-timeout", HttpBalancerSettings.DEFAULT_REQUEST_PARSE_TIMEOUT);
+    static final SimpleAttributeDefinition WRITE_STALL_TIMEOUT = milliseconds("write-stall-timeout", HttpBalancerSettings.DEFAULT_WRITE_STALL_TIMEOUT);
 
     static final SimpleAttributeDefinition FORWARDED_HEADERS = new SimpleAttributeDefinitionBuilder("forwarded-headers", ModelType.BOOLEAN)
             .setRequired(false)
@@ -107,7 +108,7 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
 
     static final List<AttributeDefinition> ATTRIBUTES = List.of(SOCKET_BINDING, HTTPS_SOCKET_BINDING, SSL_CONTEXT, BACKEND_SSL_CONTEXT, WORKER,
             UNAVAILABLE_HOST, MAX_REQUEST_SIZE, MAX_RESPONSE_SIZE, MAX_REQUEST_TIME, NO_REQUEST_TIMEOUT, REQUEST_PARSE_TIMEOUT, FORWARDED_HEADERS,
-            BAD_NODE_REQUEST_PATTERN, CONNECTIONS_PER_THREAD, REQUEST_QUEUE_SIZE, PROBLEM_SERVER_RETRY);
+            BAD_NODE_REQUEST_PATTERN, CONNECTIONS_PER_THREAD, REQUEST_QUEUE_SIZE, PROBLEM_SERVER_RETRY, WRITE_STALL_TIMEOUT);
 
     /** A timeout in milliseconds; 0 for none. */
     private static SimpleAttributeDefinition milliseconds(String name, int defaultValue) {
@@ -168,6 +169,7 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
                 .maxRequestTime(MAX_REQUEST_TIME.resolveModelAttribute(context, model).asInt())
                 .noRequestTimeout(NO_REQUEST_TIMEOUT.resolveModelAttribute(context, model).asInt())
                 .requestParseTimeout(REQUEST_PARSE_TIMEOUT.resolveModelAttribute(context, model).asInt())
+                .writeStallTimeout(WRITE_STALL_TIMEOUT.resolveModelAttribute(context, model).asInt())
                 .forwardedHeaders(FORWARDED_HEADERS.resolveModelAttribute(context, model).asBoolean())
                 .badNodeRequestPattern(BAD_NODE_REQUEST_PATTERN.resolveModelAttribute(context, model).asStringOrNull())
                 .connectionsPerThread(CONNECTIONS_PER_THREAD.resolveModelAttribute(context, model).asInt())

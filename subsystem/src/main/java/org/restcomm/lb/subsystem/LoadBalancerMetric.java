@@ -26,12 +26,14 @@ enum LoadBalancerMetric implements Metric<LoadBalancerRuntime> {
     HTTP_BYTES_TO_SERVER("http-bytes-to-server", MeasurementUnit.BYTES, true, runtime -> runtime.statistics().http().bytesToServer()),
     HTTP_BYTES_TO_CLIENT("http-bytes-to-client", MeasurementUnit.BYTES, true, runtime -> runtime.statistics().http().bytesToClient()),
     HTTP_ACTIVE_CONNECTIONS("http-active-connections", MeasurementUnit.NONE, false, runtime -> runtime.statistics().http().activeConnections().value()),
+    HTTP_STALLED_CONNECTIONS("http-stalled-connections", MeasurementUnit.NONE, true, runtime -> runtime.statistics().http().stalledConnections()),
     SMPP_REQUESTS_TO_SERVER("smpp-requests-to-server", MeasurementUnit.NONE, true, runtime -> runtime.statistics().smpp().requestsToServer()),
     SMPP_REQUESTS_TO_CLIENT("smpp-requests-to-client", MeasurementUnit.NONE, true, runtime -> runtime.statistics().smpp().requestsToClient()),
     SMPP_BYTES_TO_SERVER("smpp-bytes-to-server", MeasurementUnit.BYTES, true, runtime -> runtime.statistics().smpp().bytesToServer()),
     SMPP_BYTES_TO_CLIENT("smpp-bytes-to-client", MeasurementUnit.BYTES, true, runtime -> runtime.statistics().smpp().bytesToClient()),
     SMPP_ACTIVE_CONNECTIONS("smpp-active-connections", MeasurementUnit.NONE, false, runtime -> runtime.statistics().smpp().activeConnections().value()),
     SMPP_MALFORMED_PDUS("smpp-malformed-pdus", MeasurementUnit.NONE, true, runtime -> runtime.statistics().smpp().malformedPdus()),
+    SMPP_STALLED_CONNECTIONS("smpp-stalled-connections", MeasurementUnit.NONE, true, runtime -> runtime.statistics().smpp().stalledConnections()),
     ;
 
     private final AttributeDefinition definition;

@@ -106,8 +106,20 @@ class SmppResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
             .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
             .build();
 
+    /** Netty's write-buffer high water mark of every ESME and SMSC socket; an int there. */
+    static final SimpleAttributeDefinition MAX_QUEUED_BYTES = new SimpleAttributeDefinitionBuilder("max-queued-bytes", ModelType.LONG)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode((long) SmppBalancerSettings.DEFAULT_MAX_QUEUED_BYTES))
+            .setMeasurementUnit(MeasurementUnit.BYTES)
+            .setValidator(new LongRangeValidator(SmppBalancerSettings.MIN_MAX_QUEUED_BYTES, Integer.MAX_VALUE, true, true))
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
+    static final SimpleAttributeDefinition WRITE_STALL_TIMEOUT = duration("write-stall-timeout", SmppBalancerSettings.DEFAULT_WRITE_STALL_TIMEOUT);
+
     static final List<AttributeDefinition> ATTRIBUTES = List.of(SOCKET_BINDING, REMOTE_SERVERS, WINDOW_SIZE, RESPONSE_TIMEOUT, BIND_TIMEOUT, ENQUIRE_LINK_INTERVAL,
-            RECONNECT_INTERVAL, CLIENT_CHECK_TIMEOUT, SERVER_CHECK_TIMEOUT, REBINDING_STATUS, MODE);
+            RECONNECT_INTERVAL, CLIENT_CHECK_TIMEOUT, SERVER_CHECK_TIMEOUT, REBINDING_STATUS, MODE, MAX_QUEUED_BYTES, WRITE_STALL_TIMEOUT);
 
     private final LoadBalancerRuntimeExecutor runtimes;
 
@@ -164,6 +176,8 @@ class SmppResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
                 .serverCheckTimeout(SERVER_CHECK_TIMEOUT.resolveModelAttribute(context, model).asLong())
                 .rebindingStatus(REBINDING_STATUS.resolveModelAttribute(context, model).asInt())
                 .mode(SmppMode.valueOf(MODE.resolveModelAttribute(context, model).asString().toUpperCase(Locale.ROOT)))
+                .maxQueuedBytes(MAX_QUEUED_BYTES.resolveModelAttribute(context, model).asInt())
+                .writeStallTimeout(WRITE_STALL_TIMEOUT.resolveModelAttribute(context, model).asLong())
                 .build();
         ServiceDependency<SocketBinding> binding = SOCKET_BINDING.resolve(context, model);
         ServiceDependency<LoadBalancerRuntime> balancer = ServiceDependency.on(LoadBalancerRuntime.SERVICE_DESCRIPTOR);
