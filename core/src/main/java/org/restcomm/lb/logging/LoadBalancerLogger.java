@@ -168,4 +168,8 @@ public interface LoadBalancerLogger extends BasicLogger {
     @LogMessage(level = Level.WARN)
     @Message(id = 61, value = "HTTP client at %s took no bytes for %d ms (write-stall-timeout): connection closed")
     void httpWriteStalled(String peer, long millis);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 62, value = "SIP peer at %s took no bytes (%d bytes queued, none written for %d ms; max-queued-bytes, write-stall-timeout): connection closed")
+    void sipWriteStalled(String peer, long queued, long millis);
 }

@@ -12,10 +12,12 @@ public record SipBalancerSettings(List<SipListenerSettings> listeners, boolean s
     /**
      * How the balancer keeps the connections clients and nodes open to its TCP and WebSocket listeners: one that sends
      * no whole message within the first-message timeout is closed (slowloris); one that carries no traffic for the idle
-     * timeout is closed, unless a registration made through it is still alive; the accept backlog takes a burst.
+     * timeout is closed, unless a registration made through it is still alive; the accept backlog takes a burst; one
+     * whose peer takes no bytes is cut once max-queued-bytes wait for it or its queue has not shrunk for the write-stall
+     * timeout.
      */
-    public record StreamConnections(long idleTimeoutMillis, long firstMessageTimeoutMillis, int acceptBacklog) {
-        public static final StreamConnections DEFAULT = new StreamConnections(600_000, 10_000, 1024);
+    public record StreamConnections(long idleTimeoutMillis, long firstMessageTimeoutMillis, int acceptBacklog, long maxQueuedBytes, long writeStallTimeoutMillis) {
+        public static final StreamConnections DEFAULT = new StreamConnections(600_000, 10_000, 1024, 1 << 20, 30_000);
     }
 
     /** With the default stream connection handling. */

@@ -52,11 +52,13 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
 
     private final SipFastPath fastPath;
     private final SipBalancerSettings.StreamConnections connections;
+    private final SipWriteGate writes;
 
     SipMessageProcessorFactory(SipStatistics statistics, SipFastPath fastPath, SipBalancerSettings.StreamConnections connections) {
         this.statistics = statistics;
         this.fastPath = fastPath;
         this.connections = connections;
+        this.writes = new SipWriteGate(connections.maxQueuedBytes(), connections.writeStallTimeoutMillis(), statistics);
         long sweep = Math.max(100, Math.min(1000, Math.min(connections.idleTimeoutMillis(), connections.firstMessageTimeoutMillis()) / 4));
         this.timer.scheduleWithFixedDelay(this::closeOverdue, sweep, sweep, TimeUnit.MILLISECONDS);
     }
@@ -108,6 +110,12 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
                     this.selectorThread.setDaemon(true);
                     this.selectorThread.start();
                 }
+
+                @Override
+                public void send(SocketChannel socket, byte[] data) throws IOException {
+                    SipMessageProcessorFactory.this.writes.admit(this, socket, data.length);
+                    super.send(socket, data);
+                }
             };
         }
         if (type == Transport.WS) {
@@ -127,6 +135,12 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
                     this.selectorThread = new Thread(this.createProcessorTask(), "NioSelector-WS-" + this.getIpAddress().getHostAddress() + "/" + this.getPort());
                     this.selectorThread.setDaemon(true);
                     this.selectorThread.start();
+                }
+
+                @Override
+                public void send(SocketChannel socket, byte[] data) throws IOException {
+                    SipMessageProcessorFactory.this.writes.admit(this, socket, data.length);
+                    super.send(socket, data);
                 }
             };
         }
@@ -172,6 +186,7 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
      * those idle longer than the idle timeout with no live registration made through them.
      */
     private void closeOverdue() {
+        this.writes.forgetClosed();
         long now = System.currentTimeMillis();
         for (GuardedParser connection : this.open) {
             if (connection.framer.messages() == 0 && now - connection.openedAt > this.connections.firstMessageTimeoutMillis()) {

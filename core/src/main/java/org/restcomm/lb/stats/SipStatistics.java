@@ -12,6 +12,7 @@ public final class SipStatistics {
     private final KeyedCounters<String> requestsByMethod = new KeyedCounters<>();
     private final KeyedCounters<String> responsesByStatusCode = new KeyedCounters<>();
     private final LongAdder malformedMessages = new LongAdder();
+    private final LongAdder stalledConnections = new LongAdder();
     private final Gauge activeConnections = new Gauge();
     private final Gauge activeCalls = new Gauge();
 
@@ -35,7 +36,10 @@ public final class SipStatistics {
         }
     }
 
-    /** A message the SIP parser could not read; it was dropped or answered 400. */
+    /**
+     * A message the balancer refused: unreadable, refused by the grammar (answered 400 or 505 when it was a request), a
+     * response it never asked for, or a connection that never sent a whole message.
+     */
     public void malformedMessage() {
         if (this.enabled.isEnabled()) {
             this.malformedMessages.increment();
@@ -44,6 +48,17 @@ public final class SipStatistics {
 
     public long malformedMessages() {
         return this.malformedMessages.sum();
+    }
+
+    /** A TCP or WebSocket connection cut because its peer took no bytes (max-queued-bytes, write-stall-timeout). */
+    public void stalledConnection() {
+        if (this.enabled.isEnabled()) {
+            this.stalledConnections.increment();
+        }
+    }
+
+    public long stalledConnections() {
+        return this.stalledConnections.sum();
     }
 
     public long requestsProcessed() {
@@ -77,6 +92,7 @@ public final class SipStatistics {
 
     void reset() {
         this.requestsProcessed.reset();
+        this.stalledConnections.reset();
         this.responsesProcessed.reset();
         this.bytesTransferred.reset();
         this.requestsByMethod.reset();

@@ -1,7 +1,6 @@
 package org.restcomm.lb.sip;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -35,6 +34,8 @@ class SipStreamConnectionsTest {
 
     private static final long IDLE_MILLIS = 600;
     private static final long FIRST_MESSAGE_MILLIS = 400;
+    private static final long MAX_QUEUED_BYTES = 256 * 1024;
+    private static final long WRITE_STALL_MILLIS = 2_000;
 
     private final NodeRegistry registry = new NodeRegistry(Clock.systemUTC(), 60_000);
     private final LoadBalancerStatistics statistics = new LoadBalancerStatistics(true);
@@ -53,7 +54,7 @@ class SipStreamConnectionsTest {
                     SipListenerSettings.of(Side.INTERNAL, "udp", new InetSocketAddress(loopback, freePort()))));
             SipBalancerSettings settings = new SipBalancerSettings(defaults.listeners(), defaults.sendTrying(), defaults.noNodeStatus(), defaults.noNodeReason(),
                     defaults.blockedUserAgents(), defaults.stackProperties(), defaults.badNodeDetection(), defaults.failureAnswer(),
-                    new SipBalancerSettings.StreamConnections(IDLE_MILLIS, FIRST_MESSAGE_MILLIS, 1024));
+                    new SipBalancerSettings.StreamConnections(IDLE_MILLIS, FIRST_MESSAGE_MILLIS, 1024, MAX_QUEUED_BYTES, WRITE_STALL_MILLIS));
             this.balancer = new SipBalancer(settings, this.registry, () -> this.algorithm, new HeartbeatProtocol(this.registry, this.statistics.heartbeats()),
                     this.statistics.sip());
             try {
@@ -135,6 +136,63 @@ class SipStreamConnectionsTest {
                 socket.close();
             }
         }
+    }
+
+    @Test
+    void aClientThatNeverReadsIsCutOffOnceItsQueueIsFullAndTheHeapStaysFlat() throws Exception {
+        long heapBefore = heapAfterGc();
+        java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+        try (Socket hoarder = new Socket()) {
+            hoarder.setReceiveBufferSize(4096);
+            hoarder.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.tcp));
+            // each OPTIONS (no node registered) is answered 503: the answers pile up for a client that never reads them
+            Thread writer = new Thread(() -> {
+                try {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        StringBuilder burst = new StringBuilder();
+                        for (int i = 0; i < 50; i++) {
+                            // a long Via parameter makes each answer about 4 KB, as the 503 echoes the Via
+                            burst.append(options("hoard-" + (sent.get() + i)).replace(";branch=", ";padding=" + "p".repeat(4000) + ";branch="));
+                        }
+                        hoarder.getOutputStream().write(burst.toString().getBytes(StandardCharsets.US_ASCII));
+                        sent.addAndGet(50);
+                        // about 1,000 requests a second: a rate the balancer keeps up with, even on two busy cores
+                        Thread.sleep(50);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // cut off, or closed by the test
+                }
+            }, "hoarder");
+            writer.start();
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (this.statistics.sip().stalledConnections() == 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            boolean cutOff = closedWithin(hoarder, 5000);
+            long heapDuring = heapAfterGc();
+            System.out.printf("non-reading SIP TCP client: %d requests sent, heap after GC %.1f MB -> %.1f MB, stalled connections %d, closed %s%n",
+                    sent.get(), heapBefore / 1e6, heapDuring / 1e6, this.statistics.sip().stalledConnections(), cutOff);
+            writer.interrupt();
+            hoarder.close();
+            writer.join(5000);
+            assertEquals(1, this.statistics.sip().stalledConnections(), "the hoarding client is cut off and counted");
+            assertTrue(cutOff, "the balancer closes the hoarding client's connection");
+            assertTrue(heapDuring - heapBefore < 40_000_000, "the heap stays flat: " + (heapDuring - heapBefore) / 1e6 + " MB more");
+        }
+        try (Socket reader = this.client()) {
+            reader.getOutputStream().write(options("reader").getBytes(StandardCharsets.US_ASCII));
+            boolean served = readsUntil(reader, "reader");
+            assertTrue(served, "other clients are still served");
+        }
+    }
+
+    private static long heapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.totalMemory() - runtime.freeMemory();
     }
 
     private Socket client() throws IOException {

@@ -20,6 +20,7 @@ enum LoadBalancerMetric implements Metric<LoadBalancerRuntime> {
     SIP_REQUESTS_PROCESSED("sip-requests-processed", MeasurementUnit.NONE, true, runtime -> runtime.statistics().sip().requestsProcessed()),
     SIP_RESPONSES_PROCESSED("sip-responses-processed", MeasurementUnit.NONE, true, runtime -> runtime.statistics().sip().responsesProcessed()),
     SIP_MALFORMED_MESSAGES("sip-malformed-messages", MeasurementUnit.NONE, true, runtime -> runtime.statistics().sip().malformedMessages()),
+    SIP_STALLED_CONNECTIONS("sip-stalled-connections", MeasurementUnit.NONE, true, runtime -> runtime.statistics().sip().stalledConnections()),
     SIP_ACTIVE_CONNECTIONS("sip-active-connections", MeasurementUnit.NONE, false, runtime -> runtime.statistics().sip().activeConnections().value()),
     SIP_BYTES_TRANSFERRED("sip-bytes-transferred", MeasurementUnit.BYTES, true, runtime -> runtime.statistics().sip().bytesTransferred()),
     HTTP_REQUESTS("http-requests", MeasurementUnit.NONE, true, runtime -> runtime.statistics().http().requests()),

@@ -38,6 +38,8 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
             Map.entry(SipResourceDefinitionRegistrar.HEARTBEAT_ALLOWED_SOURCES, VERSION_1_1),
             Map.entry(SipResourceDefinitionRegistrar.CONNECTION_IDLE_TIMEOUT, VERSION_1_1),
             Map.entry(SipResourceDefinitionRegistrar.FIRST_MESSAGE_TIMEOUT, VERSION_1_1),
+            Map.entry(SipResourceDefinitionRegistrar.MAX_QUEUED_BYTES, VERSION_1_1),
+            Map.entry(SipResourceDefinitionRegistrar.WRITE_STALL_TIMEOUT, VERSION_1_1),
             Map.entry(SmppResourceDefinitionRegistrar.MAX_QUEUED_BYTES, VERSION_1_1),
             Map.entry(SmppResourceDefinitionRegistrar.WRITE_STALL_TIMEOUT, VERSION_1_1),
             Map.entry(HttpResourceDefinitionRegistrar.WRITE_STALL_TIMEOUT, VERSION_1_1));

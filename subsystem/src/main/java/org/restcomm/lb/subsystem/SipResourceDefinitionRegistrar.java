@@ -170,13 +170,34 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
             .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
             .build();
 
+    /** Since 1.1: bytes a TCP or WebSocket peer may leave unread before it is cut off. */
+    static final SimpleAttributeDefinition MAX_QUEUED_BYTES = new SimpleAttributeDefinitionBuilder("max-queued-bytes", ModelType.LONG)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode(SipBalancerSettings.StreamConnections.DEFAULT.maxQueuedBytes()))
+            .setMeasurementUnit(org.jboss.as.controller.client.helpers.MeasurementUnit.BYTES)
+            .setValidator(new org.jboss.as.controller.operations.validation.LongRangeValidator(1024L, Integer.MAX_VALUE, true, true))
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
+    /** Since 1.1: how long a TCP or WebSocket peer may take none of the bytes waiting for it before it is cut off. */
+    static final SimpleAttributeDefinition WRITE_STALL_TIMEOUT = new SimpleAttributeDefinitionBuilder("write-stall-timeout", ModelType.LONG)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode(SipBalancerSettings.StreamConnections.DEFAULT.writeStallTimeoutMillis()))
+            .setMeasurementUnit(org.jboss.as.controller.client.helpers.MeasurementUnit.MILLISECONDS)
+            .setValidator(new org.jboss.as.controller.operations.validation.LongRangeValidator(1L, true))
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
     /** Behaviour that applies to the next message; listeners, addresses and stack properties restart the engine. */
     static final List<AttributeDefinition> LIVE_ATTRIBUTES = List.of(SEND_TRYING, NO_NODE_STATUS, NO_NODE_REASON, BLOCKED_USER_AGENTS,
             BAD_NODE_STATUS_CODES, BAD_NODE_MAX_ERRORS, BAD_NODE_ERROR_WINDOW, SEND_FAILURE_STATUS, SEND_FAILURE_REASON);
 
     /** XML attributes of {@code <sip>}; stack-properties are {@code <property>} children. */
     static final List<AttributeDefinition> ATTRIBUTES = java.util.stream.Stream.concat(LIVE_ATTRIBUTES.stream(),
-            java.util.stream.Stream.of(IP_LOAD_BALANCER_ADDRESS_IN_VIA, HEARTBEAT_ALLOWED_SOURCES, CONNECTION_IDLE_TIMEOUT, FIRST_MESSAGE_TIMEOUT)).toList();
+            java.util.stream.Stream.of(IP_LOAD_BALANCER_ADDRESS_IN_VIA, HEARTBEAT_ALLOWED_SOURCES, CONNECTION_IDLE_TIMEOUT, FIRST_MESSAGE_TIMEOUT,
+            MAX_QUEUED_BYTES, WRITE_STALL_TIMEOUT)).toList();
 
     private final ResourceOperationRuntimeHandler runtimeHandler = ResourceOperationRuntimeHandler.configureService(this);
     private final LoadBalancerRuntimeExecutor runtimes;
@@ -194,7 +215,8 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
         // both restart the SIP engine: in one batch, once and without a reload
         RestartOnceWriteAttributeHandler restart = new RestartOnceWriteAttributeHandler(this.runtimeHandler);
         descriptor.addAttribute(STACK_PROPERTIES, restart).addAttribute(IP_LOAD_BALANCER_ADDRESS_IN_VIA, restart)
-                .addAttribute(CONNECTION_IDLE_TIMEOUT, restart).addAttribute(FIRST_MESSAGE_TIMEOUT, restart);
+                .addAttribute(CONNECTION_IDLE_TIMEOUT, restart).addAttribute(FIRST_MESSAGE_TIMEOUT, restart)
+                .addAttribute(MAX_QUEUED_BYTES, restart).addAttribute(WRITE_STALL_TIMEOUT, restart);
         for (AttributeDefinition attribute : LIVE_ATTRIBUTES) {
             descriptor.addAttribute(attribute, new LiveWriteAttributeHandler(attribute, this::reconfigure));
         }
@@ -244,7 +266,9 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
                 stackProperties, badNodeDetection, failureAnswer(context, model), new SipBalancerSettings.StreamConnections(
                         java.util.concurrent.TimeUnit.SECONDS.toMillis(CONNECTION_IDLE_TIMEOUT.resolveModelAttribute(context, model).asLong()),
                         FIRST_MESSAGE_TIMEOUT.resolveModelAttribute(context, model).asLong(),
-                        SipBalancerSettings.StreamConnections.DEFAULT.acceptBacklog()));
+                        SipBalancerSettings.StreamConnections.DEFAULT.acceptBacklog(),
+                        MAX_QUEUED_BYTES.resolveModelAttribute(context, model).asLong(),
+                        WRITE_STALL_TIMEOUT.resolveModelAttribute(context, model).asLong()));
     }
 
     private static SipBalancerSettings.FailureAnswer failureAnswer(OperationContext context, ModelNode model) throws OperationFailedException {

@@ -1,0 +1,101 @@
+package org.restcomm.lb.sip;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import gov.nist.javax.sip.stack.NioTcpMessageProcessor;
+import org.restcomm.lb.logging.LoadBalancerLogger;
+import org.restcomm.lb.stats.SipStatistics;
+
+/**
+ * Bounds what jain-sip queues for a TCP or WebSocket peer that stops reading: jain-sip's NIO processor keeps every
+ * unwritten message in an unbounded queue per socket. Before more bytes are queued, a peer holding more than
+ * {@code maxQueuedBytes}, or one whose queue has not shrunk for {@code writeStallMillis}, is cut off and counted;
+ * the bytes are refused.
+ */
+final class SipWriteGate {
+
+    private static final Field PENDING = field(NioTcpMessageProcessor.class, "pendingData");
+    private static final Field BUFFER = field(NioTcpMessageProcessor.PendingData.class, "buffer");
+
+    private final long maxQueuedBytes;
+    private final long writeStallMillis;
+    private final SipStatistics statistics;
+    /** Sockets with bytes waiting: since when their queue has not shrunk, and how large it was then. */
+    private final Map<SocketChannel, Backlog> backlogs = new ConcurrentHashMap<>();
+    /** Sockets cut off and not yet closed by jain-sip's selector thread. */
+    private final Set<SocketChannel> cutOff = ConcurrentHashMap.newKeySet();
+
+    private record Backlog(long since, long queued) {
+    }
+
+    SipWriteGate(long maxQueuedBytes, long writeStallMillis, SipStatistics statistics) {
+        this.maxQueuedBytes = maxQueuedBytes;
+        this.writeStallMillis = writeStallMillis;
+        this.statistics = statistics;
+    }
+
+    /** jain-sip keeps these package-private; the balancer pins the jain-sip version its module ships. */
+    private static Field field(Class<?> owner, String name) {
+        try {
+            Field field = owner.getDeclaredField(name);
+            field.setAccessible(true);
+            return field;
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException("jain-sip without " + owner.getSimpleName() + "." + name, e);
+        }
+    }
+
+    /** Lets {@code bytes} more be queued for the socket, or cuts a peer that takes nothing off and throws. */
+    void admit(NioTcpMessageProcessor processor, SocketChannel socket, int bytes) throws IOException {
+        if (this.cutOff.contains(socket)) {
+            // answers to what it sent before it was cut off: refused too, counted once
+            throw new IOException("SIP peer cut off for taking no bytes");
+        }
+        long queued = queued(processor, socket);
+        if (queued == 0) {
+            this.backlogs.remove(socket);
+            return;
+        }
+        long now = System.currentTimeMillis();
+        Backlog backlog = this.backlogs.compute(socket, (key, known) -> (known == null || queued < known.queued()) ? new Backlog(now, queued) : known);
+        long stalledFor = now - backlog.since();
+        if (queued + bytes > this.maxQueuedBytes || stalledFor > this.writeStallMillis) {
+            this.backlogs.remove(socket);
+            this.cutOff.add(socket);
+            this.statistics.stalledConnection();
+            LoadBalancerLogger.ROOT_LOGGER.sipWriteStalled(String.valueOf(socket.socket().getRemoteSocketAddress()), queued, stalledFor);
+            // the selector thread then reads the end of the stream and closes the connection on its own thread
+            socket.shutdownInput();
+            throw new IOException("SIP peer takes no bytes: " + queued + " bytes queued");
+        }
+    }
+
+    /** Forgets the sockets that closed with bytes still waiting. */
+    void forgetClosed() {
+        this.backlogs.keySet().removeIf(socket -> !socket.isOpen());
+        this.cutOff.removeIf(socket -> !socket.isOpen());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static long queued(NioTcpMessageProcessor processor, SocketChannel socket) {
+        try {
+            Queue<Object> queue = ((Map<SocketChannel, Queue<Object>>) PENDING.get(processor)).get(socket);
+            long queued = 0;
+            if (queue != null) {
+                for (Object pending : queue) {
+                    queued += ((ByteBuffer) BUFFER.get(pending)).remaining();
+                }
+            }
+            return queued;
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
