@@ -35,7 +35,10 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
             Map.entry(LoadBalancerSubsystemResourceDefinitionRegistrar.HEARTBEAT_RATE_LIMIT, VERSION_1_1),
             Map.entry(HttpHeartbeatResourceDefinitionRegistrar.ALLOWED_SOURCES, VERSION_1_1),
             Map.entry(RmiHeartbeatResourceDefinitionRegistrar.ALLOWED_SOURCES, VERSION_1_1),
-            Map.entry(SipResourceDefinitionRegistrar.HEARTBEAT_ALLOWED_SOURCES, VERSION_1_1));
+            Map.entry(SipResourceDefinitionRegistrar.HEARTBEAT_ALLOWED_SOURCES, VERSION_1_1),
+            Map.entry(SipResourceDefinitionRegistrar.NODE_RESPONSE_TIMEOUT, VERSION_1_1),
+            Map.entry(SipResourceDefinitionRegistrar.PROBE_INTERVAL, VERSION_1_1),
+            Map.entry(SipResourceDefinitionRegistrar.PROBE_FAILURES, VERSION_1_1));
 
     @SafeVarargs
     private static Map<AttributeDefinition, LoadBalancerSubsystemSchema> byIdentity(Map.Entry<AttributeDefinition, LoadBalancerSubsystemSchema>... entries) {
