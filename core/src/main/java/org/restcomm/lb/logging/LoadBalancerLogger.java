@@ -37,6 +37,10 @@ public interface LoadBalancerLogger extends BasicLogger {
     @Message(id = 5, value = "Node %s is now %s")
     void nodeStateChanged(String node, String state);
 
+    @LogMessage(level = Level.WARN)
+    @Message(id = 63, value = "Node %s is unreachable (%s): new calls go elsewhere and its calls fail over until it answers again")
+    void nodeUnreachable(String node, String reason);
+
     @LogMessage(level = Level.INFO)
     @Message(id = 6, value = "jvmRoute %s switched over to %s")
     void jvmRouteSwitchedOver(String fromJvmRoute, String toJvmRoute);

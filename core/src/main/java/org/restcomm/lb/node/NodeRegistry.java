@@ -196,6 +196,32 @@ public final class NodeRegistry {
         return this.changeState(name, NodeState.BAD);
     }
 
+    /**
+     * Transport evidence: an active node that cannot be reached gets no work until something from it arrives
+     * ({@link #reachable}). A draining, disabled or bad node keeps its state. Returns whether the state changed.
+     */
+    public boolean markUnreachable(Node node, String reason) {
+        synchronized (this) {
+            if (node.state() != NodeState.ACTIVE || this.nodesByName.get(node.name()) != node) {
+                return false;
+            }
+            LOGGER.nodeUnreachable(node.name(), reason);
+            this.changeState(node, NodeState.UNREACHABLE);
+            return true;
+        }
+    }
+
+    /** Something from the node arrived: an unreachable node is active again. A volatile read when it was not. */
+    public void reachable(Node node) {
+        if (node.state() == NodeState.UNREACHABLE) {
+            synchronized (this) {
+                if (node.state() == NodeState.UNREACHABLE) {
+                    this.changeState(node, NodeState.ACTIVE);
+                }
+            }
+        }
+    }
+
     /** Removes every non-static node silent longer than node-timeout and returns them. */
     public synchronized List<Node> expire() {
         long now = this.clock.millis();

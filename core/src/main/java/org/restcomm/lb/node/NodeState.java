@@ -10,8 +10,13 @@ public enum NodeState {
     DRAINING,
     /** Taken out by an operator: behaves as draining until enabled again. */
     DISABLED,
-    /** Marked unhealthy by error detection: gets nothing, its work fails over. */
+    /** Marked unhealthy by its answers (error statuses): gets nothing, its work fails over, until it registers again or is enabled. */
     BAD,
+    /**
+     * Marked by transport evidence (a refused or reset connection, INVITEs or probes left without any answer): gets
+     * nothing, its work fails over, and it is active again as soon as anything from it arrives.
+     */
+    UNREACHABLE,
     ;
 
     public boolean acceptsNewWork() {
@@ -19,7 +24,7 @@ public enum NodeState {
     }
 
     public boolean keepsExistingWork() {
-        return this != BAD;
+        return this != BAD && this != UNREACHABLE;
     }
 
     /** The name shown in jboss-cli and JSON. */

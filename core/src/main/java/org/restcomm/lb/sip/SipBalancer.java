@@ -21,6 +21,8 @@ import org.restcomm.lb.stats.SipStatistics;
 /** The SIP engine: a jain-sip stack whose listening points feed the stateless forwarder. */
 public final class SipBalancer {
 
+    private static final long HEALTH_TICK_MILLIS = 50;
+
     private final SipBalancerSettings settings;
     private final NodeRegistry registry;
     private final Supplier<BalancerAlgorithm> algorithm;
@@ -30,6 +32,7 @@ public final class SipBalancer {
     private SipRules rules;
     private SipMessageProcessorFactory processors;
     private SipFastPath fastPath;
+    private java.util.concurrent.ScheduledExecutorService health;
 
     public SipBalancer(SipBalancerSettings settings, NodeRegistry registry, Supplier<BalancerAlgorithm> algorithm, HeartbeatProtocol heartbeats, SipStatistics statistics) {
         this.settings = settings;
@@ -63,6 +66,7 @@ public final class SipBalancer {
             throw (e instanceof SipException se) ? se : new SipException(e.getMessage(), e);
         }
         this.stack = created;
+        this.health = startHealthChecks(rules, new NodeProber(rules, this.registry));
         this.rules = rules;
         this.processors = processors;
         this.fastPath = fastPath;
@@ -81,6 +85,10 @@ public final class SipBalancer {
     }
 
     public synchronized void stop() {
+        if (this.health != null) {
+            this.health.shutdownNow();
+            this.health = null;
+        }
         if (this.stack != null) {
             try {
                 this.stack.stop();
@@ -94,6 +102,28 @@ public final class SipBalancer {
             this.rules = null;
             this.processors = null;
         }
+    }
+
+    /**
+     * Unanswered INVITEs and probes are looked at every {@value #HEALTH_TICK_MILLIS} ms, so a node is marked within
+     * that much of node-response-timeout; probes go out on the same thread.
+     */
+    private static java.util.concurrent.ScheduledExecutorService startHealthChecks(SipRules rules, NodeProber prober) {
+        java.util.concurrent.ScheduledExecutorService executor = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "load-balancer-sip-health");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                rules.checkReachability();
+                prober.tick(System.currentTimeMillis());
+            } catch (RuntimeException e) {
+                // a failing check must not end health checks for good
+                LoadBalancerLogger.ROOT_LOGGER.sipForwardingFailed("node health check", e);
+            }
+        }, HEALTH_TICK_MILLIS, HEALTH_TICK_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        return executor;
     }
 
     private static void pause() {

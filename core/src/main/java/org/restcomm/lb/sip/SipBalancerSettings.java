@@ -7,7 +7,7 @@ import java.util.Set;
 /** Behaviour of the SIP engine, from {@code sip=default} and its listeners. */
 public record SipBalancerSettings(List<SipListenerSettings> listeners, boolean sendTrying, int noNodeStatus, String noNodeReason,
         List<String> blockedUserAgents, Map<String, String> stackProperties, BadNodeDetection badNodeDetection, FailureAnswer failureAnswer,
-        StreamConnections streamConnections) {
+        StreamConnections streamConnections, Reachability reachability) {
 
     /**
      * How the balancer keeps the connections clients and nodes open to its TCP and WebSocket listeners: one that sends
@@ -20,10 +20,39 @@ public record SipBalancerSettings(List<SipListenerSettings> listeners, boolean s
         public static final StreamConnections DEFAULT = new StreamConnections(600_000, 10_000, 1024, 1 << 20, 30_000);
     }
 
-    /** With the default stream connection handling. */
+    /**
+     * When a node counts as unreachable: {@code unansweredInvites} INVITEs in a row without any answer from the node
+     * within {@code responseTimeoutMillis} (node-response-timeout), or {@code probeFailures} OPTIONS probes in a row
+     * left unanswered when {@code probeIntervalMillis} (probe-interval) is above 0, as Kamailio's ds_ping_interval and
+     * ds_probing_threshold.
+     */
+    public record Reachability(long responseTimeoutMillis, int unansweredInvites, long probeIntervalMillis, int probeFailures) {
+        /** INVITEs without an answer that make a node unreachable: few, so a dead node loses little traffic. */
+        public static final int UNANSWERED_INVITES = 3;
+        public static final Reachability DEFAULT = new Reachability(1000, UNANSWERED_INVITES, 0, 3);
+
+        public boolean probing() {
+            return this.probeIntervalMillis > 0;
+        }
+    }
+
+    /** Settings with the default stream connection handling and reachability detection. */
     public SipBalancerSettings(List<SipListenerSettings> listeners, boolean sendTrying, int noNodeStatus, String noNodeReason,
             List<String> blockedUserAgents, Map<String, String> stackProperties, BadNodeDetection badNodeDetection, FailureAnswer failureAnswer) {
-        this(listeners, sendTrying, noNodeStatus, noNodeReason, blockedUserAgents, stackProperties, badNodeDetection, failureAnswer, StreamConnections.DEFAULT);
+        this(listeners, sendTrying, noNodeStatus, noNodeReason, blockedUserAgents, stackProperties, badNodeDetection, failureAnswer, StreamConnections.DEFAULT,
+                Reachability.DEFAULT);
+    }
+
+    /** The same behaviour with other listeners. */
+    public SipBalancerSettings withListeners(List<SipListenerSettings> listeners) {
+        return new SipBalancerSettings(listeners, this.sendTrying, this.noNodeStatus, this.noNodeReason, this.blockedUserAgents, this.stackProperties,
+                this.badNodeDetection, this.failureAnswer, this.streamConnections, this.reachability);
+    }
+
+    /** The same behaviour with other reachability detection. */
+    public SipBalancerSettings withReachability(Reachability reachability) {
+        return new SipBalancerSettings(this.listeners, this.sendTrying, this.noNodeStatus, this.noNodeReason, this.blockedUserAgents, this.stackProperties,
+                this.badNodeDetection, this.failureAnswer, this.streamConnections, reachability);
     }
 
     /** isSend5xxResponse and its status and Reason of the original: what a client hears when forwarding fails. */

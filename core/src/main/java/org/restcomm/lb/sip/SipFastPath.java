@@ -89,7 +89,11 @@ final class SipFastPath {
         this.writeToNode(message, topVia, clientVia, client, source, route, out);
         try {
             route.socket().send(out, route.address(), route.port());
+            if ("INVITE".equals(message.method)) {
+                this.rules.inviteSent(route.node());
+            }
         } catch (IOException e) {
+            this.rules.sendFailed(route.node(), e);
             LoadBalancerLogger.ROOT_LOGGER.sipForwardingFailed(new String(message.bytes, 0, message.startLineEnd, StandardCharsets.UTF_8), e);
         }
         return true;
@@ -220,6 +224,7 @@ final class SipFastPath {
     private boolean fromNode(RawSipMessage message, DatagramPacket packet, Output out) {
         boolean[] dropped = new boolean[message.headerCount];
         TopVia next = null;
+        String ownBranch = null;
         int own = 0;
         for (int i = 0; i < message.headerCount && next == null; i++) {
             if (!message.names[i].equals("via")) {
@@ -235,10 +240,16 @@ final class SipFastPath {
             }
             if (own < 2 && this.rules.isOwn(via.host, via.port)) {
                 dropped[i] = true;
-                own++;
+                if (own++ == 0) {
+                    ownBranch = via.branch;
+                }
             } else {
                 next = via;
             }
+        }
+        if (next == null && own > 0 && SipRules.isProbeAnswer(ownBranch)) {
+            this.rules.probeAnswered(packet.getAddress().getHostAddress(), packet.getPort());
+            return true;
         }
         Node node = (next != null && own > 0) ? this.rules.nodeAt(packet.getAddress().getHostAddress(), packet.getPort()).orElse(null) : null;
         if (node == null || Transport.of(next.transport) != Transport.UDP

@@ -53,6 +53,9 @@ import org.restcomm.lb.stats.SipStatistics;
  */
 final class SipForwarder implements SIPMessageValve {
 
+    /** A request whose node cannot be reached tries this many nodes in all before the client hears of the failure. */
+    private static final int MAX_SEND_ATTEMPTS = 3;
+
     private final SipRules rules;
     private final SipListeners listeners;
     private final NodeRegistry registry;
@@ -152,22 +155,45 @@ final class SipForwarder implements SIPMessageValve {
             request.setHeader(extensionHeader(SipRules.INITIAL_REMOTE_PORT, Integer.toString(channel.getPeerPort())));
         }
         Transport transport = Transport.of(channel.getTransport());
-        if (SipRules.isRecordRouted(method, request.getToTag() != null)) {
-            node.callAssigned();
-            this.addRecordRoute(request, this.listeners.advertised(Side.EXTERNAL, transport), node);
-            this.addRecordRoute(request, this.listeners.advertised(Side.INTERNAL, transport), node);
+        boolean recordRouted = SipRules.isRecordRouted(method, request.getToTag() != null);
+        IOException failure = null;
+        for (int attempt = 0; node != null && attempt < MAX_SEND_ATTEMPTS; attempt++) {
+            OptionalInt port = SipRules.nodePort(node, transport);
+            if (port.isEmpty()) {
+                this.answer(request, channel, settings.noNodeStatus(), settings.noNodeReason());
+                return;
+            }
+            if (recordRouted) {
+                node.callAssigned();
+                this.addRecordRoute(request, this.listeners.advertised(Side.EXTERNAL, transport), node);
+                this.addRecordRoute(request, this.listeners.advertised(Side.INTERNAL, transport), node);
+            }
+            this.addVia(request, this.listeners.advertised(Side.EXTERNAL, transport), Side.EXTERNAL, node.version());
+            this.addVia(request, this.listeners.advertised(Side.INTERNAL, transport), Side.INTERNAL, node.version());
+            try {
+                this.send(request, Side.INTERNAL, transport, node.ip(), port.getAsInt());
+                if (Request.INVITE.equals(method)) {
+                    this.rules.inviteSent(node);
+                }
+                return;
+            } catch (IOException e) {
+                // a refused or reset connection: the node is unreachable, and the request goes to a live node instead
+                failure = e;
+                this.rules.sendFailed(node, e);
+                this.removeOwnHeaders(request, recordRouted);
+                node = this.rules.algorithm().processExternalRequest(view);
+            }
         }
-        this.addVia(request, this.listeners.advertised(Side.EXTERNAL, transport), Side.EXTERNAL, node.version());
-        this.addVia(request, this.listeners.advertised(Side.INTERNAL, transport), Side.INTERNAL, node.version());
-        OptionalInt port = SipRules.nodePort(node, transport);
-        if (port.isEmpty()) {
-            this.answer(request, channel, settings.noNodeStatus(), settings.noNodeReason());
-            return;
-        }
-        try {
-            this.send(request, Side.INTERNAL, transport, node.ip(), port.getAsInt());
-        } catch (IOException e) {
-            this.answerFailure(request, channel, e);
+        this.answerFailure(request, channel, failure);
+    }
+
+    /** Takes back the two Vias and Record-Routes added for a node the request could not be sent to. */
+    private void removeOwnHeaders(SIPRequest request, boolean recordRouted) {
+        request.removeFirst(Via.NAME);
+        request.removeFirst(Via.NAME);
+        if (recordRouted) {
+            request.removeFirst(RecordRouteHeader.NAME);
+            request.removeFirst(RecordRouteHeader.NAME);
         }
     }
 
@@ -218,6 +244,8 @@ final class SipForwarder implements SIPMessageValve {
     private void relay(SIPResponse response, MessageChannel channel) throws IOException {
         boolean fromNode = this.rules.isNode(channel.getPeerAddress(), channel.getPeerPort());
         Side side = this.listeners.singleEntry() ? (fromNode ? Side.INTERNAL : Side.EXTERNAL) : this.listeners.side(channel.getMessageProcessor());
+        Via first = response.getTopmostVia();
+        String ownBranch = (first != null) ? first.getBranch() : null;
         int own = 0;
         for (int i = 0; i < 2; i++) {
             Via top = response.getTopmostVia();
@@ -227,6 +255,10 @@ final class SipForwarder implements SIPMessageValve {
             }
         }
         Via next = response.getTopmostVia();
+        if (next == null && own > 0 && SipRules.isProbeAnswer(ownBranch)) {
+            this.rules.probeAnswered(channel.getPeerAddress(), channel.getPeerPort());
+            return;
+        }
         if (next == null || !this.rules.mayRelayResponse(side, fromNode, own, next.getHost(), next.getPort(), next.getReceived(), next.getRPort())) {
             // a response the balancer never asked for: relaying it would make the balancer a reflector
             this.statistics.malformedMessage();

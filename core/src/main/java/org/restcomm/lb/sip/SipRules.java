@@ -32,17 +32,21 @@ final class SipRules {
     private static final Set<String> TRYING_METHODS = Set.of("INVITE", "SUBSCRIBE", "NOTIFY", "MESSAGE", "REFER", "PUBLISH", "UPDATE");
     private static final Set<String> DIALOG_CREATING = Set.of("INVITE", "SUBSCRIBE");
     private static final String DEFAULT_BRANCH = "z9hG4bK";
+    /** Starts the branch of the balancer's OPTIONS probes: their answers end at the balancer. */
+    static final String PROBE_BRANCH = "z9hG4bK-lbprobe-";
 
     private final SipListeners listeners;
     private final NodeRegistry registry;
     private final Supplier<BalancerAlgorithm> algorithm;
     private volatile SipBalancerSettings settings;
     private volatile BadNodeDetector badNodes;
+    private final NodeReachability reachability;
 
     SipRules(SipListeners listeners, NodeRegistry registry, Supplier<BalancerAlgorithm> algorithm, SipBalancerSettings settings) {
         this.listeners = listeners;
         this.registry = registry;
         this.algorithm = algorithm;
+        this.reachability = new NodeReachability(registry, System::currentTimeMillis);
         this.reconfigure(settings);
     }
 
@@ -139,17 +143,51 @@ final class SipRules {
         return this.isNode(target.host(), target.port()) || this.isNode(nextHost, (nextPort > 0) ? nextPort : Transport.UDP.defaultPort());
     }
 
-    /** A response from a node: it counts as a heartbeat, feeds bad-node detection, and tells the algorithm. */
+    /** A response from a node: it counts as a heartbeat, shows the node reachable, feeds bad-node detection, and tells the algorithm. */
     void nodeResponded(Node node, int statusCode, SipMessageView response) {
         this.registry.seen(node.name());
+        this.reachability.answered(node);
         this.badNodes.responded(node, statusCode);
         this.algorithm.get().processInternalResponse(response, node);
     }
 
-    /** A request from a node counts as a heartbeat and tells the algorithm. */
+    /** A request from a node counts as a heartbeat, shows the node reachable and tells the algorithm. */
     void nodeRequested(Node node, SipMessageView request) {
         this.registry.seen(node.name());
+        this.reachability.answered(node);
         this.algorithm.get().processInternalRequest(request, node);
+    }
+
+    /** Whether a response's own (top) Via branch is one of the balancer's OPTIONS probes. */
+    static boolean isProbeAnswer(String branch) {
+        return branch != null && branch.startsWith(PROBE_BRANCH);
+    }
+
+    /** The answer to an OPTIONS probe, from ip:port: the node is reachable. It ends here. */
+    void probeAnswered(String ip, int port) {
+        this.registry.nodeAt(ip, port).ifPresent(node -> {
+            this.registry.seen(node.name());
+            this.reachability.answered(node);
+        });
+    }
+
+    /** Both paths call this for every INVITE they send to a node: unanswered ones make it unreachable. */
+    void inviteSent(Node node) {
+        this.reachability.inviteSent(node, this.settings.reachability());
+    }
+
+    void probeSent(Node node) {
+        this.reachability.probeSent(node);
+    }
+
+    /** Sending to a node failed (refused or reset connection): it is unreachable from now on. */
+    void sendFailed(Node node, Exception failure) {
+        this.reachability.sendFailed(node, failure);
+    }
+
+    /** The periodic part of reachability: unanswered INVITEs and probes past node-response-timeout. */
+    void checkReachability() {
+        this.reachability.check(this.settings.reachability());
     }
 
     /** The node's port for the transport a message arrived on, else its UDP port. */

@@ -42,7 +42,10 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
             Map.entry(SipResourceDefinitionRegistrar.WRITE_STALL_TIMEOUT, VERSION_1_1),
             Map.entry(SmppResourceDefinitionRegistrar.MAX_QUEUED_BYTES, VERSION_1_1),
             Map.entry(SmppResourceDefinitionRegistrar.WRITE_STALL_TIMEOUT, VERSION_1_1),
-            Map.entry(HttpResourceDefinitionRegistrar.WRITE_STALL_TIMEOUT, VERSION_1_1));
+            Map.entry(HttpResourceDefinitionRegistrar.WRITE_STALL_TIMEOUT, VERSION_1_1),
+            Map.entry(SipResourceDefinitionRegistrar.NODE_RESPONSE_TIMEOUT, VERSION_1_1),
+            Map.entry(SipResourceDefinitionRegistrar.PROBE_INTERVAL, VERSION_1_1),
+            Map.entry(SipResourceDefinitionRegistrar.PROBE_FAILURES, VERSION_1_1));
 
     @SafeVarargs
     private static Map<AttributeDefinition, LoadBalancerSubsystemSchema> byIdentity(Map.Entry<AttributeDefinition, LoadBalancerSubsystemSchema>... entries) {

@@ -190,9 +190,38 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
             .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
             .build();
 
+    /** Since 1.1: an INVITE without any answer from its node within this time counts towards unreachable. */
+    static final SimpleAttributeDefinition NODE_RESPONSE_TIMEOUT = new SimpleAttributeDefinitionBuilder("node-response-timeout", ModelType.LONG)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode(SipBalancerSettings.Reachability.DEFAULT.responseTimeoutMillis()))
+            .setMeasurementUnit(org.jboss.as.controller.client.helpers.MeasurementUnit.MILLISECONDS)
+            .setValidator(new org.jboss.as.controller.operations.validation.LongRangeValidator(1L, true))
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
+            .build();
+
+    /** Since 1.1: Kamailio's ds_ping_interval; undefined sends no probes. */
+    static final SimpleAttributeDefinition PROBE_INTERVAL = new SimpleAttributeDefinitionBuilder("probe-interval", ModelType.LONG)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setMeasurementUnit(org.jboss.as.controller.client.helpers.MeasurementUnit.SECONDS)
+            .setValidator(new org.jboss.as.controller.operations.validation.LongRangeValidator(1L, true))
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
+            .build();
+
+    /** Since 1.1: Kamailio's ds_probing_threshold. */
+    static final SimpleAttributeDefinition PROBE_FAILURES = new SimpleAttributeDefinitionBuilder("probe-failures", ModelType.INT)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode(SipBalancerSettings.Reachability.DEFAULT.probeFailures()))
+            .setValidator(new IntRangeValidator(1, Integer.MAX_VALUE, true, true))
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
+            .build();
+
     /** Behaviour that applies to the next message; listeners, addresses and stack properties restart the engine. */
     static final List<AttributeDefinition> LIVE_ATTRIBUTES = List.of(SEND_TRYING, NO_NODE_STATUS, NO_NODE_REASON, BLOCKED_USER_AGENTS,
-            BAD_NODE_STATUS_CODES, BAD_NODE_MAX_ERRORS, BAD_NODE_ERROR_WINDOW, SEND_FAILURE_STATUS, SEND_FAILURE_REASON);
+            BAD_NODE_STATUS_CODES, BAD_NODE_MAX_ERRORS, BAD_NODE_ERROR_WINDOW, SEND_FAILURE_STATUS, SEND_FAILURE_REASON,
+            NODE_RESPONSE_TIMEOUT, PROBE_INTERVAL, PROBE_FAILURES);
 
     /** XML attributes of {@code <sip>}; stack-properties are {@code <property>} children. */
     static final List<AttributeDefinition> ATTRIBUTES = java.util.stream.Stream.concat(LIVE_ATTRIBUTES.stream(),
@@ -268,7 +297,15 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
                         FIRST_MESSAGE_TIMEOUT.resolveModelAttribute(context, model).asLong(),
                         SipBalancerSettings.StreamConnections.DEFAULT.acceptBacklog(),
                         MAX_QUEUED_BYTES.resolveModelAttribute(context, model).asLong(),
-                        WRITE_STALL_TIMEOUT.resolveModelAttribute(context, model).asLong()));
+                        WRITE_STALL_TIMEOUT.resolveModelAttribute(context, model).asLong()), reachability(context, model));
+    }
+
+    private static SipBalancerSettings.Reachability reachability(OperationContext context, ModelNode model) throws OperationFailedException {
+        ModelNode probeInterval = PROBE_INTERVAL.resolveModelAttribute(context, model);
+        return new SipBalancerSettings.Reachability(NODE_RESPONSE_TIMEOUT.resolveModelAttribute(context, model).asLong(),
+                SipBalancerSettings.Reachability.UNANSWERED_INVITES,
+                probeInterval.isDefined() ? java.util.concurrent.TimeUnit.SECONDS.toMillis(probeInterval.asLong()) : 0,
+                PROBE_FAILURES.resolveModelAttribute(context, model).asInt());
     }
 
     private static SipBalancerSettings.FailureAnswer failureAnswer(OperationContext context, ModelNode model) throws OperationFailedException {
@@ -302,9 +339,7 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
         dependencies.add(balancer);
         return CapabilityServiceInstaller.builder(CAPABILITY, () -> {
                     LoadBalancerRuntime runtime = balancer.get();
-                    SipBalancerSettings settings = new SipBalancerSettings(listeners.stream().map(ListenerModel::settings).toList(),
-                            behaviour.sendTrying(), behaviour.noNodeStatus(), behaviour.noNodeReason(), behaviour.blockedUserAgents(),
-                            behaviour.stackProperties(), behaviour.badNodeDetection(), behaviour.failureAnswer());
+                    SipBalancerSettings settings = behaviour.withListeners(listeners.stream().map(ListenerModel::settings).toList());
                     return new SipBalancer(settings, runtime.registry(), runtime::algorithm, runtime.heartbeatProtocol(), runtime.statistics().sip());
                 })
                 .requires(dependencies)

@@ -36,6 +36,44 @@ final class Sipp implements AutoCloseable {
         return new Sipp(List.of("-sn", "uas", "-t", transport, "-i", "127.0.0.1", "-p", Integer.toString(port), "-m", Integer.toString(calls), "-nostdin"), directory);
     }
 
+    /** A node answering calls on 127.0.0.1:port until stopped, and OPTIONS (the balancer's probes) with 200 OK ({@code -aa}). */
+    static Sipp uasAnsweringProbes(int port, Path directory) throws IOException {
+        return new Sipp(List.of("-sn", "uas", "-aa", "-t", "u1", "-i", "127.0.0.1", "-p", Integer.toString(port), "-nostdin"), directory);
+    }
+
+    /**
+     * A caller placing load: failed calls are counted ({@link #counter}), the run does not stop on them. A call waiting
+     * 10 s for an answer fails: after the balancer's 100 Trying sipp no longer retransmits, so an INVITE lost with a
+     * dead node would wait for ever.
+     */
+    static Sipp load(String target, int port, int calls, int rate, Path directory) throws IOException {
+        return new Sipp(List.of("-sn", "uac", target, "-t", "u1", "-i", "127.0.0.1", "-p", Integer.toString(port), "-m", Integer.toString(calls),
+                "-r", Integer.toString(rate), "-nostdin", "-recv_timeout", "10000", "-timeout", "100s"), directory);
+    }
+
+    /** The process is gone at once (SIGKILL), as a node that crashes. */
+    void kill() throws InterruptedException {
+        this.process.destroyForcibly();
+        this.process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** SIGSTOP or SIGCONT: a node that stays alive but stops (or resumes) answering. */
+    void signal(String signal) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-" + signal, Long.toString(this.process.pid())).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** The last figure of sipp's "Successful call" or "Failed call" line: the cumulative count. */
+    long counter(String name) throws IOException {
+        long value = -1;
+        for (String line : Files.readAllLines(this.output)) {
+            if (line.trim().startsWith(name)) {
+                String[] columns = line.split("\\|");
+                value = Long.parseLong(columns[columns.length - 1].trim());
+            }
+        }
+        return value;
+    }
+
     /** A caller placing calls through target at the given rate, failing (exit 1) if any call fails. */
     static Sipp uac(String target, int port, int calls, int rate, Path directory) throws IOException {
         return uac("u1", target, port, calls, rate, directory);
@@ -70,8 +108,20 @@ final class Sipp implements AutoCloseable {
         return directory;
     }
 
+    boolean alive() {
+        return this.process.isAlive();
+    }
+
     @Override
     public void close() {
         this.process.destroy();
+        try {
+            if (!this.process.waitFor(2, TimeUnit.SECONDS)) {
+                this.process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            this.process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
     }
 }
