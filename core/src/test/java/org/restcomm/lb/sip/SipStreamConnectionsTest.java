@@ -54,7 +54,8 @@ class SipStreamConnectionsTest {
                     SipListenerSettings.of(Side.INTERNAL, "udp", new InetSocketAddress(loopback, freePort()))));
             SipBalancerSettings settings = new SipBalancerSettings(defaults.listeners(), defaults.sendTrying(), defaults.noNodeStatus(), defaults.noNodeReason(),
                     defaults.blockedUserAgents(), defaults.stackProperties(), defaults.badNodeDetection(), defaults.failureAnswer(),
-                    new SipBalancerSettings.StreamConnections(IDLE_MILLIS, FIRST_MESSAGE_MILLIS, 1024, MAX_QUEUED_BYTES, WRITE_STALL_MILLIS));
+                    new SipBalancerSettings.StreamConnections(IDLE_MILLIS, FIRST_MESSAGE_MILLIS, 1024, MAX_QUEUED_BYTES, WRITE_STALL_MILLIS),
+                    SipBalancerSettings.Reachability.DEFAULT);
             this.balancer = new SipBalancer(settings, this.registry, () -> this.algorithm, new HeartbeatProtocol(this.registry, this.statistics.heartbeats()),
                     this.statistics.sip());
             try {
