@@ -182,17 +182,29 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
     }
 
     /**
-     * Closes the connections that sent no whole message within the first-message timeout (counted as malformed) and
-     * those idle longer than the idle timeout with no live registration made through them.
+     * Cuts off the peers that take no bytes (see {@link SipWriteGate}), closes the connections that sent no whole message
+     * within the first-message timeout (counted as malformed) and those idle longer than the idle timeout with no live
+     * registration made through them and nothing waiting to be written.
      */
     private void closeOverdue() {
         this.writes.forgetClosed();
         long now = System.currentTimeMillis();
         for (GuardedParser connection : this.open) {
+            NioTcpMessageProcessor processor = (NioTcpMessageProcessor) connection.channel.getMessageProcessor();
+            SocketChannel socket = connection.channel.getSocketChannel();
+            try {
+                if (this.writes.cutIfStalled(processor, socket, 0)) {
+                    continue;
+                }
+            } catch (IOException e) {
+                close(connection.channel);
+                continue;
+            }
             if (connection.framer.messages() == 0 && now - connection.openedAt > this.connections.firstMessageTimeoutMillis()) {
                 this.statistics.malformedMessage();
                 close(connection.channel);
-            } else if (now - connection.lastActivity > this.connections.idleTimeoutMillis() && now > connection.registeredUntil) {
+            } else if (now - connection.lastActivity > this.connections.idleTimeoutMillis() && now > connection.registeredUntil
+                    && !this.writes.hasPending(processor, socket)) {
                 close(connection.channel);
             }
         }

@@ -54,27 +54,42 @@ final class SipWriteGate {
 
     /** Lets {@code bytes} more be queued for the socket, or cuts a peer that takes nothing off and throws. */
     void admit(NioTcpMessageProcessor processor, SocketChannel socket, int bytes) throws IOException {
-        if (this.cutOff.contains(socket)) {
+        if (this.cutOff.contains(socket) || this.cutIfStalled(processor, socket, bytes)) {
             // answers to what it sent before it was cut off: refused too, counted once
             throw new IOException("SIP peer cut off for taking no bytes");
         }
+    }
+
+    /**
+     * Cuts the peer off (and counts it) when {@code bytes} more would pass max-queued-bytes or its queue has not shrunk
+     * for write-stall-timeout. Also run periodically: jain-sip stops reading a socket while it has bytes for it, so a
+     * peer that reads nothing may never make the balancer send again.
+     */
+    boolean cutIfStalled(NioTcpMessageProcessor processor, SocketChannel socket, int bytes) throws IOException {
         long queued = queued(processor, socket);
         if (queued == 0) {
             this.backlogs.remove(socket);
-            return;
+            return false;
         }
         long now = System.currentTimeMillis();
         Backlog backlog = this.backlogs.compute(socket, (key, known) -> (known == null || queued < known.queued()) ? new Backlog(now, queued) : known);
         long stalledFor = now - backlog.since();
-        if (queued + bytes > this.maxQueuedBytes || stalledFor > this.writeStallMillis) {
-            this.backlogs.remove(socket);
-            this.cutOff.add(socket);
+        if (queued + bytes <= this.maxQueuedBytes && stalledFor <= this.writeStallMillis) {
+            return false;
+        }
+        this.backlogs.remove(socket);
+        if (this.cutOff.add(socket)) {
             this.statistics.stalledConnection();
             LoadBalancerLogger.ROOT_LOGGER.sipWriteStalled(String.valueOf(socket.socket().getRemoteSocketAddress()), queued, stalledFor);
             // the selector thread then reads the end of the stream and closes the connection on its own thread
             socket.shutdownInput();
-            throw new IOException("SIP peer takes no bytes: " + queued + " bytes queued");
         }
+        return true;
+    }
+
+    /** Whether bytes wait for the socket: the connection is not idle, it is the peer that is slow. */
+    boolean hasPending(NioTcpMessageProcessor processor, SocketChannel socket) {
+        return queued(processor, socket) > 0;
     }
 
     /** Forgets the sockets that closed with bytes still waiting. */
