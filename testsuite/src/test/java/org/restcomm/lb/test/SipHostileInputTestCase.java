@@ -126,7 +126,7 @@ public class SipHostileInputTestCase extends LoadBalancerTestCase {
         assertTrue(Operations.getFailureDescription(outcome).asString().contains("first-message-timeout"), outcome::toString);
     }
 
-    private long metric(String name) throws IOException {
+    private long metric(String name) {
         return this.management.read(Management.SUBSYSTEM, name).asLong();
     }
 
