@@ -17,7 +17,7 @@ public record SipBalancerSettings(List<SipListenerSettings> listeners, boolean s
      * timeout.
      */
     public record StreamConnections(long idleTimeoutMillis, long firstMessageTimeoutMillis, int acceptBacklog, long maxQueuedBytes, long writeStallTimeoutMillis) {
-        public static final StreamConnections DEFAULT = new StreamConnections(600_000, 10_000, 1024, 1 << 20, 30_000);
+        public static final StreamConnections DEFAULT = new StreamConnections(600_000, 10_000, 4096, 1 << 20, 30_000);
     }
 
     /**

@@ -23,17 +23,21 @@ public enum Transport {
         this.parameter = this.name().toLowerCase(Locale.ROOT);
     }
 
+    /** values() copies its array on every call; this runs for every message. */
+    private static final Transport[] ALL = values();
+
     /** The transport of a Via or a {@code transport=} parameter, in any case; null for one the balancer does not speak. */
     public static Transport of(String name) {
         if (name == null) {
             return null;
         }
-        for (Transport transport : values()) {
-            if (transport.name().equalsIgnoreCase(name.trim())) {
+        for (Transport transport : ALL) {
+            if (transport.name().equalsIgnoreCase(name)) {
                 return transport;
             }
         }
-        return null;
+        String trimmed = name.trim();
+        return (trimmed.length() < name.length()) ? of(trimmed) : null;
     }
 
     /** As {@link #of}, refusing an unknown name. */
