@@ -22,6 +22,10 @@ import org.xnio.IoUtils;
  */
 final class TrafficHandler implements HttpHandler {
 
+    /** Bodies up to this size are read and dropped before a 413, so the client reads it; larger ones are cut at once. */
+    private static final long DRAINED_BODY_LIMIT = 16L * 1024 * 1024;
+
+
     private static final AttachmentKey<Boolean> COUNTED = AttachmentKey.create(Boolean.class);
     private static final AttachmentKey<Boolean> TOO_LARGE = AttachmentKey.create(Boolean.class);
     private static final HttpString[] FORWARDING_CLAIMS = { Headers.X_FORWARDED_PROTO, Headers.X_FORWARDED_HOST, Headers.X_FORWARDED_PORT,
@@ -67,7 +71,17 @@ final class TrafficHandler implements HttpHandler {
             exchange.setStatusCode(StatusCodes.REQUEST_ENTITY_TOO_LARGE);
             exchange.setPersistent(false);
             exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=UTF-8");
-            exchange.getResponseSender().send(TOO_LARGE_BODY);
+            if (exchange.getRequestContentLength() <= DRAINED_BODY_LIMIT) {
+                // read and drop the body first: closing on a client still sending resets the connection, and the
+                // reset can destroy the 413 before the client reads it
+                exchange.getRequestReceiver().receivePartialBytes((drained, bytes, last) -> {
+                    if (last) {
+                        drained.getResponseSender().send(TOO_LARGE_BODY);
+                    }
+                });
+            } else {
+                exchange.getResponseSender().send(TOO_LARGE_BODY);
+            }
             return;
         }
         if (hasBody(exchange)) {
