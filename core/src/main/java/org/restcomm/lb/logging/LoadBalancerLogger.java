@@ -54,6 +54,10 @@ public interface LoadBalancerLogger extends BasicLogger {
     void heartbeatEndpointStarted(InetSocketAddress address);
 
     @LogMessage(level = Level.INFO)
+    @Message(id = 64, value = "Heartbeat endpoint listening on %s over HTTPS only")
+    void secureHeartbeatEndpointStarted(InetSocketAddress address);
+
+    @LogMessage(level = Level.INFO)
     @Message(id = 9, value = "Statistics endpoint (/lbstat, /lbinfo) listening on %s")
     void statisticsEndpointStarted(InetSocketAddress address);
 

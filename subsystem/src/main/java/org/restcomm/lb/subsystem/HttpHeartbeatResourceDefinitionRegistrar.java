@@ -2,6 +2,8 @@ package org.restcomm.lb.subsystem;
 
 import java.util.List;
 
+import javax.net.ssl.SSLContext;
+
 import org.jboss.as.controller.AttributeDefinition;
 import org.jboss.as.controller.OperationContext;
 import org.jboss.as.controller.OperationFailedException;
@@ -30,7 +32,10 @@ import org.wildfly.subsystem.service.ResourceServiceInstaller;
 import org.wildfly.subsystem.service.ServiceDependency;
 import org.wildfly.subsystem.service.capability.CapabilityServiceInstaller;
 
-/** Registers {@code heartbeat=http}: the original's HTTP/JSON node heartbeat on its own socket-binding (2610). */
+/**
+ * Registers {@code heartbeat=http}: the original's HTTP/JSON node heartbeat on its own socket-binding (2610), over HTTPS
+ * with client certificates when an ssl-context is set.
+ */
 class HttpHeartbeatResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar, ResourceServiceConfigurator {
 
     static final ResourceRegistration REGISTRATION = ResourceRegistration.of(PathElement.pathElement("heartbeat", "http"));
@@ -44,7 +49,10 @@ class HttpHeartbeatResourceDefinitionRegistrar implements ChildResourceDefinitio
     /** Since 1.1. */
     static final StringListAttributeDefinition ALLOWED_SOURCES = AllowedSourcesAttribute.attribute("allowed-sources");
 
-    static final List<AttributeDefinition> ATTRIBUTES = List.of(SOCKET_BINDING, ALLOWED_SOURCES);
+    /** Since 1.1: an Elytron server-ssl-context; the listener then speaks HTTPS only, with its need-client-auth. */
+    static final CapabilityReferenceAttributeDefinition<SSLContext> SSL_CONTEXT = SslContextReference.attribute("ssl-context", CAPABILITY);
+
+    static final List<AttributeDefinition> ATTRIBUTES = List.of(SOCKET_BINDING, ALLOWED_SOURCES, SSL_CONTEXT);
 
     private final LoadBalancerRuntimeExecutor runtimes;
 
@@ -77,12 +85,15 @@ class HttpHeartbeatResourceDefinitionRegistrar implements ChildResourceDefinitio
     public ResourceServiceInstaller configure(OperationContext context, ModelNode model) throws OperationFailedException {
         List<Cidr> allowedSources = AllowedSourcesAttribute.resolve(ALLOWED_SOURCES, context, model);
         ServiceDependency<SocketBinding> binding = SOCKET_BINDING.resolve(context, model);
+        // undefined resolves to an empty dependency whose get() answers null: plain HTTP
+        ServiceDependency<SSLContext> sslContext = SSL_CONTEXT.resolve(context, model);
         ServiceDependency<LoadBalancerRuntime> balancer = ServiceDependency.on(LoadBalancerRuntime.SERVICE_DESCRIPTOR);
         return CapabilityServiceInstaller.builder(CAPABILITY, () -> {
                     LoadBalancerRuntime runtime = balancer.get();
-                    return new HeartbeatEndpoint(binding.get().getSocketAddress(), runtime.worker(), runtime.registry(), runtime.heartbeatProtocol(), runtime.json());
+                    return new HeartbeatEndpoint(binding.get().getSocketAddress(), runtime.worker(), sslContext.get(), runtime.registry(),
+                            runtime.heartbeatProtocol(), runtime.json());
                 })
-                .requires(List.of(binding, balancer))
+                .requires(List.of(binding, sslContext, balancer))
                 .onStart(endpoint -> {
                     balancer.get().heartbeatAdmission().setAllowedSources(NodeSource.HTTP, allowedSources);
                     endpoint.start();

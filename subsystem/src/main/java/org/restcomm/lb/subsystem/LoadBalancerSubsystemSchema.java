@@ -28,12 +28,13 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
 
     /**
      * The schema version that introduced each attribute not in 1.0. By identity: attribute definitions are equal by
-     * name, and two resources may each have an attribute of the same name (allowed-sources).
+     * name, and two resources may each have an attribute of the same name (allowed-sources, ssl-context).
      */
     private static final Map<AttributeDefinition, LoadBalancerSubsystemSchema> ADDED_IN = byIdentity(
             Map.entry(LoadBalancerSubsystemResourceDefinitionRegistrar.MAX_NODES, VERSION_1_1),
             Map.entry(LoadBalancerSubsystemResourceDefinitionRegistrar.HEARTBEAT_RATE_LIMIT, VERSION_1_1),
             Map.entry(HttpHeartbeatResourceDefinitionRegistrar.ALLOWED_SOURCES, VERSION_1_1),
+            Map.entry(HttpHeartbeatResourceDefinitionRegistrar.SSL_CONTEXT, VERSION_1_1),
             Map.entry(RmiHeartbeatResourceDefinitionRegistrar.ALLOWED_SOURCES, VERSION_1_1),
             Map.entry(SipResourceDefinitionRegistrar.HEARTBEAT_ALLOWED_SOURCES, VERSION_1_1),
             Map.entry(SipResourceDefinitionRegistrar.CONNECTION_IDLE_TIMEOUT, VERSION_1_1),

@@ -43,6 +43,7 @@ public class LoadBalancerSubsystemSchemaTestCase extends AbstractSubsystemSchema
                 RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "load-balancer-https"),
                 RuntimeCapability.resolveCapabilityName(SslContextReference.SSL_CONTEXT, "lb-server-tls"),
                 RuntimeCapability.resolveCapabilityName(SslContextReference.SSL_CONTEXT, "lb-node-tls"),
+                RuntimeCapability.resolveCapabilityName(SslContextReference.SSL_CONTEXT, "lb-heartbeat-tls"),
                 RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "load-balancer-smpp"),
                 RuntimeCapability.resolveCapabilityName(OutboundSocketBinding.SERVICE_DESCRIPTOR, "smsc-a"),
                 RuntimeCapability.resolveCapabilityName(OutboundSocketBinding.SERVICE_DESCRIPTOR, "smsc-b"),

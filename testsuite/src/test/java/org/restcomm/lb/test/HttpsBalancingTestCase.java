@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
@@ -232,8 +233,13 @@ public class HttpsBalancingTestCase extends LoadBalancerTestCase {
 
     /** Trusts whatever certificate the balancer shows: Elytron generated it inside the server. */
     private static HttpClient trustAll() throws Exception {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).sslContext(trustingAnyServer(null)).build();
+    }
+
+    /** A client context that shows the key managers' certificate (none when null) and trusts any server certificate. */
+    static SSLContext trustingAnyServer(KeyManager[] keys) throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] { new X509ExtendedTrustManager() {
+        context.init(keys, new TrustManager[] { new X509ExtendedTrustManager() {
             @Override
             public void checkClientTrusted(X509Certificate[] chain, String authType) {
             }
@@ -263,6 +269,6 @@ public class HttpsBalancingTestCase extends LoadBalancerTestCase {
             public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
             }
         } }, null);
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).sslContext(context).build();
+        return context;
     }
 }

@@ -48,7 +48,11 @@ public final class NodeHeartbeatSender {
     public NodeHeartbeatSender(NodeHeartbeatSettings settings, JsonProvider json) {
         this.settings = settings;
         this.json = json;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(REQUEST_TIMEOUT).build();
+        HttpClient.Builder http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(REQUEST_TIMEOUT);
+        if (settings.sslContext() != null) {
+            http.sslContext(settings.sslContext());
+        }
+        this.http = http.build();
         this.thread = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "restcomm-lb-node-heartbeat");
             thread.setDaemon(true);

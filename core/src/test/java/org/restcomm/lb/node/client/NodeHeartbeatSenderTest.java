@@ -25,6 +25,7 @@ import org.restcomm.lb.node.HeartbeatProtocol;
 import org.restcomm.lb.node.Node;
 import org.restcomm.lb.node.NodeRegistry;
 import org.restcomm.lb.node.NodeState;
+import org.restcomm.lb.http.TestTls;
 import org.restcomm.lb.stats.LoadBalancerStatistics;
 
 /** The node's heartbeat client against the balancer's own HTTP heartbeat endpoint and registry, over real sockets. */
@@ -63,6 +64,22 @@ class NodeHeartbeatSenderTest {
 
         long seen = node.lastSeen();
         awaitTrue(() -> this.registry.node(NODE).map(Node::lastSeen).orElse(0L) > seen, "heartbeats refresh the node");
+    }
+
+    @Test
+    void heartbeatsGoOverHttpsWithTheNodesClientCertificate() throws Exception {
+        this.balancer = new HeartbeatEndpoint(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null, TestTls.serverRequiringClientCertificates(),
+                this.registry, new HeartbeatProtocol(this.registry, new LoadBalancerStatistics(true).heartbeats()), this.json);
+        this.balancer.start();
+        URI https = NodeHeartbeatSettings.balancerUri("127.0.0.1:" + this.balancer.address().getPort(), true);
+        assertEquals("https", https.getScheme());
+        this.sender = new NodeHeartbeatSender(new NodeHeartbeatSettings(List.of(https), Duration.ofMillis(100), "node-a", "127.0.0.1",
+                Map.of("httpPort", 8080, "wsPort", 8081), "3", "route-a", TestTls.mutual()), this.json);
+        this.sender.start();
+
+        Node node = this.registry.node(NODE).orElseThrow(() -> new AssertionError("not registered: " + this.registry.nodes()));
+        long seen = node.lastSeen();
+        awaitTrue(() -> this.registry.node(NODE).map(Node::lastSeen).orElse(0L) > seen, "heartbeats over HTTPS refresh the node");
     }
 
     @Test

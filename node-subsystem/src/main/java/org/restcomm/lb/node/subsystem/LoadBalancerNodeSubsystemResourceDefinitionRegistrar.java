@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import javax.net.ssl.SSLContext;
+
 import jakarta.json.spi.JsonProvider;
 import org.jboss.as.controller.AttributeDefinition;
 import org.jboss.as.controller.AttributeMarshaller;
@@ -38,6 +40,7 @@ import org.restcomm.lb.node.client.NodeHeartbeatSender;
 import org.restcomm.lb.node.client.NodeHeartbeatSettings;
 import org.wildfly.service.Installer.StartWhen;
 import org.wildfly.service.descriptor.NullaryServiceDescriptor;
+import org.wildfly.service.descriptor.UnaryServiceDescriptor;
 import org.wildfly.subsystem.resource.ManagementResourceRegistrar;
 import org.wildfly.subsystem.resource.ManagementResourceRegistrationContext;
 import org.wildfly.subsystem.resource.ResourceDescriptor;
@@ -106,11 +109,23 @@ class LoadBalancerNodeSubsystemResourceDefinitionRegistrar implements SubsystemR
     static final CapabilityReferenceAttributeDefinition<SocketBinding> SIP_UDP_SOCKET_BINDING = socketBinding("sip-udp-socket-binding");
     static final CapabilityReferenceAttributeDefinition<SocketBinding> SIP_TCP_SOCKET_BINDING = socketBinding("sip-tcp-socket-binding");
 
+    /** What Elytron's ssl-context resources (here a client-ssl-context) provide. */
+    static final UnaryServiceDescriptor<SSLContext> ELYTRON_SSL_CONTEXT = UnaryServiceDescriptor.of("org.wildfly.security.ssl-context", SSLContext.class);
+
+    /** Since 1.1: heartbeats go over HTTPS with this Elytron client-ssl-context, whose key manager presents the node's certificate. */
+    static final CapabilityReferenceAttributeDefinition<SSLContext> SSL_CONTEXT = new CapabilityReferenceAttributeDefinition.Builder<>("ssl-context",
+                    CapabilityReference.builder(CAPABILITY, ELYTRON_SSL_CONTEXT).build())
+            .setRequired(false)
+            .addAccessConstraint(SensitiveTargetAccessConstraintDefinition.SSL_REF)
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
     /** Each socket binding and the start field that advertises its port. */
     static final Map<CapabilityReferenceAttributeDefinition<SocketBinding>, String> ADVERTISED_PORTS = orderedPorts();
 
     static final List<AttributeDefinition> ATTRIBUTES = List.of(BALANCERS, HEARTBEAT_INTERVAL, VERSION, JVM_ROUTE, ADVERTISED_ADDRESS,
-            HTTP_SOCKET_BINDING, WS_SOCKET_BINDING, HTTPS_SOCKET_BINDING, WSS_SOCKET_BINDING, SIP_UDP_SOCKET_BINDING, SIP_TCP_SOCKET_BINDING);
+            HTTP_SOCKET_BINDING, WS_SOCKET_BINDING, HTTPS_SOCKET_BINDING, WSS_SOCKET_BINDING, SIP_UDP_SOCKET_BINDING, SIP_TCP_SOCKET_BINDING,
+            SSL_CONTEXT);
 
     @Override
     public ManagementResourceRegistration register(SubsystemRegistration parent, ManagementResourceRegistrationContext context) {
@@ -126,13 +141,16 @@ class LoadBalancerNodeSubsystemResourceDefinitionRegistrar implements SubsystemR
 
     @Override
     public ResourceServiceInstaller configure(OperationContext context, ModelNode model) throws OperationFailedException {
+        boolean secure = model.hasDefined(SSL_CONTEXT.getName());
         List<URI> balancers = new ArrayList<>();
         for (ModelNode balancer : BALANCERS.resolveModelAttribute(context, model).asList()) {
             // one element may hold several, as ${jboss.load-balancer-node.balancers:a:2610,b:2610} resolves to
             for (String address : BalancerAddressValidator.split(balancer.asString())) {
-                balancers.add(NodeHeartbeatSettings.balancerUri(address));
+                balancers.add(NodeHeartbeatSettings.balancerUri(address, secure));
             }
         }
+        // undefined resolves to an empty dependency whose get() answers null: plain HTTP
+        ServiceDependency<SSLContext> sslContext = SSL_CONTEXT.resolve(context, model);
         Duration interval = Duration.ofMillis(HEARTBEAT_INTERVAL.resolveModelAttribute(context, model).asLong());
         String version = VERSION.resolveModelAttribute(context, model).asString();
         String configuredRoute = JVM_ROUTE.resolveModelAttribute(context, model).asStringOrNull();
@@ -154,12 +172,13 @@ class LoadBalancerNodeSubsystemResourceDefinitionRegistrar implements SubsystemR
         dependencies.add(address);
         dependencies.add(jvmRoute);
         dependencies.add(suspension);
+        dependencies.add(sslContext);
         return CapabilityServiceInstaller.builder(CAPABILITY, () -> {
                     Map<String, Integer> advertised = new LinkedHashMap<>();
                     ports.forEach((field, binding) -> advertised.put(field, binding.get().getAbsolutePort()));
                     String ip = address.get();
                     NodeHeartbeatSettings settings = new NodeHeartbeatSettings(balancers, interval, System.getProperty("jboss.qualified.host.name", ip), ip,
-                            advertised, version, jvmRoute.get());
+                            advertised, version, jvmRoute.get(), sslContext.get());
                     return new ServerNode(new NodeHeartbeatSender(settings, JsonProvider.provider()), suspension.get());
                 })
                 .requires(dependencies)

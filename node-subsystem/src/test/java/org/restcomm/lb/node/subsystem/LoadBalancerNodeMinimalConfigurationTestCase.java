@@ -17,7 +17,7 @@ import org.junit.Test;
 /** Only balancers is needed: the rest defaults, nothing is invented on the way back to XML, and bad input is refused. */
 public class LoadBalancerNodeMinimalConfigurationTestCase extends AbstractSubsystemTest {
 
-    private static final String MINIMAL = "<subsystem xmlns=\"urn:restcomm:load-balancer-node:1.0\" balancers=\"127.0.0.1:2610\"/>";
+    private static final String MINIMAL = "<subsystem xmlns=\"urn:restcomm:load-balancer-node:1.1\" balancers=\"127.0.0.1:2610\"/>";
 
     public LoadBalancerNodeMinimalConfigurationTestCase() {
         super(LoadBalancerNodeSubsystemResourceDefinitionRegistrar.REGISTRATION.getName(), new LoadBalancerNodeExtension());
@@ -43,7 +43,7 @@ public class LoadBalancerNodeMinimalConfigurationTestCase extends AbstractSubsys
     public void subsystemWithoutBalancersIsRefused() throws Exception {
         try {
             this.createKernelServicesBuilder(AdditionalInitialization.MANAGEMENT)
-                    .setSubsystemXml("<subsystem xmlns=\"urn:restcomm:load-balancer-node:1.0\"/>")
+                    .setSubsystemXml("<subsystem xmlns=\"urn:restcomm:load-balancer-node:1.1\"/>")
                     .build();
             fail("parsed without a balancer to heartbeat to");
         } catch (XMLStreamException e) {

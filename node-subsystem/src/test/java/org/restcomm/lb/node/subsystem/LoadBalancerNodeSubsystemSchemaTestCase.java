@@ -36,6 +36,7 @@ public class LoadBalancerNodeSubsystemSchemaTestCase extends AbstractSubsystemSc
                 RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "https"),
                 RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "sip-wss"),
                 RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "sip-udp"),
-                RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "sip-tcp"));
+                RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "sip-tcp"),
+                RuntimeCapability.resolveCapabilityName(LoadBalancerNodeSubsystemResourceDefinitionRegistrar.ELYTRON_SSL_CONTEXT, "node-heartbeat-tls"));
     }
 }
