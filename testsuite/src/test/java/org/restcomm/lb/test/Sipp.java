@@ -59,7 +59,9 @@ final class Sipp implements AutoCloseable {
 
     /** SIGSTOP or SIGCONT: a node that stays alive but stops (or resumes) answering. */
     void signal(String signal) throws IOException, InterruptedException {
-        new ProcessBuilder("kill", "-" + signal, Long.toString(this.process.pid())).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+        // not inheritIO: the surefire fork talks to Maven over its own stdin and stdout
+        new ProcessBuilder("kill", "-" + signal, Long.toString(this.process.pid())).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
     }
 
     /** The last figure of sipp's "Successful call" or "Failed call" line: the cumulative count. */

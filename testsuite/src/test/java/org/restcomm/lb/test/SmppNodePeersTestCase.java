@@ -32,8 +32,12 @@ public class SmppNodePeersTestCase extends LoadBalancerTestCase {
         if (Files.isDirectory(SCRIPTS.resolve("node_modules").resolve("smpp"))) {
             return;
         }
-        Process npm = new ProcessBuilder("npm", "ci", "--prefer-offline", "--no-audit", "--no-fund").directory(SCRIPTS.toFile()).inheritIO().start();
-        assertTrue(npm.waitFor(5, TimeUnit.MINUTES) && npm.exitValue() == 0, "npm ci in " + SCRIPTS);
+        // not inheritIO: Node.js makes an inherited stdin non-blocking, and the surefire fork reads its commands there
+        java.nio.file.Path log = java.nio.file.Paths.get("target", "npm-ci.log").toAbsolutePath();
+        Process npm = new ProcessBuilder("npm", "ci", "--prefer-offline", "--no-audit", "--no-fund").directory(SCRIPTS.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        npm.getOutputStream().close();
+        assertTrue(npm.waitFor(5, TimeUnit.MINUTES) && npm.exitValue() == 0, () -> "npm ci in " + SCRIPTS + ": " + readQuietly(log));
     }
 
     @Test
@@ -100,6 +104,14 @@ public class SmppNodePeersTestCase extends LoadBalancerTestCase {
                 throw new AssertionError("no output from " + this.process.info().commandLine().orElse("node") + " within 20 s");
             }
             return line;
+        }
+    }
+
+    private static String readQuietly(java.nio.file.Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return e.toString();
         }
     }
 }
