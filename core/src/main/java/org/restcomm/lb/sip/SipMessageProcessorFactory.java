@@ -102,13 +102,8 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
                 @Override
                 public void start() throws IOException {
                     this.selector = Selector.open();
-                    this.channel = ServerSocketChannel.open();
-                    this.channel.configureBlocking(false);
-                    this.channel.socket().bind(new InetSocketAddress(this.getIpAddress(), this.getPort()), backlog);
-                    this.channel.register(this.selector, SelectionKey.OP_ACCEPT);
-                    this.selectorThread = new Thread(this.createProcessorTask(), "NioSelector-TCP-" + this.getIpAddress().getHostAddress() + "/" + this.getPort());
-                    this.selectorThread.setDaemon(true);
-                    this.selectorThread.start();
+                    this.channel = listen(this.getIpAddress(), this.getPort(), backlog, this.selector);
+                    this.selectorThread = selectorThread(this.createProcessorTask(), "TCP", this.getIpAddress(), this.getPort());
                 }
 
                 @Override
@@ -128,13 +123,8 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
                 @Override
                 public void start() throws IOException {
                     this.selector = Selector.open();
-                    this.channel = ServerSocketChannel.open();
-                    this.channel.configureBlocking(false);
-                    this.channel.socket().bind(new InetSocketAddress(this.getIpAddress(), this.getPort()), backlog);
-                    this.channel.register(this.selector, SelectionKey.OP_ACCEPT);
-                    this.selectorThread = new Thread(this.createProcessorTask(), "NioSelector-WS-" + this.getIpAddress().getHostAddress() + "/" + this.getPort());
-                    this.selectorThread.setDaemon(true);
-                    this.selectorThread.start();
+                    this.channel = listen(this.getIpAddress(), this.getPort(), backlog, this.selector);
+                    this.selectorThread = selectorThread(this.createProcessorTask(), "WS", this.getIpAddress(), this.getPort());
                 }
 
                 @Override
@@ -145,6 +135,23 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
             };
         }
         return super.createMessageProcessor(stack, address, port, transport);
+    }
+
+    /** The listening socket as jain-sip's start() opens it, with the given accept backlog. */
+    private static ServerSocketChannel listen(InetAddress address, int port, int backlog, Selector selector) throws IOException {
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        channel.configureBlocking(false);
+        channel.socket().bind(new InetSocketAddress(address, port), backlog);
+        channel.register(selector, SelectionKey.OP_ACCEPT);
+        return channel;
+    }
+
+    /** jain-sip's selector thread for a listener, started. */
+    private static Thread selectorThread(Runnable task, String transport, InetAddress address, int port) {
+        Thread thread = new Thread(task, "NioSelector-" + transport + "-" + address.getHostAddress() + "/" + port);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
     }
 
     /** Swaps the channel's parser for a guarded one, once: jain-sip asks again for a known connection. */
