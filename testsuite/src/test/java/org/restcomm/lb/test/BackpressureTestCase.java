@@ -96,7 +96,7 @@ public class BackpressureTestCase extends LoadBalancerTestCase {
         assertTrue(this.silent.closedByPeer(), "the ESME that never reads is closed");
 
         // the SMSC serves the next ESME
-        Management.await("the silent ESME's upstream bind ended", 10_000, () -> !this.flood.isAlive());
+        Management.await("the silent ESME's upstream bind ended", 30_000, () -> !this.flood.isAlive());
         this.client = new DefaultSmppClient();
         this.esme = TestEsme.bind(this.client, SmppBalancingTestCase.BALANCER, SmppBindType.TRANSCEIVER, "esme", "secret");
         assertEquals(0, this.esme.submit("after the stall").getCommandStatus());
