@@ -14,8 +14,11 @@ public final class HttpStatistics {
     private final Gauge activeConnections = new Gauge();
     private final LongAdder stalledConnections = new LongAdder();
 
-    HttpStatistics(StatisticsSwitch enabled) {
+    private final TlsHandshakeFailures tlsHandshakeFailures;
+
+    HttpStatistics(StatisticsSwitch enabled, TlsHandshakeFailures tlsHandshakeFailures) {
         this.enabled = enabled;
+        this.tlsHandshakeFailures = tlsHandshakeFailures;
     }
 
     public void requestForwarded(String method) {
@@ -77,6 +80,11 @@ public final class HttpStatistics {
 
     public Gauge activeConnections() {
         return this.activeConnections;
+    }
+
+    /** Where this engine's secure listeners count their failed handshakes. */
+    public TlsHandshakeFailures tlsHandshakeFailures() {
+        return this.tlsHandshakeFailures;
     }
 
     void reset() {

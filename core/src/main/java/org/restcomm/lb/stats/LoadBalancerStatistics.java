@@ -6,9 +6,10 @@ package org.restcomm.lb.stats;
 public final class LoadBalancerStatistics {
 
     private volatile boolean enabled;
-    private final SipStatistics sip = new SipStatistics(this::isEnabled);
-    private final HttpStatistics http = new HttpStatistics(this::isEnabled);
-    private final SmppStatistics smpp = new SmppStatistics(this::isEnabled);
+    private final TlsHandshakeFailures tlsHandshakeFailures = new TlsHandshakeFailures(this::isEnabled);
+    private final SipStatistics sip = new SipStatistics(this::isEnabled, this.tlsHandshakeFailures);
+    private final HttpStatistics http = new HttpStatistics(this::isEnabled, this.tlsHandshakeFailures);
+    private final SmppStatistics smpp = new SmppStatistics(this::isEnabled, this.tlsHandshakeFailures);
     private final HeartbeatStatistics heartbeats = new HeartbeatStatistics(this::isEnabled);
     private final JvmStatistics jvm = new JvmStatistics();
 
@@ -40,6 +41,11 @@ public final class LoadBalancerStatistics {
         return this.heartbeats;
     }
 
+    /** Failed TLS handshakes of every engine. */
+    public TlsHandshakeFailures tlsHandshakeFailures() {
+        return this.tlsHandshakeFailures;
+    }
+
     public JvmStatistics jvm() {
         return this.jvm;
     }
@@ -50,5 +56,6 @@ public final class LoadBalancerStatistics {
         this.http.reset();
         this.smpp.reset();
         this.heartbeats.reset();
+        this.tlsHandshakeFailures.reset();
     }
 }

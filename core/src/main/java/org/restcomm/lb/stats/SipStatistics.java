@@ -16,8 +16,11 @@ public final class SipStatistics {
     private final Gauge activeConnections = new Gauge();
     private final Gauge activeCalls = new Gauge();
 
-    SipStatistics(StatisticsSwitch enabled) {
+    private final TlsHandshakeFailures tlsHandshakeFailures;
+
+    SipStatistics(StatisticsSwitch enabled, TlsHandshakeFailures tlsHandshakeFailures) {
         this.enabled = enabled;
+        this.tlsHandshakeFailures = tlsHandshakeFailures;
     }
 
     public void requestProcessed(String method, int bytes) {
@@ -88,6 +91,11 @@ public final class SipStatistics {
 
     public Gauge activeCalls() {
         return this.activeCalls;
+    }
+
+    /** Where this engine's secure listeners count their failed handshakes. */
+    public TlsHandshakeFailures tlsHandshakeFailures() {
+        return this.tlsHandshakeFailures;
     }
 
     void reset() {

@@ -16,8 +16,11 @@ public final class SmppStatistics {
     private final KeyedCounters<Integer> responsesByCommandId = new KeyedCounters<>();
     private final Gauge activeConnections = new Gauge();
 
-    SmppStatistics(StatisticsSwitch enabled) {
+    private final TlsHandshakeFailures tlsHandshakeFailures;
+
+    SmppStatistics(StatisticsSwitch enabled, TlsHandshakeFailures tlsHandshakeFailures) {
         this.enabled = enabled;
+        this.tlsHandshakeFailures = tlsHandshakeFailures;
     }
 
     public void requestToServer(int commandId, int bytes) {
@@ -98,6 +101,11 @@ public final class SmppStatistics {
 
     public Gauge activeConnections() {
         return this.activeConnections;
+    }
+
+    /** Where this engine's secure listeners count their failed handshakes. */
+    public TlsHandshakeFailures tlsHandshakeFailures() {
+        return this.tlsHandshakeFailures;
     }
 
     void reset() {

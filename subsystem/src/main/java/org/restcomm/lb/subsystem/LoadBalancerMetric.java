@@ -35,6 +35,7 @@ enum LoadBalancerMetric implements Metric<LoadBalancerRuntime> {
     SMPP_ACTIVE_CONNECTIONS("smpp-active-connections", MeasurementUnit.NONE, false, runtime -> runtime.statistics().smpp().activeConnections().value()),
     SMPP_MALFORMED_PDUS("smpp-malformed-pdus", MeasurementUnit.NONE, true, runtime -> runtime.statistics().smpp().malformedPdus()),
     SMPP_STALLED_CONNECTIONS("smpp-stalled-connections", MeasurementUnit.NONE, true, runtime -> runtime.statistics().smpp().stalledConnections()),
+    TLS_HANDSHAKE_FAILURES("tls-handshake-failures", MeasurementUnit.NONE, true, runtime -> runtime.statistics().tlsHandshakeFailures().count()),
     ;
 
     private final AttributeDefinition definition;

@@ -7,8 +7,9 @@ import org.jboss.as.controller.SubsystemModel;
 enum LoadBalancerSubsystemModel implements SubsystemModel {
     VERSION_1_0_0(1, 0, 0),
     VERSION_1_1_0(1, 1, 0),
+    VERSION_1_2_0(1, 2, 0),
     ;
-    static final LoadBalancerSubsystemModel CURRENT = VERSION_1_1_0;
+    static final LoadBalancerSubsystemModel CURRENT = VERSION_1_2_0;
 
     private final ModelVersion version;
 

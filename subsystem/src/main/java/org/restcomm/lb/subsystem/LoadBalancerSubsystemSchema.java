@@ -23,8 +23,9 @@ import org.jboss.staxmapper.IntVersion;
 enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalancerSubsystemSchema> {
     VERSION_1_0(1, 0),
     VERSION_1_1(1, 1),
+    VERSION_1_2(1, 2),
     ;
-    static final LoadBalancerSubsystemSchema CURRENT = VERSION_1_1;
+    static final LoadBalancerSubsystemSchema CURRENT = VERSION_1_2;
 
     /**
      * The schema version that introduced each attribute not in 1.0. By identity: attribute definitions are equal by

@@ -80,6 +80,6 @@ public class AlgorithmConfigurationTestCase extends AbstractSubsystemTest {
     }
 
     private static String subsystem(String algorithm) {
-        return "<subsystem xmlns=\"urn:restcomm:load-balancer:1.1\" statistics-socket-binding=\"stats\">" + algorithm + "</subsystem>";
+        return "<subsystem xmlns=\"urn:restcomm:load-balancer:1.2\" statistics-socket-binding=\"stats\">" + algorithm + "</subsystem>";
     }
 }

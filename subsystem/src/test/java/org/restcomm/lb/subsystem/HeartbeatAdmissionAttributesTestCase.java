@@ -18,7 +18,7 @@ import org.wildfly.io.IOServiceDescriptor;
 /** Heartbeat admission attributes: live (no reload), validated at write time with an error naming the attribute. */
 public class HeartbeatAdmissionAttributesTestCase extends AbstractSubsystemTest {
 
-    private static final String XML = "<subsystem xmlns=\"urn:restcomm:load-balancer:1.1\" statistics-socket-binding=\"stats\">"
+    private static final String XML = "<subsystem xmlns=\"urn:restcomm:load-balancer:1.2\" statistics-socket-binding=\"stats\">"
             + "<http-heartbeat socket-binding=\"heartbeat\"/></subsystem>";
     private static final ModelNode SUBSYSTEM = Operations.createAddress("subsystem", "load-balancer");
     private static final ModelNode HTTP_HEARTBEAT = Operations.createAddress("subsystem", "load-balancer", "heartbeat", "http");

@@ -17,7 +17,7 @@ import org.wildfly.io.IOServiceDescriptor;
 /** heartbeat=http's ssl-context: a reference to an existing ssl-context, written to XML, not confused with http=default's. */
 public class HeartbeatTlsAttributeTestCase extends AbstractSubsystemTest {
 
-    private static final String XML = "<subsystem xmlns=\"urn:restcomm:load-balancer:1.1\" statistics-socket-binding=\"stats\">"
+    private static final String XML = "<subsystem xmlns=\"urn:restcomm:load-balancer:1.2\" statistics-socket-binding=\"stats\">"
             + "<http-heartbeat socket-binding=\"heartbeat\"/></subsystem>";
     private static final ModelNode HTTP_HEARTBEAT = Operations.createAddress("subsystem", "load-balancer", "heartbeat", "http");
 

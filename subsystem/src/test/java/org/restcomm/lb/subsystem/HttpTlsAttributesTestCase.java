@@ -18,7 +18,7 @@ import org.wildfly.io.IOServiceDescriptor;
 /** The HTTPS listener's socket binding and ssl-context are set together or not at all; dangling ssl-context names are refused. */
 public class HttpTlsAttributesTestCase extends AbstractSubsystemTest {
 
-    private static final String XML = "<subsystem xmlns=\"urn:restcomm:load-balancer:1.1\" statistics-socket-binding=\"stats\">"
+    private static final String XML = "<subsystem xmlns=\"urn:restcomm:load-balancer:1.2\" statistics-socket-binding=\"stats\">"
             + "<http socket-binding=\"http\"/></subsystem>";
     private static final ModelNode HTTP = Operations.createAddress("subsystem", "load-balancer", "http", "default");
 
