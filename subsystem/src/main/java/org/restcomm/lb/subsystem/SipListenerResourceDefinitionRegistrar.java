@@ -2,7 +2,13 @@ package org.restcomm.lb.subsystem;
 
 import java.util.List;
 
+import javax.net.ssl.SSLContext;
+
 import org.jboss.as.controller.AttributeDefinition;
+import org.jboss.as.controller.OperationContext;
+import org.jboss.as.controller.OperationFailedException;
+import org.jboss.as.controller.OperationStepHandler;
+import org.jboss.as.controller.PathAddress;
 import org.jboss.as.controller.PathElement;
 import org.jboss.as.controller.ResourceDefinition;
 import org.jboss.as.controller.ResourceRegistration;
@@ -17,6 +23,7 @@ import org.jboss.as.controller.registry.ManagementResourceRegistration;
 import org.jboss.as.network.SocketBinding;
 import org.jboss.dmr.ModelNode;
 import org.jboss.dmr.ModelType;
+import org.restcomm.lb.sip.Transport;
 import org.wildfly.service.descriptor.UnaryServiceDescriptor;
 import org.wildfly.subsystem.resource.ChildResourceDefinitionRegistrar;
 import org.wildfly.subsystem.resource.ManagementResourceRegistrar;
@@ -46,7 +53,7 @@ class SipListenerResourceDefinitionRegistrar implements ChildResourceDefinitionR
             .setRequired(false)
             .setAllowExpression(true)
             .setDefaultValue(new ModelNode("udp"))
-            .setValidator(new StringAllowedValuesValidator("udp", "tcp", "ws"))
+            .setValidator(new StringAllowedValuesValidator("udp", "tcp", "tls", "ws", "wss"))
             .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
             .build();
 
@@ -65,7 +72,33 @@ class SipListenerResourceDefinitionRegistrar implements ChildResourceDefinitionR
             .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
             .build();
 
-    static final List<AttributeDefinition> ATTRIBUTES = List.of(SIDE, TRANSPORT, SOCKET_BINDING, IP_LOAD_BALANCER_ADDRESS, IP_LOAD_BALANCER_PORT);
+    /** Since 1.2: the Elytron server-ssl-context a tls or wss listener serves with; it alone decides client authentication, protocols and cipher suites. */
+    static final CapabilityReferenceAttributeDefinition<SSLContext> SSL_CONTEXT = SslContextReference.attribute("ssl-context", CAPABILITY);
+
+    static final List<AttributeDefinition> ATTRIBUTES = List.of(SIDE, TRANSPORT, SOCKET_BINDING, IP_LOAD_BALANCER_ADDRESS, IP_LOAD_BALANCER_PORT, SSL_CONTEXT);
+
+
+
+    /** The handler, followed by the transport/ssl-context check at the end of the model stage. */
+    private static OperationStepHandler checked(OperationStepHandler handler) {
+        return (context, operation) -> {
+            handler.execute(context, operation);
+            context.addStep(SipListenerResourceDefinitionRegistrar::checkSslContext, OperationContext.Stage.MODEL);
+        };
+    }
+
+    /** A tls or wss listener needs an ssl-context; any other takes none. Refused before anything is applied. */
+    private static void checkSslContext(OperationContext context, ModelNode operation) throws OperationFailedException {
+        ModelNode model = context.readResource(PathAddress.EMPTY_ADDRESS, false).getModel();
+        Transport transport = Transport.of(TRANSPORT.resolveModelAttribute(context, model).asString());
+        boolean hasSslContext = model.hasDefined(SSL_CONTEXT.getName());
+        if (transport != null && transport.isSecure() && !hasSslContext) {
+            throw new OperationFailedException(SubsystemMessages.sslContextRequired(SSL_CONTEXT.getName(), TRANSPORT.getName(), transport.parameter()));
+        }
+        if (transport != null && !transport.isSecure() && hasSslContext) {
+            throw new OperationFailedException(SubsystemMessages.sslContextNotApplicable(SSL_CONTEXT.getName(), TRANSPORT.getName(), transport.parameter()));
+        }
+    }
 
     private final ResourceOperationRuntimeHandler sipRuntimeHandler;
 
@@ -76,10 +109,16 @@ class SipListenerResourceDefinitionRegistrar implements ChildResourceDefinitionR
     @Override
     public ManagementResourceRegistration register(ManagementResourceRegistration parent, ManagementResourceRegistrationContext context) {
         ManagementResourceRegistration registration = parent.registerSubModel(ResourceDefinition.builder(REGISTRATION, RESOLVER).build());
+        ResourceOperationRuntimeHandler restartSip = ResourceOperationRuntimeHandler.restartParent(this.sipRuntimeHandler);
+        // transport and ssl-context are checked together once every write of a batch is in the model, which then restarts SIP once
+        OperationStepHandler writeChecked = checked(new RestartOnceWriteAttributeHandler(restartSip));
         ResourceDescriptor descriptor = ResourceDescriptor.builder(RESOLVER)
-                .addAttributes(ATTRIBUTES)
+                .addAttributes(ATTRIBUTES.stream().filter(attribute -> attribute != TRANSPORT && attribute != SSL_CONTEXT).toList())
+                .addAttribute(TRANSPORT, writeChecked)
+                .addAttribute(SSL_CONTEXT, writeChecked)
                 .addCapability(CAPABILITY)
-                .withRuntimeHandler(ResourceOperationRuntimeHandler.restartParent(this.sipRuntimeHandler))
+                .withRuntimeHandler(restartSip)
+                .withAddResourceOperationTransformation(SipListenerResourceDefinitionRegistrar::checked)
                 .build();
         ManagementResourceRegistrar.of(descriptor).register(registration);
         return registration;
