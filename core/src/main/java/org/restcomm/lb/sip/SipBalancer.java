@@ -147,6 +147,8 @@ public final class SipBalancer {
         properties.setProperty("gov.nist.javax.sip.STACK_LOGGER", JainSipStackLogger.class.getName());
         properties.setProperty("gov.nist.javax.sip.SERVER_LOGGER", JainSipServerLogger.class.getName());
         properties.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+        // TLS keys come from Elytron, never from javax.net.ssl.*
+        properties.setProperty("gov.nist.javax.sip.SECURITY_MANAGER_PROVIDER", NoJvmKeyStores.class.getName());
         // NIO processors: TCP without a thread per connection, and the WS transport
         properties.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
         // one worker keeps each socket's messages in arrival order: a 180 overtaking its 200 breaks strict UAs (sipp aborts)

@@ -131,6 +131,8 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
             };
         }
         if (type == Transport.TLS) {
+            SSLContext server = this.serverContext(port, type);
+            SipTls.ClientAuth clientAuth = SipTls.ClientAuth.of(server);
             NioTlsMessageProcessor processor = new NioTlsMessageProcessor(address, stack, port) {
                 @Override
                 public void init() {
@@ -139,7 +141,9 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
 
                 @Override
                 public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel client) throws IOException {
-                    return SipMessageProcessorFactory.this.guard(super.createMessageChannel(processor, client), stack);
+                    NioTcpMessageChannel channel = SipMessageProcessorFactory.this.guard(super.createMessageChannel(processor, client), stack);
+                    SipTls.restore(clientAuth, channel);
+                    return channel;
                 }
 
                 @Override
@@ -155,10 +159,12 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
                     super.send(socket, data);
                 }
             };
-            SipTls.use(processor, this.serverContext(port, type), this.clientContext);
+            SipTls.use(processor, server, this.clientContext);
             return processor;
         }
         if (type == Transport.WSS) {
+            SSLContext server = this.serverContext(port, type);
+            SipTls.ClientAuth clientAuth = SipTls.ClientAuth.of(server);
             NioTlsWebSocketMessageProcessor processor = new NioTlsWebSocketMessageProcessor(address, stack, port) {
                 @Override
                 public void init() {
@@ -167,7 +173,9 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
 
                 @Override
                 public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel client) throws IOException {
-                    return SipMessageProcessorFactory.this.guard(super.createMessageChannel(processor, client), stack);
+                    NioTcpMessageChannel channel = SipMessageProcessorFactory.this.guard(super.createMessageChannel(processor, client), stack);
+                    SipTls.restore(clientAuth, channel);
+                    return channel;
                 }
 
                 @Override
@@ -183,7 +191,7 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
                     super.send(socket, data);
                 }
             };
-            SipTls.use(processor, this.serverContext(port, type), this.clientContext);
+            SipTls.use(processor, server, this.clientContext);
             return processor;
         }
         if (type == Transport.WS) {

@@ -76,6 +76,27 @@ final class SipTls {
         }
     }
 
+    /** How a server context asks for client certificates: need, want, or neither. */
+    record ClientAuth(boolean need, boolean want) {
+        static ClientAuth of(SSLContext server) {
+            SSLEngine probe = server.createSSLEngine();
+            return new ClientAuth(probe.getNeedClientAuth(), probe.getWantClientAuth());
+        }
+    }
+
+    /**
+     * Gives an accepted connection's engine back the client authentication of its context: jain-sip switches it off on
+     * every engine it creates, and an Elytron engine takes that.
+     */
+    static void restore(ClientAuth clientAuth, NioTcpMessageChannel channel) {
+        SSLEngine engine = engine(channel);
+        if (engine != null && clientAuth.need()) {
+            engine.setNeedClientAuth(true);
+        } else if (engine != null && clientAuth.want()) {
+            engine.setWantClientAuth(true);
+        }
+    }
+
     /** Whether the connection is TLS or WSS. */
     static boolean isSecure(NioTcpMessageChannel channel) {
         return channel instanceof NioTlsMessageChannel || channel instanceof NioTlsWebSocketMessageChannel;
@@ -83,10 +104,15 @@ final class SipTls {
 
     /** Whether a secure connection's TLS handshake has completed (jain-sip only tracks it for TLS, not WSS). */
     static boolean handshakeDone(NioTcpMessageChannel channel) {
+        SSLEngine engine = engine(channel);
+        return engine != null && !NO_SESSION.equals(engine.getSession().getProtocol());
+    }
+
+    /** The engine jain-sip made for a TLS or WSS connection. */
+    private static SSLEngine engine(NioTcpMessageChannel channel) {
         try {
             Object state = (channel instanceof NioTlsMessageChannel) ? TLS_STATE.get(channel) : WSS_STATE.get(channel);
-            SSLEngine engine = (state != null) ? (SSLEngine) ENGINE.get(state) : null;
-            return engine != null && !NO_SESSION.equals(engine.getSession().getProtocol());
+            return (state != null) ? (SSLEngine) ENGINE.get(state) : null;
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(e);
         }

@@ -58,14 +58,19 @@ class SipTlsTest {
         this.node = new TlsNode();
         this.registry.register(new NodeAdvertisement("node", "127.0.0.1", Map.of(NodeAdvertisement.TLS_PORT, Integer.toString(this.node.tls.getLocalPort()),
                 NodeAdvertisement.TCP_PORT, Integer.toString(this.node.tcp.getLocalPort()), "sessionId", "tls-node")), NodeSource.HTTP);
+        this.startBalancer(TestTls.server());
+    }
+
+    /** The balancer with its clients' TLS listener serving the given context. */
+    private void startBalancer(javax.net.ssl.SSLContext external) throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         for (int attempt = 1;; attempt++) {
             this.externalTls = freePort();
             SipBalancerSettings defaults = SipBalancerSettings.defaults(List.of(
-                    SipListenerSettings.secure(Side.EXTERNAL, "tls", new InetSocketAddress(loopback, this.externalTls), TestTls.server()),
+                    SipListenerSettings.secure(Side.EXTERNAL, "tls", new InetSocketAddress(loopback, this.externalTls), external),
                     SipListenerSettings.of(Side.INTERNAL, "tcp", new InetSocketAddress(loopback, freePort())),
                     SipListenerSettings.secure(Side.INTERNAL, "tls", new InetSocketAddress(loopback, freePort()), TestTls.server())));
-            this.settings = defaults.withTls(new SipBalancerSettings.Tls(false, TestTls.client(), HANDSHAKE_TIMEOUT_MILLIS));
+            this.settings = defaults.withTls(new SipBalancerSettings.Tls(false, null, HANDSHAKE_TIMEOUT_MILLIS));
             this.balancer = new SipBalancer(this.settings, this.registry, () -> this.algorithm, new HeartbeatProtocol(this.registry, this.statistics.heartbeats()),
                     this.statistics.sip());
             try {
@@ -136,6 +141,29 @@ class SipTlsTest {
             assertEquals("tls", this.node.next().transport, "the listener still serves");
         }
         assertEquals(2, this.statistics.tlsHandshakeFailures().count(), "a good handshake is not a failure");
+    }
+
+    @Test
+    void aContextNeedingClientCertificatesRefusesAClientWithoutOneAndServesOneWithATrustedOne() throws Exception {
+        // jain-sip turns client authentication off on every engine; the listener gives it back as its context says
+        this.balancer.stop();
+        this.startBalancer(TestTls.serverRequiringClientCertificates());
+        try (SSLSocket anonymous = (SSLSocket) TestTls.client().getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), this.externalTls)) {
+            anonymous.setEnabledProtocols(new String[] {"TLSv1.2"});
+            anonymous.setSoTimeout(10_000);
+            org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> {
+                anonymous.startHandshake();
+                anonymous.getOutputStream().write(invite("anonymous", anonymous.getLocalPort()).getBytes(StandardCharsets.US_ASCII));
+                anonymous.getInputStream().read();
+                throw new AssertionError("a client without a certificate was served");
+            });
+        }
+        try (SSLSocket certified = (SSLSocket) TestTls.mutual().getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), this.externalTls)) {
+            certified.setSoTimeout(10_000);
+            certified.startHandshake();
+            certified.getOutputStream().write(invite("certified", certified.getLocalPort()).getBytes(StandardCharsets.US_ASCII));
+            assertEquals("tls", this.node.next().transport, "a client with a trusted certificate is served");
+        }
     }
 
     private SSLSocket client() throws IOException {

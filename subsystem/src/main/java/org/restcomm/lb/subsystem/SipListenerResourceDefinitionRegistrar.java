@@ -16,6 +16,8 @@ import org.jboss.as.controller.SimpleAttributeDefinition;
 import org.jboss.as.controller.SimpleAttributeDefinitionBuilder;
 import org.jboss.as.controller.capability.RuntimeCapability;
 import org.jboss.as.controller.descriptions.ResourceDescriptionResolver;
+import org.jboss.as.controller.operations.global.UndefineAttributeHandler;
+import org.jboss.as.controller.operations.global.WriteAttributeHandler;
 import org.jboss.as.controller.operations.validation.IntRangeValidator;
 import org.jboss.as.controller.operations.validation.StringAllowedValuesValidator;
 import org.jboss.as.controller.registry.AttributeAccess;
@@ -79,19 +81,19 @@ class SipListenerResourceDefinitionRegistrar implements ChildResourceDefinitionR
 
 
 
-    /** The handler, followed by the transport/ssl-context check at the end of the model stage. */
+    /** The handler, then the transport/ssl-context check at the end of the model stage: a refusal leaves nothing applied. */
     private static OperationStepHandler checked(OperationStepHandler handler) {
         return (context, operation) -> {
             handler.execute(context, operation);
-            context.addStep(SipListenerResourceDefinitionRegistrar::checkSslContext, OperationContext.Stage.MODEL);
+            context.addStep((checking, ignored) -> check(checking, checking.readResource(PathAddress.EMPTY_ADDRESS, false).getModel()),
+                    OperationContext.Stage.MODEL);
         };
     }
 
-    /** A tls or wss listener needs an ssl-context; any other takes none. Refused before anything is applied. */
-    private static void checkSslContext(OperationContext context, ModelNode operation) throws OperationFailedException {
-        ModelNode model = context.readResource(PathAddress.EMPTY_ADDRESS, false).getModel();
-        Transport transport = Transport.of(TRANSPORT.resolveModelAttribute(context, model).asString());
-        boolean hasSslContext = model.hasDefined(SSL_CONTEXT.getName());
+    /** A tls or wss listener needs an ssl-context; any other takes none. */
+    private static void check(OperationContext context, ModelNode listener) throws OperationFailedException {
+        Transport transport = Transport.of(TRANSPORT.resolveModelAttribute(context, listener).asString());
+        boolean hasSslContext = listener.hasDefined(SSL_CONTEXT.getName());
         if (transport != null && transport.isSecure() && !hasSslContext) {
             throw new OperationFailedException(SubsystemMessages.sslContextRequired(SSL_CONTEXT.getName(), TRANSPORT.getName(), transport.parameter()));
         }
@@ -109,18 +111,17 @@ class SipListenerResourceDefinitionRegistrar implements ChildResourceDefinitionR
     @Override
     public ManagementResourceRegistration register(ManagementResourceRegistration parent, ManagementResourceRegistrationContext context) {
         ManagementResourceRegistration registration = parent.registerSubModel(ResourceDefinition.builder(REGISTRATION, RESOLVER).build());
-        ResourceOperationRuntimeHandler restartSip = ResourceOperationRuntimeHandler.restartParent(this.sipRuntimeHandler);
-        // transport and ssl-context are checked together once every write of a batch is in the model, which then restarts SIP once
-        OperationStepHandler writeChecked = checked(new RestartOnceWriteAttributeHandler(restartSip));
         ResourceDescriptor descriptor = ResourceDescriptor.builder(RESOLVER)
-                .addAttributes(ATTRIBUTES.stream().filter(attribute -> attribute != TRANSPORT && attribute != SSL_CONTEXT).toList())
-                .addAttribute(TRANSPORT, writeChecked)
-                .addAttribute(SSL_CONTEXT, writeChecked)
+                .addAttributes(ATTRIBUTES)
                 .addCapability(CAPABILITY)
-                .withRuntimeHandler(restartSip)
+                .withRuntimeHandler(ResourceOperationRuntimeHandler.restartParent(this.sipRuntimeHandler))
                 .withAddResourceOperationTransformation(SipListenerResourceDefinitionRegistrar::checked)
                 .build();
         ManagementResourceRegistrar.of(descriptor).register(registration);
+        // every write of this resource is checked too, once the whole batch is in the model: attribute write handlers of
+        // our own would be replayed by the add (a restart within the add that fails), so the global operations are wrapped
+        registration.registerOperationHandler(WriteAttributeHandler.DEFINITION, checked(WriteAttributeHandler.INSTANCE));
+        registration.registerOperationHandler(UndefineAttributeHandler.DEFINITION, checked(UndefineAttributeHandler.INSTANCE));
         return registration;
     }
 }
