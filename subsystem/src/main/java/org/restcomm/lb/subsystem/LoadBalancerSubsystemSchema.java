@@ -47,7 +47,10 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
             Map.entry(HttpResourceDefinitionRegistrar.WRITE_STALL_TIMEOUT, VERSION_1_1),
             Map.entry(SipResourceDefinitionRegistrar.NODE_RESPONSE_TIMEOUT, VERSION_1_1),
             Map.entry(SipResourceDefinitionRegistrar.PROBE_INTERVAL, VERSION_1_1),
-            Map.entry(SipResourceDefinitionRegistrar.PROBE_FAILURES, VERSION_1_1));
+            Map.entry(SipResourceDefinitionRegistrar.PROBE_FAILURES, VERSION_1_1),
+            Map.entry(HttpResourceDefinitionRegistrar.HANDSHAKE_TIMEOUT, VERSION_1_2),
+            Map.entry(HttpResourceDefinitionRegistrar.REDIRECT_TO_HTTPS, VERSION_1_2),
+            Map.entry(HttpResourceDefinitionRegistrar.HTTPS_REDIRECT_PORT, VERSION_1_2));
 
     @SafeVarargs
     private static Map<AttributeDefinition, LoadBalancerSubsystemSchema> byIdentity(Map.Entry<AttributeDefinition, LoadBalancerSubsystemSchema>... entries) {
