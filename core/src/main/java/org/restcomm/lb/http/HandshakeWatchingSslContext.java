@@ -15,23 +15,29 @@ import javax.net.ssl.TrustManager;
 import org.restcomm.lb.stats.TlsHandshakeFailures;
 
 /**
- * The HTTPS listener's {@link SSLContext}: the configured one, whose engines count failed handshakes. Engines are
- * still made by the configured context for every connection, so a key manager re-initialised in place (Elytron's
- * {@code key-manager:init}) serves its new certificate from the next handshake on.
+ * The HTTPS listener's {@link SSLContext}: the configured one, whose engines count failed handshakes and do not resume
+ * sessions across a certificate rotation ({@link CertificateRotation}).
  */
 final class HandshakeWatchingSslContext extends SSLContext {
 
-    HandshakeWatchingSslContext(SSLContext context, TlsHandshakeFailures failures) {
-        super(new Spi(context, failures), context.getProvider(), context.getProtocol());
+    HandshakeWatchingSslContext(SSLContext context, TlsHandshakeFailures failures, CertificateRotation rotation) {
+        super(new Spi(context, failures, rotation), context.getProvider(), context.getProtocol());
     }
 
     private static final class Spi extends SSLContextSpi {
         private final SSLContext context;
         private final TlsHandshakeFailures failures;
+        private final CertificateRotation rotation;
 
-        Spi(SSLContext context, TlsHandshakeFailures failures) {
+        Spi(SSLContext context, TlsHandshakeFailures failures, CertificateRotation rotation) {
             this.context = context;
             this.failures = failures;
+            this.rotation = rotation;
+        }
+
+        private SSLEngine watched(SSLEngine engine) {
+            this.rotation.accepted(engine);
+            return new HandshakeWatchingEngine(engine, this.failures);
         }
 
         @Override
@@ -41,12 +47,12 @@ final class HandshakeWatchingSslContext extends SSLContext {
 
         @Override
         protected SSLEngine engineCreateSSLEngine() {
-            return new HandshakeWatchingEngine(this.context.createSSLEngine(), this.failures);
+            return this.watched(this.context.createSSLEngine());
         }
 
         @Override
         protected SSLEngine engineCreateSSLEngine(String host, int port) {
-            return new HandshakeWatchingEngine(this.context.createSSLEngine(host, port), this.failures);
+            return this.watched(this.context.createSSLEngine(host, port));
         }
 
         @Override

@@ -57,12 +57,14 @@ final class Listeners implements AutoCloseable {
             return new Listeners(http, null);
         }
         try {
+            CertificateRotation rotation = new CertificateRotation(worker);
             UndertowXnioSsl ssl = new UndertowXnioSsl(worker.getXnio(), OptionMap.create(Options.USE_DIRECT_BUFFERS, true),
-                    new HandshakeWatchingSslContext(https.sslContext(), failures));
+                    new HandshakeWatchingSslContext(https.sslContext(), failures, rotation));
             ChannelListener<StreamConnection> open = new HandshakeTimeout(openListener(buffers, serverOptions, root), handshakeTimeout);
             @SuppressWarnings({ "unchecked", "rawtypes" })
             AcceptingChannel<? extends StreamConnection> secure = ssl.createSslConnectionServer(worker, https.address(),
                     (ChannelListener) ChannelListeners.openListenerAdapter(open), socketOptions);
+            rotation.listeningOn(secure.getLocalAddress(InetSocketAddress.class));
             http.resumeAccepts();
             secure.resumeAccepts();
             return new Listeners(http, secure);

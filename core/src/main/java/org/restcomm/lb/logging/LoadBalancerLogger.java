@@ -189,4 +189,8 @@ public interface LoadBalancerLogger extends BasicLogger {
     @LogMessage(level = Level.DEBUG)
     @Message(id = 81, value = "HTTPS handshake with %s not finished within %d ms (handshake-timeout): connection closed")
     void tlsHandshakeTimedOut(java.net.SocketAddress peer, long millis);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 82, value = "HTTPS listener on %s serves a new certificate: TLS sessions begun with the old one are not resumed")
+    void httpsCertificateChanged(InetSocketAddress listener);
 }

@@ -4,22 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Random;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
 
 import org.junit.jupiter.api.AfterEach;
@@ -59,7 +54,7 @@ class HttpsHandshakeTest {
         this.start(TestTls.server());
         try (Socket socket = this.connect()) {
             socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            readUntilClosed(socket);
+            TlsProbe.readUntilClosed(socket);
         }
         BalancerTestBed.eventually(1, this.failures::count, "plain text on the TLS port is a failed handshake");
         this.assertServes(BalancerTestBed.httpsClient());
@@ -77,13 +72,13 @@ class HttpsHandshakeTest {
         garbage[2] = 0x03;
         try (Socket socket = this.connect()) {
             socket.getOutputStream().write(garbage);
-            readUntilClosed(socket);
+            TlsProbe.readUntilClosed(socket);
         }
         new Random(12).nextBytes(garbage);
         garbage[0] = 0x42;
         try (Socket socket = this.connect()) {
             socket.getOutputStream().write(garbage);
-            readUntilClosed(socket);
+            TlsProbe.readUntilClosed(socket);
         }
         BalancerTestBed.eventually(2, this.failures::count, "each garbage connection is one failed handshake");
         this.assertServes(BalancerTestBed.httpsClient());
@@ -92,12 +87,12 @@ class HttpsHandshakeTest {
     @Test
     void halfAClientHelloIsClosedAfterTheHandshakeTimeout() throws Exception {
         this.start(TestTls.server());
-        byte[] hello = clientHello();
+        byte[] hello = TlsProbe.clientHello();
         try (Socket socket = this.connect()) {
             socket.getOutputStream().write(hello, 0, hello.length / 2);
             socket.getOutputStream().flush();
             long started = System.nanoTime();
-            readUntilClosed(socket);
+            TlsProbe.readUntilClosed(socket);
             long waited = (System.nanoTime() - started) / 1_000_000;
             // the balancer closed it, not the read timeout, and not before handshake-timeout
             assertEquals(true, waited >= HANDSHAKE_TIMEOUT - 50, "closed after " + waited + " ms");
@@ -109,7 +104,7 @@ class HttpsHandshakeTest {
     @Test
     void aHandshakeAbortedHalfwayIsCounted() throws Exception {
         this.start(TestTls.server());
-        byte[] hello = clientHello();
+        byte[] hello = TlsProbe.clientHello();
         try (Socket socket = this.connect()) {
             socket.getOutputStream().write(hello, 0, hello.length / 2);
             socket.getOutputStream().flush();
@@ -128,7 +123,7 @@ class HttpsHandshakeTest {
             // connects and goes away at once, as a TCP health check does
         }
         try (Socket silent = this.connect()) {
-            readUntilClosed(silent);
+            TlsProbe.readUntilClosed(silent);
         }
         BalancerTestBed.eventually(1, this.failures::count, "only the silent connection that ran into handshake-timeout");
         Thread.sleep(HANDSHAKE_TIMEOUT * 2);
@@ -140,9 +135,9 @@ class HttpsHandshakeTest {
         this.start(TestTls.server());
         try (SSLSocket socket = (SSLSocket) TestTls.client().getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), this.bed.httpsPort())) {
             socket.setSoTimeout(10_000);
-            assertEquals("node=n", get(socket));
+            assertEquals("HTTP/1.1 200 OK node=n", TlsProbe.get(socket, "/"));
             Thread.sleep(HANDSHAKE_TIMEOUT * 3);
-            assertEquals("node=n", get(socket), "the kept-alive connection is still open");
+            assertEquals("HTTP/1.1 200 OK node=n", TlsProbe.get(socket, "/"), "the kept-alive connection is still open");
         }
         assertEquals(0, this.failures.count());
     }
@@ -154,7 +149,7 @@ class HttpsHandshakeTest {
         try (SSLSocket anonymous = (SSLSocket) TestTls.client().getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), this.bed.httpsPort())) {
             anonymous.setSoTimeout(10_000);
             // with TLS 1.3 the client may finish its side before the server refuses: the refusal comes with the first read
-            assertThrows(IOException.class, () -> get(anonymous));
+            assertThrows(IOException.class, () -> TlsProbe.get(anonymous, "/"));
         }
         BalancerTestBed.eventually(1, this.failures::count, "no client certificate");
         HttpClient authenticated = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
@@ -192,47 +187,5 @@ class HttpsHandshakeTest {
         // far above handshake-timeout: a read that times out means the balancer never closed the connection
         socket.setSoTimeout(15_000);
         return socket;
-    }
-
-    /** A GET over an open connection; the body of the answer. */
-    private static String get(Socket socket) throws IOException {
-        OutputStream out = socket.getOutputStream();
-        out.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        InputStream in = socket.getInputStream();
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("closed after " + head);
-            }
-            head.append((char) b);
-        }
-        int length = Arrays.stream(head.toString().split("\r\n")).filter(line -> line.toLowerCase().startsWith("content-length:"))
-                .mapToInt(line -> Integer.parseInt(line.substring("content-length:".length()).trim())).findFirst().orElseThrow();
-        return new String(in.readNBytes(length), StandardCharsets.UTF_8);
-    }
-
-    /** Reads until the balancer closes the connection (or resets it); a read timeout fails the test. */
-    private static void readUntilClosed(Socket socket) throws IOException {
-        try {
-            socket.getInputStream().transferTo(OutputStream.nullOutputStream());
-        } catch (java.net.SocketTimeoutException e) {
-            throw new AssertionError("the balancer left the connection open", e);
-        } catch (java.net.SocketException e) {
-            // reset by the balancer: closed as well
-        }
-    }
-
-    /** The bytes of a real ClientHello record. */
-    private static byte[] clientHello() throws Exception {
-        SSLEngine client = TestTls.client().createSSLEngine("127.0.0.1", 443);
-        client.setUseClientMode(true);
-        ByteBuffer out = ByteBuffer.allocate(client.getSession().getPacketBufferSize());
-        client.wrap(ByteBuffer.allocate(0), out);
-        out.flip();
-        byte[] hello = new byte[out.remaining()];
-        out.get(hello);
-        return hello;
     }
 }
