@@ -87,10 +87,8 @@ class HttpsHandshakeTest {
     @Test
     void halfAClientHelloIsClosedAfterTheHandshakeTimeout() throws Exception {
         this.start(TestTls.server());
-        byte[] hello = TlsProbe.clientHello();
         try (Socket socket = this.connect()) {
-            socket.getOutputStream().write(hello, 0, hello.length / 2);
-            socket.getOutputStream().flush();
+            TlsProbe.sendHalfAClientHello(socket);
             long started = System.nanoTime();
             TlsProbe.readUntilClosed(socket);
             long waited = (System.nanoTime() - started) / 1_000_000;
@@ -104,10 +102,8 @@ class HttpsHandshakeTest {
     @Test
     void aHandshakeAbortedHalfwayIsCounted() throws Exception {
         this.start(TestTls.server());
-        byte[] hello = TlsProbe.clientHello();
         try (Socket socket = this.connect()) {
-            socket.getOutputStream().write(hello, 0, hello.length / 2);
-            socket.getOutputStream().flush();
+            TlsProbe.sendHalfAClientHello(socket);
             Thread.sleep(50);
         }
         BalancerTestBed.eventually(1, this.failures::count, "a client that goes away mid-handshake");

@@ -16,8 +16,15 @@ public final class TlsProbe {
     private TlsProbe() {
     }
 
+    /** Begins a handshake and stops halfway: the first half of a real ClientHello. */
+    public static void sendHalfAClientHello(Socket socket) throws IOException {
+        byte[] hello = clientHello();
+        socket.getOutputStream().write(hello, 0, hello.length / 2);
+        socket.getOutputStream().flush();
+    }
+
     /** The bytes of a real ClientHello record. */
-    public static byte[] clientHello() throws IOException {
+    private static byte[] clientHello() throws IOException {
         SSLEngine client = TestTls.client().createSSLEngine("127.0.0.1", 443);
         client.setUseClientMode(true);
         ByteBuffer out = ByteBuffer.allocate(client.getSession().getPacketBufferSize());

@@ -116,6 +116,22 @@ abstract class ElytronHttpsTestCase extends LoadBalancerTestCase {
         this.add(server);
     }
 
+    /** An Elytron trust-manager of that name trusting the test certificate of core's TestTls (which TestNode and TestTls.mutual() show). */
+    void trustManager(String name) throws IOException {
+        Path trusted = this.temporaryFile(name, ".p12");
+        TestTls.writeTrustStore(trusted, "secret");
+        // /subsystem=elytron/key-store=<name>:add(path=<temp file>, type=PKCS12, credential-reference={clear-text=secret})
+        ModelNode keyStore = Operations.createAddOperation(address("key-store", name));
+        keyStore.get("path").set(trusted.toString());
+        keyStore.get("type").set("PKCS12");
+        keyStore.get("credential-reference", "clear-text").set("secret");
+        this.add(keyStore);
+        // /subsystem=elytron/trust-manager=<name>:add(key-store=<name>)
+        ModelNode trustManager = Operations.createAddOperation(address("trust-manager", name));
+        trustManager.get("key-store").set(name);
+        this.add(trustManager);
+    }
+
     /** A new key pair under alias lb in key-store=lb-test. */
     void generateKeyPair(String distinguishedName) {
         ModelNode generate = Operations.createOperation("generate-key-pair", address("key-store", "lb-test"));

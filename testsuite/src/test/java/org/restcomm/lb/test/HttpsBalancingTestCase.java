@@ -9,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -17,7 +16,6 @@ import org.jboss.as.controller.client.helpers.Operations;
 import org.jboss.dmr.ModelNode;
 import org.junit.jupiter.api.Test;
 import org.restcomm.lb.http.TestNode;
-import org.restcomm.lb.http.TestTls;
 
 /**
  * TLS on http=default through the provisioned server: an HTTPS listener on 2081 with an Elytron server-ssl-context
@@ -52,18 +50,7 @@ public class HttpsBalancingTestCase extends ElytronHttpsTestCase {
 
     @Test
     void backendTlsReachesANodeThatSpeaksOnlyTls() throws Exception {
-        Path trustStore = this.temporaryFile("lb-test-trust", ".p12");
-        TestTls.writeTrustStore(trustStore, "secret");
-        // /subsystem=elytron/key-store=lb-test-trust:add(path=<temp file>, type=PKCS12, credential-reference={clear-text=secret})
-        ModelNode keyStore = Operations.createAddOperation(address("key-store", "lb-test-trust"));
-        keyStore.get("path").set(trustStore.toString());
-        keyStore.get("type").set("PKCS12");
-        keyStore.get("credential-reference", "clear-text").set("secret");
-        this.add(keyStore);
-        // /subsystem=elytron/trust-manager=lb-test-trust:add(key-store=lb-test-trust)
-        ModelNode trustManager = Operations.createAddOperation(address("trust-manager", "lb-test-trust"));
-        trustManager.get("key-store").set("lb-test-trust");
-        this.add(trustManager);
+        this.trustManager("lb-test-trust");
         // /subsystem=elytron/client-ssl-context=lb-test-client:add(trust-manager=lb-test-trust)
         ModelNode client = Operations.createAddOperation(address("client-ssl-context", "lb-test-client"));
         client.get("trust-manager").set("lb-test-trust");

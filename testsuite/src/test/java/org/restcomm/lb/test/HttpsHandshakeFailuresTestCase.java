@@ -12,7 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
@@ -65,10 +64,8 @@ public class HttpsHandshakeFailuresTestCase extends ElytronHttpsTestCase {
         this.awaitFailures(++failures, "random bytes");
         this.assertServed(client);
 
-        byte[] hello = TlsProbe.clientHello();
         try (Socket socket = connect()) {
-            socket.getOutputStream().write(hello, 0, hello.length / 2);
-            socket.getOutputStream().flush();
+            TlsProbe.sendHalfAClientHello(socket);
             long started = System.nanoTime();
             // the balancer hangs up once handshake-timeout has passed; the read timeout (30 s) would fail the test
             TlsProbe.readUntilClosed(socket);
@@ -83,18 +80,7 @@ public class HttpsHandshakeFailuresTestCase extends ElytronHttpsTestCase {
     @Test
     void aClientWithoutACertificateIsRefusedWhereTheContextNeedsOneAndATrustedOneIsServed() throws Exception {
         this.serverSslContext();
-        Path clients = this.temporaryFile("lb-test-clients", ".p12");
-        TestTls.writeTrustStore(clients, "secret");
-        // /subsystem=elytron/key-store=lb-test-clients:add(path=<temp file>, type=PKCS12, credential-reference={clear-text=secret})
-        ModelNode keyStore = Operations.createAddOperation(address("key-store", "lb-test-clients"));
-        keyStore.get("path").set(clients.toString());
-        keyStore.get("type").set("PKCS12");
-        keyStore.get("credential-reference", "clear-text").set("secret");
-        this.add(keyStore);
-        // /subsystem=elytron/trust-manager=lb-test-clients:add(key-store=lb-test-clients)
-        ModelNode trustManager = Operations.createAddOperation(address("trust-manager", "lb-test-clients"));
-        trustManager.get("key-store").set("lb-test-clients");
-        this.add(trustManager);
+        this.trustManager("lb-test-clients");
         // /subsystem=elytron/server-ssl-context=lb-test-mutual:add(key-manager=lb-test, trust-manager=lb-test-clients, need-client-auth=true)
         ModelNode mutual = Operations.createAddOperation(address("server-ssl-context", "lb-test-mutual"));
         mutual.get("key-manager").set("lb-test");
