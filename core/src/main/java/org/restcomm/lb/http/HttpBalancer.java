@@ -1,11 +1,11 @@
 package org.restcomm.lb.http;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
 
-import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.protocols.ssl.UndertowXnioSsl;
 import io.undertow.server.handlers.proxy.ProxyHandler;
@@ -15,7 +15,6 @@ import org.restcomm.lb.logging.LoadBalancerLogger;
 import org.restcomm.lb.node.NodeRegistry;
 import org.restcomm.lb.stats.HttpStatistics;
 import org.xnio.OptionMap;
-import org.xnio.Options;
 import org.xnio.XnioWorker;
 
 /**
@@ -28,7 +27,8 @@ public final class HttpBalancer {
     private final NodeRegistry registry;
     private final Supplier<BalancerAlgorithm> algorithm;
     private final HttpStatistics statistics;
-    private Undertow server;
+    private Listeners listeners;
+    private HttpsRedirect redirect;
     private NodeSelector selector;
     private NodeProxyClient proxyClient;
     private TrafficHandler traffic;
@@ -52,6 +52,9 @@ public final class HttpBalancer {
      * @param worker the server's I/O worker, shared and never stopped here
      */
     public synchronized void start(InetSocketAddress address, HttpsListener https, XnioWorker worker) {
+        if (this.settings.httpsRedirect().enabled() && https == null) {
+            throw new IllegalArgumentException("redirect-to-https needs an HTTPS listener (https-socket-binding and ssl-context)");
+        }
         NodeSelector selector = new NodeSelector(this.registry, this.algorithm);
         SSLContext backendSsl = this.settings.backendSslContext();
         NodeProxyClient proxyClient = new NodeProxyClient(selector, this.settings, this.statistics,
@@ -69,59 +72,68 @@ public final class HttpBalancer {
         if (this.settings.forwardedHeaders()) {
             proxy.addRequestHeader(HttpString.tryFromString(ForwardedHeader.NAME), new ForwardedHeader());
         }
-        TrafficHandler traffic = new TrafficHandler(this.statistics, this.settings, proxy.build());
-        Undertow.Builder builder = Undertow.builder()
-                .addHttpListener(address.getPort(), address.getAddress().getHostAddress());
-        if (https != null) {
-            builder.addHttpsListener(https.address().getPort(), https.address().getAddress().getHostAddress(), https.sslContext());
+        HttpsRedirect redirect = new HttpsRedirect(proxy.build());
+        TrafficHandler traffic = new TrafficHandler(this.statistics, this.settings, redirect);
+        Listeners listeners;
+        try {
+            listeners = Listeners.open(worker, this.serverOptions(), traffic, address, https, this.statistics.tlsHandshakeFailures(),
+                    this.settings.handshakeTimeout());
+        } catch (IOException e) {
+            proxyClient.close();
+            throw new IllegalStateException("HTTP listeners could not open on " + address + ((https != null) ? " and " + https.address() : ""), e);
         }
-        builder
-                .setWorker(worker)
-                .setHandler(traffic)
-                .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
-                // Undertow's own 2 MiB default would cut uploads off with a reset; TrafficHandler applies max-request-size with a 413
-                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
-                .setSocketOption(Options.REUSE_ADDRESSES, true);
-        // idle and slow clients must not hold connections for ever (Undertow has no such limits of its own)
-        if (this.settings.noRequestTimeout() > 0) {
-            builder.setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, this.settings.noRequestTimeout());
-        }
-        if (this.settings.requestParseTimeout() > 0) {
-            builder.setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, this.settings.requestParseTimeout());
-        }
-        Undertow undertow = builder.build();
         this.registry.addListener(selector);
         this.registry.addListener(proxyClient);
-        try {
-            undertow.start();
-        } catch (RuntimeException e) {
-            // Undertow leaves the listeners it opened before the failing one bound; stop() closes them (not our worker)
-            undertow.stop();
-            this.registry.removeListener(selector);
-            this.registry.removeListener(proxyClient);
-            proxyClient.close();
-            throw e;
-        }
-        this.server = undertow;
+        this.listeners = listeners;
         this.selector = selector;
         this.proxyClient = proxyClient;
         this.traffic = traffic;
-        this.boundAddress = listenerAddress(undertow, "http");
-        this.boundHttpsAddress = listenerAddress(undertow, "https");
+        this.redirect = redirect;
+        this.boundAddress = listeners.address();
+        this.boundHttpsAddress = listeners.httpsAddress();
+        this.redirectToHttps(this.settings.httpsRedirect());
         LoadBalancerLogger.ROOT_LOGGER.httpStarted(this.boundAddress);
         if (this.boundHttpsAddress != null) {
             LoadBalancerLogger.ROOT_LOGGER.httpsStarted(this.boundHttpsAddress);
         }
     }
 
-    private static InetSocketAddress listenerAddress(Undertow undertow, String protocol) {
-        return undertow.getListenerInfo().stream().filter(listener -> listener.getProtcol().equals(protocol))
-                .map(listener -> (InetSocketAddress) listener.getAddress()).findFirst().orElse(null);
+    /** What Undertow's listeners are told: no HTTP/2, no size limit of Undertow's own, the idle and slow client limits. */
+    private OptionMap serverOptions() {
+        OptionMap.Builder options = OptionMap.builder()
+                // as Undertow's own server: pipelined answers are written together
+                .set(UndertowOptions.BUFFER_PIPELINED_DATA, true)
+                .set(UndertowOptions.ENABLE_HTTP2, false)
+                // Undertow's own 2 MiB default would cut uploads off with a reset; TrafficHandler applies max-request-size with a 413
+                .set(UndertowOptions.MAX_ENTITY_SIZE, -1L);
+        // idle and slow clients must not hold connections for ever (Undertow has no such limits of its own)
+        if (this.settings.noRequestTimeout() > 0) {
+            options.set(UndertowOptions.NO_REQUEST_TIMEOUT, this.settings.noRequestTimeout());
+        }
+        if (this.settings.requestParseTimeout() > 0) {
+            options.set(UndertowOptions.REQUEST_PARSE_TIMEOUT, this.settings.requestParseTimeout());
+        }
+        return options.getMap();
+    }
+
+    /**
+     * Starts or stops answering plain HTTP requests with a 308 to HTTPS, from the next request on.
+     *
+     * @throws IllegalStateException to redirect without an HTTPS listener
+     */
+    public synchronized void redirectToHttps(HttpsRedirectSettings redirect) {
+        if (this.redirect == null) {
+            return;
+        }
+        if (redirect.enabled() && this.boundHttpsAddress == null) {
+            throw new IllegalStateException("redirect-to-https needs an HTTPS listener (https-socket-binding and ssl-context)");
+        }
+        this.redirect.redirectTo(!redirect.enabled() ? 0 : (redirect.port() > 0) ? redirect.port() : this.boundHttpsAddress.getPort());
     }
 
     public synchronized void stop() {
-        if (this.server != null) {
-            this.server.stop();
+        if (this.listeners != null) {
+            this.listeners.close();
             this.traffic.closeConnections();
             this.registry.removeListener(this.selector);
             this.registry.removeListener(this.proxyClient);
@@ -130,7 +142,8 @@ public final class HttpBalancer {
             if (this.boundHttpsAddress != null) {
                 LoadBalancerLogger.ROOT_LOGGER.httpStopped(this.boundHttpsAddress);
             }
-            this.server = null;
+            this.listeners = null;
+            this.redirect = null;
             this.selector = null;
             this.proxyClient = null;
             this.traffic = null;

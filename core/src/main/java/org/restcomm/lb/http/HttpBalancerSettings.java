@@ -24,10 +24,12 @@ import org.restcomm.lb.node.HostAndPort;
  * @param requestParseTimeout milliseconds a client may take to send a request's head; 0 for no limit
  * @param backendSslContext TLS towards the nodes, to their sslPort and wssPort instead of httpPort and wsPort; null for plain HTTP
  * @param writeStallTimeout milliseconds an answer may wait for a client that takes no bytes before its connection is closed; 0 for ever
+ * @param handshakeTimeout milliseconds an HTTPS client may take to finish its TLS handshake before its connection is closed; 0 for ever
+ * @param httpsRedirect where plain HTTP requests are redirected to, or {@link HttpsRedirectSettings#OFF}
  */
 public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestSize, long maxResponseSize, int maxRequestTime, boolean forwardedHeaders,
         Pattern badNodeRequestPattern, int connectionsPerThread, int requestQueueSize, int problemServerRetrySeconds, SSLContext backendSslContext,
-        int noRequestTimeout, int requestParseTimeout, int writeStallTimeout) {
+        int noRequestTimeout, int requestParseTimeout, int writeStallTimeout, int handshakeTimeout, HttpsRedirectSettings httpsRedirect) {
 
     /** As WildFly's HTTP listeners: a kept-alive connection with no request for a minute is closed. */
     public static final int DEFAULT_NO_REQUEST_TIMEOUT = 60_000;
@@ -36,6 +38,9 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
 
     /** A client that has taken no bytes of an answer for this long is cut off, with the node's connection. */
     public static final int DEFAULT_WRITE_STALL_TIMEOUT = 30_000;
+
+    /** A TLS client that has not finished its handshake within this is cut off, so half-open handshakes cannot hold connections. */
+    public static final int DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
 
     public static final int DEFAULT_CONNECTIONS_PER_THREAD = 32;
     public static final int DEFAULT_REQUEST_QUEUE_SIZE = 256;
@@ -56,6 +61,12 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
         }
         if (writeStallTimeout < 0) {
             throw new IllegalArgumentException("write-stall-timeout must not be negative, not " + writeStallTimeout);
+        }
+        if (handshakeTimeout < 0) {
+            throw new IllegalArgumentException("handshake-timeout must not be negative, not " + handshakeTimeout);
+        }
+        if (httpsRedirect == null) {
+            throw new IllegalArgumentException("httpsRedirect must not be null; HttpsRedirectSettings.OFF for none");
         }
         if (connectionsPerThread < 1) {
             throw new IllegalArgumentException("connections per thread must be at least 1, not " + connectionsPerThread);
@@ -88,6 +99,8 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
         private int noRequestTimeout = DEFAULT_NO_REQUEST_TIMEOUT;
         private int requestParseTimeout = DEFAULT_REQUEST_PARSE_TIMEOUT;
         private int writeStallTimeout = DEFAULT_WRITE_STALL_TIMEOUT;
+        private int handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+        private HttpsRedirectSettings httpsRedirect = HttpsRedirectSettings.OFF;
 
         private Builder() {
         }
@@ -164,10 +177,20 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
             return this;
         }
 
+        public Builder handshakeTimeout(int milliseconds) {
+            this.handshakeTimeout = milliseconds;
+            return this;
+        }
+
+        public Builder httpsRedirect(HttpsRedirectSettings redirect) {
+            this.httpsRedirect = redirect;
+            return this;
+        }
+
         public HttpBalancerSettings build() {
             return new HttpBalancerSettings(this.unavailableHost, this.maxRequestSize, this.maxResponseSize, this.maxRequestTime, this.forwardedHeaders,
                     this.badNodeRequestPattern, this.connectionsPerThread, this.requestQueueSize, this.problemServerRetrySeconds, this.backendSslContext,
-                    this.noRequestTimeout, this.requestParseTimeout, this.writeStallTimeout);
+                    this.noRequestTimeout, this.requestParseTimeout, this.writeStallTimeout, this.handshakeTimeout, this.httpsRedirect);
         }
     }
 }

@@ -180,4 +180,17 @@ public interface LoadBalancerLogger extends BasicLogger {
     @LogMessage(level = Level.WARN)
     @Message(id = 62, value = "SIP peer at %s took no bytes (%d bytes queued, none written for %d ms; max-queued-bytes, write-stall-timeout): connection closed")
     void sipWriteStalled(String peer, long queued, long millis);
+
+    // DEBUG: anyone can knock on a TLS port; the count is the tls-handshake-failures metric
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 80, value = "HTTPS handshake with %s:%d failed (%s): connection closed")
+    void tlsHandshakeFailed(String peerHost, int peerPort, String reason);
+
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 81, value = "HTTPS handshake with %s not finished within %d ms (handshake-timeout): connection closed")
+    void tlsHandshakeTimedOut(java.net.SocketAddress peer, long millis);
+
+    @LogMessage(level = Level.INFO)
+    @Message(id = 82, value = "HTTPS listener on %s serves a new certificate: TLS sessions begun with the old one are not resumed")
+    void httpsCertificateChanged(InetSocketAddress listener);
 }

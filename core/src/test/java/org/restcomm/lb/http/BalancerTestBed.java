@@ -83,8 +83,13 @@ final class BalancerTestBed implements AutoCloseable {
 
     /** With an HTTPS listener on another ephemeral loopback port, presenting the test certificate. */
     BalancerTestBed startWithHttps(HttpBalancerSettings settings) {
+        return this.startWithHttps(settings, TestTls.server());
+    }
+
+    /** With an HTTPS listener on another ephemeral loopback port, answering with the given context. */
+    BalancerTestBed startWithHttps(HttpBalancerSettings settings, javax.net.ssl.SSLContext context) {
         return this.start(settings, new CallIdAffinityAlgorithm(), Map.of(),
-                new HttpsListener(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), TestTls.server()));
+                new HttpsListener(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), context));
     }
 
     private BalancerTestBed start(HttpBalancerSettings settings, BalancerAlgorithm algorithm, Map<String, String> algorithmProperties, HttpsListener https) {

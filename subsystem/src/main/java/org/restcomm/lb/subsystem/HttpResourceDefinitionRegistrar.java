@@ -25,6 +25,7 @@ import org.jboss.dmr.ModelType;
 import org.restcomm.lb.http.HttpBalancer;
 import org.restcomm.lb.http.HttpBalancerSettings;
 import org.restcomm.lb.http.HttpsListener;
+import org.restcomm.lb.http.HttpsRedirectSettings;
 import org.wildfly.service.Installer.StartWhen;
 import org.wildfly.service.descriptor.NullaryServiceDescriptor;
 import org.wildfly.subsystem.resource.ChildResourceDefinitionRegistrar;
@@ -94,6 +95,24 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
             .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
             .build();
 
+    static final SimpleAttributeDefinition HANDSHAKE_TIMEOUT = milliseconds("handshake-timeout", HttpBalancerSettings.DEFAULT_HANDSHAKE_TIMEOUT);
+
+    // live: the next request on the plain listener sees the change; needs an HTTPS listener, which the model checks
+    static final SimpleAttributeDefinition REDIRECT_TO_HTTPS = new SimpleAttributeDefinitionBuilder("redirect-to-https", ModelType.BOOLEAN)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(ModelNode.FALSE)
+            .setRequires(HTTPS_SOCKET_BINDING.getName())
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
+            .build();
+
+    static final SimpleAttributeDefinition HTTPS_REDIRECT_PORT = new SimpleAttributeDefinitionBuilder("https-redirect-port", ModelType.INT)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setValidator(new IntRangeValidator(1, 65535, true, true))
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
+            .build();
+
     static final SimpleAttributeDefinition CONNECTIONS_PER_THREAD = count("connections-per-thread", HttpBalancerSettings.DEFAULT_CONNECTIONS_PER_THREAD, 1);
     static final SimpleAttributeDefinition REQUEST_QUEUE_SIZE = count("request-queue-size", HttpBalancerSettings.DEFAULT_REQUEST_QUEUE_SIZE, 0);
 
@@ -108,7 +127,14 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
 
     static final List<AttributeDefinition> ATTRIBUTES = List.of(SOCKET_BINDING, HTTPS_SOCKET_BINDING, SSL_CONTEXT, BACKEND_SSL_CONTEXT, WORKER,
             UNAVAILABLE_HOST, MAX_REQUEST_SIZE, MAX_RESPONSE_SIZE, MAX_REQUEST_TIME, NO_REQUEST_TIMEOUT, REQUEST_PARSE_TIMEOUT, FORWARDED_HEADERS,
-            BAD_NODE_REQUEST_PATTERN, CONNECTIONS_PER_THREAD, REQUEST_QUEUE_SIZE, PROBLEM_SERVER_RETRY, WRITE_STALL_TIMEOUT);
+            BAD_NODE_REQUEST_PATTERN, CONNECTIONS_PER_THREAD, REQUEST_QUEUE_SIZE, PROBLEM_SERVER_RETRY, WRITE_STALL_TIMEOUT, HANDSHAKE_TIMEOUT,
+            REDIRECT_TO_HTTPS, HTTPS_REDIRECT_PORT);
+
+    private final LoadBalancerRuntimeExecutor runtimes;
+
+    HttpResourceDefinitionRegistrar(LoadBalancerRuntimeExecutor runtimes) {
+        this.runtimes = runtimes;
+    }
 
     /** A timeout in milliseconds; 0 for none. */
     private static SimpleAttributeDefinition milliseconds(String name, int defaultValue) {
@@ -154,9 +180,26 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
                 .withRuntimeHandler(runtime);
         // a batch that sets https-socket-binding and ssl-context together restarts the engine once and needs no reload
         RestartOnceWriteAttributeHandler write = new RestartOnceWriteAttributeHandler(runtime);
-        ATTRIBUTES.forEach(attribute -> descriptor.addAttribute(attribute, write));
+        for (AttributeDefinition attribute : ATTRIBUTES) {
+            boolean live = attribute.getFlags().contains(AttributeAccess.Flag.RESTART_NONE);
+            descriptor.addAttribute(attribute, live ? new LiveWriteAttributeHandler(attribute, this::redirect) : write);
+        }
         ManagementResourceRegistrar.of(descriptor.build()).register(registration);
         return registration;
+    }
+
+    private static HttpsRedirectSettings httpsRedirect(OperationContext context, ModelNode model) throws OperationFailedException {
+        ModelNode port = HTTPS_REDIRECT_PORT.resolveModelAttribute(context, model);
+        return new HttpsRedirectSettings(REDIRECT_TO_HTTPS.resolveModelAttribute(context, model).asBoolean(), port.isDefined() ? port.asInt() : 0);
+    }
+
+    /** Hands redirect-to-https and https-redirect-port to the running engine. */
+    private void redirect(OperationContext context, ModelNode model) throws OperationFailedException {
+        HttpsRedirectSettings redirect = httpsRedirect(context, model);
+        this.runtimes.execute(runtime -> {
+            runtime.redirectHttpToHttps(redirect);
+            return null;
+        });
     }
 
     @Override
@@ -170,6 +213,8 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
                 .noRequestTimeout(NO_REQUEST_TIMEOUT.resolveModelAttribute(context, model).asInt())
                 .requestParseTimeout(REQUEST_PARSE_TIMEOUT.resolveModelAttribute(context, model).asInt())
                 .writeStallTimeout(WRITE_STALL_TIMEOUT.resolveModelAttribute(context, model).asInt())
+                .handshakeTimeout(HANDSHAKE_TIMEOUT.resolveModelAttribute(context, model).asInt())
+                .httpsRedirect(httpsRedirect(context, model))
                 .forwardedHeaders(FORWARDED_HEADERS.resolveModelAttribute(context, model).asBoolean())
                 .badNodeRequestPattern(BAD_NODE_REQUEST_PATTERN.resolveModelAttribute(context, model).asStringOrNull())
                 .connectionsPerThread(CONNECTIONS_PER_THREAD.resolveModelAttribute(context, model).asInt())
@@ -198,8 +243,10 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
                     }
                     balancer.get().heartbeatAdmission().ownAddresses().set(http, (https != null)
                             ? List.of(binding.get().getSocketAddress(), https.getSocketAddress()) : List.of(binding.get().getSocketAddress()));
+                    balancer.get().useHttpBalancer(http);
                 })
                 .onStop(http -> {
+                    balancer.get().releaseHttpBalancer(http);
                     balancer.get().heartbeatAdmission().ownAddresses().remove(http);
                     SocketBindingReference.markUnbound(binding.get());
                     if (httpsBinding.get() != null) {

@@ -24,6 +24,8 @@ import org.restcomm.lb.node.HeartbeatProtocol;
 import org.restcomm.lb.node.NodeExpiry;
 import org.restcomm.lb.node.NodeRegistry;
 import org.restcomm.lb.node.StaticNodes;
+import org.restcomm.lb.http.HttpBalancer;
+import org.restcomm.lb.http.HttpsRedirectSettings;
 import org.restcomm.lb.sip.SipBalancer;
 import org.restcomm.lb.smpp.SmppBalancer;
 import org.restcomm.lb.stats.LoadBalancerStatistics;
@@ -59,6 +61,7 @@ final class LoadBalancerRuntime {
     private ManagedBinding managedStatisticsBinding;
     private volatile SipBalancer sip;
     private volatile SmppBalancer smpp;
+    private volatile HttpBalancer http;
 
     LoadBalancerRuntime(Settings settings, SocketBinding statisticsBinding, XnioWorker worker) {
         this.worker = worker;
@@ -130,6 +133,27 @@ final class LoadBalancerRuntime {
         SipBalancer running = this.sip;
         if (running != null) {
             running.reconfigure(behaviour);
+        }
+    }
+
+    void useHttpBalancer(HttpBalancer http) {
+        this.http = http;
+    }
+
+    void releaseHttpBalancer(HttpBalancer http) {
+        if (this.http == http) {
+            this.http = null;
+        }
+    }
+
+    /**
+     * Applies redirect-to-https to the running HTTP engine. One without an HTTPS listener is being replaced by one
+     * with it in the same operation (the model requires https-socket-binding), and that one reads the setting itself.
+     */
+    void redirectHttpToHttps(HttpsRedirectSettings redirect) {
+        HttpBalancer running = this.http;
+        if (running != null && running.httpsAddress() != null) {
+            running.redirectToHttps(redirect);
         }
     }
 

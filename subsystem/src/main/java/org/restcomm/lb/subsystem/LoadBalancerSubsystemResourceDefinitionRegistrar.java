@@ -162,7 +162,7 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
         new RmiHeartbeatResourceDefinitionRegistrar(executor).register(registration, context);
         new NodeResourceDefinitionRegistrar(executor).register(registration, context);
         new SipResourceDefinitionRegistrar(executor).register(registration, context);
-        new HttpResourceDefinitionRegistrar().register(registration, context);
+        new HttpResourceDefinitionRegistrar(executor).register(registration, context);
         new SmppResourceDefinitionRegistrar(executor).register(registration, context);
         for (AlgorithmResourceDefinitionRegistrar algorithm : AlgorithmResourceDefinitionRegistrar.all(executor)) {
             algorithm.register(registration, context);

@@ -51,7 +51,10 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
             Map.entry(SipResourceDefinitionRegistrar.TERMINATE_TLS, VERSION_1_2),
             Map.entry(SipResourceDefinitionRegistrar.BACKEND_SSL_CONTEXT, VERSION_1_2),
             Map.entry(SipResourceDefinitionRegistrar.HANDSHAKE_TIMEOUT, VERSION_1_2),
-            Map.entry(SipListenerResourceDefinitionRegistrar.SSL_CONTEXT, VERSION_1_2));
+            Map.entry(SipListenerResourceDefinitionRegistrar.SSL_CONTEXT, VERSION_1_2),
+            Map.entry(HttpResourceDefinitionRegistrar.HANDSHAKE_TIMEOUT, VERSION_1_2),
+            Map.entry(HttpResourceDefinitionRegistrar.REDIRECT_TO_HTTPS, VERSION_1_2),
+            Map.entry(HttpResourceDefinitionRegistrar.HTTPS_REDIRECT_PORT, VERSION_1_2));
 
     @SafeVarargs
     private static Map<AttributeDefinition, LoadBalancerSubsystemSchema> byIdentity(Map.Entry<AttributeDefinition, LoadBalancerSubsystemSchema>... entries) {

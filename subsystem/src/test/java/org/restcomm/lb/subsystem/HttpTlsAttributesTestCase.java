@@ -76,4 +76,44 @@ public class HttpTlsAttributesTestCase extends AbstractSubsystemTest {
         assertFalse(outcome.toString(), Operations.isSuccessfulOutcome(outcome));
         assertEquals(outcome.toString(), true, Operations.getFailureDescription(outcome).asString().contains("nowhere"));
     }
+
+    @Test
+    public void redirectToHttpsWithoutAnHttpsListenerIsRefusedNamingIt() {
+        ModelNode outcome = this.services.executeOperation(Operations.createWriteAttributeOperation(HTTP, "redirect-to-https", true));
+        assertFalse(outcome.toString(), Operations.isSuccessfulOutcome(outcome));
+        String failure = Operations.getFailureDescription(outcome).asString();
+        assertTrue(outcome.toString(), failure.contains("redirect-to-https") && failure.contains("https-socket-binding"));
+    }
+
+    @Test
+    public void redirectToHttpsWithAnHttpsListenerIsAcceptedAndUndefiningTheListenerUnderItIsRefused() throws Exception {
+        ModelNode batch = Operations.CompositeOperationBuilder.create()
+                .addStep(Operations.createWriteAttributeOperation(HTTP, "https-socket-binding", "https"))
+                .addStep(Operations.createWriteAttributeOperation(HTTP, "ssl-context", "server-tls"))
+                .addStep(Operations.createWriteAttributeOperation(HTTP, "redirect-to-https", true))
+                .addStep(Operations.createWriteAttributeOperation(HTTP, "https-redirect-port", 443))
+                .build().getOperation();
+        ModelNode outcome = this.services.executeOperation(batch);
+        assertTrue(outcome.toString(), Operations.isSuccessfulOutcome(outcome));
+        String xml = this.services.getPersistedSubsystemXml();
+        assertTrue(xml, xml.contains("redirect-to-https=\"true\"") && xml.contains("https-redirect-port=\"443\""));
+
+        ModelNode removeListener = Operations.CompositeOperationBuilder.create()
+                .addStep(Operations.createUndefineAttributeOperation(HTTP, "https-socket-binding"))
+                .addStep(Operations.createUndefineAttributeOperation(HTTP, "ssl-context"))
+                .build().getOperation();
+        outcome = this.services.executeOperation(removeListener);
+        assertFalse(outcome.toString(), Operations.isSuccessfulOutcome(outcome));
+        assertTrue(outcome.toString(), Operations.getFailureDescription(outcome).asString().contains("redirect-to-https"));
+    }
+
+    @Test
+    public void aRedirectPortOutsideThePortRangeIsRefusedNamingIt() {
+        ModelNode outcome = this.services.executeOperation(Operations.createWriteAttributeOperation(HTTP, "https-redirect-port", 70000));
+        assertFalse(outcome.toString(), Operations.isSuccessfulOutcome(outcome));
+        assertTrue(outcome.toString(), Operations.getFailureDescription(outcome).asString().contains("https-redirect-port"));
+        outcome = this.services.executeOperation(Operations.createWriteAttributeOperation(HTTP, "handshake-timeout", -1));
+        assertFalse(outcome.toString(), Operations.isSuccessfulOutcome(outcome));
+        assertTrue(outcome.toString(), Operations.getFailureDescription(outcome).asString().contains("handshake-timeout"));
+    }
 }

@@ -181,7 +181,7 @@ public class SipTlsTestCase extends LoadBalancerTestCase {
     void aServerInitiatedInviteFromTheTlsNodeReachesATlsClient() throws Exception {
         // the node's side is a JDK TLS client on 5066 (jain-sip's own TLS client is unreliable, see SipAgent); the client is a jain-sip agent called over TLS
         try (SipAgent callee = SipAgent.tlsNode(CALLEE, this.directory.resolve("agent.p12"));
-                SSLSocket node = (SSLSocket) HttpsBalancingTestCase.trustingAnyServer(null).getSocketFactory().createSocket("127.0.0.1", 5066)) {
+                SSLSocket node = (SSLSocket) ElytronHttpsTestCase.trustingAnyServer(null).getSocketFactory().createSocket("127.0.0.1", 5066)) {
             node.setSoTimeout(10_000);
             node.startHandshake();
             int nodeTls = this.node.localPort("tls");
@@ -210,7 +210,7 @@ public class SipTlsTestCase extends LoadBalancerTestCase {
 
     @Test
     void aWssCallReachesTheNodeAndEndsWithBye() throws Exception {
-        try (SipWebSocket browser = SipWebSocket.connectSecure(5083, HttpsBalancingTestCase.trustingAnyServer(null))) {
+        try (SipWebSocket browser = SipWebSocket.connectSecure(5083, ElytronHttpsTestCase.trustingAnyServer(null))) {
             String via = "SIP/2.0/WSS df7jal23ls0d.invalid;rport";
             browser.send(SipWebSocket.request("INVITE", 1, via, "z9hG4bK-wss1", List.of(), "wss-call-1", "wss"));
             String ok = browser.awaitStatus("200", "INVITE");
@@ -346,7 +346,7 @@ public class SipTlsTestCase extends LoadBalancerTestCase {
 
     /** A TLS 1.2 connection to 5061 with its handshake done, trusting any server, presenting the key managers' certificate (none when null). */
     private static SSLSocket connect(KeyManager[] keys) throws Exception {
-        SSLSocket socket = (SSLSocket) HttpsBalancingTestCase.trustingAnyServer(keys).getSocketFactory().createSocket("127.0.0.1", 5061);
+        SSLSocket socket = (SSLSocket) ElytronHttpsTestCase.trustingAnyServer(keys).getSocketFactory().createSocket("127.0.0.1", 5061);
         socket.setEnabledProtocols(new String[] {"TLSv1.2"});
         socket.setSoTimeout(10_000);
         socket.startHandshake();
