@@ -2,6 +2,7 @@ package org.restcomm.lb.sip;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -14,10 +15,13 @@ import gov.nist.javax.sip.stack.MessageProcessor;
 final class SipListeners {
 
     private final Map<MessageProcessor, SipListenerSettings> byProcessor = new IdentityHashMap<>();
+    /** In the order the model lists them: a side's first listener is the same one on every start. */
+    private final List<Map.Entry<MessageProcessor, SipListenerSettings>> inOrder = new ArrayList<>();
     private final Set<String> ownAddresses = new HashSet<>();
 
     void add(MessageProcessor processor, SipListenerSettings listener) {
         this.byProcessor.put(processor, listener);
+        this.inOrder.add(Map.entry(processor, listener));
         this.ownAddresses.add(key(listener.advertisedHost(), listener.advertisedPort()));
         this.ownAddresses.add(key(listener.bind().getAddress().getHostAddress(), listener.bind().getPort()));
     }
@@ -68,7 +72,7 @@ final class SipListeners {
             side = Side.EXTERNAL;
         }
         Map.Entry<MessageProcessor, SipListenerSettings> first = null;
-        for (Map.Entry<MessageProcessor, SipListenerSettings> entry : this.byProcessor.entrySet()) {
+        for (Map.Entry<MessageProcessor, SipListenerSettings> entry : this.inOrder) {
             if (entry.getValue().side() == side) {
                 if (entry.getValue().transport() == transport) {
                     return entry;
