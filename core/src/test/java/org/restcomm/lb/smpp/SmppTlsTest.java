@@ -103,34 +103,30 @@ class SmppTlsTest extends SmppTestBed {
 
     @Test
     void backendTlsReachesAnSmscThatSpeaksOnlyTls() throws Exception {
-        Path keyStore = Files.createTempFile("smsc", ".p12");
-        try {
-            TestTls.writeKeyStore(keyStore, "secret");
-            TestSmsc smsc = TestSmsc.startTls("t", keyStore, "secret");
-            this.smscs.add(smsc);
-            this.startBalancer(shortTimers(smsc.address()).backendSslContext(TestTls.client()));
-            TestEsme esme = this.esme();
-            assertEquals("esme", smsc.awaitBind().getSystemId());
-            assertEquals("t-1", esme.submit("to a tls smsc").getMessageId());
-        } finally {
-            Files.deleteIfExists(keyStore);
-        }
+        TestSmsc smsc = this.tlsSmsc("t");
+        this.startBalancer(shortTimers(smsc.address()).backendSslContext(TestTls.client()));
+        TestEsme esme = this.esme();
+        assertEquals("esme", smsc.awaitBind().getSystemId());
+        assertEquals("t-1", esme.submit("to a tls smsc").getMessageId());
     }
 
     @Test
     void anSmscWhoseCertificateIsNotTrustedNeverSeesTheBind() throws Exception {
+        TestSmsc smsc = this.tlsSmsc("u");
+        // the JDK's default trust: the SMSC's self-signed certificate is not in it
+        this.startBalancer(shortTimers(smsc.address()).backendSslContext(SSLContext.getDefault()));
+        assertThrows(Exception.class, () -> this.esme(SmppBindType.TRANSCEIVER, "esme", "secret"), "the ESME's bind fails");
+        assertTrue(smsc.binds.isEmpty(), "no bind reached the SMSC");
+        assertEquals(0, this.failures(), "only handshakes on the balancer's own listener count");
+    }
+
+    /** An SMSC speaking only TLS with TestTls's certificate, from a key store file it reads again for each connection. */
+    private TestSmsc tlsSmsc(String name) throws Exception {
         Path keyStore = Files.createTempFile("smsc", ".p12");
-        try {
-            TestTls.writeKeyStore(keyStore, "secret");
-            TestSmsc smsc = TestSmsc.startTls("u", keyStore, "secret");
-            this.smscs.add(smsc);
-            // the JDK's default trust: the SMSC's self-signed certificate is not in it
-            this.startBalancer(shortTimers(smsc.address()).backendSslContext(SSLContext.getDefault()));
-            assertThrows(Exception.class, () -> this.esme(SmppBindType.TRANSCEIVER, "esme", "secret"), "the ESME's bind fails");
-            assertTrue(smsc.binds.isEmpty(), "no bind reached the SMSC");
-            assertEquals(0, this.failures(), "only handshakes on the balancer's own listener count");
-        } finally {
-            Files.deleteIfExists(keyStore);
-        }
+        keyStore.toFile().deleteOnExit();
+        TestTls.writeKeyStore(keyStore, "secret");
+        TestSmsc smsc = TestSmsc.startTls(name, keyStore, "secret");
+        this.smscs.add(smsc);
+        return smsc;
     }
 }
