@@ -1,9 +1,10 @@
 // An ESME on the npm smpp package: binds as transceiver, sends one submit_sm, waits for one deliver_sm, unbinds.
-// Usage: node esme.js <host> <port> <system_id> <password> <text>. Prints one line per event; exits 0 when done.
+// Usage: node esme.js <host> <port> <system_id> <password> <text> [tls]. Prints one line per event; exits 0 when done.
+// With tls it connects to ssmpp://, trusting any certificate, and first prints the certificate's subject CN.
 'use strict';
 const smpp = require('smpp');
 
-const [host, port, systemId, password, message] = process.argv.slice(2);
+const [host, port, systemId, password, message, tls] = process.argv.slice(2);
 let submitted = false;
 let delivered = false;
 
@@ -12,7 +13,12 @@ const timer = setTimeout(() => {
 	process.exit(1);
 }, 20000);
 
-const session = smpp.connect({ url: `smpp://${host}:${port}` });
+const session = tls === 'tls'
+	? smpp.connect({ url: `ssmpp://${host}:${port}`, rejectUnauthorized: false })
+	: smpp.connect({ url: `smpp://${host}:${port}` });
+if (tls === 'tls') {
+	session.on('secureConnect', () => console.log(`TLS ${session.socket.getPeerCertificate().subject.CN}`));
+}
 
 function finishWhenDone() {
 	if (submitted && delivered) {

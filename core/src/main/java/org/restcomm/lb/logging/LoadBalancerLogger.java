@@ -181,6 +181,18 @@ public interface LoadBalancerLogger extends BasicLogger {
     @Message(id = 62, value = "SIP peer at %s took no bytes (%d bytes queued, none written for %d ms; max-queued-bytes, write-stall-timeout): connection closed")
     void sipWriteStalled(String peer, long queued, long millis);
 
+    @LogMessage(level = Level.INFO)
+    @Message(id = 75, value = "SMPP balancer listening for TLS on %s")
+    void smppTlsStarted(InetSocketAddress address);
+
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 76, value = "SMPP TLS handshake with ESME %s failed: %s")
+    void smppEsmeHandshakeFailed(String peer, String reason);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 77, value = "SMPP TLS handshake with SMSC %s failed: %s; check backend-ssl-context and the SMSC's certificate")
+    void smppSmscHandshakeFailed(String server, String reason);
+
     // DEBUG: anyone can knock on a TLS port; the count is the tls-handshake-failures metric
     @LogMessage(level = Level.DEBUG)
     @Message(id = 80, value = "HTTPS handshake with %s:%d failed (%s): connection closed")

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.netty.bootstrap.ServerBootstrap;
 import org.jboss.netty.channel.Channel;
 import org.jboss.netty.channel.ChannelPipeline;
+import org.jboss.netty.channel.ChannelPipelineFactory;
 import org.jboss.netty.channel.Channels;
 import org.jboss.netty.channel.group.ChannelGroup;
 import org.jboss.netty.channel.group.DefaultChannelGroup;
@@ -34,6 +35,7 @@ public final class SmppBalancer {
     private static final long MAX_TICK_MILLIS = 250;
 
     private final InetSocketAddress bindAddress;
+    private final SmppTlsListener tlsListener;
     private final NodeRegistry registry;
     private final SmppStatistics statistics;
     private final UpstreamServers servers;
@@ -61,11 +63,18 @@ public final class SmppBalancer {
     private ScheduledExecutorService timers;
     private ChannelGroup acceptedChannels;
     private Channel serverChannel;
+    private Channel tlsServerChannel;
     private volatile SmppDispatcher dispatcher;
 
     /** @param registry nodes advertising an smppPort join the SMSCs; may be null */
     public SmppBalancer(InetSocketAddress bindAddress, SmppBalancerSettings settings, NodeRegistry registry, SmppStatistics statistics) {
+        this(bindAddress, null, settings, registry, statistics);
+    }
+
+    /** @param tlsListener where ESMEs bind over TLS besides bindAddress; null for none */
+    public SmppBalancer(InetSocketAddress bindAddress, SmppTlsListener tlsListener, SmppBalancerSettings settings, NodeRegistry registry, SmppStatistics statistics) {
         this.bindAddress = bindAddress;
+        this.tlsListener = tlsListener;
         this.settings = settings;
         this.registry = registry;
         this.statistics = statistics;
@@ -81,28 +90,16 @@ public final class SmppBalancer {
         this.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("smpp-timer"));
         SmppDispatcher created = new SmppDispatcher(this.settings, this.servers, this.statistics, this.clientChannels, upstreamWorkers, this.timers);
         this.acceptedChannels = new DefaultChannelGroup("smpp-esme");
-        ChannelGroup accepted = this.acceptedChannels;
-        ServerBootstrap bootstrap = new ServerBootstrap(this.serverChannels);
-        bootstrap.setPipelineFactory(() -> {
-            ChannelPipeline pipeline = Channels.pipeline(new SmppFrameDecoder(this.statistics), new SmppChannelHandler(new EsmeSession(created)));
-            pipeline.addFirst("group", new org.jboss.netty.channel.SimpleChannelUpstreamHandler() {
-                @Override
-                public void channelOpen(org.jboss.netty.channel.ChannelHandlerContext context, org.jboss.netty.channel.ChannelStateEvent event) throws Exception {
-                    accepted.add(event.getChannel());
-                    super.channelOpen(context, event);
-                }
-            });
-            return pipeline;
-        });
-        bootstrap.setOption("reuseAddress", true);
-        bootstrap.setOption("child.tcpNoDelay", true);
-        bootstrap.setOption("child.keepAlive", true);
-        // a socket is unwritable once Netty holds max-queued-bytes for it: backpressure starts there (see WriteGate)
-        bootstrap.setOption("child.writeBufferHighWaterMark", this.settings.maxQueuedBytes());
-        bootstrap.setOption("child.writeBufferLowWaterMark", lowWaterMark(this.settings));
         try {
-            this.serverChannel = bootstrap.bind(this.bindAddress);
+            this.serverChannel = this.listen(this.bindAddress, this.esmePipelines(created, null));
+            if (this.tlsListener != null) {
+                this.tlsServerChannel = this.listen(this.tlsListener.address(), this.esmePipelines(created, this.tlsListener));
+            }
         } catch (RuntimeException e) {
+            if (this.serverChannel != null) {
+                this.serverChannel.close().awaitUninterruptibly();
+                this.serverChannel = null;
+            }
             this.releaseResources();
             throw e;
         }
@@ -113,6 +110,49 @@ public final class SmppBalancer {
             this.registry.addListener(this.nodeListener);
         }
         LoadBalancerLogger.ROOT_LOGGER.smppStarted(this.boundAddress(), this.settings.mode().name().toLowerCase(java.util.Locale.ROOT));
+        if (this.tlsServerChannel != null) {
+            LoadBalancerLogger.ROOT_LOGGER.smppTlsStarted(this.tlsBoundAddress());
+        }
+    }
+
+    /** Both listeners feed the same dispatcher; on the TLS one, SMPP starts once the handshake succeeded. */
+    private ChannelPipelineFactory esmePipelines(SmppDispatcher dispatcher, SmppTlsListener tls) {
+        ChannelGroup accepted = this.acceptedChannels;
+        return () -> {
+            ChannelPipeline pipeline = Channels.pipeline(new SmppFrameDecoder(this.statistics), new SmppChannelHandler(new EsmeSession(dispatcher)));
+            if (tls != null) {
+                TlsHandshake.serverSide(pipeline, tls.sslContext(), this.settings.handshakeTimeoutMillis(), this.timers, this.statistics);
+            }
+            pipeline.addFirst("group", new org.jboss.netty.channel.SimpleChannelUpstreamHandler() {
+                @Override
+                public void channelOpen(org.jboss.netty.channel.ChannelHandlerContext context, org.jboss.netty.channel.ChannelStateEvent event) throws Exception {
+                    accepted.add(event.getChannel());
+                    super.channelOpen(context, event);
+                }
+            });
+            return pipeline;
+        };
+    }
+
+    private Channel listen(InetSocketAddress address, ChannelPipelineFactory pipelines) {
+        ServerBootstrap bootstrap = new ServerBootstrap(this.serverChannels);
+        bootstrap.setPipelineFactory(pipelines);
+        bootstrap.setOption("reuseAddress", true);
+        bootstrap.setOption("child.tcpNoDelay", true);
+        bootstrap.setOption("child.keepAlive", true);
+        // a socket is unwritable once Netty holds max-queued-bytes for it: backpressure starts there (see WriteGate)
+        bootstrap.setOption("child.writeBufferHighWaterMark", this.settings.maxQueuedBytes());
+        bootstrap.setOption("child.writeBufferLowWaterMark", lowWaterMark(this.settings));
+        return bootstrap.bind(address);
+    }
+
+    /** The address ESMEs connect to over TLS (the real port when the configured one was 0), or null without a TLS listener. */
+    public InetSocketAddress tlsBoundAddress() {
+        Channel channel = this.tlsServerChannel;
+        if (channel != null) {
+            return (InetSocketAddress) channel.getLocalAddress();
+        }
+        return (this.tlsListener != null) ? this.tlsListener.address() : null;
     }
 
     /** The address ESMEs connect to; the real port when the configured one was 0. */
@@ -156,6 +196,10 @@ public final class SmppBalancer {
         }
         InetSocketAddress address = this.boundAddress();
         this.serverChannel.close().awaitUninterruptibly();
+        if (this.tlsServerChannel != null) {
+            this.tlsServerChannel.close().awaitUninterruptibly();
+            this.tlsServerChannel = null;
+        }
         this.acceptedChannels.close().awaitUninterruptibly();
         this.dispatcher.closeAll();
         this.serverChannel = null;

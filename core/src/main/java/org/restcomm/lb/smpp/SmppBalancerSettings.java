@@ -3,6 +3,8 @@ package org.restcomm.lb.smpp;
 import java.net.InetSocketAddress;
 import java.util.List;
 
+import javax.net.ssl.SSLContext;
+
 /**
  * Behaviour of the SMPP engine, from {@code smpp=default}; durations in milliseconds.
  *
@@ -12,10 +14,13 @@ import java.util.List;
  * @param maxQueuedBytes bytes that may wait in the balancer for one socket that does not take them: past it the side
  *        feeding that socket is no longer read and requests for it are answered ESME_RTHROTTLED (Netty's high water mark)
  * @param writeStallTimeoutMillis how long a socket may refuse writes before its connection is closed
+ * @param handshakeTimeoutMillis how long a TLS handshake (ESME side or SMSC side) may take before its connection is closed
+ * @param backendSslContext TLS towards the SMSCs (a client context); null for plain SMPP
  */
 public record SmppBalancerSettings(List<InetSocketAddress> remoteServers, int windowSize, long responseTimeoutMillis, long bindTimeoutMillis,
         long enquireLinkIntervalMillis, long reconnectIntervalMillis, long clientCheckTimeoutMillis, long serverCheckTimeoutMillis,
-        int rebindingStatus, SmppMode mode, int maxQueuedBytes, long writeStallTimeoutMillis) {
+        int rebindingStatus, SmppMode mode, int maxQueuedBytes, long writeStallTimeoutMillis, long handshakeTimeoutMillis,
+        SSLContext backendSslContext) {
 
     public static final int DEFAULT_WINDOW_SIZE = 10;
     public static final long DEFAULT_RESPONSE_TIMEOUT = 10_000;
@@ -25,6 +30,7 @@ public record SmppBalancerSettings(List<InetSocketAddress> remoteServers, int wi
     public static final long DEFAULT_CHECK_TIMEOUT = 1_000;
     public static final int DEFAULT_MAX_QUEUED_BYTES = 1024 * 1024;
     public static final long DEFAULT_WRITE_STALL_TIMEOUT = 30_000;
+    public static final long DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
     /** Below this a socket would be unwritable after almost every write. */
     public static final int MIN_MAX_QUEUED_BYTES = 1024;
 
@@ -39,6 +45,9 @@ public record SmppBalancerSettings(List<InetSocketAddress> remoteServers, int wi
         if (writeStallTimeoutMillis < 1) {
             throw new IllegalArgumentException("write-stall-timeout must be at least 1, not " + writeStallTimeoutMillis);
         }
+        if (handshakeTimeoutMillis < 1) {
+            throw new IllegalArgumentException("handshake-timeout must be at least 1, not " + handshakeTimeoutMillis);
+        }
     }
 
     public static Builder builder() {
@@ -49,7 +58,7 @@ public record SmppBalancerSettings(List<InetSocketAddress> remoteServers, int wi
     public SmppBalancerSettings withRemoteServers(List<InetSocketAddress> servers) {
         return new SmppBalancerSettings(servers, this.windowSize, this.responseTimeoutMillis, this.bindTimeoutMillis, this.enquireLinkIntervalMillis,
                 this.reconnectIntervalMillis, this.clientCheckTimeoutMillis, this.serverCheckTimeoutMillis, this.rebindingStatus, this.mode,
-                this.maxQueuedBytes, this.writeStallTimeoutMillis);
+                this.maxQueuedBytes, this.writeStallTimeoutMillis, this.handshakeTimeoutMillis, this.backendSslContext);
     }
 
     /** Starts from the guide's defaults. */
@@ -66,6 +75,8 @@ public record SmppBalancerSettings(List<InetSocketAddress> remoteServers, int wi
         private SmppMode mode = SmppMode.REGULAR;
         private int maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
         private long writeStallTimeout = DEFAULT_WRITE_STALL_TIMEOUT;
+        private long handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+        private SSLContext backendSslContext;
 
         private Builder() {
         }
@@ -130,10 +141,21 @@ public record SmppBalancerSettings(List<InetSocketAddress> remoteServers, int wi
             return this;
         }
 
+        public Builder handshakeTimeout(long millis) {
+            this.handshakeTimeout = millis;
+            return this;
+        }
+
+        /** TLS towards the SMSCs; null, the default, for plain SMPP. */
+        public Builder backendSslContext(SSLContext context) {
+            this.backendSslContext = context;
+            return this;
+        }
+
         public SmppBalancerSettings build() {
             return new SmppBalancerSettings(this.remoteServers, this.windowSize, this.responseTimeout, this.bindTimeout, this.enquireLinkInterval,
                     this.reconnectInterval, this.clientCheckTimeout, this.serverCheckTimeout, this.rebindingStatus, this.mode,
-                    this.maxQueuedBytes, this.writeStallTimeout);
+                    this.maxQueuedBytes, this.writeStallTimeout, this.handshakeTimeout, this.backendSslContext);
         }
     }
 }

@@ -10,6 +10,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLContext;
+
 import com.cloudhopper.smpp.pdu.BaseBind;
 import com.cloudhopper.smpp.transcoder.DefaultPduTranscoder;
 import com.cloudhopper.smpp.transcoder.DefaultPduTranscoderContext;
@@ -17,6 +19,7 @@ import com.cloudhopper.smpp.transcoder.PduTranscoder;
 import org.jboss.netty.buffer.ChannelBuffer;
 import org.jboss.netty.channel.Channel;
 import org.jboss.netty.channel.ChannelFactory;
+import org.jboss.netty.channel.ChannelPipeline;
 import org.jboss.netty.channel.Channels;
 import org.restcomm.lb.stats.SmppStatistics;
 
@@ -145,8 +148,7 @@ final class SmppDispatcher {
      * connection, a failure as disconnected().
      */
     void connect(SmscConnection connection, InetSocketAddress server) {
-        Channel channel = this.upstreamWorkers.nextTo(connection.esmeChannel(),
-                () -> this.clientChannels.newChannel(Channels.pipeline(new SmppFrameDecoder(this.statistics), new SmppChannelHandler(connection))));
+        Channel channel = this.upstreamWorkers.nextTo(connection.esmeChannel(), () -> this.clientChannels.newChannel(this.smscPipeline(connection, server)));
         channel.getConfig().setOption("tcpNoDelay", true);
         channel.getConfig().setOption("keepAlive", true);
         // the untyped options skip Netty's high >= low check, which depends on the order they are set in
@@ -156,6 +158,16 @@ final class SmppDispatcher {
         // known to the connection before any event of it can arrive
         connection.useChannel(channel);
         channel.connect(server);
+    }
+
+    /** With backend-ssl-context, the bind goes out once the TLS handshake with the SMSC succeeded. */
+    private ChannelPipeline smscPipeline(SmscConnection connection, InetSocketAddress server) {
+        ChannelPipeline pipeline = Channels.pipeline(new SmppFrameDecoder(this.statistics), new SmppChannelHandler(connection));
+        SSLContext tls = this.settings.backendSslContext();
+        if (tls != null) {
+            TlsHandshake.clientSide(pipeline, tls, server, this.settings.handshakeTimeoutMillis(), this.timers);
+        }
+        return pipeline;
     }
 
     void schedule(Runnable task, long delayMillis) {

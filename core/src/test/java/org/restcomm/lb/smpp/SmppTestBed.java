@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
+import javax.net.ssl.SSLContext;
+
 import com.cloudhopper.smpp.SmppBindType;
 import com.cloudhopper.smpp.impl.DefaultSmppClient;
 import com.cloudhopper.smpp.pdu.Unbind;
@@ -72,8 +74,17 @@ abstract class SmppTestBed {
     }
 
     SmppBalancer startBalancer(SmppBalancerSettings.Builder settings, NodeRegistry registry) {
+        return this.startBalancer(settings, registry, null);
+    }
+
+    /** A plain listener and a TLS listener, both on ephemeral ports. */
+    SmppBalancer startTlsBalancer(SmppBalancerSettings.Builder settings, SSLContext server) {
+        return this.startBalancer(settings, null, new SmppTlsListener(new InetSocketAddress("127.0.0.1", 0), server));
+    }
+
+    private SmppBalancer startBalancer(SmppBalancerSettings.Builder settings, NodeRegistry registry, SmppTlsListener tls) {
         this.statistics = new LoadBalancerStatistics(true).smpp();
-        this.balancer = new SmppBalancer(new InetSocketAddress("127.0.0.1", 0), settings.build(), registry, this.statistics);
+        this.balancer = new SmppBalancer(new InetSocketAddress("127.0.0.1", 0), tls, settings.build(), registry, this.statistics);
         this.balancer.start();
         return this.balancer;
     }

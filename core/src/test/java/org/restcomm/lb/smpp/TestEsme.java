@@ -2,6 +2,7 @@ package org.restcomm.lb.smpp;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -11,12 +12,15 @@ import com.cloudhopper.smpp.SmppBindType;
 import com.cloudhopper.smpp.SmppSession;
 import com.cloudhopper.smpp.SmppSessionConfiguration;
 import com.cloudhopper.smpp.impl.DefaultSmppClient;
+import com.cloudhopper.smpp.impl.DefaultSmppSession;
 import com.cloudhopper.smpp.impl.DefaultSmppSessionHandler;
 import com.cloudhopper.smpp.pdu.PduRequest;
 import com.cloudhopper.smpp.pdu.PduResponse;
 import com.cloudhopper.smpp.pdu.SubmitSm;
 import com.cloudhopper.smpp.pdu.SubmitSmResp;
+import com.cloudhopper.smpp.ssl.SslConfiguration;
 import com.cloudhopper.smpp.type.Address;
+import org.jboss.netty.handler.ssl.SslHandler;
 
 /** A Cloudhopper client standing in for an ESME: records the requests it receives and answers them. */
 public final class TestEsme {
@@ -33,7 +37,23 @@ public final class TestEsme {
     }
 
     public static TestEsme bind(DefaultSmppClient client, InetSocketAddress balancer, SmppBindType type, String systemId, String password) throws Exception {
+        return bind(client, balancer, type, systemId, password, false);
+    }
+
+    /** A transceiver bind over TLS that trusts whatever certificate the balancer shows. */
+    public static TestEsme bindTls(DefaultSmppClient client, InetSocketAddress balancer, String systemId) throws Exception {
+        return bind(client, balancer, SmppBindType.TRANSCEIVER, systemId, "secret", true);
+    }
+
+    private static TestEsme bind(DefaultSmppClient client, InetSocketAddress balancer, SmppBindType type, String systemId, String password, boolean tls)
+            throws Exception {
         SmppSessionConfiguration configuration = new SmppSessionConfiguration(type, systemId, password);
+        if (tls) {
+            SslConfiguration trustAll = new SslConfiguration();
+            trustAll.setTrustAll(true);
+            configuration.setUseSsl(true);
+            configuration.setSslConfiguration(trustAll);
+        }
         configuration.setHost(balancer.getHostString());
         configuration.setPort(balancer.getPort());
         configuration.setBindTimeout(5000);
@@ -78,6 +98,12 @@ public final class TestEsme {
         } catch (Exception e) {
             return false;
         }
+    }
+
+    /** The subject of the certificate the balancer showed this TLS session. */
+    public String peerCertificateSubject() throws Exception {
+        SslHandler ssl = ((DefaultSmppSession) this.session).getChannel().getPipeline().get(SslHandler.class);
+        return ((X509Certificate) ssl.getEngine().getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();
     }
 
     public boolean awaitClosedByBalancer() throws InterruptedException {

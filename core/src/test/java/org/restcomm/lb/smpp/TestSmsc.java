@@ -25,6 +25,7 @@ import com.cloudhopper.smpp.pdu.BaseBindResp;
 import com.cloudhopper.smpp.pdu.PduRequest;
 import com.cloudhopper.smpp.pdu.PduResponse;
 import com.cloudhopper.smpp.pdu.SubmitSmResp;
+import com.cloudhopper.smpp.ssl.SslConfiguration;
 import com.cloudhopper.smpp.transcoder.DefaultPduTranscoder;
 import com.cloudhopper.smpp.transcoder.DefaultPduTranscoderContext;
 import com.cloudhopper.smpp.type.Address;
@@ -48,7 +49,7 @@ public final class TestSmsc implements AutoCloseable {
     public final AtomicLong acceptedDeliveries = new AtomicLong();
     public final AtomicLong throttledDeliveries = new AtomicLong();
 
-    private TestSmsc(String name, int port) {
+    private TestSmsc(String name, int port, SslConfiguration tls) {
         this.name = name;
         this.port = port;
         SmppServerConfiguration configuration = new SmppServerConfiguration();
@@ -61,11 +62,27 @@ public final class TestSmsc implements AutoCloseable {
         configuration.setBindTimeout(5000);
         configuration.setDefaultRequestExpiryTimeout(30_000);
         configuration.setDefaultWindowSize(100);
+        if (tls != null) {
+            configuration.setUseSsl(true);
+            configuration.setSslConfiguration(tls);
+        }
         this.server = new DefaultSmppServer(configuration, new Handler());
     }
 
     public static TestSmsc start(String name) throws Exception {
-        TestSmsc smsc = new TestSmsc(name, freePort());
+        TestSmsc smsc = new TestSmsc(name, freePort(), null);
+        smsc.server.start();
+        return smsc;
+    }
+
+    /** An SMSC that speaks only TLS, presenting the key pair of a PKCS12 key store file (Cloudhopper reads files only). */
+    public static TestSmsc startTls(String name, java.nio.file.Path keyStore, String password) throws Exception {
+        SslConfiguration tls = new SslConfiguration();
+        tls.setKeyStorePath(keyStore.toString());
+        tls.setKeyStoreType("PKCS12");
+        tls.setKeyStorePassword(password);
+        tls.setKeyManagerPassword(password);
+        TestSmsc smsc = new TestSmsc(name, freePort(), tls);
         smsc.server.start();
         return smsc;
     }

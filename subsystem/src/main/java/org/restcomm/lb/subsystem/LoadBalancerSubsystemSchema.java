@@ -54,7 +54,11 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
             Map.entry(SipListenerResourceDefinitionRegistrar.SSL_CONTEXT, VERSION_1_2),
             Map.entry(HttpResourceDefinitionRegistrar.HANDSHAKE_TIMEOUT, VERSION_1_2),
             Map.entry(HttpResourceDefinitionRegistrar.REDIRECT_TO_HTTPS, VERSION_1_2),
-            Map.entry(HttpResourceDefinitionRegistrar.HTTPS_REDIRECT_PORT, VERSION_1_2));
+            Map.entry(HttpResourceDefinitionRegistrar.HTTPS_REDIRECT_PORT, VERSION_1_2),
+            Map.entry(SmppResourceDefinitionRegistrar.SSL_SOCKET_BINDING, VERSION_1_2),
+            Map.entry(SmppResourceDefinitionRegistrar.SSL_CONTEXT, VERSION_1_2),
+            Map.entry(SmppResourceDefinitionRegistrar.BACKEND_SSL_CONTEXT, VERSION_1_2),
+            Map.entry(SmppResourceDefinitionRegistrar.HANDSHAKE_TIMEOUT, VERSION_1_2));
 
     @SafeVarargs
     private static Map<AttributeDefinition, LoadBalancerSubsystemSchema> byIdentity(Map.Entry<AttributeDefinition, LoadBalancerSubsystemSchema>... entries) {

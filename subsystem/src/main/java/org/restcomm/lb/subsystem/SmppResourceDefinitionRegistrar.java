@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import javax.net.ssl.SSLContext;
+
 import org.jboss.as.controller.AttributeDefinition;
 import org.jboss.as.controller.AttributeMarshaller;
 import org.jboss.as.controller.AttributeParser;
@@ -34,6 +36,7 @@ import org.jboss.dmr.ModelType;
 import org.restcomm.lb.smpp.SmppBalancer;
 import org.restcomm.lb.smpp.SmppBalancerSettings;
 import org.restcomm.lb.smpp.SmppMode;
+import org.restcomm.lb.smpp.SmppTlsListener;
 import org.wildfly.service.Installer.StartWhen;
 import org.wildfly.service.descriptor.NullaryServiceDescriptor;
 import org.wildfly.subsystem.resource.ChildResourceDefinitionRegistrar;
@@ -62,6 +65,14 @@ class SmppResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
     static final RuntimeCapability<Void> CAPABILITY = RuntimeCapability.Builder.of(SERVICE_DESCRIPTOR).build();
 
     static final CapabilityReferenceAttributeDefinition<SocketBinding> SOCKET_BINDING = SocketBindingReference.attribute("socket-binding", CAPABILITY);
+
+    // the TLS listener (the original's smppSslPort) needs both; the model refuses one without the other
+    static final CapabilityReferenceAttributeDefinition<SocketBinding> SSL_SOCKET_BINDING = SocketBindingReference.optionalAttribute("ssl-socket-binding",
+            CAPABILITY, "ssl-context");
+    static final CapabilityReferenceAttributeDefinition<SSLContext> SSL_CONTEXT = SslContextReference.attribute("ssl-context", CAPABILITY, "ssl-socket-binding");
+
+    /** TLS towards the SMSCs, the original's isRemoteServerSsl: an Elytron client-ssl-context. */
+    static final CapabilityReferenceAttributeDefinition<SSLContext> BACKEND_SSL_CONTEXT = SslContextReference.attribute("backend-ssl-context", CAPABILITY);
 
     /** Checked against the outbound socket bindings at write time; their destinations are read from the model. */
     static final CapabilityReferenceListAttributeDefinition<OutboundSocketBinding> REMOTE_SERVERS = new CapabilityReferenceListAttributeDefinition.Builder<>("remote-servers",
@@ -118,8 +129,11 @@ class SmppResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
 
     static final SimpleAttributeDefinition WRITE_STALL_TIMEOUT = duration("write-stall-timeout", SmppBalancerSettings.DEFAULT_WRITE_STALL_TIMEOUT);
 
-    static final List<AttributeDefinition> ATTRIBUTES = List.of(SOCKET_BINDING, REMOTE_SERVERS, WINDOW_SIZE, RESPONSE_TIMEOUT, BIND_TIMEOUT, ENQUIRE_LINK_INTERVAL,
-            RECONNECT_INTERVAL, CLIENT_CHECK_TIMEOUT, SERVER_CHECK_TIMEOUT, REBINDING_STATUS, MODE, MAX_QUEUED_BYTES, WRITE_STALL_TIMEOUT);
+    static final SimpleAttributeDefinition HANDSHAKE_TIMEOUT = duration("handshake-timeout", SmppBalancerSettings.DEFAULT_HANDSHAKE_TIMEOUT);
+
+    static final List<AttributeDefinition> ATTRIBUTES = List.of(SOCKET_BINDING, SSL_SOCKET_BINDING, SSL_CONTEXT, BACKEND_SSL_CONTEXT, REMOTE_SERVERS, WINDOW_SIZE,
+            RESPONSE_TIMEOUT, BIND_TIMEOUT, ENQUIRE_LINK_INTERVAL, RECONNECT_INTERVAL, CLIENT_CHECK_TIMEOUT, SERVER_CHECK_TIMEOUT, REBINDING_STATUS, MODE,
+            MAX_QUEUED_BYTES, WRITE_STALL_TIMEOUT, HANDSHAKE_TIMEOUT);
 
     private final LoadBalancerRuntimeExecutor runtimes;
 
@@ -145,7 +159,7 @@ class SmppResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
         ResourceDescriptor.Builder descriptor = ResourceDescriptor.builder(RESOLVER)
                 .addCapability(CAPABILITY)
                 .withRuntimeHandler(runtime);
-        // a batch of timer changes restarts the engine once and needs no reload
+        // a batch of timer changes, or of ssl-socket-binding and ssl-context, restarts the engine once and needs no reload
         RestartOnceWriteAttributeHandler restart = new RestartOnceWriteAttributeHandler(runtime);
         for (AttributeDefinition attribute : ATTRIBUTES) {
             descriptor.addAttribute(attribute, (attribute == REMOTE_SERVERS) ? new LiveWriteAttributeHandler(attribute, this::updateRemoteServers) : restart);
@@ -165,7 +179,7 @@ class SmppResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
 
     @Override
     public ResourceServiceInstaller configure(OperationContext context, ModelNode model) throws OperationFailedException {
-        SmppBalancerSettings settings = SmppBalancerSettings.builder()
+        SmppBalancerSettings.Builder settings = SmppBalancerSettings.builder()
                 .remoteServers(remoteServers(context, model))
                 .windowSize(WINDOW_SIZE.resolveModelAttribute(context, model).asInt())
                 .responseTimeout(RESPONSE_TIMEOUT.resolveModelAttribute(context, model).asLong())
@@ -178,28 +192,40 @@ class SmppResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
                 .mode(SmppMode.valueOf(MODE.resolveModelAttribute(context, model).asString().toUpperCase(Locale.ROOT)))
                 .maxQueuedBytes(MAX_QUEUED_BYTES.resolveModelAttribute(context, model).asInt())
                 .writeStallTimeout(WRITE_STALL_TIMEOUT.resolveModelAttribute(context, model).asLong())
-                .build();
+                .handshakeTimeout(HANDSHAKE_TIMEOUT.resolveModelAttribute(context, model).asLong());
         ServiceDependency<SocketBinding> binding = SOCKET_BINDING.resolve(context, model);
+        // undefined references resolve to an empty dependency: nothing is required and get() answers null
+        ServiceDependency<SocketBinding> sslBinding = SSL_SOCKET_BINDING.resolve(context, model);
+        ServiceDependency<SSLContext> sslContext = SSL_CONTEXT.resolve(context, model);
+        ServiceDependency<SSLContext> backendSslContext = BACKEND_SSL_CONTEXT.resolve(context, model);
         ServiceDependency<LoadBalancerRuntime> balancer = ServiceDependency.on(LoadBalancerRuntime.SERVICE_DESCRIPTOR);
         return CapabilityServiceInstaller.builder(CAPABILITY, () -> {
                     LoadBalancerRuntime runtime = balancer.get();
-                    return new SmppBalancer(binding.get().getSocketAddress(), settings, runtime.registry(), runtime.statistics().smpp());
+                    SocketBinding tls = sslBinding.get();
+                    return new SmppBalancer(binding.get().getSocketAddress(), (tls != null) ? new SmppTlsListener(tls.getSocketAddress(), sslContext.get()) : null,
+                            settings.backendSslContext(backendSslContext.get()).build(), runtime.registry(), runtime.statistics().smpp());
                 })
-                .requires(List.of(binding, balancer))
+                .requires(List.of(binding, sslBinding, sslContext, backendSslContext, balancer))
                 .onStart(smpp -> {
                     smpp.start();
-                    SocketBindingReference.markBound(binding.get());
+                    List<SocketBinding> listening = listening(binding, sslBinding);
+                    listening.forEach(SocketBindingReference::markBound);
                     balancer.get().useSmppBalancer(smpp);
-                    balancer.get().heartbeatAdmission().ownAddresses().set(smpp, List.of(binding.get().getSocketAddress()));
+                    balancer.get().heartbeatAdmission().ownAddresses().set(smpp, listening.stream().map(SocketBinding::getSocketAddress).toList());
                 })
                 .onStop(smpp -> {
                     balancer.get().heartbeatAdmission().ownAddresses().remove(smpp);
                     balancer.get().releaseSmppBalancer(smpp);
-                    SocketBindingReference.markUnbound(binding.get());
+                    listening(binding, sslBinding).forEach(SocketBindingReference::markUnbound);
                     smpp.stop();
                 })
                 .startWhen(StartWhen.INSTALLED)
                 .build();
+    }
+
+    /** The plain listener's binding, then the TLS listener's when it is set. */
+    private static List<SocketBinding> listening(ServiceDependency<SocketBinding> plain, ServiceDependency<SocketBinding> tls) {
+        return (tls.get() != null) ? List.of(plain.get(), tls.get()) : List.of(plain.get());
     }
 
     /**

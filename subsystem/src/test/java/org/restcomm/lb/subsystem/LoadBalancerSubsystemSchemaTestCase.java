@@ -47,6 +47,7 @@ public class LoadBalancerSubsystemSchemaTestCase extends AbstractSubsystemSchema
                 RuntimeCapability.resolveCapabilityName(SslContextReference.SSL_CONTEXT, "lb-node-tls"),
                 RuntimeCapability.resolveCapabilityName(SslContextReference.SSL_CONTEXT, "lb-heartbeat-tls"),
                 RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "load-balancer-smpp"),
+                RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "load-balancer-smpp-tls"),
                 RuntimeCapability.resolveCapabilityName(OutboundSocketBinding.SERVICE_DESCRIPTOR, "smsc-a"),
                 RuntimeCapability.resolveCapabilityName(OutboundSocketBinding.SERVICE_DESCRIPTOR, "smsc-b"),
                 RuntimeCapability.resolveCapabilityName(IOServiceDescriptor.WORKER, "default"),

@@ -24,7 +24,7 @@ import org.restcomm.lb.smpp.TestSmsc;
 /** An SMPP implementation other than ours and Cloudhopper's, the npm smpp package, as ESME and as SMSC on both sides of the balancer. */
 public class SmppNodePeersTestCase extends LoadBalancerTestCase {
 
-    private static final Path SCRIPTS = Path.of(System.getProperty("node.peers.dir", "src/test/node"));
+    static final Path SCRIPTS = Path.of(System.getProperty("node.peers.dir", "src/test/node"));
 
     /** A fresh clone has only package.json and package-lock.json; npm ci installs exactly the locked smpp 0.5.1. */
     @BeforeAll
@@ -76,7 +76,7 @@ public class SmppNodePeersTestCase extends LoadBalancerTestCase {
     }
 
     /** A node script whose stdout lines are read as they come. */
-    private record Peer(Process process, BlockingQueue<String> lines) {
+    record Peer(Process process, BlockingQueue<String> lines) {
 
         static Peer start(String script, String... arguments) throws IOException {
             List<String> command = new java.util.ArrayList<>(List.of("node", script));
