@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 /**
  * A real WebRTC client through the balancer: JsSIP in headless Chromium registers and calls over the external
@@ -50,12 +51,12 @@ public class WebRtcBrowserTestCase extends LoadBalancerTestCase {
     }
 
     @BeforeEach
-    void startNode() throws Exception {
+    void startNode(TestInfo test) throws Exception {
         Files.createDirectories(WORK);
         Path run = Files.createDirectories(WORK.resolve("kamailio-run"));
         this.kamailio = LoggedProcess.start(List.of("kamailio", "-DD", "-E", "-f", PEERS.resolve("kamailio.cfg").toString(),
                 "-l", "udp:127.0.0.1:" + KAMAILIO_PORT, "-l", "tcp:127.0.0.1:" + KAMAILIO_PORT, "-Y", run.toString(), "-m", "32", "-M", "8"),
-                WORK, WORK.resolve("kamailio.log"));
+                WORK, WORK.resolve("kamailio-" + test.getTestMethod().orElseThrow().getName() + ".log"));
         this.callee = Sipp.scenario(PEERS.resolve("callee.xml"), CALLEE_PORT, 1, WORK);
         registerCallee();
         // Kamailio is a node as any: the test speaks the JSON heartbeat for it, more often than node-timeout (8.4 s)
