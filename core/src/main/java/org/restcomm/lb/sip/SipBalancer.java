@@ -1,9 +1,13 @@
 package org.restcomm.lb.sip;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Supplier;
 
+import javax.net.ssl.SSLContext;
 import javax.sip.ListeningPoint;
 import javax.sip.PeerUnavailableException;
 import javax.sip.SipException;
@@ -52,7 +56,7 @@ public final class SipBalancer {
         SIPTransactionStack transactionStack = (SIPTransactionStack) created;
         transactionStack.setMessageParserFactory(new CountingParserFactory(transactionStack.getMessageParserFactory(), this.statistics));
         SipFastPath fastPath = new SipFastPath(rules, this.statistics);
-        SipMessageProcessorFactory processors = new SipMessageProcessorFactory(this.statistics, fastPath, this.settings.streamConnections());
+        SipMessageProcessorFactory processors = new SipMessageProcessorFactory(this.statistics, fastPath, this.settings);
         transactionStack.setMessageProcessorFactory(processors);
         try {
             for (SipListenerSettings listener : this.settings.listeners()) {
@@ -143,11 +147,20 @@ public final class SipBalancer {
         properties.setProperty("gov.nist.javax.sip.STACK_LOGGER", JainSipStackLogger.class.getName());
         properties.setProperty("gov.nist.javax.sip.SERVER_LOGGER", JainSipServerLogger.class.getName());
         properties.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+        // TLS keys come from Elytron, never from javax.net.ssl.*
+        properties.setProperty("gov.nist.javax.sip.SECURITY_MANAGER_PROVIDER", NoJvmKeyStores.class.getName());
         // NIO processors: TCP without a thread per connection, and the WS transport
         properties.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
         // one worker keeps each socket's messages in arrival order: a 180 overtaking its 200 breaks strict UAs (sipp aborts)
         properties.putIfAbsent("gov.nist.javax.sip.THREAD_POOL_SIZE", "1");
         properties.putIfAbsent("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
+        List<SSLContext> tlsContexts = new ArrayList<>();
+        settings.listeners().stream().map(SipListenerSettings::sslContext).filter(Objects::nonNull).forEach(tlsContexts::add);
+        if (!tlsContexts.isEmpty()) {
+            // the engines follow the listeners' and the backend's contexts, not jain-sip's defaults
+            tlsContexts.add(settings.tls().backendSslContext());
+            properties.putAll(SipTls.stackProperties(tlsContexts));
+        }
         SipFactory factory = SipFactory.getInstance();
         factory.setPathName("gov.nist");
         return factory.createSipStack(properties);

@@ -4,10 +4,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import javax.net.ssl.SSLContext;
+
 /** Behaviour of the SIP engine, from {@code sip=default} and its listeners. */
 public record SipBalancerSettings(List<SipListenerSettings> listeners, boolean sendTrying, int noNodeStatus, String noNodeReason,
         List<String> blockedUserAgents, Map<String, String> stackProperties, BadNodeDetection badNodeDetection, FailureAnswer failureAnswer,
-        StreamConnections streamConnections, Reachability reachability) {
+        StreamConnections streamConnections, Reachability reachability, Tls tls) {
+
+    /**
+     * TLS and WSS beyond each listener's own SSLContext: whether a secure request goes to the nodes over a plain
+     * transport ({@code terminate-tls}, the original's terminateTLSTraffic), the client context the balancer verifies
+     * the nodes' certificates with ({@code backend-ssl-context}; null trusts any, as the original's DisabledAll), and
+     * how long a TLS handshake may take before the connection is closed and counted.
+     */
+    public record Tls(boolean terminate, SSLContext backendSslContext, long handshakeTimeoutMillis) {
+        public static final Tls DEFAULT = new Tls(false, null, 10_000);
+    }
 
     /**
      * How the balancer keeps the connections clients and nodes open to its TCP and WebSocket listeners: one that sends
@@ -36,23 +48,37 @@ public record SipBalancerSettings(List<SipListenerSettings> listeners, boolean s
         }
     }
 
-    /** Settings with the default stream connection handling and reachability detection. */
+    /** Settings with the default stream connection handling, reachability detection and TLS behaviour. */
     public SipBalancerSettings(List<SipListenerSettings> listeners, boolean sendTrying, int noNodeStatus, String noNodeReason,
             List<String> blockedUserAgents, Map<String, String> stackProperties, BadNodeDetection badNodeDetection, FailureAnswer failureAnswer) {
         this(listeners, sendTrying, noNodeStatus, noNodeReason, blockedUserAgents, stackProperties, badNodeDetection, failureAnswer, StreamConnections.DEFAULT,
                 Reachability.DEFAULT);
     }
 
+    /** Settings with the default TLS behaviour. */
+    public SipBalancerSettings(List<SipListenerSettings> listeners, boolean sendTrying, int noNodeStatus, String noNodeReason,
+            List<String> blockedUserAgents, Map<String, String> stackProperties, BadNodeDetection badNodeDetection, FailureAnswer failureAnswer,
+            StreamConnections streamConnections, Reachability reachability) {
+        this(listeners, sendTrying, noNodeStatus, noNodeReason, blockedUserAgents, stackProperties, badNodeDetection, failureAnswer, streamConnections,
+                reachability, Tls.DEFAULT);
+    }
+
     /** The same behaviour with other listeners. */
     public SipBalancerSettings withListeners(List<SipListenerSettings> listeners) {
         return new SipBalancerSettings(listeners, this.sendTrying, this.noNodeStatus, this.noNodeReason, this.blockedUserAgents, this.stackProperties,
-                this.badNodeDetection, this.failureAnswer, this.streamConnections, this.reachability);
+                this.badNodeDetection, this.failureAnswer, this.streamConnections, this.reachability, this.tls);
     }
 
     /** The same behaviour with other reachability detection. */
     public SipBalancerSettings withReachability(Reachability reachability) {
         return new SipBalancerSettings(this.listeners, this.sendTrying, this.noNodeStatus, this.noNodeReason, this.blockedUserAgents, this.stackProperties,
-                this.badNodeDetection, this.failureAnswer, this.streamConnections, reachability);
+                this.badNodeDetection, this.failureAnswer, this.streamConnections, reachability, this.tls);
+    }
+
+    /** The same behaviour with other TLS settings. */
+    public SipBalancerSettings withTls(Tls tls) {
+        return new SipBalancerSettings(this.listeners, this.sendTrying, this.noNodeStatus, this.noNodeReason, this.blockedUserAgents, this.stackProperties,
+                this.badNodeDetection, this.failureAnswer, this.streamConnections, this.reachability, tls);
     }
 
     /** isSend5xxResponse and its status and Reason of the original: what a client hears when forwarding fails. */

@@ -7,7 +7,6 @@ import java.net.InetSocketAddress;
 import java.text.ParseException;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Properties;
 
 import javax.sip.InvalidArgumentException;
@@ -154,24 +153,25 @@ final class SipForwarder implements SIPMessageValve {
             request.setHeader(extensionHeader(SipRules.INITIAL_REMOTE_ADDR, channel.getPeerAddress()));
             request.setHeader(extensionHeader(SipRules.INITIAL_REMOTE_PORT, Integer.toString(channel.getPeerPort())));
         }
-        Transport transport = Transport.of(channel.getTransport());
+        Transport arrival = Transport.of(channel.getTransport());
         boolean recordRouted = SipRules.isRecordRouted(method, request.getToTag() != null);
         IOException failure = null;
         for (int attempt = 0; node != null && attempt < MAX_SEND_ATTEMPTS; attempt++) {
-            OptionalInt port = SipRules.nodePort(node, transport);
-            if (port.isEmpty()) {
+            SipRules.Leg leg = this.rules.towardsNode(node, arrival);
+            if (leg == null) {
                 this.answer(request, channel, settings.noNodeStatus(), settings.noNodeReason());
                 return;
             }
+            // each side's Record-Route and Via name the transport used on that side: TLS to the client, maybe TCP to the node
             if (recordRouted) {
                 node.callAssigned();
-                this.addRecordRoute(request, this.listeners.advertised(Side.EXTERNAL, transport), node);
-                this.addRecordRoute(request, this.listeners.advertised(Side.INTERNAL, transport), node);
+                this.addRecordRoute(request, this.listeners.advertised(Side.EXTERNAL, arrival), node, leg.port());
+                this.addRecordRoute(request, this.listeners.advertised(Side.INTERNAL, leg.transport()), node, leg.port());
             }
-            this.addVia(request, this.listeners.advertised(Side.EXTERNAL, transport), Side.EXTERNAL, node.version());
-            this.addVia(request, this.listeners.advertised(Side.INTERNAL, transport), Side.INTERNAL, node.version());
+            this.addVia(request, this.listeners.advertised(Side.EXTERNAL, arrival), Side.EXTERNAL, node.version());
+            this.addVia(request, this.listeners.advertised(Side.INTERNAL, leg.transport()), Side.INTERNAL, node.version());
             try {
-                this.send(request, Side.INTERNAL, transport, node.ip(), port.getAsInt());
+                this.send(request, Side.INTERNAL, leg.transport(), node.ip(), leg.port());
                 if (Request.INVITE.equals(method)) {
                     this.rules.inviteSent(node);
                 }
@@ -221,18 +221,19 @@ final class SipForwarder implements SIPMessageValve {
         Node from = this.rules.nodeAt(channel.getPeerAddress(), channel.getPeerPort())
                 .or(() -> (hint != null) ? this.rules.nodeAt(hint.host(), hint.port()) : java.util.Optional.empty())
                 .orElse(null);
-        Transport transport = Transport.of(channel.getTransport());
+        Transport arrival = Transport.of(channel.getTransport());
+        NextHop hop = nextHop(request);
         if (from != null) {
             this.rules.nodeRequested(from, new JainSipMessageView(request));
             if (SipRules.isRecordRouted(request.getMethod(), request.getToTag() != null)) {
-                this.addRecordRoute(request, this.listeners.advertised(Side.INTERNAL, transport), from);
-                this.addRecordRoute(request, this.listeners.advertised(Side.EXTERNAL, transport), from);
+                int nodePort = SipRules.nodePort(from, arrival).orElse(0);
+                this.addRecordRoute(request, this.listeners.advertised(Side.INTERNAL, arrival), from, nodePort);
+                this.addRecordRoute(request, this.listeners.advertised(Side.EXTERNAL, hop.transport()), from, nodePort);
             }
         }
         String version = (from != null) ? from.version() : NodeAdvertisement.DEFAULT_VERSION;
-        this.addVia(request, this.listeners.advertised(Side.INTERNAL, transport), Side.INTERNAL, version);
-        this.addVia(request, this.listeners.advertised(Side.EXTERNAL, transport), Side.EXTERNAL, version);
-        NextHop hop = nextHop(request);
+        this.addVia(request, this.listeners.advertised(Side.INTERNAL, arrival), Side.INTERNAL, version);
+        this.addVia(request, this.listeners.advertised(Side.EXTERNAL, hop.transport()), Side.EXTERNAL, version);
         if (this.rules.isOwn(hop.host(), hop.port())) {
             // still addressed to the balancer: a loop
             return;
@@ -347,8 +348,8 @@ final class SipForwarder implements SIPMessageValve {
     }
 
     /** The Record-Route text of {@link SipRules#recordRouteUri}, parsed into the request's header list. */
-    private void addRecordRoute(SIPRequest request, SipListenerSettings listener, Node node) throws ParseException, SipException {
-        String uri = SipRules.recordRouteUri(listener, node, SipRules.nodePort(node, listener.transport()).orElse(0));
+    private void addRecordRoute(SIPRequest request, SipListenerSettings listener, Node node, int nodePort) throws ParseException, SipException {
+        String uri = SipRules.recordRouteUri(listener, node, nodePort);
         RecordRoute recordRoute = (RecordRoute) ((RecordRouteList) new RecordRouteParser("Record-Route: <" + uri + ">\n").parse()).getFirst();
         request.addFirst((RecordRouteHeader) recordRoute);
     }
@@ -379,7 +380,7 @@ final class SipForwarder implements SIPMessageValve {
         return header;
     }
 
-    /** Route first (loose routing), else the Request-URI; transport from the URI, UDP when absent. */
+    /** Route first (loose routing), else the Request-URI; transport from the URI, UDP when absent (TLS for sips:). */
     private static NextHop nextHop(SIPRequest request) {
         URI target = request.getRequestURI();
         RouteList routes = request.getRouteHeaders();
@@ -387,7 +388,8 @@ final class SipForwarder implements SIPMessageValve {
             target = ((Route) routes.getFirst()).getAddress().getURI();
         }
         SipURI sip = (SipURI) target;
-        Transport transport = SipRules.uriTransport(sip.getTransportParam());
+        // a sips: URI without a transport parameter means TLS (RFC 3261, 26.2)
+        Transport transport = (sip.isSecure() && sip.getTransportParam() == null) ? Transport.TLS : SipRules.uriTransport(sip.getTransportParam());
         int port = (sip.getPort() > 0) ? sip.getPort() : SipRules.defaultPort(transport);
         return new NextHop(sip.getHost(), port, transport);
     }

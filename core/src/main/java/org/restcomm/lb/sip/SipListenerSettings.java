@@ -2,17 +2,38 @@ package org.restcomm.lb.sip;
 
 import java.net.InetSocketAddress;
 
+import javax.net.ssl.SSLContext;
+
 /**
  * One SIP listening point. The advertised address (an IP load balancer in front, when set) is what goes into
  * Record-Route; Via carries the balancer's own address unless {@code advertisedInVia} (the original's
  * useIpLoadBalancerAddressInViaHeaders), so responses come straight back to this balancer. The bind address is where
- * the socket listens.
+ * the socket listens. A TLS or WSS listener serves the certificate of its {@code sslContext} (an Elytron
+ * server-ssl-context), which also decides client authentication, protocols and cipher suites.
  */
-public record SipListenerSettings(Side side, Transport transport, InetSocketAddress bind, String advertisedHost, int advertisedPort, boolean advertisedInVia) {
+public record SipListenerSettings(Side side, Transport transport, InetSocketAddress bind, String advertisedHost, int advertisedPort, boolean advertisedInVia,
+        SSLContext sslContext) {
+
+    public SipListenerSettings {
+        if (transport.isSecure() != (sslContext != null)) {
+            throw new IllegalArgumentException(transport.isSecure() ? "a " + transport.parameter() + " listener needs an SSLContext"
+                    : "a " + transport.parameter() + " listener takes no SSLContext");
+        }
+    }
+
+    /** A plain listener (UDP, TCP, WS). */
+    public SipListenerSettings(Side side, Transport transport, InetSocketAddress bind, String advertisedHost, int advertisedPort, boolean advertisedInVia) {
+        this(side, transport, bind, advertisedHost, advertisedPort, advertisedInVia, null);
+    }
 
     /** With the transport by name ({@code udp}, {@code TCP}, ...), as the management model and tests give it. */
     public SipListenerSettings(Side side, String transport, InetSocketAddress bind, String advertisedHost, int advertisedPort, boolean advertisedInVia) {
         this(side, Transport.require(transport), bind, advertisedHost, advertisedPort, advertisedInVia);
+    }
+
+    /** A TLS or WSS listener on its bound address. */
+    public static SipListenerSettings secure(Side side, String transport, InetSocketAddress bind, SSLContext sslContext) {
+        return new SipListenerSettings(side, Transport.require(transport), bind, bind.getAddress().getHostAddress(), bind.getPort(), false, sslContext);
     }
 
     public static SipListenerSettings of(Side side, String transport, InetSocketAddress bind) {

@@ -32,6 +32,12 @@ final class SipListeners {
         return this.find(side, transport).getValue();
     }
 
+    /** Whether the side (the external one when single-entry) has a listener of exactly this transport. */
+    boolean has(Side side, Transport transport) {
+        Side actual = this.singleEntry() ? Side.EXTERNAL : side;
+        return this.byProcessor.values().stream().anyMatch(listener -> listener.side() == actual && listener.transport() == transport);
+    }
+
     MessageProcessor processor(Side side, Transport transport) {
         return this.find(side, transport).getKey();
     }

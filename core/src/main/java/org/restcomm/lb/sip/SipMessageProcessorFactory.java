@@ -8,17 +8,22 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLContext;
+
 import gov.nist.javax.sip.parser.NioPipelineParser;
 import gov.nist.javax.sip.stack.MessageProcessor;
 import gov.nist.javax.sip.stack.NioMessageProcessorFactory;
 import gov.nist.javax.sip.stack.NioTcpMessageChannel;
 import gov.nist.javax.sip.stack.NioTcpMessageProcessor;
+import gov.nist.javax.sip.stack.NioTlsMessageProcessor;
+import gov.nist.javax.sip.stack.NioTlsWebSocketMessageProcessor;
 import gov.nist.javax.sip.stack.NioWebSocketMessageProcessor;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 import org.restcomm.lb.stats.SipStatistics;
@@ -29,6 +34,8 @@ import org.restcomm.lb.stats.SipStatistics;
  * jain-sip's stream parser allocates a message's whole Content-Length before reading it, so one bad header would
  * otherwise kill the listener's selector thread with an OutOfMemoryError, and it frames by the literal header names
  * only. A message the grammar refuses is answered and counted; a stream whose framing is lost is counted and closed.
+ * TLS and WSS listeners serve with their listener's SSLContext (see {@link SipTls}); a connection whose handshake
+ * fails, or has not finished within the handshake timeout, is closed and counted.
  */
 final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
 
@@ -53,13 +60,23 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
     private final SipFastPath fastPath;
     private final SipBalancerSettings.StreamConnections connections;
     private final SipWriteGate writes;
+    private final List<SipListenerSettings> listeners;
+    /** What secure listeners connect out with: backend-ssl-context, else a context that verifies nothing. */
+    private final SSLContext clientContext;
+    private final long handshakeTimeoutMillis;
 
-    SipMessageProcessorFactory(SipStatistics statistics, SipFastPath fastPath, SipBalancerSettings.StreamConnections connections) {
+    SipMessageProcessorFactory(SipStatistics statistics, SipFastPath fastPath, SipBalancerSettings settings) {
         this.statistics = statistics;
         this.fastPath = fastPath;
-        this.connections = connections;
-        this.writes = new SipWriteGate(connections.maxQueuedBytes(), connections.writeStallTimeoutMillis(), statistics);
-        long sweep = Math.max(100, Math.min(1000, Math.min(connections.idleTimeoutMillis(), connections.firstMessageTimeoutMillis()) / 4));
+        this.connections = settings.streamConnections();
+        this.listeners = settings.listeners();
+        SipBalancerSettings.Tls tls = settings.tls();
+        this.clientContext = (tls.backendSslContext() != null) ? tls.backendSslContext()
+                : this.listeners.stream().anyMatch(listener -> listener.transport().isSecure()) ? SipTls.trustingAnyPeer() : null;
+        this.handshakeTimeoutMillis = tls.handshakeTimeoutMillis();
+        this.writes = new SipWriteGate(this.connections.maxQueuedBytes(), this.connections.writeStallTimeoutMillis(), statistics);
+        long shortest = Math.min(Math.min(this.connections.idleTimeoutMillis(), this.connections.firstMessageTimeoutMillis()), this.handshakeTimeoutMillis);
+        long sweep = Math.max(100, Math.min(1000, shortest / 4));
         this.timer.scheduleWithFixedDelay(this::closeOverdue, sweep, sweep, TimeUnit.MILLISECONDS);
     }
 
@@ -113,6 +130,70 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
                 }
             };
         }
+        if (type == Transport.TLS) {
+            SSLContext server = this.serverContext(port, type);
+            SipTls.ClientAuth clientAuth = SipTls.ClientAuth.of(server);
+            NioTlsMessageProcessor processor = new NioTlsMessageProcessor(address, stack, port) {
+                @Override
+                public void init() {
+                    // jain-sip would build its contexts from javax.net.ssl.*: the listener's own are set below
+                }
+
+                @Override
+                public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel client) throws IOException {
+                    NioTcpMessageChannel channel = SipMessageProcessorFactory.this.guard(super.createMessageChannel(processor, client), stack);
+                    SipTls.restore(clientAuth, channel);
+                    return channel;
+                }
+
+                @Override
+                public void start() throws IOException {
+                    this.selector = Selector.open();
+                    this.channel = listen(this.getIpAddress(), this.getPort(), backlog, this.selector);
+                    this.selectorThread = selectorThread(this.createProcessorTask(), "TLS", this.getIpAddress(), this.getPort());
+                }
+
+                @Override
+                public void send(SocketChannel socket, byte[] data) throws IOException {
+                    SipMessageProcessorFactory.this.writes.admit(this, socket, data.length);
+                    super.send(socket, data);
+                }
+            };
+            SipTls.use(processor, server, this.clientContext);
+            return processor;
+        }
+        if (type == Transport.WSS) {
+            SSLContext server = this.serverContext(port, type);
+            SipTls.ClientAuth clientAuth = SipTls.ClientAuth.of(server);
+            NioTlsWebSocketMessageProcessor processor = new NioTlsWebSocketMessageProcessor(address, stack, port) {
+                @Override
+                public void init() {
+                    // jain-sip would build its contexts from javax.net.ssl.*: the listener's own are set below
+                }
+
+                @Override
+                public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel client) throws IOException {
+                    NioTcpMessageChannel channel = SipMessageProcessorFactory.this.guard(super.createMessageChannel(processor, client), stack);
+                    SipTls.restore(clientAuth, channel);
+                    return channel;
+                }
+
+                @Override
+                public void start() throws IOException {
+                    this.selector = Selector.open();
+                    this.channel = listen(this.getIpAddress(), this.getPort(), backlog, this.selector);
+                    this.selectorThread = selectorThread(this.createProcessorTask(), "WSS", this.getIpAddress(), this.getPort());
+                }
+
+                @Override
+                public void send(SocketChannel socket, byte[] data) throws IOException {
+                    SipMessageProcessorFactory.this.writes.admit(this, socket, data.length);
+                    super.send(socket, data);
+                }
+            };
+            SipTls.use(processor, server, this.clientContext);
+            return processor;
+        }
         if (type == Transport.WS) {
             return new NioWebSocketMessageProcessor(address, stack, port) {
                 @Override
@@ -135,6 +216,13 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
             };
         }
         return super.createMessageProcessor(stack, address, port, transport);
+    }
+
+    /** The SSLContext of the secure listener on this port. */
+    private SSLContext serverContext(int port, Transport transport) {
+        return this.listeners.stream().filter(listener -> listener.transport() == transport && listener.bind().getPort() == port)
+                .map(SipListenerSettings::sslContext).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no " + transport.parameter() + " listener on port " + port));
     }
 
     /** The listening socket as jain-sip's start() opens it, with the given accept backlog. */
@@ -207,7 +295,10 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
                 close(connection.channel);
                 continue;
             }
-            if (connection.framer.messages() == 0 && now - connection.openedAt > this.connections.firstMessageTimeoutMillis()) {
+            if (connection.secure && now - connection.openedAt > this.handshakeTimeoutMillis && !SipTls.handshakeDone(connection.channel)) {
+                // counted as a failed handshake when it closes
+                close(connection.channel);
+            } else if (connection.framer.messages() == 0 && now - connection.openedAt > this.connections.firstMessageTimeoutMillis()) {
                 this.statistics.malformedMessage();
                 close(connection.channel);
             } else if (now - connection.lastActivity > this.connections.idleTimeoutMillis() && now > connection.registeredUntil
@@ -225,6 +316,10 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
     private void closed(GuardedParser parser) {
         if (this.open.remove(parser)) {
             this.statistics.activeConnections().decrement();
+            if (parser.secure && !SipTls.handshakeDone(parser.channel)) {
+                // plain text or garbage, an untrusted certificate, an aborted or overdue handshake
+                this.statistics.tlsHandshakeFailures().failed();
+            }
         }
     }
 
@@ -236,6 +331,7 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
         private final SipStreamFramer framer;
         private final SipMessageProcessorFactory factory;
         private final NioTcpMessageChannel channel;
+        private final boolean secure;
         private final long openedAt = System.currentTimeMillis();
         private volatile long lastActivity = this.openedAt;
         /** Until when a registration made through this connection keeps it open (RFC 5626: the UA needs it). */
@@ -248,6 +344,7 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
             this.framer = new SipStreamFramer(stack.getMaxMessageSize() > 0 ? stack.getMaxMessageSize() : DEFAULT_LIMIT, this);
             this.factory = factory;
             this.channel = channel;
+            this.secure = SipTls.isSecure(channel);
             factory.opened(this);
         }
 

@@ -190,6 +190,24 @@ final class SipRules {
         this.reachability.check(this.settings.reachability());
     }
 
+    /**
+     * How a request from a client that arrived over {@code arrival} goes to the node: over the same transport when the
+     * node advertises a port for it and the balancer listens on it towards the nodes, a secure one only without
+     * terminate-tls; else over the plain transport under it (TCP for TLS, WS for WSS), else UDP. Null when the node
+     * advertises none of those on which the balancer listens towards the nodes.
+     */
+    Leg towardsNode(Node node, Transport arrival) {
+        Transport transport = (arrival != null) ? arrival : Transport.UDP;
+        boolean terminate = transport.isSecure() && this.settings.tls().terminate();
+        for (Transport candidate : terminate ? new Transport[] {transport.plain(), Transport.UDP} : new Transport[] {transport, transport.plain(), Transport.UDP}) {
+            OptionalInt port = node.port(candidate.nodePortProperty());
+            if (port.isPresent() && this.listeners.has(Side.INTERNAL, candidate)) {
+                return new Leg(candidate, port.getAsInt());
+            }
+        }
+        return null;
+    }
+
     /** The node's port for the transport a message arrived on, else its UDP port. */
     static OptionalInt nodePort(Node node, Transport transport) {
         OptionalInt port = (transport != null) ? node.port(transport.nodePortProperty()) : OptionalInt.empty();
@@ -254,6 +272,10 @@ final class SipRules {
     }
 
     record NodeHint(String host, int port) {
+    }
+
+    /** The transport and node port a request takes towards a node. */
+    record Leg(Transport transport, int port) {
     }
 
     record HostPort(String host, int port) {

@@ -69,6 +69,20 @@ public enum Transport {
         return this.nodePortProperty;
     }
 
+    /** TLS and WSS: a listener needs an SSLContext. */
+    public boolean isSecure() {
+        return this == TLS || this == WSS;
+    }
+
+    /** The plain transport under a secure one (TCP for TLS, WS for WSS); itself for the others. */
+    public Transport plain() {
+        return switch (this) {
+            case TLS -> TCP;
+            case WSS -> WS;
+            default -> this;
+        };
+    }
+
     /** Stream transports frame messages by Content-Length and keep connections. */
     public boolean isStream() {
         return this != UDP;

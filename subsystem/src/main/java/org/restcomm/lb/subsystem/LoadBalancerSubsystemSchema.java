@@ -47,7 +47,11 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
             Map.entry(HttpResourceDefinitionRegistrar.WRITE_STALL_TIMEOUT, VERSION_1_1),
             Map.entry(SipResourceDefinitionRegistrar.NODE_RESPONSE_TIMEOUT, VERSION_1_1),
             Map.entry(SipResourceDefinitionRegistrar.PROBE_INTERVAL, VERSION_1_1),
-            Map.entry(SipResourceDefinitionRegistrar.PROBE_FAILURES, VERSION_1_1));
+            Map.entry(SipResourceDefinitionRegistrar.PROBE_FAILURES, VERSION_1_1),
+            Map.entry(SipResourceDefinitionRegistrar.TERMINATE_TLS, VERSION_1_2),
+            Map.entry(SipResourceDefinitionRegistrar.BACKEND_SSL_CONTEXT, VERSION_1_2),
+            Map.entry(SipResourceDefinitionRegistrar.HANDSHAKE_TIMEOUT, VERSION_1_2),
+            Map.entry(SipListenerResourceDefinitionRegistrar.SSL_CONTEXT, VERSION_1_2));
 
     @SafeVarargs
     private static Map<AttributeDefinition, LoadBalancerSubsystemSchema> byIdentity(Map.Entry<AttributeDefinition, LoadBalancerSubsystemSchema>... entries) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import javax.net.ssl.SSLContext;
 import javax.sip.SipException;
 
 import org.jboss.as.controller.AttributeDefinition;
@@ -46,6 +47,7 @@ import org.wildfly.subsystem.resource.ChildResourceDefinitionRegistrar;
 import org.wildfly.subsystem.resource.ManagementResourceRegistrar;
 import org.wildfly.subsystem.resource.ManagementResourceRegistrationContext;
 import org.wildfly.subsystem.resource.ResourceDescriptor;
+import org.wildfly.subsystem.resource.capability.CapabilityReferenceAttributeDefinition;
 import org.wildfly.subsystem.resource.operation.ResourceOperationRuntimeHandler;
 import org.wildfly.subsystem.service.ResourceServiceConfigurator;
 import org.wildfly.subsystem.service.ResourceServiceInstaller;
@@ -218,15 +220,36 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
             .setFlags(AttributeAccess.Flag.RESTART_NONE)
             .build();
 
+    /** Since 1.2: the original's terminateTLSTraffic: requests from TLS/WSS clients go to the nodes over TCP/WS (or UDP); live. */
+    static final SimpleAttributeDefinition TERMINATE_TLS = new SimpleAttributeDefinitionBuilder("terminate-tls", ModelType.BOOLEAN)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(ModelNode.FALSE)
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
+            .build();
+
+    /** Since 1.2: the Elytron client-ssl-context that verifies the nodes' certificates (and any certificate the balancer connects to) over TLS and WSS. */
+    static final CapabilityReferenceAttributeDefinition<SSLContext> BACKEND_SSL_CONTEXT = SslContextReference.attribute("backend-ssl-context", CAPABILITY);
+
+    /** Since 1.2: a TLS or WSS connection whose handshake has not finished this long after it opened is closed and counted. */
+    static final SimpleAttributeDefinition HANDSHAKE_TIMEOUT = new SimpleAttributeDefinitionBuilder("handshake-timeout", ModelType.LONG)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode(SipBalancerSettings.Tls.DEFAULT.handshakeTimeoutMillis()))
+            .setMeasurementUnit(org.jboss.as.controller.client.helpers.MeasurementUnit.MILLISECONDS)
+            .setValidator(new org.jboss.as.controller.operations.validation.LongRangeValidator(100L, true))
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
     /** Behaviour that applies to the next message; listeners, addresses and stack properties restart the engine. */
     static final List<AttributeDefinition> LIVE_ATTRIBUTES = List.of(SEND_TRYING, NO_NODE_STATUS, NO_NODE_REASON, BLOCKED_USER_AGENTS,
             BAD_NODE_STATUS_CODES, BAD_NODE_MAX_ERRORS, BAD_NODE_ERROR_WINDOW, SEND_FAILURE_STATUS, SEND_FAILURE_REASON,
-            NODE_RESPONSE_TIMEOUT, PROBE_INTERVAL, PROBE_FAILURES);
+            NODE_RESPONSE_TIMEOUT, PROBE_INTERVAL, PROBE_FAILURES, TERMINATE_TLS);
 
     /** XML attributes of {@code <sip>}; stack-properties are {@code <property>} children. */
     static final List<AttributeDefinition> ATTRIBUTES = java.util.stream.Stream.concat(LIVE_ATTRIBUTES.stream(),
             java.util.stream.Stream.of(IP_LOAD_BALANCER_ADDRESS_IN_VIA, HEARTBEAT_ALLOWED_SOURCES, CONNECTION_IDLE_TIMEOUT, FIRST_MESSAGE_TIMEOUT,
-            MAX_QUEUED_BYTES, WRITE_STALL_TIMEOUT)).toList();
+            MAX_QUEUED_BYTES, WRITE_STALL_TIMEOUT, BACKEND_SSL_CONTEXT, HANDSHAKE_TIMEOUT)).toList();
 
     private final ResourceOperationRuntimeHandler runtimeHandler = ResourceOperationRuntimeHandler.configureService(this);
     private final LoadBalancerRuntimeExecutor runtimes;
@@ -245,7 +268,8 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
         RestartOnceWriteAttributeHandler restart = new RestartOnceWriteAttributeHandler(this.runtimeHandler);
         descriptor.addAttribute(STACK_PROPERTIES, restart).addAttribute(IP_LOAD_BALANCER_ADDRESS_IN_VIA, restart)
                 .addAttribute(CONNECTION_IDLE_TIMEOUT, restart).addAttribute(FIRST_MESSAGE_TIMEOUT, restart)
-                .addAttribute(MAX_QUEUED_BYTES, restart).addAttribute(WRITE_STALL_TIMEOUT, restart);
+                .addAttribute(MAX_QUEUED_BYTES, restart).addAttribute(WRITE_STALL_TIMEOUT, restart)
+                .addAttribute(BACKEND_SSL_CONTEXT, restart).addAttribute(HANDSHAKE_TIMEOUT, restart);
         for (AttributeDefinition attribute : LIVE_ATTRIBUTES) {
             descriptor.addAttribute(attribute, new LiveWriteAttributeHandler(attribute, this::reconfigure));
         }
@@ -297,7 +321,10 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
                         FIRST_MESSAGE_TIMEOUT.resolveModelAttribute(context, model).asLong(),
                         SipBalancerSettings.StreamConnections.DEFAULT.acceptBacklog(),
                         MAX_QUEUED_BYTES.resolveModelAttribute(context, model).asLong(),
-                        WRITE_STALL_TIMEOUT.resolveModelAttribute(context, model).asLong()), reachability(context, model));
+                        WRITE_STALL_TIMEOUT.resolveModelAttribute(context, model).asLong()), reachability(context, model),
+                // the backend context is a service: configure() adds it once it is up
+                new SipBalancerSettings.Tls(TERMINATE_TLS.resolveModelAttribute(context, model).asBoolean(), null,
+                        HANDSHAKE_TIMEOUT.resolveModelAttribute(context, model).asLong()));
     }
 
     private static SipBalancerSettings.Reachability reachability(OperationContext context, ModelNode model) throws OperationFailedException {
@@ -321,25 +348,30 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
         List<Cidr> heartbeatAllowedSources = AllowedSourcesAttribute.resolve(HEARTBEAT_ALLOWED_SOURCES, context, model);
         List<ListenerModel> listeners = new ArrayList<>();
         List<ServiceDependency<?>> dependencies = new ArrayList<>();
+        ServiceDependency<SSLContext> backendSslContext = BACKEND_SSL_CONTEXT.resolve(context, model);
+        dependencies.add(backendSslContext);
         Resource resource = context.readResource(PathAddress.EMPTY_ADDRESS);
         for (Resource.ResourceEntry entry : resource.getChildren(SipListenerResourceDefinitionRegistrar.REGISTRATION.getPathElement().getKey())) {
             ModelNode listener = entry.getModel();
             ServiceDependency<SocketBinding> binding = SipListenerResourceDefinitionRegistrar.SOCKET_BINDING.resolve(context, listener);
+            ServiceDependency<SSLContext> sslContext = SipListenerResourceDefinitionRegistrar.SSL_CONTEXT.resolve(context, listener);
             ModelNode ipLoadBalancerAddress = SipListenerResourceDefinitionRegistrar.IP_LOAD_BALANCER_ADDRESS.resolveModelAttribute(context, listener);
             ModelNode ipLoadBalancerPort = SipListenerResourceDefinitionRegistrar.IP_LOAD_BALANCER_PORT.resolveModelAttribute(context, listener);
             listeners.add(new ListenerModel(
                     Side.valueOf(SipListenerResourceDefinitionRegistrar.SIDE.resolveModelAttribute(context, listener).asString().toUpperCase(Locale.ROOT)),
                     Transport.require(SipListenerResourceDefinitionRegistrar.TRANSPORT.resolveModelAttribute(context, listener).asString()),
-                    binding,
+                    binding, sslContext,
                     ipLoadBalancerAddress.isDefined() ? ipLoadBalancerAddress.asString() : null,
                     ipLoadBalancerPort.isDefined() ? ipLoadBalancerPort.asInt() : 0, advertisedInVia));
             dependencies.add(binding);
+            dependencies.add(sslContext);
         }
         ServiceDependency<LoadBalancerRuntime> balancer = ServiceDependency.on(LoadBalancerRuntime.SERVICE_DESCRIPTOR);
         dependencies.add(balancer);
         return CapabilityServiceInstaller.builder(CAPABILITY, () -> {
                     LoadBalancerRuntime runtime = balancer.get();
-                    SipBalancerSettings settings = behaviour.withListeners(listeners.stream().map(ListenerModel::settings).toList());
+                    SipBalancerSettings settings = behaviour.withListeners(listeners.stream().map(ListenerModel::settings).toList())
+                            .withTls(new SipBalancerSettings.Tls(behaviour.tls().terminate(), backendSslContext.get(), behaviour.tls().handshakeTimeoutMillis()));
                     return new SipBalancer(settings, runtime.registry(), runtime::algorithm, runtime.heartbeatProtocol(), runtime.statistics().sip());
                 })
                 .requires(dependencies)
@@ -377,13 +409,13 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
     }
 
     /** A listener as the model says it, resolved to an address once its socket-binding is up. */
-    private record ListenerModel(Side side, Transport transport, ServiceDependency<SocketBinding> binding, String advertisedHost, int advertisedPort,
-            boolean advertisedInVia) {
+    private record ListenerModel(Side side, Transport transport, ServiceDependency<SocketBinding> binding, ServiceDependency<SSLContext> sslContext,
+            String advertisedHost, int advertisedPort, boolean advertisedInVia) {
         SipListenerSettings settings() {
             InetSocketAddress bind = this.binding.get().getSocketAddress();
             return new SipListenerSettings(this.side, this.transport, bind,
                     (this.advertisedHost != null) ? this.advertisedHost : bind.getAddress().getHostAddress(),
-                    (this.advertisedPort > 0) ? this.advertisedPort : bind.getPort(), this.advertisedInVia);
+                    (this.advertisedPort > 0) ? this.advertisedPort : bind.getPort(), this.advertisedInVia, this.sslContext.get());
         }
     }
 }

@@ -36,4 +36,13 @@ final class SubsystemMessages {
     static String invalidCidr(String attribute, String value, String reason) {
         return String.format("RLB0106: Invalid value '%s' for %s: %s", value, attribute, reason);
     }
+
+    static String sslContextRequired(String attribute, String transportAttribute, String transport) {
+        return String.format("RLB0107: A listener with %s=%s needs %s, an Elytron server-ssl-context: "
+                + "add one with /subsystem=elytron/server-ssl-context=NAME:add(key-manager=..) and name it here", transportAttribute, transport, attribute);
+    }
+
+    static String sslContextNotApplicable(String attribute, String transportAttribute, String transport) {
+        return String.format("RLB0108: %s applies only to listeners with %s=tls or wss, not %s: undefine it or change the transport", attribute, transportAttribute, transport);
+    }
 }

@@ -58,8 +58,28 @@ final class SipAgent implements SipListener, AutoCloseable {
     private volatile boolean answering = true;
 
     private SipAgent(String name, int port, boolean dialogs) throws Exception {
+        this(name, port, dialogs, null, false);
+    }
+
+    /**
+     * With a key store, TLS on port + 1 too: it presents the store's key pair and trusts any certificate. jain-sip's
+     * blocking TLS server ignores the client's supported_groups, so it agrees on no ECDHE suite; its NIO TLS client
+     * sends a second ClientHello on a new connection. A TLS agent that is called runs NIO, one that calls runs blocking.
+     */
+    private SipAgent(String name, int port, boolean dialogs, java.nio.file.Path keyStore, boolean nio) throws Exception {
         this.port = port;
         Properties properties = new Properties();
+        if (keyStore != null) {
+            properties.setProperty("javax.net.ssl.keyStore", keyStore.toString());
+            properties.setProperty("javax.net.ssl.keyStorePassword", TLS_PASSWORD);
+            properties.setProperty("javax.net.ssl.keyStoreType", "PKCS12");
+            properties.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "DisabledAll");
+            if (nio) {
+                properties.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
+            }
+            properties.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.2");
+            properties.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+        }
         properties.setProperty("javax.sip.STACK_NAME", name + "-" + UUID.randomUUID());
         properties.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", dialogs ? "on" : "off");
         properties.setProperty("gov.nist.javax.sip.STACK_LOGGER", JainSipStackLogger.class.getName());
@@ -75,6 +95,9 @@ final class SipAgent implements SipListener, AutoCloseable {
         ListeningPoint tcp = this.stack.createListeningPoint("127.0.0.1", port, ListeningPoint.TCP);
         this.provider = this.stack.createSipProvider(udp);
         this.provider.addListeningPoint(tcp);
+        if (keyStore != null) {
+            this.provider.addListeningPoint(this.stack.createListeningPoint("127.0.0.1", port + 1, ListeningPoint.TLS));
+        }
         addListener(this.provider, this);
         this.stack.start();
     }
@@ -89,6 +112,19 @@ final class SipAgent implements SipListener, AutoCloseable {
         return new SipAgent("node", port, false);
     }
 
+    /** The password of the key stores TLS agents are given. */
+    static final String TLS_PASSWORD = "secret";
+
+    /** A caller that also calls over TLS from port + 1, presenting the key store's key pair. */
+    static SipAgent tlsCaller(int port, java.nio.file.Path keyStore) throws Exception {
+        return new SipAgent("caller", port, true, keyStore, false);
+    }
+
+    /** A node (or a called client) that is also called over TLS on port + 1, presenting the key store's key pair. */
+    static SipAgent tlsNode(int port, java.nio.file.Path keyStore) throws Exception {
+        return new SipAgent("node", port, false, keyStore, true);
+    }
+
     private static void addListener(SipProvider provider, SipListener listener) {
         try {
             provider.addSipListener(listener);
@@ -99,6 +135,11 @@ final class SipAgent implements SipListener, AutoCloseable {
 
     int port() {
         return this.port;
+    }
+
+    /** The port this agent listens on for the transport: port + 1 for TLS. */
+    int localPort(String transport) {
+        return "tls".equalsIgnoreCase(transport) ? this.port + 1 : this.port;
     }
 
     /** A node that stops answering, as one whose server died. */
@@ -112,14 +153,15 @@ final class SipAgent implements SipListener, AutoCloseable {
         target.setTransportParam(transport);
         Address from = this.addresses.createAddress(this.addresses.createSipURI(fromUser, "example.com"));
         Address to = this.addresses.createAddress(this.addresses.createSipURI("bob", "example.com"));
-        SipURI contact = this.addresses.createSipURI(fromUser, "127.0.0.1:" + this.port);
+        int localPort = this.localPort(transport);
+        SipURI contact = this.addresses.createSipURI(fromUser, "127.0.0.1:" + localPort);
         contact.setTransportParam(transport);
         CallIdHeader callId = this.provider.getNewCallId();
         Request invite = this.messages.createRequest(target, Request.INVITE, callId,
                 this.headers.createCSeqHeader(1L, Request.INVITE),
                 this.headers.createFromHeader(from, "caller-" + TAGS.incrementAndGet()),
                 this.headers.createToHeader(to, null),
-                new ArrayList<>(List.of(this.headers.createViaHeader("127.0.0.1", this.port, transport, null))),
+                new ArrayList<>(List.of(this.headers.createViaHeader("127.0.0.1", localPort, transport, null))),
                 this.headers.createMaxForwardsHeader(70));
         invite.addHeader(this.headers.createContactHeader(this.addresses.createAddress(contact)));
         ClientTransaction transaction = this.provider.getNewClientTransaction(invite);

@@ -287,33 +287,15 @@ public class SipUserAgentsTestCase extends LoadBalancerTestCase {
     }
 
     private static String browserRequest(String method, int cseq, String via, String branch, List<String> routes) {
-        StringBuilder request = new StringBuilder(method).append(" sip:bob@127.0.0.1 SIP/2.0\r\n")
-                .append("Via: ").append(via).append(";branch=").append(branch).append("\r\n")
-                .append("Max-Forwards: 70\r\n");
-        routes.forEach(route -> request.append("Route: ").append(route).append("\r\n"));
-        return request.append("From: <sip:browser@example.com>;tag=ws1\r\n")
-                .append("To: <sip:bob@127.0.0.1>").append(cseq > 1 || "ACK".equals(method) ? ";tag=node-tag" : "").append("\r\n")
-                .append("Call-ID: ws-call-1\r\n")
-                .append("CSeq: ").append(cseq).append(' ').append(method).append("\r\n")
-                .append("Contact: <sip:browser@df7jal23ls0d.invalid;transport=ws>\r\n")
-                .append("Content-Length: 0\r\n\r\n").toString();
+        return SipWebSocket.request(method, cseq, via, branch, routes, "ws-call-1", "ws");
     }
 
     private static String awaitStatus(SipWebSocket browser, String status, String method) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 10_000;
-        for (long left = 10_000; left > 0; left = deadline - System.currentTimeMillis()) {
-            String message = browser.receive(left);
-            if (message != null && message.startsWith("SIP/2.0 " + status) && message.contains(" " + method + "\r\n")) {
-                return message;
-            }
-        }
-        throw new AssertionError("no " + status + " for " + method + " over the WebSocket");
+        return browser.awaitStatus(status, method);
     }
 
     private static List<String> headerValues(String message, String name) {
-        return message.lines().filter(line -> line.regionMatches(true, 0, name + ":", 0, name.length() + 1))
-                .flatMap(line -> java.util.Arrays.stream(line.substring(name.length() + 1).split(",")))
-                .map(String::trim).toList();
+        return SipWebSocket.headerValues(message, name);
     }
 
     private static String callId(Request request) {

@@ -11,6 +11,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -18,6 +19,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import javax.net.ssl.SSLSocket;
+import javax.security.auth.x500.X500Principal;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,6 +39,8 @@ public class WebRtcBrowserTestCase extends LoadBalancerTestCase {
     private static final Path PEERS = Path.of(System.getProperty("browser.peers.dir", "src/test/browser")).toAbsolutePath();
     private static final Path WORK = Path.of("target", "browser").toAbsolutePath();
     private static final int WS_PORT = 5084;
+    /** The layer's load-balancer-sip-external-wss. */
+    private static final int WSS_PORT = 5083;
     private static final int KAMAILIO_PORT = 5151;
     private static final int CALLEE_PORT = 5152;
     private static final long SESSION = 97151L;
@@ -122,6 +128,25 @@ public class WebRtcBrowserTestCase extends LoadBalancerTestCase {
         }
     }
 
+    @Test
+    void browserRegistersAndCompletesACallOverSecureWebSocket() throws Exception {
+        // the key pair Elytron generates is trusted by no one: Chromium runs with --ignore-certificate-errors
+        try (ServerSslContext tls = ServerSslContext.generate(this.management, "lb-webrtc");
+                AutoCloseable listener = this.management.secureWebSocketListener("external-wss-browser", tls.name())) {
+            assertEquals(tls.subject(), servedCertificateSubject(WSS_PORT), "the WSS listener shows the ssl-context's certificate");
+            this.callThroughTheBalancer("wss://127.0.0.1:" + WSS_PORT, "wss");
+        }
+    }
+
+    /** The subject of the certificate a TLS listener shows: the handshake alone, trusting any certificate. */
+    private static String servedCertificateSubject(int port) throws Exception {
+        try (SSLSocket socket = (SSLSocket) HttpsBalancingTestCase.trustingAnyServer(null).getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.startHandshake();
+            return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName(X500Principal.RFC2253);
+        }
+    }
+
     /** The browser registers, calls bob and hangs up; the node and the callee must have seen every request of it. */
     private void callThroughTheBalancer(String server, String name) throws Exception {
         Management.await("Kamailio registered after the SIP engine restart", 20_000, () -> this.management.nodeNames().contains(NODE));
@@ -143,10 +168,11 @@ public class WebRtcBrowserTestCase extends LoadBalancerTestCase {
         for (String method : List.of("INVITE", "ACK", "BYE")) {
             assertTrue(Pattern.compile("^" + method + " sip:bob@127\\.0\\.0\\.1:" + CALLEE_PORT + "[; ]", Pattern.MULTILINE).matcher(callee).find(), () -> "the callee got the " + method + report);
         }
-        // every request of the browser reached the node through the balancer's internal listener (its Via on top)
+        // every request of the browser reached the node from the balancer's internal UDP listener, its Via on top: the
+        // node advertises no wsPort, so UDP is the transport both sides have
         String node = this.kamailio.output();
         for (String method : List.of("REGISTER", "INVITE", "ACK", "BYE")) {
-            Matcher got = Pattern.compile("NODE GOT " + method + " \\S+ from \\S+ via SIP/2\\.0/(UDP|TCP) 127\\.0\\.0\\.1:5065;").matcher(node);
+            Matcher got = Pattern.compile("NODE GOT " + method + " \\S+ from udp:127\\.0\\.0\\.1:5065 via SIP/2\\.0/UDP 127\\.0\\.0\\.1:5065;").matcher(node);
             assertTrue(got.find(), () -> "the node got the browser's " + method + " from the balancer" + report);
         }
     }
