@@ -74,6 +74,22 @@ final class Management {
         };
     }
 
+    /**
+     * Adds an external WSS SIP listener on the layer's socket-binding {@code load-balancer-sip-external-wss} (5083) with
+     * the Elytron server-ssl-context, restarting the SIP engine; closing removes it again.
+     */
+    AutoCloseable secureWebSocketListener(String name, String sslContext) {
+        ModelNode listener = Operations.createAddress("subsystem", "load-balancer", "sip", "default", "listener", name);
+        // /subsystem=load-balancer/sip=default/listener=<name>:add(side=external, transport=wss, socket-binding=load-balancer-sip-external-wss, ssl-context=<ssl-context>){allow-resource-service-restart=true}
+        ModelNode add = Operations.createAddOperation(listener);
+        add.get("side").set("external");
+        add.get("transport").set("wss");
+        add.get("socket-binding").set("load-balancer-sip-external-wss");
+        add.get("ssl-context").set(sslContext);
+        this.success(restarting(add));
+        return () -> this.success(restarting(Operations.createRemoveOperation(listener)));
+    }
+
     /** The operation with {@code {allow-resource-service-restart=true}}, as jboss-cli writes it. */
     static ModelNode restarting(ModelNode operation) {
         operation.get("operation-headers", "allow-resource-service-restart").set(true);

@@ -13,12 +13,19 @@ final class Sipp implements AutoCloseable {
 
     private final Process process;
     private final Path output;
+    private final Path messages;
 
     private Sipp(List<String> arguments, Path directory) throws IOException {
+        this(arguments, directory, null);
+    }
+
+    private Sipp(List<String> arguments, Path directory, Path messages) throws IOException {
         List<String> command = new ArrayList<>();
         command.add("sipp");
         command.addAll(arguments);
-        this.output = directory.resolve("sipp-" + String.join("-", arguments).replaceAll("[^A-Za-z0-9-]", "_") + ".out");
+        String name = String.join("-", arguments).replaceAll("[^A-Za-z0-9-]", "_");
+        this.output = directory.resolve("sipp-" + name.substring(Math.max(0, name.length() - 150)) + ".out");
+        this.messages = messages;
         try {
             this.process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).redirectOutput(this.output.toFile()).start();
         } catch (IOException e) {
@@ -49,6 +56,27 @@ final class Sipp implements AutoCloseable {
     static Sipp load(String target, int port, int calls, int rate, Path directory) throws IOException {
         return new Sipp(List.of("-sn", "uac", target, "-t", "u1", "-i", "127.0.0.1", "-p", Integer.toString(port), "-m", Integer.toString(calls),
                 "-r", Integer.toString(rate), "-nostdin", "-recv_timeout", "10000", "-timeout", "100s"), directory);
+    }
+
+    /**
+     * A peer playing the scenario file on 127.0.0.1:port over UDP, exiting after the given number of calls, with every
+     * message it sends and receives written to {@code <scenario name>-messages.log} ({@link #messages}).
+     */
+    static Sipp scenario(Path scenario, int port, int calls, Path directory) throws IOException {
+        String name = scenario.getFileName().toString().replaceFirst("\\.xml$", "");
+        Path messages = directory.resolve(name + "-messages.log").toAbsolutePath();
+        Files.deleteIfExists(messages);
+        return new Sipp(List.of("-sf", scenario.toAbsolutePath().toString(), "-t", "u1", "-i", "127.0.0.1", "-p", Integer.toString(port),
+                "-m", Integer.toString(calls), "-nostdin", "-trace_msg", "-message_file", messages.toString()), directory, messages);
+    }
+
+    /** The messages a {@link #scenario} peer sent and received so far. */
+    String messages() {
+        try {
+            return Files.exists(this.messages) ? Files.readString(this.messages) : "";
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     /** The process is gone at once (SIGKILL), as a node that crashes. */

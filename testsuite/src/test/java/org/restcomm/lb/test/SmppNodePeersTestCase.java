@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -26,18 +25,10 @@ public class SmppNodePeersTestCase extends LoadBalancerTestCase {
 
     static final Path SCRIPTS = Path.of(System.getProperty("node.peers.dir", "src/test/node"));
 
-    /** A fresh clone has only package.json and package-lock.json; npm ci installs exactly the locked smpp 0.5.1. */
+    /** npm ci installs exactly the locked smpp 0.5.1. */
     @BeforeAll
     static void installNodePackages() throws Exception {
-        if (Files.isDirectory(SCRIPTS.resolve("node_modules").resolve("smpp"))) {
-            return;
-        }
-        // not inheritIO: Node.js makes an inherited stdin non-blocking, and the surefire fork reads its commands there
-        java.nio.file.Path log = java.nio.file.Paths.get("target", "npm-ci.log").toAbsolutePath();
-        Process npm = new ProcessBuilder("npm", "ci", "--prefer-offline", "--no-audit", "--no-fund").directory(SCRIPTS.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        npm.getOutputStream().close();
-        assertTrue(npm.waitFor(5, TimeUnit.MINUTES) && npm.exitValue() == 0, () -> "npm ci in " + SCRIPTS + ": " + readQuietly(log));
+        NpmPackages.install(SCRIPTS, "smpp");
     }
 
     @Test
@@ -104,14 +95,6 @@ public class SmppNodePeersTestCase extends LoadBalancerTestCase {
                 throw new AssertionError("no output from " + this.process.info().commandLine().orElse("node") + " within 20 s");
             }
             return line;
-        }
-    }
-
-    private static String readQuietly(java.nio.file.Path file) {
-        try {
-            return Files.readString(file);
-        } catch (java.io.IOException e) {
-            return e.toString();
         }
     }
 }
