@@ -58,11 +58,11 @@ class SipTlsTest {
         this.node = new TlsNode();
         this.registry.register(new NodeAdvertisement("node", "127.0.0.1", Map.of(NodeAdvertisement.TLS_PORT, Integer.toString(this.node.tls.getLocalPort()),
                 NodeAdvertisement.TCP_PORT, Integer.toString(this.node.tcp.getLocalPort()), "sessionId", "tls-node")), NodeSource.HTTP);
-        this.startBalancer(TestTls.server());
+        this.startBalancer(TestTls.server(), null);
     }
 
-    /** The balancer with its clients' TLS listener serving the given context. */
-    private void startBalancer(javax.net.ssl.SSLContext external) throws Exception {
+    /** The balancer with its clients' TLS listener serving the given context, verifying the nodes with the backend one (any node when null). */
+    private void startBalancer(javax.net.ssl.SSLContext external, javax.net.ssl.SSLContext backend) throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         for (int attempt = 1;; attempt++) {
             this.externalTls = freePort();
@@ -70,7 +70,7 @@ class SipTlsTest {
                     SipListenerSettings.secure(Side.EXTERNAL, "tls", new InetSocketAddress(loopback, this.externalTls), external),
                     SipListenerSettings.of(Side.INTERNAL, "tcp", new InetSocketAddress(loopback, freePort())),
                     SipListenerSettings.secure(Side.INTERNAL, "tls", new InetSocketAddress(loopback, freePort()), TestTls.server())));
-            this.settings = defaults.withTls(new SipBalancerSettings.Tls(false, null, HANDSHAKE_TIMEOUT_MILLIS));
+            this.settings = defaults.withTls(new SipBalancerSettings.Tls(false, backend, HANDSHAKE_TIMEOUT_MILLIS));
             this.balancer = new SipBalancer(this.settings, this.registry, () -> this.algorithm, new HeartbeatProtocol(this.registry, this.statistics.heartbeats()),
                     this.statistics.sip());
             try {
@@ -147,7 +147,7 @@ class SipTlsTest {
     void aContextNeedingClientCertificatesRefusesAClientWithoutOneAndServesOneWithATrustedOne() throws Exception {
         // jain-sip turns client authentication off on every engine; the listener gives it back as its context says
         this.balancer.stop();
-        this.startBalancer(TestTls.serverRequiringClientCertificates());
+        this.startBalancer(TestTls.serverRequiringClientCertificates(), null);
         try (SSLSocket anonymous = (SSLSocket) TestTls.client().getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), this.externalTls)) {
             anonymous.setEnabledProtocols(new String[] {"TLSv1.2"});
             anonymous.setSoTimeout(10_000);
@@ -164,6 +164,33 @@ class SipTlsTest {
             certified.getOutputStream().write(invite("certified", certified.getLocalPort()).getBytes(StandardCharsets.US_ASCII));
             assertEquals("tls", this.node.next().transport, "a client with a trusted certificate is served");
         }
+    }
+
+    @Test
+    void aBackendContextThatDoesNotTrustTheNodeKeepsTheRequestFromItAndOneThatDoesLetsItThrough() throws Exception {
+        this.balancer.stop();
+        this.startBalancer(TestTls.server(), trustingNothing());
+        try (SSLSocket client = this.client()) {
+            client.getOutputStream().write(invite("untrusted-node", client.getLocalPort()).getBytes(StandardCharsets.US_ASCII));
+            assertEquals(null, this.node.poll(3), "a node whose certificate backend-ssl-context does not trust gets nothing");
+        }
+        this.balancer.stop();
+        this.startBalancer(TestTls.server(), TestTls.client());
+        try (SSLSocket client = this.client()) {
+            client.getOutputStream().write(invite("trusted-node", client.getLocalPort()).getBytes(StandardCharsets.US_ASCII));
+            assertEquals("tls", this.node.next().transport, "a node whose certificate backend-ssl-context trusts is reached over TLS");
+        }
+    }
+
+    /** A client context whose trust store is empty. */
+    private static javax.net.ssl.SSLContext trustingNothing() throws Exception {
+        java.security.KeyStore empty = java.security.KeyStore.getInstance("PKCS12");
+        empty.load(null, null);
+        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(empty);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
     }
 
     private SSLSocket client() throws IOException {
@@ -292,6 +319,11 @@ class SipTlsTest {
             } catch (IOException e) {
                 // the balancer closed the connection
             }
+        }
+
+        /** The next request within the seconds, or null. */
+        Received poll(int seconds) throws InterruptedException {
+            return this.received.poll(seconds, TimeUnit.SECONDS);
         }
 
         Received next() throws InterruptedException {
