@@ -43,6 +43,7 @@ cleanup() {
     [ -n "${CLIENT_PID:-}" ] && kill "$CLIENT_PID" 2>/dev/null
     lb_stop
     kam_stop
+    lb_drop_config
 }
 trap cleanup EXIT
 
@@ -96,10 +97,10 @@ run_one() { # round peer transport
     local round=$1 peer=$2 transport=$3 port
     if [ "$peer" = balancer ]; then
         port=${LB_PORT[$transport]}
-        lb_start "$WORK/server-$transport-$round.log" && lb_secure_listeners || return 1
+        lb_start "$WORK/server-$transport-$round.log" || { lb_stop; return 1; }
     else
         port=${KAM_PORT[$transport]}
-        kam_start "$transport-$round" || return 1
+        kam_start "$transport-$round" || { kam_stop; return 1; }
     fi
     client_open "$transport" "$port" "$WARM"; client_close
     sleep 2
@@ -118,6 +119,7 @@ run_one() { # round peer transport
 }
 
 make_certs
+[[ " $PEERS " != *" balancer "* ]] || lb_prepare_config || exit 1
 echo "$COUNT idle connections per transport, $ROUNDS round(s); load average $(cut -d' ' -f1-3 /proc/loadavg); work files $WORK"
 printf "%-5s %-9s %-4s %6s %6s %8s %9s %9s %8s %8s %7s\n" round peer tx open failed "open(s)" "heap kB/c" "RSS kB/c" "heap MB" "RSS MB" active
 for round in $(seq 1 "$ROUNDS"); do

@@ -43,6 +43,7 @@ cleanup() {
     [ -n "${KAM_PID:-}" ] && kill "$KAM_PID" 2>/dev/null
     [ -n "$UAS_PIDS" ] && kill $UAS_PIDS 2>/dev/null
     lb_stop
+    lb_drop_config
 }
 trap cleanup EXIT
 
@@ -74,7 +75,7 @@ for port in 5191 5192; do
 done
 
 # --- the balancer
-lb_start "$WORK/server.log" && lb_secure_listeners || exit 1
+lb_prepare_config && lb_start "$WORK/server.log" || exit 1
 beat() {
     curl -s -X POST http://127.0.0.1:2610/ -d '{"start":{"hostName":"b1","ip":"127.0.0.1","tlsPort":"5191","version":"1","sessionId":"9101"}}' > /dev/null
     curl -s -X POST http://127.0.0.1:2610/ -d '{"start":{"hostName":"b2","ip":"127.0.0.1","tlsPort":"5192","version":"1","sessionId":"9102"}}' > /dev/null
@@ -97,12 +98,12 @@ KAM_PIDS=$(pgrep -f "kamailio -f $WORK/kamailio-tls.cfg" | tr '\n' ' ')
 
 echo "SIP over TLS, persistent connections, $RATE calls/s for $DURATION s per round, $ROUNDS rounds; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 # warm-up: the JIT of the balancer (and of the load generator's JVMs), Kamailio's connections to the nodes
-run warmup balancer 5061 warmup "$LB_PID"
-run warmup kamailio 5081 warmup $KAM_PIDS
+run balancer 5061 warmup "$LB_PID"
+run kamailio 5081 warmup $KAM_PIDS
 printf "%-6s %-9s %6s %8s %7s %9s %9s %10s\n" round peer cps ok failed "p50(ms)" "p99(ms)" "cpu-ms/1k"
 for round in $(seq 1 "$ROUNDS"); do
-    run "$round" balancer 5061 "$round" "$LB_PID"
-    run "$round" kamailio 5081 "$round" $KAM_PIDS
+    run balancer 5061 "$round" "$LB_PID"
+    run kamailio 5081 "$round" $KAM_PIDS
 done
 echo
 awk '{ cpu[$1, $2] = $3; if (!($1 in seen)) { seen[$1] = 1; order[++n] = $1 } }
