@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -41,6 +40,10 @@ import javax.net.ssl.X509TrustManager;
 public class SipTlsLoad {
 
     private static final String HOST = "127.0.0.1";
+    /** -Dtransport=tcp runs the same scenario over plain TCP, to tell the cost of TLS from that of the stream path. */
+    private static final boolean TLS = !"tcp".equals(System.getProperty("transport", "tls"));
+    private static final String VIA = TLS ? "TLS" : "TCP";
+    private static final String PARAM = TLS ? "tls" : "tcp";
     private static final String SDP = "v=0\r\no=user1 53655765 2353687637 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
             + "t=0 0\r\nm=audio 6000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
 
@@ -204,20 +207,20 @@ public class SipTlsLoad {
         keys.init(keyStore, password);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(keys.getKeyManagers(), null, null);
-        SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory().createServerSocket();
+        ServerSocket server = TLS ? context.getServerSocketFactory().createServerSocket() : new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(HOST, port), 64);
-        System.out.println("uas listening on tls " + HOST + ":" + port);
+        System.out.println("uas listening on " + PARAM + " " + HOST + ":" + port);
         AtomicInteger tags = new AtomicInteger();
         while (true) {
-            SSLSocket socket = (SSLSocket) server.accept();
+            Socket socket = server.accept();
             Thread thread = new Thread(() -> serve(socket, port, tags), "uas-" + socket.getPort());
             thread.setDaemon(true);
             thread.start();
         }
     }
 
-    static void serve(SSLSocket socket, int port, AtomicInteger tags) {
+    static void serve(Socket socket, int port, AtomicInteger tags) {
         try (socket) {
             socket.setTcpNoDelay(true);
             Reader in = new Reader(socket.getInputStream());
@@ -257,7 +260,7 @@ public class SipTlsLoad {
         out.append("Call-ID: ").append(request.header("Call-ID", "i")).append("\r\n");
         out.append("CSeq: ").append(request.header("CSeq", "CSeq")).append("\r\n");
         if (dialog) {
-            out.append("Contact: <sip:").append(HOST).append(':').append(port).append(";transport=tls>\r\n");
+            out.append("Contact: <sip:").append(HOST).append(':').append(port).append(";transport=").append(PARAM).append(">\r\n");
         }
         if (sdp != null) {
             out.append("Content-Type: application/sdp\r\n");
@@ -284,8 +287,10 @@ public class SipTlsLoad {
         plain.bind(new InetSocketAddress(HOST, localPort));
         plain.connect(new InetSocketAddress(HOST, peerPort), 5000);
         plain.setTcpNoDelay(true);
-        SSLSocket socket = (SSLSocket) trustAll().getSocketFactory().createSocket(plain, HOST, peerPort, true);
-        socket.startHandshake();
+        Socket socket = TLS ? trustAll().getSocketFactory().createSocket(plain, HOST, peerPort, true) : plain;
+        if (socket instanceof SSLSocket ssl) {
+            ssl.startHandshake();
+        }
         Reader in = new Reader(socket.getInputStream());
         OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 16384);
         String pid = Long.toString(ProcessHandle.current().pid());
@@ -362,7 +367,7 @@ public class SipTlsLoad {
         long[] sorted = Arrays.copyOf(rtts, answered.get());
         Arrays.sort(sorted);
         System.out.printf(Locale.ROOT, "ok=%d failed=%d p50=%s p99=%s protocol=%s cipher=%s seconds=%.1f%n", ok.get(), failed.get() + unfinished,
-                percentile(sorted, 50), percentile(sorted, 99), socket.getSession().getProtocol(), socket.getSession().getCipherSuite(),
+                percentile(sorted, 50), percentile(sorted, 99), socket instanceof SSLSocket ssl ? ssl.getSession().getProtocol() : "-", socket instanceof SSLSocket ssl ? ssl.getSession().getCipherSuite() : "-",
                 (System.nanoTime() - start) / 1e9);
         socket.close();
         return 0;
@@ -378,12 +383,12 @@ public class SipTlsLoad {
 
     static String invite(int n, String callId, String local, String remote, String pid) {
         return "INVITE sip:service@" + remote + " SIP/2.0\r\n"
-                + "Via: SIP/2.0/TLS " + local + ";branch=z9hG4bK-" + pid + "-" + n + "-0\r\n"
+                + "Via: SIP/2.0/" + VIA + " " + local + ";branch=z9hG4bK-" + pid + "-" + n + "-0\r\n"
                 + "From: sipp <sip:sipp@" + local + ">;tag=" + pid + "SIPpTag00" + n + "\r\n"
                 + "To: service <sip:service@" + remote + ">\r\n"
                 + "Call-ID: " + callId + "\r\n"
                 + "CSeq: 1 INVITE\r\n"
-                + "Contact: sip:sipp@" + local + ";transport=tls\r\n"
+                + "Contact: sip:sipp@" + local + ";transport=" + PARAM + "\r\n"
                 + "Max-Forwards: 70\r\n"
                 + "Subject: Performance Test\r\n"
                 + "Content-Type: application/sdp\r\n"
@@ -392,12 +397,12 @@ public class SipTlsLoad {
 
     static String inDialog(String method, int cseq, String n, String callId, String to, String local, String remote, String pid) {
         return method + " sip:service@" + remote + " SIP/2.0\r\n"
-                + "Via: SIP/2.0/TLS " + local + ";branch=z9hG4bK-" + pid + "-" + n + "-" + cseq + method.charAt(0) + "\r\n"
+                + "Via: SIP/2.0/" + VIA + " " + local + ";branch=z9hG4bK-" + pid + "-" + n + "-" + cseq + method.charAt(0) + "\r\n"
                 + "From: sipp <sip:sipp@" + local + ">;tag=" + pid + "SIPpTag00" + n + "\r\n"
                 + "To: " + to + "\r\n"
                 + "Call-ID: " + callId + "\r\n"
                 + "CSeq: " + cseq + " " + method + "\r\n"
-                + "Contact: sip:sipp@" + local + ";transport=tls\r\n"
+                + "Contact: sip:sipp@" + local + ";transport=" + PARAM + "\r\n"
                 + "Max-Forwards: 70\r\n"
                 + "Subject: Performance Test\r\n"
                 + "Content-Length: 0\r\n\r\n";

@@ -106,7 +106,8 @@ run_one() { # round peer transport
     sleep 2
     read -r heap0 rss0 active0 <<< "$(measure "$peer")"
     client_open "$transport" "$port" "$COUNT"
-    read -r _ opened _ failed _ seconds <<< "$CLIENT_LINE"
+    read -r _ opened _ failed _ seconds protocol <<< "$CLIENT_LINE"
+    [ "${protocol:--}" != - ] && echo "$peer $transport $protocol" >> "$WORK/protocols.txt"
     sleep 3
     read -r heap1 rss1 active1 <<< "$(measure "$peer")"
     client_close
@@ -141,4 +142,5 @@ for peer in $PEERS; do
                 printf "%-9s %-4s %8.1f (%5.1f-%5.1f) %8.1f (%5.1f-%5.1f)\n", p, t, hm, h[1], h[n], rm, r[1], r[n] }' "$WORK/figures.txt"
     done
 done
+[ -f "$WORK/protocols.txt" ] && sort "$WORK/protocols.txt" | uniq -c | sed 's/^/TLS version negotiated: /'
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"

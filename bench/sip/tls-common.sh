@@ -5,20 +5,22 @@ SERVER=$HERE/../../dist/target/server
 CLI="$SERVER/bin/jboss-cli.sh -c"
 
 # A self-signed key pair for localhost in $WORK: key.pem + cert.pem (Kamailio), node.p12 (the Java uas and the balancer's Elytron key store, password
-# "secret"), and Kamailio's TLS configuration tls.cfg (no certificate checks either way, TLSv1.2 and later).
+# "secret"), and Kamailio's TLS configuration tls.cfg: no certificate checks either way, and TLSv1.2 only
+# (KAMAILIO_TLS_METHOD), what the balancer's Elytron server-ssl-context negotiates by default, so that both peers
+# run the same protocol and cipher suite (ECDHE-RSA-AES256-GCM-SHA384) with the clients.
 make_certs() {
     openssl req -x509 -newkey rsa:2048 -nodes -keyout "$WORK/key.pem" -out "$WORK/cert.pem" -days 2 -subj "/CN=localhost" 2> /dev/null
     openssl pkcs12 -export -inkey "$WORK/key.pem" -in "$WORK/cert.pem" -name node -out "$WORK/node.p12" -passout pass:secret
     cat > "$WORK/tls.cfg" <<EOF
 [server:default]
-method = TLSv1.2+
+method = ${KAMAILIO_TLS_METHOD:-TLSv1.2}
 verify_certificate = no
 require_certificate = no
 private_key = $WORK/key.pem
 certificate = $WORK/cert.pem
 
 [client:default]
-method = TLSv1.2+
+method = ${KAMAILIO_TLS_METHOD:-TLSv1.2}
 verify_certificate = no
 require_certificate = no
 EOF

@@ -15,8 +15,10 @@
 # balancer's whole JVM, JIT and GC included; all Kamailio processes) per 1000 successful calls; then per round the
 # ratio balancer/Kamailio, and the median and spread over the rounds.
 #
-#   flock /tmp/wildfly.lock bench/sip/tls-cpu.sh [rate]      default 500 calls/s
-#   ROUNDS=3 DURATION=15 WARMUP=15 (seconds of warm-up at the same rate, per peer, before round 1)
+#   flock /tmp/wildfly.lock bench/sip/tls-cpu.sh [rate]      default 200 calls/s
+#   TRANSPORT=tcp: the same over plain TCP (balancer 5060 → nodes advertising tcpPort; Kamailio tcp:5081), to tell
+#   what TLS adds from what the stream path costs
+#   ROUNDS=3 DURATION=15 WARMUP=20 (seconds of warm-up at the same rate, per peer, before round 1)
 #
 # Needs: a built server (mvn -B -o install -DskipTests -pl dist -am, in the same flock), a JDK 17 (javac), openssl,
 # curl, kamailio with kamailio-tls-modules. Uses ports 5061, 5066, 5081, 5191-5192, 5201 and up, 2610 and 9990.
@@ -26,12 +28,14 @@ HERE=$(pwd)
 . "$HERE/../common.sh"
 WORK=$(mktemp -d /tmp/lb-bench-tls-cpu.XXXXXX)
 . "$HERE/tls-common.sh"
-RATE=${1:-500}
+RATE=${1:-200}
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-15}
-WARMUP=${WARMUP:-15}
+WARMUP=${WARMUP:-20}
+TRANSPORT=${TRANSPORT:-tls}
+case $TRANSPORT in tls) LB_PORT=5061 ;; tcp) LB_PORT=5060 ;; *) echo "TRANSPORT is tls or tcp"; exit 1 ;; esac
 CLK_TCK=$(getconf CLK_TCK)
-NODE_OPTS="-Xms256m -Xmx256m -XX:+UseSerialGC"
+NODE_OPTS="-Xms256m -Xmx256m -XX:+UseSerialGC -Dtransport=$TRANSPORT"
 [ -x "$SERVER/bin/standalone.sh" ] || { echo "build the server first: mvn -B -o install -DskipTests -pl dist -am"; exit 1; }
 for tool in javac java openssl curl kamailio; do command -v $tool > /dev/null || { echo "missing $tool"; exit 1; }; done
 [ -f /usr/lib/x86_64-linux-gnu/kamailio/modules/tls.so ] || { echo "apt-get install kamailio-tls-modules"; exit 1; }
@@ -77,8 +81,8 @@ done
 # --- the balancer
 lb_prepare_config && lb_start "$WORK/server.log" || exit 1
 beat() {
-    curl -s -X POST http://127.0.0.1:2610/ -d '{"start":{"hostName":"b1","ip":"127.0.0.1","tlsPort":"5191","version":"1","sessionId":"9101"}}' > /dev/null
-    curl -s -X POST http://127.0.0.1:2610/ -d '{"start":{"hostName":"b2","ip":"127.0.0.1","tlsPort":"5192","version":"1","sessionId":"9102"}}' > /dev/null
+    curl -s -X POST http://127.0.0.1:2610/ -d '{"start":{"hostName":"b1","ip":"127.0.0.1","'$TRANSPORT'Port":"5191","version":"1","sessionId":"9101"}}' > /dev/null
+    curl -s -X POST http://127.0.0.1:2610/ -d '{"start":{"hostName":"b2","ip":"127.0.0.1","'$TRANSPORT'Port":"5192","version":"1","sessionId":"9102"}}' > /dev/null
     while true; do
         sleep 2
         curl -s -X POST http://127.0.0.1:2610/ -d '{"heartbeat":{"sessionId":9101}}' > /dev/null
@@ -88,7 +92,7 @@ beat() {
 beat & BEAT=$!
 
 # --- Kamailio
-printf "1 sip:127.0.0.1:5191;transport=tls\n1 sip:127.0.0.1:5192;transport=tls\n" > "$WORK/dispatcher.list"
+printf "1 sip:127.0.0.1:5191;transport=$TRANSPORT\n1 sip:127.0.0.1:5192;transport=$TRANSPORT\n" > "$WORK/dispatcher.list"
 sed "s|WORKDIR|$WORK|g; s|DISPATCHER_LIST|$WORK/dispatcher.list|" "$HERE/kamailio-tls.cfg" > "$WORK/kamailio-tls.cfg"
 kamailio -f "$WORK/kamailio-tls.cfg" -P "$WORK/kamailio.pid" -m 256 -M 16 -E -DD > "$WORK/kamailio.log" 2>&1 &
 KAM_PID=$!
@@ -96,13 +100,13 @@ sleep 2
 KAM_PIDS=$(pgrep -f "kamailio -f $WORK/kamailio-tls.cfg" | tr '\n' ' ')
 [ -n "$KAM_PIDS" ] || { echo "Kamailio did not start:"; tail -5 "$WORK/kamailio.log"; exit 1; }
 
-echo "SIP over TLS, persistent connections, $RATE calls/s for $DURATION s per round, $ROUNDS rounds; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "SIP over $TRANSPORT, persistent connections, $RATE calls/s for $DURATION s per round, $ROUNDS rounds; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 # warm-up: the JIT of the balancer (and of the load generator's JVMs), Kamailio's connections to the nodes
-run balancer 5061 warmup "$LB_PID"
+run balancer $LB_PORT warmup "$LB_PID"
 run kamailio 5081 warmup $KAM_PIDS
 printf "%-6s %-9s %6s %8s %7s %9s %9s %10s\n" round peer cps ok failed "p50(ms)" "p99(ms)" "cpu-ms/1k"
 for round in $(seq 1 "$ROUNDS"); do
-    run balancer 5061 "$round" "$LB_PID"
+    run balancer $LB_PORT "$round" "$LB_PID"
     run kamailio 5081 "$round" $KAM_PIDS
 done
 echo
