@@ -16,7 +16,7 @@
 # ratio balancer/Kamailio, and the median and spread over the rounds.
 #
 #   flock /tmp/wildfly.lock bench/sip/tls-cpu.sh [rate]      default 200 calls/s
-#   TRANSPORT=tcp: the same over plain TCP (balancer 5060 → nodes advertising tcpPort; Kamailio tcp:5081), to tell
+#   TRANSPORT=tcp: the same over plain TCP (balancer 5060 → nodes advertising tcpPort; Kamailio tcp:5084), to tell
 #   what TLS adds from what the stream path costs
 #   ROUNDS=3 DURATION=15 WARMUP=20 (seconds of warm-up at the same rate, per peer, before round 1)
 #
@@ -33,7 +33,7 @@ ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-15}
 WARMUP=${WARMUP:-20}
 TRANSPORT=${TRANSPORT:-tls}
-case $TRANSPORT in tls) LB_PORT=5061 ;; tcp) LB_PORT=5060 ;; *) echo "TRANSPORT is tls or tcp"; exit 1 ;; esac
+case $TRANSPORT in tls) LB_PORT=5061 KAM_PORT=5081 ;; tcp) LB_PORT=5060 KAM_PORT=5084 ;; *) echo "TRANSPORT is tls or tcp"; exit 1 ;; esac
 CLK_TCK=$(getconf CLK_TCK)
 NODE_OPTS="-Xms256m -Xmx256m -XX:+UseSerialGC -Dtransport=$TRANSPORT"
 [ -x "$SERVER/bin/standalone.sh" ] || { echo "build the server first: mvn -B -o install -DskipTests -pl dist -am"; exit 1; }
@@ -103,11 +103,11 @@ KAM_PIDS=$(pgrep -f "kamailio -f $WORK/kamailio-tls.cfg" | tr '\n' ' ')
 echo "SIP over $TRANSPORT, persistent connections, $RATE calls/s for $DURATION s per round, $ROUNDS rounds; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 # warm-up: the JIT of the balancer (and of the load generator's JVMs), Kamailio's connections to the nodes
 run balancer $LB_PORT warmup "$LB_PID"
-run kamailio 5081 warmup $KAM_PIDS
+run kamailio $KAM_PORT warmup $KAM_PIDS
 printf "%-6s %-9s %6s %8s %7s %9s %9s %10s\n" round peer cps ok failed "p50(ms)" "p99(ms)" "cpu-ms/1k"
 for round in $(seq 1 "$ROUNDS"); do
     run balancer $LB_PORT "$round" "$LB_PID"
-    run kamailio 5081 "$round" $KAM_PIDS
+    run kamailio $KAM_PORT "$round" $KAM_PIDS
 done
 echo
 awk '{ cpu[$1, $2] = $3; if (!($1 in seen)) { seen[$1] = 1; order[++n] = $1 } }
