@@ -80,16 +80,7 @@ done
 
 # --- the balancer
 lb_prepare_config && lb_start "$WORK/server.log" || exit 1
-beat() {
-    curl -s -X POST http://127.0.0.1:2610/ -d '{"start":{"hostName":"b1","ip":"127.0.0.1","'$TRANSPORT'Port":"5191","version":"1","sessionId":"9101"}}' > /dev/null
-    curl -s -X POST http://127.0.0.1:2610/ -d '{"start":{"hostName":"b2","ip":"127.0.0.1","'$TRANSPORT'Port":"5192","version":"1","sessionId":"9102"}}' > /dev/null
-    while true; do
-        sleep 2
-        curl -s -X POST http://127.0.0.1:2610/ -d '{"heartbeat":{"sessionId":9101}}' > /dev/null
-        curl -s -X POST http://127.0.0.1:2610/ -d '{"heartbeat":{"sessionId":9102}}' > /dev/null
-    done
-}
-beat & BEAT=$!
+heartbeat_nodes "${TRANSPORT}Port" 9101:5191 9102:5192 & BEAT=$!
 
 # --- Kamailio
 printf "1 sip:127.0.0.1:5191;transport=$TRANSPORT\n1 sip:127.0.0.1:5192;transport=$TRANSPORT\n" > "$WORK/dispatcher.list"
