@@ -59,8 +59,10 @@ kam_start() {
 kam_stop() {
     [ -n "${KAM_PIDS:-}" ] || return 0
     kill $KAM_PIDS 2>/dev/null
-    for i in $(seq 1 50); do pgrep -f "kamailio -f $WORK/kamailio-idle.cfg" > /dev/null || break; sleep 0.2; done
-    rm -f "$WORK/kamailio_ctl"
+    # with 10,000 connections Kamailio takes a while to exit; the next one would refuse to start beside it
+    for i in $(seq 1 300); do pgrep -f "kamailio -f $WORK/kamailio-idle.cfg" > /dev/null || break; sleep 0.2; done
+    kill -9 $KAM_PIDS 2>/dev/null
+    rm -f "$WORK/kamailio_ctl" "$WORK/kamailio.pid"
     KAM_PIDS=
 }
 
