@@ -13,3 +13,15 @@ wait_for() { # file pattern seconds
     for i in $(seq 1 $(( $3 * 5 ))); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.2; done
     echo "timed out waiting for '$2' in $1"; return 1
 }
+
+heartbeat_nodes() { # port-key (udpPort, tcpPort, tlsPort, ...) session-id:port...: registers the nodes on 127.0.0.1 by
+    # HTTP/JSON heartbeat (2610) and heartbeats them every 2 s until killed; run it in the background
+    local key=$1 node; shift
+    for node in "$@"; do
+        curl -s -X POST http://127.0.0.1:2610/ -d '{"start":{"hostName":"b'"${node#*:}"'","ip":"127.0.0.1","'"$key"'":"'"${node#*:}"'","version":"1","sessionId":"'"${node%%:*}"'"}}' > /dev/null
+    done
+    while true; do
+        sleep 2
+        for node in "$@"; do curl -s -X POST http://127.0.0.1:2610/ -d '{"heartbeat":{"sessionId":'"${node%%:*}"'}}' > /dev/null; done
+    done
+}
