@@ -18,10 +18,12 @@ final class SipListeners {
     /** In the order the model lists them: a side's first listener is the same one on every start. */
     private final List<Map.Entry<MessageProcessor, SipListenerSettings>> inOrder = new ArrayList<>();
     private final Set<String> ownAddresses = new HashSet<>();
+    private final Map<Side, Set<Transport>> transportsBySide = new java.util.EnumMap<>(Side.class);
 
     void add(MessageProcessor processor, SipListenerSettings listener) {
         this.byProcessor.put(processor, listener);
         this.inOrder.add(Map.entry(processor, listener));
+        this.transportsBySide.computeIfAbsent(listener.side(), side -> java.util.EnumSet.noneOf(Transport.class)).add(listener.transport());
         this.ownAddresses.add(key(listener.advertisedHost(), listener.advertisedPort()));
         this.ownAddresses.add(key(listener.bind().getAddress().getHostAddress(), listener.bind().getPort()));
     }
@@ -38,8 +40,8 @@ final class SipListeners {
 
     /** Whether the side (the external one when single-entry) has a listener of exactly this transport. */
     boolean has(Side side, Transport transport) {
-        Side actual = this.singleEntry() ? Side.EXTERNAL : side;
-        return this.byProcessor.values().stream().anyMatch(listener -> listener.side() == actual && listener.transport() == transport);
+        Set<Transport> transports = this.transportsBySide.get(this.singleEntry() ? Side.EXTERNAL : side);
+        return transports != null && transports.contains(transport);
     }
 
     MessageProcessor processor(Side side, Transport transport) {
@@ -64,7 +66,7 @@ final class SipListeners {
 
     /** Without internal listeners the balancer runs single-entry: one address for clients and nodes alike. */
     boolean singleEntry() {
-        return this.byProcessor.values().stream().noneMatch(listener -> listener.side() == Side.INTERNAL);
+        return !this.transportsBySide.containsKey(Side.INTERNAL);
     }
 
     private Map.Entry<MessageProcessor, SipListenerSettings> find(Side side, Transport transport) {

@@ -198,8 +198,7 @@ final class SipRules {
      */
     Leg towardsNode(Node node, Transport arrival) {
         Transport transport = (arrival != null) ? arrival : Transport.UDP;
-        boolean terminate = transport.isSecure() && this.settings.tls().terminate();
-        for (Transport candidate : terminate ? new Transport[] {transport.plain(), Transport.UDP} : new Transport[] {transport, transport.plain(), Transport.UDP}) {
+        for (Transport candidate : transport.towardsNode(this.settings.tls().terminate())) {
             OptionalInt port = node.port(candidate.nodePortProperty());
             if (port.isPresent() && this.listeners.has(Side.INTERNAL, candidate)) {
                 return new Leg(candidate, port.getAsInt());

@@ -1,5 +1,6 @@
 package org.restcomm.lb.sip;
 
+import java.util.List;
 import java.util.Locale;
 
 import org.restcomm.lb.node.NodeAdvertisement;
@@ -81,6 +82,26 @@ public enum Transport {
             case WSS -> WS;
             default -> this;
         };
+    }
+
+    /** Built once: they are read for every request a client sends to a node. */
+    private static final java.util.Map<Transport, List<Transport>> TOWARDS_NODE = new java.util.EnumMap<>(Transport.class);
+    private static final java.util.Map<Transport, List<Transport>> TOWARDS_NODE_TERMINATED = new java.util.EnumMap<>(Transport.class);
+
+    static {
+        for (Transport transport : ALL) {
+            TOWARDS_NODE.put(transport, List.copyOf(new java.util.LinkedHashSet<>(List.of(transport, transport.plain(), UDP))));
+            TOWARDS_NODE_TERMINATED.put(transport, List.copyOf(new java.util.LinkedHashSet<>(
+                    transport.isSecure() ? List.of(transport.plain(), UDP) : List.of(transport, UDP))));
+        }
+    }
+
+    /**
+     * The transports a request that arrived over this one may take to a node, best first: itself, the plain one
+     * under it, UDP; without the secure one when TLS ends at the balancer ({@code terminate}).
+     */
+    List<Transport> towardsNode(boolean terminate) {
+        return (terminate ? TOWARDS_NODE_TERMINATED : TOWARDS_NODE).get(this);
     }
 
     /** Stream transports frame messages by Content-Length and keep connections. */
