@@ -24,8 +24,9 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
     VERSION_1_0(1, 0),
     VERSION_1_1(1, 1),
     VERSION_1_2(1, 2),
+    VERSION_1_3(1, 3),
     ;
-    static final LoadBalancerSubsystemSchema CURRENT = VERSION_1_2;
+    static final LoadBalancerSubsystemSchema CURRENT = VERSION_1_3;
 
     /**
      * The schema version that introduced each attribute not in 1.0. By identity: attribute definitions are equal by
