@@ -74,8 +74,8 @@ public interface LoadBalancerLogger extends BasicLogger {
     void mbeanRegistrationFailed(String name, @Cause Throwable cause);
 
     @LogMessage(level = Level.WARN)
-    @Message(id = 13, value = "Ignoring extra-server-nodes entry '%s': %s")
-    void invalidStaticNode(String entry, String reason);
+    @Message(id = 13, value = "Ignoring %s entry '%s': %s")
+    void invalidNodeEntry(String attribute, String entry, String reason);
 
     @LogMessage(level = Level.WARN)
     @Message(id = 14, value = "RMI heartbeat from %s rejected: %s")

@@ -27,6 +27,7 @@ public final class NodeRegistry {
     private final Map<String, String> jvmRouteSwitchovers = new ConcurrentHashMap<>();
     private final List<NodeRegistryListener> listeners = new CopyOnWriteArrayList<>();
     private volatile long nodeTimeoutMillis;
+    private volatile ExtraServerNodes extraServerNodes = ExtraServerNodes.NONE;
     /** Moves on whenever a node joins, leaves, re-advertises or changes state; written under this registry's lock. */
     private volatile long generation;
 
@@ -238,12 +239,22 @@ public final class NodeRegistry {
         return expired;
     }
 
-    /** Replaces the static nodes (extra-server-nodes) with the given ones. */
+    /** Other addresses of the server nodes, for direction only (extra-server-nodes). */
+    public void setExtraServerNodes(ExtraServerNodes extraServerNodes) {
+        this.extraServerNodes = extraServerNodes;
+    }
+
+    /** Whether this address belongs to the servers without being a node (an extra-server-nodes entry). */
+    public boolean isExtraServer(String host, int port) {
+        return this.extraServerNodes.contains(host, port);
+    }
+
+    /** Replaces the static nodes (static-nodes) with the given ones. */
     public synchronized void setStaticNodes(Collection<NodeAdvertisement> advertisements) {
         List<String> wanted = advertisements.stream().map(NodeAdvertisement::nodeName).toList();
         for (Node node : List.copyOf(this.nodesByName.values())) {
             if (node.isStatic() && !wanted.contains(node.name())) {
-                this.removeNode(node.name(), "no longer in extra-server-nodes");
+                this.removeNode(node.name(), "no longer in static-nodes");
             }
         }
         for (NodeAdvertisement advertisement : advertisements) {

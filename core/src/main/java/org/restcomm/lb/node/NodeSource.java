@@ -7,7 +7,7 @@ public enum NodeSource {
     HTTP,
     SIP,
     RMI,
-    /** Listed in extra-server-nodes: never expires. */
+    /** Listed in static-nodes: never expires. */
     STATIC,
     ;
 

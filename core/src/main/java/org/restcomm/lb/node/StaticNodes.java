@@ -8,7 +8,7 @@ import java.util.Map;
 
 import org.restcomm.lb.logging.LoadBalancerLogger;
 
-/** Turns extra-server-nodes entries ({@code host}, {@code host:port}, {@code [v6]:port}) into advertisements. */
+/** Turns static-nodes entries (nodes that never heartbeat and never expire) ({@code host}, {@code host:port}, {@code [v6]:port}) into advertisements. */
 public final class StaticNodes {
 
     public static final int DEFAULT_SIP_PORT = 5060;
@@ -30,7 +30,7 @@ public final class StaticNodes {
                         NodeAdvertisement.SESSION_ID, "static:" + entry.trim(),
                         NodeAdvertisement.VERSION, NodeAdvertisement.DEFAULT_VERSION)));
             } catch (IllegalArgumentException | UnknownHostException e) {
-                LoadBalancerLogger.ROOT_LOGGER.invalidStaticNode(entry, e.toString());
+                LoadBalancerLogger.ROOT_LOGGER.invalidNodeEntry("static-nodes", entry, e.toString());
             }
         }
         return advertisements;

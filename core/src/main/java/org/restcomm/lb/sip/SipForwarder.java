@@ -119,15 +119,12 @@ final class SipForwarder implements SIPMessageValve {
         }
     }
 
-    /** Single-entry mode: a request whose top Via (or source) is a known node comes from the cluster. */
+    /** Single-entry mode: a request whose top Via (or source) is a known node, or an extra-server-nodes entry, comes from the cluster. */
     private Side directionOf(SIPRequest request, MessageChannel channel) {
         Via top = request.getTopmostVia();
         int port = (top != null && top.getPort() > 0) ? top.getPort() : SipRules.defaultPort(Transport.of(channel.getTransport()));
-        boolean fromNode = (top != null && this.registry.nodeAt(top.getHost(), port).isPresent())
-                || this.registry.nodeAt(channel.getPeerAddress(), channel.getPeerPort()).isPresent()
-                // extra-server-nodes name whole servers: any port of theirs is the cluster
-                || (top != null && this.registry.nodes().stream().anyMatch(node -> node.isStatic() && (node.ip().equals(top.getHost()) || node.hostName().equals(top.getHost()))));
-        return fromNode ? Side.INTERNAL : Side.EXTERNAL;
+        boolean fromServer = (top != null && this.rules.isServer(top.getHost(), port)) || this.rules.isServer(channel.getPeerAddress(), channel.getPeerPort());
+        return fromServer ? Side.INTERNAL : Side.EXTERNAL;
     }
 
     /** A request from a client: to the node its route hint, its dialog or the algorithm names. */
@@ -243,8 +240,8 @@ final class SipForwarder implements SIPMessageValve {
 
     /** Responses return by Via: drop the balancer's own, send to the next one out of the other side. */
     private void relay(SIPResponse response, MessageChannel channel) throws IOException {
-        boolean fromNode = this.rules.isNode(channel.getPeerAddress(), channel.getPeerPort());
-        Side side = this.listeners.singleEntry() ? (fromNode ? Side.INTERNAL : Side.EXTERNAL) : this.listeners.side(channel.getMessageProcessor());
+        boolean fromServer = this.rules.isServer(channel.getPeerAddress(), channel.getPeerPort());
+        Side side = this.listeners.singleEntry() ? (fromServer ? Side.INTERNAL : Side.EXTERNAL) : this.listeners.side(channel.getMessageProcessor());
         Via first = response.getTopmostVia();
         String ownBranch = (first != null) ? first.getBranch() : null;
         int own = 0;
@@ -260,7 +257,7 @@ final class SipForwarder implements SIPMessageValve {
             this.rules.probeAnswered(channel.getPeerAddress(), channel.getPeerPort());
             return;
         }
-        if (next == null || !this.rules.mayRelayResponse(side, fromNode, own, next.getHost(), next.getPort(), next.getReceived(), next.getRPort())) {
+        if (next == null || !this.rules.mayRelayResponse(side, fromServer, own, next.getHost(), next.getPort(), next.getReceived(), next.getRPort())) {
             // a response the balancer never asked for: relaying it would make the balancer a reflector
             this.statistics.malformedMessage();
             return;

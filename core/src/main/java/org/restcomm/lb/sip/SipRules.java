@@ -127,20 +127,26 @@ final class SipRules {
         return this.registry.nodeAt(ip, port).isPresent();
     }
 
+    /** A node or another address of the servers (extra-server-nodes): the cluster's side of a message. */
+    boolean isServer(String ip, int port) {
+        return this.isNode(ip, port) || this.registry.isExtraServer(ip, port);
+    }
+
     /**
      * Whether a response may be relayed: it passed through the balancer (its own Via was on top), and either comes
-     * from a node on the internal side, towards a client, or comes from a client and goes next to a node (the Via
+     * from the servers (a node, or an extra-server-nodes address) on the internal side, towards a client, or comes from a
+     * client and goes next to one of them (the Via
      * after the balancer's names one). Anything else was never asked for by the balancer.
      */
-    boolean mayRelayResponse(Side side, boolean fromNode, int ownVias, String nextHost, int nextPort, String received, int rport) {
+    boolean mayRelayResponse(Side side, boolean fromServer, int ownVias, String nextHost, int nextPort, String received, int rport) {
         if (ownVias == 0) {
             return false;
         }
         if (side == Side.INTERNAL) {
-            return fromNode;
+            return fromServer;
         }
         HostPort target = responseTarget(nextHost, nextPort, received, rport, Transport.UDP);
-        return this.isNode(target.host(), target.port()) || this.isNode(nextHost, (nextPort > 0) ? nextPort : Transport.UDP.defaultPort());
+        return this.isServer(target.host(), target.port()) || this.isServer(nextHost, (nextPort > 0) ? nextPort : Transport.UDP.defaultPort());
     }
 
     /** A response from a node: it counts as a heartbeat, shows the node reachable, feeds bad-node detection, and tells the algorithm. */

@@ -1,6 +1,8 @@
 package org.restcomm.lb.sip;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -9,6 +11,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
+import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import org.junit.jupiter.api.AfterEach;
@@ -16,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.restcomm.lb.algorithm.AlgorithmContext;
 import org.restcomm.lb.algorithm.CallIdAffinityAlgorithm;
+import org.restcomm.lb.node.ExtraServerNodes;
 import org.restcomm.lb.node.HeartbeatProtocol;
 import org.restcomm.lb.node.NodeAdvertisement;
 import org.restcomm.lb.node.NodeRegistry;
@@ -76,6 +80,35 @@ class SingleEntryForwardingTest {
         this.node.send(request("BYE", this.node.port(), "sip:alice@127.0.0.1:" + this.client.port(), "single-1", "b1", "a1"), this.port);
         SIPRequest bye = (SIPRequest) this.client.receive();
         assertEquals("BYE", bye.getMethod());
+    }
+
+    @Test
+    void extraServerNodeRequestsGoToTheClientAndTheExtraServerGetsNoCalls() throws Exception {
+        try (UdpPeer extraServer = new UdpPeer()) {
+            this.registry.setExtraServerNodes(ExtraServerNodes.of(List.of("127.0.0.1:" + extraServer.port())));
+            assertTrue(this.registry.nodeAt("127.0.0.1", extraServer.port()).isEmpty(), "an extra server is not a node");
+
+            // a request whose top Via is the extra server's travels towards the client, as a node's would
+            extraServer.send(request("INVITE", extraServer.port(), "sip:alice@127.0.0.1:" + this.client.port(), "extra-1", "e1", null), this.port);
+            SIPRequest invite = (SIPRequest) this.client.receive();
+            assertEquals("INVITE", invite.getMethod());
+            assertEquals(extraServer.port(), ((Via) invite.getViaHeaders().getLast()).getPort(), "the extra server's own Via stays at the bottom");
+            // the client's answer returns to the extra server by Via
+            StringBuilder ringing = new StringBuilder("SIP/2.0 180 Ringing\n");
+            invite.getViaHeaders().forEach(via -> ringing.append(via.toString().trim()).append('\n'));
+            ringing.append(invite.getFrom().toString().trim()).append('\n').append(invite.getTo().toString().trim()).append(";tag=c1\n")
+                    .append(invite.getCallId().toString().trim()).append('\n').append(invite.getCSeq().toString().trim()).append("\nContent-Length: 0\n\n");
+            this.client.send(ringing.toString(), this.port);
+            assertEquals(180, ((SIPResponse) extraServer.receive()).getStatusCode());
+
+            // new calls from clients go to the real node only
+            for (int i = 0; i < 4; i++) {
+                this.client.send(request("INVITE", this.client.port(), "sip:bob@127.0.0.1:" + this.port, "extra-call-" + i, "a" + i, null), this.port);
+                assertEquals(100, ((SIPResponse) this.client.receive()).getStatusCode());
+                assertEquals("extra-call-" + i, ((SIPRequest) this.node.receive()).getCallId().getCallId());
+            }
+            assertNull(extraServer.receive(300), "the extra server never receives a new call");
+        }
     }
 
     private static String request(String method, int viaPort, String requestUri, String callId, String fromTag, String toTag) {

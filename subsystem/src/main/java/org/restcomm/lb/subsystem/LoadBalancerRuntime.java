@@ -23,6 +23,7 @@ import org.restcomm.lb.node.HeartbeatAdmission;
 import org.restcomm.lb.node.HeartbeatProtocol;
 import org.restcomm.lb.node.NodeExpiry;
 import org.restcomm.lb.node.NodeRegistry;
+import org.restcomm.lb.node.ExtraServerNodes;
 import org.restcomm.lb.node.StaticNodes;
 import org.restcomm.lb.http.HttpBalancer;
 import org.restcomm.lb.http.HttpsRedirectSettings;
@@ -41,7 +42,7 @@ final class LoadBalancerRuntime {
     static final NullaryServiceDescriptor<LoadBalancerRuntime> SERVICE_DESCRIPTOR = NullaryServiceDescriptor.of("org.restcomm.lb", LoadBalancerRuntime.class);
 
     /** The root resource's settings that can change while the balancer runs. */
-    record Settings(long nodeTimeoutMillis, long heartbeatIntervalMillis, List<String> extraServerNodes, boolean statisticsEnabled, int maxNodes,
+    record Settings(long nodeTimeoutMillis, long heartbeatIntervalMillis, List<String> extraServerNodes, List<String> staticNodes, boolean statisticsEnabled, int maxNodes,
             int heartbeatRateLimit) {
     }
 
@@ -56,6 +57,7 @@ final class LoadBalancerRuntime {
     private final StatisticsEndpoint statisticsEndpoint;
     private final LoadBalancerJmx jmx;
     private final List<String> extraServerNodes;
+    private final List<String> staticNodes;
     private final BalancerAlgorithm defaultAlgorithm = new CallIdAffinityAlgorithm();
     private volatile BalancerAlgorithm algorithm = this.defaultAlgorithm;
     private ManagedBinding managedStatisticsBinding;
@@ -67,6 +69,7 @@ final class LoadBalancerRuntime {
         this.worker = worker;
         this.statisticsBinding = statisticsBinding;
         this.extraServerNodes = settings.extraServerNodes();
+        this.staticNodes = settings.staticNodes();
         this.statistics = new LoadBalancerStatistics(settings.statisticsEnabled());
         this.registry = new NodeRegistry(Clock.systemUTC(), settings.nodeTimeoutMillis());
         this.expiry = new NodeExpiry(this.registry, settings.heartbeatIntervalMillis());
@@ -83,7 +86,8 @@ final class LoadBalancerRuntime {
 
     void start() {
         this.startAlgorithm(this.defaultAlgorithm, Map.of());
-        this.registry.setStaticNodes(StaticNodes.advertisements(this.extraServerNodes));
+        this.registry.setExtraServerNodes(ExtraServerNodes.of(this.extraServerNodes));
+        this.registry.setStaticNodes(StaticNodes.advertisements(this.staticNodes));
         this.expiry.start();
         this.statisticsEndpoint.start();
         this.managedStatisticsBinding = ManagedBinding.Factory.createSimpleManagedBinding(this.statisticsBinding);
@@ -204,6 +208,10 @@ final class LoadBalancerRuntime {
     }
 
     void setExtraServerNodes(List<String> entries) {
+        this.registry.setExtraServerNodes(ExtraServerNodes.of(entries));
+    }
+
+    void setStaticNodes(List<String> entries) {
         this.registry.setStaticNodes(StaticNodes.advertisements(entries));
     }
 

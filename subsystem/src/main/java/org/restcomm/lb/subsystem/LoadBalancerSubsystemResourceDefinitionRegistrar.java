@@ -81,6 +81,16 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
             .setFlags(AttributeAccess.Flag.RESTART_NONE)
             .build();
 
+    /** Since 1.3: nodes that never heartbeat and never expire; what extra-server-nodes did before 1.3. */
+    static final StringListAttributeDefinition STATIC_NODES = new StringListAttributeDefinition.Builder("static-nodes")
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setElementValidator(new HostAndPortValidator())
+            .setAttributeParser(AttributeParser.STRING_LIST)
+            .setAttributeMarshaller(AttributeMarshaller.STRING_LIST)
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
+            .build();
+
     static final SimpleAttributeDefinition STATISTICS_ENABLED = new SimpleAttributeDefinitionBuilder("statistics-enabled", ModelType.BOOLEAN)
             .setRequired(false)
             .setAllowExpression(true)
@@ -112,13 +122,14 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
     static final CapabilityReferenceAttributeDefinition<XnioWorker> WORKER = WorkerReference.attribute(CAPABILITY);
 
     static final List<AttributeDefinition> ATTRIBUTES = List.of(NODE_TIMEOUT, HEARTBEAT_INTERVAL, EXTRA_SERVER_NODES, STATISTICS_ENABLED, STATISTICS_SOCKET_BINDING, WORKER,
-            MAX_NODES, HEARTBEAT_RATE_LIMIT);
+            MAX_NODES, HEARTBEAT_RATE_LIMIT, STATIC_NODES);
 
     /** How each live attribute reaches the running balancer. */
     private static final Map<AttributeDefinition, BiConsumer<LoadBalancerRuntime, ModelNode>> LIVE_ATTRIBUTES = Map.of(
             NODE_TIMEOUT, (runtime, value) -> runtime.setNodeTimeout(value.asLong()),
             HEARTBEAT_INTERVAL, (runtime, value) -> runtime.setHeartbeatInterval(value.asLong()),
             EXTRA_SERVER_NODES, (runtime, value) -> runtime.setExtraServerNodes(stringList(value)),
+            STATIC_NODES, (runtime, value) -> runtime.setStaticNodes(stringList(value)),
             STATISTICS_ENABLED, (runtime, value) -> runtime.setStatisticsEnabled(value.asBoolean()),
             MAX_NODES, (runtime, value) -> runtime.setMaxNodes(value.asInt()),
             HEARTBEAT_RATE_LIMIT, (runtime, value) -> runtime.setHeartbeatRateLimit(value.asInt()));
@@ -176,6 +187,7 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
                 NODE_TIMEOUT.resolveModelAttribute(context, model).asLong(),
                 HEARTBEAT_INTERVAL.resolveModelAttribute(context, model).asLong(),
                 stringList(EXTRA_SERVER_NODES.resolveModelAttribute(context, model)),
+                stringList(STATIC_NODES.resolveModelAttribute(context, model)),
                 STATISTICS_ENABLED.resolveModelAttribute(context, model).asBoolean(),
                 MAX_NODES.resolveModelAttribute(context, model).asInt(),
                 HEARTBEAT_RATE_LIMIT.resolveModelAttribute(context, model).asInt());

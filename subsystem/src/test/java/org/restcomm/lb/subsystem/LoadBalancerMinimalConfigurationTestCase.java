@@ -15,7 +15,8 @@ import org.wildfly.io.IOServiceDescriptor;
 /** A subsystem element with no heartbeat children parses, boots and writes back without inventing any. */
 public class LoadBalancerMinimalConfigurationTestCase extends AbstractSubsystemTest {
 
-    private static final String MINIMAL = "<subsystem xmlns=\"urn:restcomm:load-balancer:1.2\" statistics-socket-binding=\"stats\"/>";
+    /** In the current namespace, which is the one written back. */
+    private static final String MINIMAL = "<subsystem xmlns=\"" + LoadBalancerSubsystemSchema.CURRENT.getNamespace().getUri() + "\" statistics-socket-binding=\"stats\"/>";
 
     public LoadBalancerMinimalConfigurationTestCase() {
         super(LoadBalancerSubsystemResourceDefinitionRegistrar.REGISTRATION.getName(), new LoadBalancerExtension());

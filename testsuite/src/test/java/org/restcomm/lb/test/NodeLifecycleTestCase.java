@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 public class NodeLifecycleTestCase extends LoadBalancerTestCase {
     @AfterEach
     public void restoreDefaults() {
-        for (String attribute : new String[] { "node-timeout", "heartbeat-interval", "extra-server-nodes" }) {
+        for (String attribute : new String[] { "node-timeout", "heartbeat-interval", "extra-server-nodes", "static-nodes" }) {
             this.management.success(Operations.createUndefineAttributeOperation(Management.SUBSYSTEM, attribute));
         }
     }
@@ -40,14 +40,14 @@ public class NodeLifecycleTestCase extends LoadBalancerTestCase {
     }
 
     @Test
-    public void extraServerNodesNeverExpire() throws Exception {
+    public void staticNodesNeverExpire() throws Exception {
         this.management.success(Operations.createWriteAttributeOperation(Management.SUBSYSTEM, "node-timeout", 300L));
         this.management.success(Operations.createWriteAttributeOperation(Management.SUBSYSTEM, "heartbeat-interval", 50L));
         ModelNode nodes = new ModelNode();
         nodes.add("127.0.0.2:5070");
         nodes.add("127.0.0.3");
-        // /subsystem=load-balancer:write-attribute(name=extra-server-nodes, value=[127.0.0.2:5070, 127.0.0.3])
-        this.management.success(Operations.createWriteAttributeOperation(Management.SUBSYSTEM, "extra-server-nodes", nodes));
+        // /subsystem=load-balancer:write-attribute(name=static-nodes, value=[127.0.0.2:5070, 127.0.0.3])
+        this.management.success(Operations.createWriteAttributeOperation(Management.SUBSYSTEM, "static-nodes", nodes));
 
         Thread.sleep(1000);
 
@@ -55,8 +55,19 @@ public class NodeLifecycleTestCase extends LoadBalancerTestCase {
         assertTrue(this.management.nodeNames().contains("127.0.0.3:5060"), "port 5060 when none is given");
         assertEquals("static", this.management.read(Management.node("127.0.0.2:5070"), "source").asString());
 
-        this.management.success(Operations.createUndefineAttributeOperation(Management.SUBSYSTEM, "extra-server-nodes"));
+        this.management.success(Operations.createUndefineAttributeOperation(Management.SUBSYSTEM, "static-nodes"));
         assertFalse(this.management.nodeNames().contains("127.0.0.2:5070"), "removed from the list, removed from the registry");
+    }
+
+    @Test
+    public void extraServerNodesAreNotNodes() {
+        ModelNode addresses = new ModelNode();
+        addresses.add("127.0.0.2:5070");
+        addresses.add("127.0.0.3");
+        // /subsystem=load-balancer:write-attribute(name=extra-server-nodes, value=[127.0.0.2:5070, 127.0.0.3]): direction only
+        this.management.success(Operations.createWriteAttributeOperation(Management.SUBSYSTEM, "extra-server-nodes", addresses));
+        assertFalse(this.management.nodeNames().contains("127.0.0.2:5070"), "an extra server never receives calls, so it is no node");
+        assertFalse(this.management.nodeNames().stream().anyMatch(name -> name.startsWith("127.0.0.3:")));
     }
 
     @Test
