@@ -205,4 +205,8 @@ public interface LoadBalancerLogger extends BasicLogger {
     @LogMessage(level = Level.INFO)
     @Message(id = 82, value = "HTTPS listener on %s serves a new certificate: TLS sessions begun with the old one are not resumed")
     void httpsCertificateChanged(InetSocketAddress listener);
+
+    @LogMessage(level = Level.DEBUG)
+    @Message(id = 90, value = "%d answer to a request of %s:%d, which is no node any more, goes to node %s (ringing failover)")
+    void ringingFailover(int statusCode, String lostHost, int lostPort, String node);
 }

@@ -257,6 +257,9 @@ final class SipForwarder implements SIPMessageValve {
             this.rules.probeAnswered(channel.getPeerAddress(), channel.getPeerPort());
             return;
         }
+        if (side == Side.EXTERNAL && own == 2 && next != null && !this.rules.mayRelayResponse(side, fromServer, own, next.getHost(), next.getPort(), next.getReceived(), next.getRPort())) {
+            this.failOver(response, next);
+        }
         if (next == null || !this.rules.mayRelayResponse(side, fromServer, own, next.getHost(), next.getPort(), next.getReceived(), next.getRPort())) {
             // a response the balancer never asked for: relaying it would make the balancer a reflector
             this.statistics.malformedMessage();
@@ -272,6 +275,32 @@ final class SipForwarder implements SIPMessageValve {
         Transport transport = Transport.of(next.getTransport());
         SipRules.HostPort target = SipRules.responseTarget(next.getHost(), next.getPort(), next.getReceived(), next.getRPort(), transport);
         this.send(response, (side == Side.INTERNAL) ? Side.EXTERNAL : Side.INTERNAL, transport, target.host(), target.port());
+    }
+
+    /**
+     * Ringing failover: a client answers (180, 200, ...) a request that a node sent out through both of the balancer's
+     * sides, and that node is gone. The answer goes to the node the algorithm now gives the call, as a request of the
+     * call would, by rewriting the node's Via; without a live node it is dropped.
+     */
+    private void failOver(SIPResponse response, Via nodeVia) {
+        Node node = this.rules.algorithm().processExternalRequest(new JainSipMessageView(response));
+        if (node == null) {
+            return;
+        }
+        Transport transport = Transport.of(nodeVia.getTransport());
+        int port = SipRules.nodePort(node, transport).orElse(0);
+        if (port == 0) {
+            return;
+        }
+        LoadBalancerLogger.ROOT_LOGGER.ringingFailover(response.getStatusCode(), nodeVia.getHost(), nodeVia.getPort(), node.name());
+        try {
+            nodeVia.setHost(node.ip());
+            nodeVia.setPort(port);
+        } catch (ParseException | InvalidArgumentException e) {
+            throw new IllegalStateException("a registered node's address is always a valid Via host", e);
+        }
+        nodeVia.removeParameter("received");
+        nodeVia.removeParameter("rport");
     }
 
     private void heartbeat(SIPRequest request, MessageChannel channel) throws IOException, ParseException, InvalidArgumentException, SipException {

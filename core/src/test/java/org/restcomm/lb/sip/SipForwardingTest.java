@@ -334,6 +334,59 @@ class SipForwardingTest {
     }
 
     @Test
+    void ringingFailoverAnAnswerToALostNodesRequestReachesALiveNode() throws Exception {
+        this.registerNode("2");
+        this.node.send("""
+                INVITE sip:alice@127.0.0.1:%d SIP/2.0
+                Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK-srv2
+                Max-Forwards: 70
+                From: <sip:app@127.0.0.1>;tag=s2
+                To: <sip:alice@127.0.0.1>
+                Call-ID: ringing-failover-1
+                CSeq: 1 INVITE
+                Contact: <sip:app@127.0.0.1:%d>
+                Content-Length: 0
+
+                """.formatted(this.client.port(), this.node.port(), this.node.port()), this.internal);
+        SIPRequest invite = (SIPRequest) this.client.receive();
+        try (UdpPeer survivor = new UdpPeer()) {
+            this.registry.register(new NodeAdvertisement("survivor", "127.0.0.1",
+                    Map.of("udpPort", Integer.toString(survivor.port()), "version", "2", "sessionId", "n2")), NodeSource.HTTP);
+            this.registry.removeNode("127.0.0.1:" + this.node.port(), "died while the client's phone rang");
+
+            // the client's 180 and 200 name the lost node in their last Via: both reach the survivor instead
+            this.client.send(ok(invite, "c2").replace("200 OK", "180 Ringing"), this.external);
+            SIPResponse ringing = (SIPResponse) survivor.receive();
+            assertEquals(180, ringing.getStatusCode());
+            Via nodeVia = (Via) ringing.getViaHeaders().getFirst();
+            assertEquals(List.of(1, survivor.port()), List.of(ringing.getViaHeaders().size(), nodeVia.getPort()), "only the node's Via is left, now naming the survivor");
+            this.client.send(ok(invite, "c2"), this.external);
+            assertEquals(200, ((SIPResponse) survivor.receive()).getStatusCode());
+            assertNull(this.node.receive(200), "nothing goes to the lost node's address");
+        }
+    }
+
+    @Test
+    void answerToALostNodesRequestIsDroppedWhenNoNodeIsLeft() throws Exception {
+        this.registerNode("2");
+        this.node.send("""
+                OPTIONS sip:alice@127.0.0.1:%d SIP/2.0
+                Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK-srv3
+                Max-Forwards: 70
+                From: <sip:app@127.0.0.1>;tag=s3
+                To: <sip:alice@127.0.0.1>
+                Call-ID: ringing-failover-2
+                CSeq: 1 OPTIONS
+                Content-Length: 0
+
+                """.formatted(this.client.port(), this.node.port()), this.internal);
+        SIPRequest options = (SIPRequest) this.client.receive();
+        this.registry.removeNode("127.0.0.1:" + this.node.port(), "gone");
+        this.client.send(ok(options, "c3"), this.external);
+        assertNull(this.node.receive(500), "with no node left the answer goes nowhere");
+    }
+
+    @Test
     void registerCarriesTheInitialRemoteAddressAndNodesLoseIt() throws Exception {
         this.registerNode("1");
         this.client.send("""
