@@ -209,4 +209,8 @@ public interface LoadBalancerLogger extends BasicLogger {
     @LogMessage(level = Level.DEBUG)
     @Message(id = 90, value = "%d answer to a request of %s:%d, which is no node any more, goes to node %s (ringing failover)")
     void ringingFailover(int statusCode, String lostHost, int lostPort, String node);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 91, value = "Node %s left %d requests in a row unanswered, its last answer %d ms ago (bad-node-unanswered-requests, bad-node-response-time): marked bad, it gets no work until it registers again or is enabled")
+    void nodeLeftRequestsUnanswered(String node, int requests, long sinceLastAnswerMillis);
 }

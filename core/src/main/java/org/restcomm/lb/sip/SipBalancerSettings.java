@@ -93,12 +93,25 @@ public record SipBalancerSettings(List<SipListenerSettings> listeners, boolean s
 
     public static final List<String> DEFAULT_BLOCKED_USER_AGENTS = List.of("sipvicious", "sipcli", "friendly-scanner");
 
-    /** responsesStatusCodeNodeRemoval, maxNumberResponsesWithError and maxErrorTime of the original. */
-    public record BadNodeDetection(Set<Integer> statusCodes, int maxErrors, long windowMillis) {
+    /**
+     * responsesStatusCodeNodeRemoval, maxNumberResponsesWithError and maxErrorTime of the original; and its
+     * maxRequestNumberWithoutResponse and maxResponseTime (0 requests: unanswered requests are not judged).
+     */
+    public record BadNodeDetection(Set<Integer> statusCodes, int maxErrors, long windowMillis, int maxUnansweredRequests, long responseTimeMillis) {
         public static final BadNodeDetection DEFAULT = new BadNodeDetection(Set.of(503), 5, 300_000);
 
         public BadNodeDetection {
             statusCodes = Set.copyOf(statusCodes);
+        }
+
+        /** Error statuses only; a node is never judged by the requests it leaves unanswered. */
+        public BadNodeDetection(Set<Integer> statusCodes, int maxErrors, long windowMillis) {
+            this(statusCodes, maxErrors, windowMillis, 0, 0);
+        }
+
+        /** The same error statuses, and unanswered requests judged too (0 requests: not judged). */
+        public BadNodeDetection withUnansweredRequests(int maxUnansweredRequests, long responseTimeMillis) {
+            return new BadNodeDetection(this.statusCodes, this.maxErrors, this.windowMillis, maxUnansweredRequests, responseTimeMillis);
         }
     }
 

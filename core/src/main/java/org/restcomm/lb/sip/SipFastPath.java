@@ -89,9 +89,7 @@ final class SipFastPath {
         this.writeToNode(message, topVia, clientVia, client, source, route, out);
         try {
             route.socket().send(out, route.address(), route.port());
-            if ("INVITE".equals(message.method)) {
-                this.rules.inviteSent(route.node());
-            }
+            this.rules.requestSent(route.node(), message.method);
         } catch (IOException e) {
             this.rules.sendFailed(route.node(), e);
             LoadBalancerLogger.ROOT_LOGGER.sipForwardingFailed(new String(message.bytes, 0, message.startLineEnd, StandardCharsets.UTF_8), e);

@@ -169,9 +169,7 @@ final class SipForwarder implements SIPMessageValve {
             this.addVia(request, this.listeners.advertised(Side.INTERNAL, leg.transport()), Side.INTERNAL, node.version());
             try {
                 this.send(request, Side.INTERNAL, leg.transport(), node.ip(), leg.port());
-                if (Request.INVITE.equals(method)) {
-                    this.rules.inviteSent(node);
-                }
+                this.rules.requestSent(node, method);
                 return;
             } catch (IOException e) {
                 // a refused or reset connection: the node is unreachable, and the request goes to a live node instead

@@ -53,7 +53,7 @@ final class SipRules {
     /** New behaviour (answers, scanners, health detection) for the next message. */
     void reconfigure(SipBalancerSettings settings) {
         SipBalancerSettings.BadNodeDetection detection = settings.badNodeDetection();
-        this.badNodes = new BadNodeDetector(this.registry, java.time.Clock.systemUTC(), detection.statusCodes(), detection.maxErrors(), detection.windowMillis());
+        this.badNodes = new BadNodeDetector(this.registry, java.time.Clock.systemUTC(), detection);
         this.settings = settings;
     }
 
@@ -177,9 +177,17 @@ final class SipRules {
         });
     }
 
-    /** Both paths call this for every INVITE they send to a node: unanswered ones make it unreachable. */
-    void inviteSent(Node node) {
-        this.reachability.inviteSent(node, this.settings.reachability());
+    /**
+     * Both paths call this for every request they send to a node: unanswered INVITEs make it unreachable, and
+     * unanswered requests of any kind but ACK can make it bad.
+     */
+    void requestSent(Node node, String method) {
+        if ("INVITE".equals(method)) {
+            this.reachability.inviteSent(node, this.settings.reachability());
+        }
+        if (!"ACK".equals(method)) {
+            this.badNodes.requestSent(node);
+        }
     }
 
     void probeSent(Node node) {

@@ -478,6 +478,50 @@ class SipForwardingTest {
         assertNull(this.node.receive(300));
     }
 
+    /** The original's HealthcheckTest: a node that answers nothing is marked bad after more than 2 unanswered requests. */
+    @Test
+    void nodeLeavingRequestsUnansweredIsMarkedBadAndTheOtherGetsTheCalls() throws Exception {
+        this.balancer.reconfigure(new SipBalancerSettings(List.of(), true, 503, "Service Unavailable", List.of(), Map.of(),
+                SipBalancerSettings.BadNodeDetection.DEFAULT.withUnansweredRequests(2, 0), SipBalancerSettings.FailureAnswer.NONE));
+        this.registerNode("1");
+        try (UdpPeer good = new UdpPeer()) {
+            this.registry.register(new NodeAdvertisement("good", "127.0.0.1",
+                    Map.of("udpPort", Integer.toString(good.port()), "version", "1", "sessionId", "n2")), NodeSource.HTTP);
+            int answered = 0;
+            int unanswered = 0;
+            for (int i = 0; i < 8; i++) {
+                this.client.send(invite("silent-" + i, 70), this.external);
+                assertEquals(100, ((SIPResponse) this.client.receive()).getStatusCode());
+                SIPRequest atGood = (SIPRequest) good.receive(500);
+                if (atGood != null) {
+                    good.send(ok(atGood, "g" + i), this.internal);
+                    assertEquals(200, ((SIPResponse) this.client.receive()).getStatusCode());
+                    answered++;
+                } else {
+                    assertEquals("INVITE", ((SIPRequest) this.node.receive()).getMethod(), "a call goes to one node or the other");
+                    unanswered++;
+                }
+            }
+            assertEquals(List.of(5, 3), List.of(answered, unanswered), "the silent node gets 3 calls, then none");
+            assertEquals(NodeState.BAD, this.registry.nodeAt("127.0.0.1", this.node.port()).orElseThrow().state());
+            assertEquals(NodeState.ACTIVE, this.registry.nodeAt("127.0.0.1", good.port()).orElseThrow().state());
+        }
+    }
+
+    @Test
+    void answeringNodeIsNeverMarkedBadForUnansweredRequests() throws Exception {
+        this.balancer.reconfigure(new SipBalancerSettings(List.of(), false, 503, "Service Unavailable", List.of(), Map.of(),
+                SipBalancerSettings.BadNodeDetection.DEFAULT.withUnansweredRequests(1, 0), SipBalancerSettings.FailureAnswer.NONE));
+        this.registerNode("1");
+        for (int i = 0; i < 5; i++) {
+            this.client.send(invite("answered-" + i, 70), this.external);
+            SIPRequest invite = (SIPRequest) this.node.receive();
+            this.node.send(ok(invite, "b" + i), this.internal);
+            assertEquals(200, ((SIPResponse) this.client.receive()).getStatusCode());
+        }
+        assertEquals(NodeState.ACTIVE, this.registry.nodeAt("127.0.0.1", this.node.port()).orElseThrow().state());
+    }
+
     private String heartbeatBody() {
         return "hostname=sipHeartbeat\nip=127.0.0.1\nudpPort=" + this.node.port() + "\nversion=5\n";
     }

@@ -60,7 +60,9 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
             Map.entry(SmppResourceDefinitionRegistrar.SSL_CONTEXT, VERSION_1_2),
             Map.entry(SmppResourceDefinitionRegistrar.BACKEND_SSL_CONTEXT, VERSION_1_2),
             Map.entry(SmppResourceDefinitionRegistrar.HANDSHAKE_TIMEOUT, VERSION_1_2),
-            Map.entry(LoadBalancerSubsystemResourceDefinitionRegistrar.STATIC_NODES, VERSION_1_3));
+            Map.entry(LoadBalancerSubsystemResourceDefinitionRegistrar.STATIC_NODES, VERSION_1_3),
+            Map.entry(SipResourceDefinitionRegistrar.BAD_NODE_UNANSWERED_REQUESTS, VERSION_1_3),
+            Map.entry(SipResourceDefinitionRegistrar.BAD_NODE_RESPONSE_TIME, VERSION_1_3));
 
     @SafeVarargs
     private static Map<AttributeDefinition, LoadBalancerSubsystemSchema> byIdentity(Map.Entry<AttributeDefinition, LoadBalancerSubsystemSchema>... entries) {

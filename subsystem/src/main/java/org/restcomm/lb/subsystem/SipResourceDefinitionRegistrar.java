@@ -121,6 +121,24 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
             .setFlags(AttributeAccess.Flag.RESTART_NONE)
             .build();
 
+    /** Since 1.3: the original's maxRequestNumberWithoutResponse; undefined, unanswered requests are not judged. */
+    static final SimpleAttributeDefinition BAD_NODE_UNANSWERED_REQUESTS = new SimpleAttributeDefinitionBuilder("bad-node-unanswered-requests", ModelType.INT)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setValidator(new IntRangeValidator(1, Integer.MAX_VALUE, true, true))
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
+            .build();
+
+    /** Since 1.3: the original's maxResponseTime. */
+    static final SimpleAttributeDefinition BAD_NODE_RESPONSE_TIME = new SimpleAttributeDefinitionBuilder("bad-node-response-time", ModelType.LONG)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode(0L))
+            .setMeasurementUnit(org.jboss.as.controller.client.helpers.MeasurementUnit.MILLISECONDS)
+            .setValidator(new org.jboss.as.controller.operations.validation.LongRangeValidator(0L, true))
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
+            .build();
+
     static final SimpleAttributeDefinition SEND_FAILURE_STATUS = new SimpleAttributeDefinitionBuilder("send-failure-status", ModelType.INT)
             .setRequired(false)
             .setAllowExpression(true)
@@ -244,7 +262,7 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
     /** Behaviour that applies to the next message; listeners, addresses and stack properties restart the engine. */
     static final List<AttributeDefinition> LIVE_ATTRIBUTES = List.of(SEND_TRYING, NO_NODE_STATUS, NO_NODE_REASON, BLOCKED_USER_AGENTS,
             BAD_NODE_STATUS_CODES, BAD_NODE_MAX_ERRORS, BAD_NODE_ERROR_WINDOW, SEND_FAILURE_STATUS, SEND_FAILURE_REASON,
-            NODE_RESPONSE_TIMEOUT, PROBE_INTERVAL, PROBE_FAILURES, TERMINATE_TLS);
+            NODE_RESPONSE_TIMEOUT, PROBE_INTERVAL, PROBE_FAILURES, TERMINATE_TLS, BAD_NODE_UNANSWERED_REQUESTS, BAD_NODE_RESPONSE_TIME);
 
     /** XML attributes of {@code <sip>}; stack-properties are {@code <property>} children. */
     static final List<AttributeDefinition> ATTRIBUTES = java.util.stream.Stream.concat(LIVE_ATTRIBUTES.stream(),
@@ -303,7 +321,9 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
                 LoadBalancerSubsystemResourceDefinitionRegistrar.stringList(BAD_NODE_STATUS_CODES.resolveModelAttribute(context, model)).stream()
                         .map(Integer::valueOf).collect(java.util.stream.Collectors.toSet()),
                 BAD_NODE_MAX_ERRORS.resolveModelAttribute(context, model).asInt(),
-                java.util.concurrent.TimeUnit.SECONDS.toMillis(BAD_NODE_ERROR_WINDOW.resolveModelAttribute(context, model).asLong()));
+                java.util.concurrent.TimeUnit.SECONDS.toMillis(BAD_NODE_ERROR_WINDOW.resolveModelAttribute(context, model).asLong()))
+                .withUnansweredRequests(BAD_NODE_UNANSWERED_REQUESTS.resolveModelAttribute(context, model).asInt(0),
+                        BAD_NODE_RESPONSE_TIME.resolveModelAttribute(context, model).asLong());
         Map<String, String> stackProperties = new HashMap<>();
         ModelNode properties = STACK_PROPERTIES.resolveModelAttribute(context, model);
         if (properties.isDefined()) {
