@@ -9,7 +9,7 @@ import javax.net.ssl.SSLContext;
 /** Behaviour of the SIP engine, from {@code sip=default} and its listeners. */
 public record SipBalancerSettings(List<SipListenerSettings> listeners, boolean sendTrying, int noNodeStatus, String noNodeReason,
         List<String> blockedUserAgents, Map<String, String> stackProperties, BadNodeDetection badNodeDetection, FailureAnswer failureAnswer,
-        StreamConnections streamConnections, Reachability reachability, Tls tls) {
+        StreamConnections streamConnections, Reachability reachability, Tls tls, SipRouting routing) {
 
     /**
      * TLS and WSS beyond each listener's own SSLContext: whether a secure request goes to the nodes over a plain
@@ -60,25 +60,31 @@ public record SipBalancerSettings(List<SipListenerSettings> listeners, boolean s
             List<String> blockedUserAgents, Map<String, String> stackProperties, BadNodeDetection badNodeDetection, FailureAnswer failureAnswer,
             StreamConnections streamConnections, Reachability reachability) {
         this(listeners, sendTrying, noNodeStatus, noNodeReason, blockedUserAgents, stackProperties, badNodeDetection, failureAnswer, streamConnections,
-                reachability, Tls.DEFAULT);
+                reachability, Tls.DEFAULT, SipRouting.DEFAULT);
     }
 
     /** The same behaviour with other listeners. */
     public SipBalancerSettings withListeners(List<SipListenerSettings> listeners) {
         return new SipBalancerSettings(listeners, this.sendTrying, this.noNodeStatus, this.noNodeReason, this.blockedUserAgents, this.stackProperties,
-                this.badNodeDetection, this.failureAnswer, this.streamConnections, this.reachability, this.tls);
+                this.badNodeDetection, this.failureAnswer, this.streamConnections, this.reachability, this.tls, this.routing);
     }
 
     /** The same behaviour with other reachability detection. */
     public SipBalancerSettings withReachability(Reachability reachability) {
         return new SipBalancerSettings(this.listeners, this.sendTrying, this.noNodeStatus, this.noNodeReason, this.blockedUserAgents, this.stackProperties,
-                this.badNodeDetection, this.failureAnswer, this.streamConnections, reachability, this.tls);
+                this.badNodeDetection, this.failureAnswer, this.streamConnections, reachability, this.tls, this.routing);
     }
 
     /** The same behaviour with other TLS settings. */
     public SipBalancerSettings withTls(Tls tls) {
         return new SipBalancerSettings(this.listeners, this.sendTrying, this.noNodeStatus, this.noNodeReason, this.blockedUserAgents, this.stackProperties,
-                this.badNodeDetection, this.failureAnswer, this.streamConnections, this.reachability, tls);
+                this.badNodeDetection, this.failureAnswer, this.streamConnections, this.reachability, tls, this.routing);
+    }
+
+    /** The same behaviour with other routing (forced internal transport, route host name, NAT). */
+    public SipBalancerSettings withRouting(SipRouting routing) {
+        return new SipBalancerSettings(this.listeners, this.sendTrying, this.noNodeStatus, this.noNodeReason, this.blockedUserAgents, this.stackProperties,
+                this.badNodeDetection, this.failureAnswer, this.streamConnections, this.reachability, this.tls, routing);
     }
 
     /** isSend5xxResponse and its status and Reason of the original: what a client hears when forwarding fails. */

@@ -40,7 +40,7 @@ final class SipFastPath {
 
     /** Relays the datagram and returns true, or returns false having changed nothing, for the full path to take it. */
     boolean relay(DatagramPacket packet, FastUdpMessageProcessor arrivedOn, Output out) {
-        if (this.listeners.singleEntry()) {
+        if (this.listeners.singleEntry() || !this.rules.settings().routing().allowsFastPath()) {
             return false;
         }
         RawSipMessage message = RawSipMessage.frame(packet.getData(), packet.getLength());
@@ -87,9 +87,10 @@ final class SipFastPath {
             this.answerTrying(message, topVia, clientVia, client, packet, arrivedOn, out);
         }
         this.writeToNode(message, topVia, clientVia, client, source, route, out);
+        // counted before the send: the node's answer may be handled before the send returns
+        this.rules.requestSent(route.node(), message.method);
         try {
             route.socket().send(out, route.address(), route.port());
-            this.rules.requestSent(route.node(), message.method);
         } catch (IOException e) {
             this.rules.sendFailed(route.node(), e);
             LoadBalancerLogger.ROOT_LOGGER.sipForwardingFailed(new String(message.bytes, 0, message.startLineEnd, StandardCharsets.UTF_8), e);
@@ -291,7 +292,7 @@ final class SipFastPath {
             if (uri == null) {
                 return NodeHints.UNREADABLE;
             }
-            if (!this.rules.isOwn(uri.host, uri.port)) {
+            if (!this.rules.isOwnRoute(uri.host, uri.port)) {
                 break;
             }
             dropped[i] = true;

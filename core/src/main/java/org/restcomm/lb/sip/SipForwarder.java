@@ -19,6 +19,8 @@ import javax.sip.header.RouteHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
+import gov.nist.javax.sip.header.Contact;
+import gov.nist.javax.sip.header.ContactList;
 import gov.nist.javax.sip.header.ExtensionHeaderImpl;
 import gov.nist.javax.sip.header.MaxForwards;
 import gov.nist.javax.sip.header.RecordRoute;
@@ -160,16 +162,18 @@ final class SipForwarder implements SIPMessageValve {
                 return;
             }
             // each side's Record-Route and Via name the transport used on that side: TLS to the client, maybe TCP to the node
+            SipListenerSettings towardsClient = this.rules.towardsClient(this.listeners.advertised(Side.EXTERNAL, arrival), channel.getPeerAddress());
             if (recordRouted) {
                 node.callAssigned();
-                this.addRecordRoute(request, this.listeners.advertised(Side.EXTERNAL, arrival), node, leg.port());
+                this.addRecordRoute(request, towardsClient, node, leg.port());
                 this.addRecordRoute(request, this.listeners.advertised(Side.INTERNAL, leg.transport()), node, leg.port());
             }
-            this.addVia(request, this.listeners.advertised(Side.EXTERNAL, arrival), Side.EXTERNAL, node.version());
+            this.addVia(request, towardsClient, Side.EXTERNAL, node.version());
             this.addVia(request, this.listeners.advertised(Side.INTERNAL, leg.transport()), Side.INTERNAL, node.version());
+            // counted before the send: the node's answer may be handled before the send returns
+            this.rules.requestSent(node, method);
             try {
                 this.send(request, Side.INTERNAL, leg.transport(), node.ip(), leg.port());
-                this.rules.requestSent(node, method);
                 return;
             } catch (IOException e) {
                 // a refused or reset connection: the node is unreachable, and the request goes to a live node instead
@@ -218,17 +222,19 @@ final class SipForwarder implements SIPMessageValve {
                 .orElse(null);
         Transport arrival = Transport.of(channel.getTransport());
         NextHop hop = nextHop(request);
+        SipListenerSettings towardsClient = this.rules.towardsClient(this.listeners.advertised(Side.EXTERNAL, hop.transport()), hop.host());
         if (from != null) {
             this.rules.nodeRequested(from, new JainSipMessageView(request));
             if (SipRules.isRecordRouted(request.getMethod(), request.getToTag() != null)) {
                 int nodePort = SipRules.nodePort(from, arrival).orElse(0);
                 this.addRecordRoute(request, this.listeners.advertised(Side.INTERNAL, arrival), from, nodePort);
-                this.addRecordRoute(request, this.listeners.advertised(Side.EXTERNAL, hop.transport()), from, nodePort);
+                this.addRecordRoute(request, towardsClient, from, nodePort);
+                this.contactTowardsClient(request, towardsClient, hop.host());
             }
         }
         String version = (from != null) ? from.version() : NodeAdvertisement.DEFAULT_VERSION;
         this.addVia(request, this.listeners.advertised(Side.INTERNAL, arrival), Side.INTERNAL, version);
-        this.addVia(request, this.listeners.advertised(Side.EXTERNAL, hop.transport()), Side.EXTERNAL, version);
+        this.addVia(request, towardsClient, Side.EXTERNAL, version);
         if (this.rules.isOwn(hop.host(), hop.port())) {
             // still addressed to the balancer: a loop
             return;
@@ -272,7 +278,30 @@ final class SipForwarder implements SIPMessageValve {
         }
         Transport transport = Transport.of(next.getTransport());
         SipRules.HostPort target = SipRules.responseTarget(next.getHost(), next.getPort(), next.getReceived(), next.getRPort(), transport);
+        if (side == Side.INTERNAL && response.getRecordRouteHeaders() != null && SipRules.isRecordRouted(response.getCSeq().getMethod(), false)) {
+            this.contactTowardsClient(response, this.rules.towardsClient(this.listeners.advertised(Side.EXTERNAL, transport), target.host()), target.host());
+        }
         this.send(response, (side == Side.INTERNAL) ? Side.EXTERNAL : Side.INTERNAL, transport, target.host(), target.port());
+    }
+
+    /**
+     * Behind NAT (public-address) a node's Contact in a dialog the balancer record-routes names the balancer's public
+     * address, as the original did, so a client that targets the Contact still reaches the balancer.
+     */
+    private void contactTowardsClient(SIPMessage message, SipListenerSettings towardsClient, String clientAddress) {
+        if (this.rules.settings().routing().publicAddressFor(clientAddress) == null) {
+            return;
+        }
+        ContactList contacts = message.getContactHeaders();
+        if (contacts == null || contacts.isEmpty() || !(((Contact) contacts.getFirst()).getAddress().getURI() instanceof SipURI uri)) {
+            return;
+        }
+        try {
+            uri.setHost(towardsClient.advertisedHost());
+            uri.setPort(towardsClient.advertisedPort());
+        } catch (ParseException e) {
+            throw new IllegalStateException("public-address is checked to be an IP address", e);
+        }
     }
 
     /**
@@ -352,7 +381,7 @@ final class SipForwarder implements SIPMessageValve {
             Route route = (Route) routes.getFirst();
             SipURI uri = (SipURI) route.getAddress().getURI();
             int port = (uri.getPort() > 0) ? uri.getPort() : 5060;
-            if (!this.rules.isOwn(uri.getHost(), port)) {
+            if (!this.rules.isOwnRoute(uri.getHost(), port)) {
                 break;
             }
             if (hint == null) {

@@ -40,6 +40,25 @@ public record SipListenerSettings(Side side, Transport transport, InetSocketAddr
         return new SipListenerSettings(side, Transport.require(transport), bind, bind.getAddress().getHostAddress(), bind.getPort(), false);
     }
 
+    /** Whether Record-Route names an address other than the bound one: an IP load balancer in front. */
+    public boolean advertisesIpLoadBalancer() {
+        return !this.advertisedHost.equals(this.ownHost()) || this.advertisedPort != this.bind.getPort();
+    }
+
+    /** This listener advertising its own address: what a client on the balancer's own network sees. */
+    SipListenerSettings ownAddress() {
+        return this.advertisesIpLoadBalancer() ? new SipListenerSettings(this.side, this.transport, this.bind, this.ownHost(), this.bind.getPort(), false, this.sslContext) : this;
+    }
+
+    /** This listener advertising another host (a public address behind NAT) on its own port. */
+    SipListenerSettings advertising(String host) {
+        return new SipListenerSettings(this.side, this.transport, this.bind, host, this.advertisedPort, this.advertisedInVia, this.sslContext);
+    }
+
+    private String ownHost() {
+        return this.bind.getAddress().isAnyLocalAddress() ? this.advertisedHost : this.bind.getAddress().getHostAddress();
+    }
+
     /** The host the balancer's Via names: its own, unless told to advertise, or bound to every interface. */
     public String viaHost() {
         return (this.advertisedInVia || this.bind.getAddress().isAnyLocalAddress()) ? this.advertisedHost : this.bind.getAddress().getHostAddress();

@@ -99,6 +99,28 @@ final class SipRules {
         return this.listeners.isOwn(host, port);
     }
 
+    /** Whether a Route names the balancer: one of its own addresses, or its route-hostname. */
+    boolean isOwnRoute(String host, int port) {
+        return this.isOwn(host, port) || this.settings.routing().namesBalancer(host);
+    }
+
+    /**
+     * The external listener as the client at this address sees it in Record-Route and Via: behind NAT, the public
+     * address (unless an IP load balancer is advertised); for a client on the balancer's own network (a
+     * public-address-rules match), the listener's own address, without the IP load balancer.
+     */
+    SipListenerSettings towardsClient(SipListenerSettings listener, String clientAddress) {
+        SipRouting routing = this.settings.routing();
+        if (!routing.rewritesAddresses() || clientAddress == null) {
+            return listener;
+        }
+        if (routing.isPrivateClient(clientAddress)) {
+            return listener.ownAddress();
+        }
+        String publicAddress = routing.publicAddressFor(clientAddress);
+        return (publicAddress != null && !listener.advertisesIpLoadBalancer()) ? listener.advertising(publicAddress) : listener;
+    }
+
     /** The node hint of one of the balancer's own Routes: its node_host and node_port parameters, null when absent. */
     static NodeHint hint(String nodeHost, String nodePort) {
         return (nodeHost != null && nodePort != null) ? new NodeHint(nodeHost, Integer.parseInt(nodePort)) : null;
@@ -205,12 +227,18 @@ final class SipRules {
     }
 
     /**
-     * How a request from a client that arrived over {@code arrival} goes to the node: over the same transport when the
+     * How a request from a client that arrived over {@code arrival} goes to the node: over internal-transport when set
+     * (null when the node has no port for it); else over the same transport when the
      * node advertises a port for it and the balancer listens on it towards the nodes, a secure one only without
      * terminate-tls; else over the plain transport under it (TCP for TLS, WS for WSS), else UDP. Null when the node
      * advertises none of those on which the balancer listens towards the nodes.
      */
     Leg towardsNode(Node node, Transport arrival) {
+        Transport forced = this.settings.routing().internalTransport();
+        if (forced != null) {
+            OptionalInt port = node.port(forced.nodePortProperty());
+            return (port.isPresent() && this.listeners.has(Side.INTERNAL, forced)) ? new Leg(forced, port.getAsInt()) : null;
+        }
         Transport transport = (arrival != null) ? arrival : Transport.UDP;
         for (Transport candidate : transport.towardsNode(this.settings.tls().terminate())) {
             OptionalInt port = node.port(candidate.nodePortProperty());

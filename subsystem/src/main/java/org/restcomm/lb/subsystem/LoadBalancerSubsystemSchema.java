@@ -62,7 +62,13 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
             Map.entry(SmppResourceDefinitionRegistrar.HANDSHAKE_TIMEOUT, VERSION_1_2),
             Map.entry(LoadBalancerSubsystemResourceDefinitionRegistrar.STATIC_NODES, VERSION_1_3),
             Map.entry(SipResourceDefinitionRegistrar.BAD_NODE_UNANSWERED_REQUESTS, VERSION_1_3),
-            Map.entry(SipResourceDefinitionRegistrar.BAD_NODE_RESPONSE_TIME, VERSION_1_3));
+            Map.entry(SipResourceDefinitionRegistrar.BAD_NODE_RESPONSE_TIME, VERSION_1_3),
+            Map.entry(SipResourceDefinitionRegistrar.INTERNAL_TRANSPORT, VERSION_1_3),
+            Map.entry(SipResourceDefinitionRegistrar.ROUTE_HOSTNAME, VERSION_1_3),
+            Map.entry(SipResourceDefinitionRegistrar.ROUTE_HOSTNAME_SUBDOMAINS, VERSION_1_3),
+            Map.entry(SipResourceDefinitionRegistrar.PUBLIC_ADDRESS, VERSION_1_3),
+            Map.entry(SipResourceDefinitionRegistrar.PUBLIC_ADDRESS_V6, VERSION_1_3),
+            Map.entry(SipResourceDefinitionRegistrar.PUBLIC_ADDRESS_RULES, VERSION_1_3));
 
     @SafeVarargs
     private static Map<AttributeDefinition, LoadBalancerSubsystemSchema> byIdentity(Map.Entry<AttributeDefinition, LoadBalancerSubsystemSchema>... entries) {

@@ -26,6 +26,8 @@ import org.jboss.as.controller.StringListAttributeDefinition;
 import org.jboss.as.controller.capability.RuntimeCapability;
 import org.jboss.as.controller.descriptions.ParentResourceDescriptionResolver;
 import org.jboss.as.controller.operations.validation.IntRangeValidator;
+import org.jboss.as.controller.operations.validation.StringAllowedValuesValidator;
+import org.jboss.as.controller.operations.validation.StringLengthValidator;
 import org.jboss.as.controller.registry.AttributeAccess;
 import org.jboss.as.controller.registry.ManagementResourceRegistration;
 import org.jboss.as.controller.registry.Resource;
@@ -39,6 +41,8 @@ import org.restcomm.lb.node.NodeSource;
 import org.restcomm.lb.sip.Side;
 import org.restcomm.lb.sip.SipBalancer;
 import org.restcomm.lb.sip.SipBalancerSettings;
+import org.restcomm.lb.sip.SipRouting;
+import org.restcomm.lb.sip.Transport;
 import org.restcomm.lb.sip.SipListenerSettings;
 import org.restcomm.lb.sip.Transport;
 import org.wildfly.service.Installer.StartWhen;
@@ -136,6 +140,56 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
             .setDefaultValue(new ModelNode(0L))
             .setMeasurementUnit(org.jboss.as.controller.client.helpers.MeasurementUnit.MILLISECONDS)
             .setValidator(new org.jboss.as.controller.operations.validation.LongRangeValidator(0L, true))
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
+            .build();
+
+    /** Since 1.3: the original's internalTransport; undefined, a request reaches the node over the client's transport. */
+    static final SimpleAttributeDefinition INTERNAL_TRANSPORT = new SimpleAttributeDefinitionBuilder("internal-transport", ModelType.STRING)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setValidator(new StringAllowedValuesValidator("udp", "tcp", "tls", "ws", "wss"))
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
+            .build();
+
+    /** Since 1.3: the original's matchingHostnameForRoute. */
+    static final SimpleAttributeDefinition ROUTE_HOSTNAME = new SimpleAttributeDefinitionBuilder("route-hostname", ModelType.STRING)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setValidator(new StringLengthValidator(1, true, true))
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
+            .build();
+
+    /** Since 1.3: the original's isFilterSubdomain. */
+    static final SimpleAttributeDefinition ROUTE_HOSTNAME_SUBDOMAINS = new SimpleAttributeDefinitionBuilder("route-hostname-subdomains", ModelType.BOOLEAN)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(ModelNode.FALSE)
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
+            .build();
+
+    /** Since 1.3: the original's publicIp. */
+    static final SimpleAttributeDefinition PUBLIC_ADDRESS = new SimpleAttributeDefinitionBuilder("public-address", ModelType.STRING)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setValidator(new IpAddressValidator())
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
+            .build();
+
+    /** Since 1.3: the original's publicIpv6. */
+    static final SimpleAttributeDefinition PUBLIC_ADDRESS_V6 = new SimpleAttributeDefinitionBuilder("public-address-v6", ModelType.STRING)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setValidator(new IpAddressValidator())
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
+            .build();
+
+    /** Since 1.3: the original's routingRulesIpv4 and routingRulesIpv6 (their patch=false rules). */
+    static final StringListAttributeDefinition PUBLIC_ADDRESS_RULES = new StringListAttributeDefinition.Builder("public-address-rules")
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setElementValidator(new RegexValidator())
+            .setAttributeParser(AttributeParser.STRING_LIST)
+            .setAttributeMarshaller(AttributeMarshaller.STRING_LIST)
             .setFlags(AttributeAccess.Flag.RESTART_NONE)
             .build();
 
@@ -262,7 +316,8 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
     /** Behaviour that applies to the next message; listeners, addresses and stack properties restart the engine. */
     static final List<AttributeDefinition> LIVE_ATTRIBUTES = List.of(SEND_TRYING, NO_NODE_STATUS, NO_NODE_REASON, BLOCKED_USER_AGENTS,
             BAD_NODE_STATUS_CODES, BAD_NODE_MAX_ERRORS, BAD_NODE_ERROR_WINDOW, SEND_FAILURE_STATUS, SEND_FAILURE_REASON,
-            NODE_RESPONSE_TIMEOUT, PROBE_INTERVAL, PROBE_FAILURES, TERMINATE_TLS, BAD_NODE_UNANSWERED_REQUESTS, BAD_NODE_RESPONSE_TIME);
+            NODE_RESPONSE_TIMEOUT, PROBE_INTERVAL, PROBE_FAILURES, TERMINATE_TLS, BAD_NODE_UNANSWERED_REQUESTS, BAD_NODE_RESPONSE_TIME,
+            INTERNAL_TRANSPORT, ROUTE_HOSTNAME, ROUTE_HOSTNAME_SUBDOMAINS, PUBLIC_ADDRESS, PUBLIC_ADDRESS_V6, PUBLIC_ADDRESS_RULES);
 
     /** XML attributes of {@code <sip>}; stack-properties are {@code <property>} children. */
     static final List<AttributeDefinition> ATTRIBUTES = java.util.stream.Stream.concat(LIVE_ATTRIBUTES.stream(),
@@ -344,7 +399,21 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
                         WRITE_STALL_TIMEOUT.resolveModelAttribute(context, model).asLong()), reachability(context, model),
                 // the backend context is a service: configure() adds it once it is up
                 new SipBalancerSettings.Tls(TERMINATE_TLS.resolveModelAttribute(context, model).asBoolean(), null,
-                        HANDSHAKE_TIMEOUT.resolveModelAttribute(context, model).asLong()));
+                        HANDSHAKE_TIMEOUT.resolveModelAttribute(context, model).asLong()), routing(context, model));
+    }
+
+    private static SipRouting routing(OperationContext context, ModelNode model) throws OperationFailedException {
+        ModelNode internalTransport = INTERNAL_TRANSPORT.resolveModelAttribute(context, model);
+        ModelNode routeHostname = ROUTE_HOSTNAME.resolveModelAttribute(context, model);
+        ModelNode publicAddress = PUBLIC_ADDRESS.resolveModelAttribute(context, model);
+        ModelNode publicAddressV6 = PUBLIC_ADDRESS_V6.resolveModelAttribute(context, model);
+        return new SipRouting(internalTransport.isDefined() ? Transport.require(internalTransport.asString()) : null,
+                routeHostname.isDefined() ? routeHostname.asString() : null,
+                ROUTE_HOSTNAME_SUBDOMAINS.resolveModelAttribute(context, model).asBoolean(),
+                publicAddress.isDefined() ? publicAddress.asString() : null,
+                publicAddressV6.isDefined() ? publicAddressV6.asString() : null,
+                LoadBalancerSubsystemResourceDefinitionRegistrar.stringList(PUBLIC_ADDRESS_RULES.resolveModelAttribute(context, model)).stream()
+                        .map(java.util.regex.Pattern::compile).toList());
     }
 
     private static SipBalancerSettings.Reachability reachability(OperationContext context, ModelNode model) throws OperationFailedException {

@@ -18,6 +18,10 @@ final class SubsystemMessages {
         return "RLB0102: The load balancer is not running";
     }
 
+    static String invalidIpAddress(String attribute, String value) {
+        return String.format("RLB0120: Invalid value '%s' for %s: not an IP address", value, attribute);
+    }
+
     static String invalidPattern(String attribute, String value, String reason) {
         return String.format("RLB0103: Invalid value '%s' for %s: not a regular expression (%s)", value, attribute, reason);
     }
