@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.restcomm.lb.node.Node;
 import org.restcomm.lb.node.NodeRegistry;
+import org.restcomm.lb.node.RampUp;
 
 /**
  * The default: a call stays on the node that took its first request (keyed by Call-ID) until it has been idle
@@ -27,6 +28,7 @@ public class CallIdAffinityAlgorithm implements BalancerAlgorithm {
     private final AffinityTable affinity = new AffinityTable();
     private final Map<String, String> groupReplacements = new ConcurrentHashMap<>();
     private final AtomicInteger roundRobin = new AtomicInteger();
+    private final RampUpTurns rampUpTurns = new RampUpTurns();
     private NodeRegistry registry;
     private CandidateNodes candidates;
     private Clock clock;
@@ -154,9 +156,14 @@ public class CallIdAffinityAlgorithm implements BalancerAlgorithm {
         return (name != null) ? this.registry.node(name).orElse(null) : null;
     }
 
+    /** The next node in turn; while ramp-up is on (ramp-up-period), turns are dealt by each node's ramp-up share. */
     private Node nextRoundRobin(List<Node> candidates) {
         if (candidates.isEmpty()) {
             return null;
+        }
+        RampUp rampUp = this.registry.rampUp();
+        if (rampUp.enabled()) {
+            return this.rampUpTurns.next(candidates, rampUp, this.clock.millis());
         }
         return candidates.get(Math.floorMod(this.roundRobin.getAndIncrement(), candidates.size()));
     }

@@ -28,6 +28,7 @@ public final class NodeRegistry {
     private final List<NodeRegistryListener> listeners = new CopyOnWriteArrayList<>();
     private volatile long nodeTimeoutMillis;
     private volatile ExtraServerNodes extraServerNodes = ExtraServerNodes.NONE;
+    private volatile RampUp rampUp = RampUp.OFF;
     /** Moves on whenever a node joins, leaves, re-advertises or changes state; written under this registry's lock. */
     private volatile long generation;
 
@@ -237,6 +238,15 @@ public final class NodeRegistry {
             }
         }
         return expired;
+    }
+
+    /** How nodes that just joined ramp up to a full share of new work (ramp-up-period, ramp-up-increase). */
+    public void setRampUp(RampUp rampUp) {
+        this.rampUp = rampUp;
+    }
+
+    public RampUp rampUp() {
+        return this.rampUp;
     }
 
     /** Other addresses of the server nodes, for direction only (extra-server-nodes). */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -38,6 +39,42 @@ class CallIdAffinityAlgorithmTest {
         for (int i = 0; i < 5; i++) {
             assertSame(first, this.algorithm.processExternalRequest(TestMessage.call("a")));
         }
+    }
+
+    /** The original's RampUpTest: a node joining with a 50 % increase gets half a full node's share, then all of it. */
+    @Test
+    void aNodeThatJustJoinedRampsUpToAFullShare() {
+        this.fixture.registry.setRampUp(new org.restcomm.lb.node.RampUp(70_000, 50));
+        Node old = this.fixture.node(1, "1");
+        this.algorithm = this.fixture.start(new CallIdAffinityAlgorithm(), Map.of());
+        this.fixture.clock.advance(10 * 70_000);
+        Node joined = this.fixture.node(2, "1");
+
+        Map<Node, Integer> firstPeriod = this.newCalls(600, "ramping-");
+        assertEquals(200, firstPeriod.get(joined), "half a full node's share: a third of the calls " + firstPeriod);
+        assertEquals(400, firstPeriod.get(old));
+
+        this.fixture.clock.advance(70_000);
+        Map<Node, Integer> ramped = this.newCalls(600, "ramped-");
+        assertEquals(300, ramped.get(joined), "a full share after one more period: " + ramped);
+        assertEquals(300, ramped.get(old));
+    }
+
+    @Test
+    void withoutRampUpANewNodeGetsItsFullShareAtOnce() {
+        Node old = this.fixture.node(1, "1");
+        this.algorithm = this.fixture.start(new CallIdAffinityAlgorithm(), Map.of());
+        Node joined = this.fixture.node(2, "1");
+        Map<Node, Integer> calls = this.newCalls(600, "plain-");
+        assertEquals(List.of(300, 300), List.of(calls.get(old), calls.get(joined)));
+    }
+
+    private Map<Node, Integer> newCalls(int count, String prefix) {
+        Map<Node, Integer> byNode = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            byNode.merge(this.algorithm.processExternalRequest(TestMessage.call(prefix + i)), 1, Integer::sum);
+        }
+        return byNode;
     }
 
     @Test

@@ -24,6 +24,7 @@ import org.restcomm.lb.node.HeartbeatProtocol;
 import org.restcomm.lb.node.NodeExpiry;
 import org.restcomm.lb.node.NodeRegistry;
 import org.restcomm.lb.node.ExtraServerNodes;
+import org.restcomm.lb.node.RampUp;
 import org.restcomm.lb.node.StaticNodes;
 import org.restcomm.lb.http.HttpBalancer;
 import org.restcomm.lb.http.HttpsRedirectSettings;
@@ -42,8 +43,8 @@ final class LoadBalancerRuntime {
     static final NullaryServiceDescriptor<LoadBalancerRuntime> SERVICE_DESCRIPTOR = NullaryServiceDescriptor.of("org.restcomm.lb", LoadBalancerRuntime.class);
 
     /** The root resource's settings that can change while the balancer runs. */
-    record Settings(long nodeTimeoutMillis, long heartbeatIntervalMillis, List<String> extraServerNodes, List<String> staticNodes, boolean statisticsEnabled, int maxNodes,
-            int heartbeatRateLimit) {
+    record Settings(long nodeTimeoutMillis, long heartbeatIntervalMillis, List<String> extraServerNodes, List<String> staticNodes, boolean statisticsEnabled,
+            int maxNodes, int heartbeatRateLimit, RampUp rampUp) {
     }
 
     private final JsonProvider json = JsonProvider.provider();
@@ -74,6 +75,7 @@ final class LoadBalancerRuntime {
         this.registry = new NodeRegistry(Clock.systemUTC(), settings.nodeTimeoutMillis());
         this.expiry = new NodeExpiry(this.registry, settings.heartbeatIntervalMillis());
         this.admission = new HeartbeatAdmission(Clock.systemUTC());
+        this.registry.setRampUp(settings.rampUp());
         this.admission.setMaxNodes(settings.maxNodes());
         this.admission.setStartsPerSecond(settings.heartbeatRateLimit());
         this.heartbeatProtocol = new HeartbeatProtocol(this.registry, this.statistics.heartbeats(), this.admission);
@@ -209,6 +211,10 @@ final class LoadBalancerRuntime {
 
     void setExtraServerNodes(List<String> entries) {
         this.registry.setExtraServerNodes(ExtraServerNodes.of(entries));
+    }
+
+    void setRampUp(RampUp rampUp) {
+        this.registry.setRampUp(rampUp);
     }
 
     void setStaticNodes(List<String> entries) {

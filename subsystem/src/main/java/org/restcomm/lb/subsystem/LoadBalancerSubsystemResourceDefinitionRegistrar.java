@@ -27,6 +27,7 @@ import org.jboss.as.network.SocketBinding;
 import org.jboss.dmr.ModelNode;
 import org.jboss.dmr.ModelType;
 import org.restcomm.lb.node.HeartbeatAdmission;
+import org.restcomm.lb.node.RampUp;
 import org.wildfly.service.Installer.StartWhen;
 import org.wildfly.subsystem.resource.DynamicResource;
 import org.wildfly.subsystem.resource.ManagementResourceRegistrar;
@@ -91,6 +92,26 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
             .setFlags(AttributeAccess.Flag.RESTART_NONE)
             .build();
 
+    /** Since 1.3: the original's trafficRampupCyclePeriod; 0, a node that joins gets its full share at once. */
+    static final SimpleAttributeDefinition RAMP_UP_PERIOD = new SimpleAttributeDefinitionBuilder("ramp-up-period", ModelType.LONG)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode(0L))
+            .setMeasurementUnit(MeasurementUnit.MILLISECONDS)
+            .setValidator(new LongRangeValidator(0L, true))
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
+            .build();
+
+    /** Since 1.3: the original's trafficPercentageIncrease. */
+    static final SimpleAttributeDefinition RAMP_UP_INCREASE = new SimpleAttributeDefinitionBuilder("ramp-up-increase", ModelType.INT)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode(10))
+            .setMeasurementUnit(MeasurementUnit.PERCENTAGE)
+            .setValidator(new IntRangeValidator(1, 100, true, true))
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
+            .build();
+
     static final SimpleAttributeDefinition STATISTICS_ENABLED = new SimpleAttributeDefinitionBuilder("statistics-enabled", ModelType.BOOLEAN)
             .setRequired(false)
             .setAllowExpression(true)
@@ -122,17 +143,19 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
     static final CapabilityReferenceAttributeDefinition<XnioWorker> WORKER = WorkerReference.attribute(CAPABILITY);
 
     static final List<AttributeDefinition> ATTRIBUTES = List.of(NODE_TIMEOUT, HEARTBEAT_INTERVAL, EXTRA_SERVER_NODES, STATISTICS_ENABLED, STATISTICS_SOCKET_BINDING, WORKER,
-            MAX_NODES, HEARTBEAT_RATE_LIMIT, STATIC_NODES);
+            MAX_NODES, HEARTBEAT_RATE_LIMIT, STATIC_NODES, RAMP_UP_PERIOD, RAMP_UP_INCREASE);
 
-    /** How each live attribute reaches the running balancer. */
-    private static final Map<AttributeDefinition, BiConsumer<LoadBalancerRuntime, ModelNode>> LIVE_ATTRIBUTES = Map.of(
-            NODE_TIMEOUT, (runtime, value) -> runtime.setNodeTimeout(value.asLong()),
-            HEARTBEAT_INTERVAL, (runtime, value) -> runtime.setHeartbeatInterval(value.asLong()),
-            EXTRA_SERVER_NODES, (runtime, value) -> runtime.setExtraServerNodes(stringList(value)),
-            STATIC_NODES, (runtime, value) -> runtime.setStaticNodes(stringList(value)),
-            STATISTICS_ENABLED, (runtime, value) -> runtime.setStatisticsEnabled(value.asBoolean()),
-            MAX_NODES, (runtime, value) -> runtime.setMaxNodes(value.asInt()),
-            HEARTBEAT_RATE_LIMIT, (runtime, value) -> runtime.setHeartbeatRateLimit(value.asInt()));
+    /** How each live attribute reaches the running balancer, from the root resource's settings with the new value. */
+    private static final Map<AttributeDefinition, BiConsumer<LoadBalancerRuntime, LoadBalancerRuntime.Settings>> LIVE_ATTRIBUTES = Map.of(
+            NODE_TIMEOUT, (runtime, settings) -> runtime.setNodeTimeout(settings.nodeTimeoutMillis()),
+            HEARTBEAT_INTERVAL, (runtime, settings) -> runtime.setHeartbeatInterval(settings.heartbeatIntervalMillis()),
+            EXTRA_SERVER_NODES, (runtime, settings) -> runtime.setExtraServerNodes(settings.extraServerNodes()),
+            STATIC_NODES, (runtime, settings) -> runtime.setStaticNodes(settings.staticNodes()),
+            STATISTICS_ENABLED, (runtime, settings) -> runtime.setStatisticsEnabled(settings.statisticsEnabled()),
+            MAX_NODES, (runtime, settings) -> runtime.setMaxNodes(settings.maxNodes()),
+            HEARTBEAT_RATE_LIMIT, (runtime, settings) -> runtime.setHeartbeatRateLimit(settings.heartbeatRateLimit()),
+            RAMP_UP_PERIOD, (runtime, settings) -> runtime.setRampUp(settings.rampUp()),
+            RAMP_UP_INCREASE, (runtime, settings) -> runtime.setRampUp(settings.rampUp()));
 
     private final ServiceValueExecutorRegistry<LoadBalancerRuntime> runtimes = ServiceValueExecutorRegistry.newInstance();
 
@@ -147,12 +170,12 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
                 .withRuntimeHandler(ResourceOperationRuntimeHandler.configureService(this))
                 .withResourceTransformation(resource -> new DynamicResource(resource, Map.of(NodeResourceDefinitionRegistrar.REGISTRATION.getPathElement().getKey(), nodes)));
         for (AttributeDefinition attribute : ATTRIBUTES) {
-            BiConsumer<LoadBalancerRuntime, ModelNode> apply = LIVE_ATTRIBUTES.get(attribute);
+            BiConsumer<LoadBalancerRuntime, LoadBalancerRuntime.Settings> apply = LIVE_ATTRIBUTES.get(attribute);
             if (apply != null) {
                 descriptor.addAttribute(attribute, new LiveWriteAttributeHandler(attribute, (operationContext, model) -> {
-                    ModelNode value = attribute.resolveModelAttribute(operationContext, model);
+                    LoadBalancerRuntime.Settings settings = settings(operationContext, model);
                     executor.execute(runtime -> {
-                        apply.accept(runtime, value);
+                        apply.accept(runtime, settings);
                         return null;
                     });
                 }));
@@ -183,14 +206,7 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
 
     @Override
     public ResourceServiceInstaller configure(OperationContext context, ModelNode model) throws OperationFailedException {
-        LoadBalancerRuntime.Settings settings = new LoadBalancerRuntime.Settings(
-                NODE_TIMEOUT.resolveModelAttribute(context, model).asLong(),
-                HEARTBEAT_INTERVAL.resolveModelAttribute(context, model).asLong(),
-                stringList(EXTRA_SERVER_NODES.resolveModelAttribute(context, model)),
-                stringList(STATIC_NODES.resolveModelAttribute(context, model)),
-                STATISTICS_ENABLED.resolveModelAttribute(context, model).asBoolean(),
-                MAX_NODES.resolveModelAttribute(context, model).asInt(),
-                HEARTBEAT_RATE_LIMIT.resolveModelAttribute(context, model).asInt());
+        LoadBalancerRuntime.Settings settings = settings(context, model);
         ServiceDependency<SocketBinding> statisticsBinding = STATISTICS_SOCKET_BINDING.resolve(context, model);
         ServiceDependency<XnioWorker> worker = WorkerReference.resolve(WORKER, context, model);
         ResourceServiceInstaller balancer = CapabilityServiceInstaller.builder(CAPABILITY, () -> new LoadBalancerRuntime(settings, statisticsBinding.get(), worker.get()))
@@ -202,6 +218,19 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
                 .build();
         ResourceServiceInstaller capture = this.runtimes.capture(ServiceDependency.on(LoadBalancerRuntime.SERVICE_DESCRIPTOR));
         return ResourceServiceInstaller.combine(balancer, capture);
+    }
+
+    /** The root resource's settings the running balancer takes, resolved from its model. */
+    private static LoadBalancerRuntime.Settings settings(OperationContext context, ModelNode model) throws OperationFailedException {
+        return new LoadBalancerRuntime.Settings(
+                NODE_TIMEOUT.resolveModelAttribute(context, model).asLong(),
+                HEARTBEAT_INTERVAL.resolveModelAttribute(context, model).asLong(),
+                stringList(EXTRA_SERVER_NODES.resolveModelAttribute(context, model)),
+                stringList(STATIC_NODES.resolveModelAttribute(context, model)),
+                STATISTICS_ENABLED.resolveModelAttribute(context, model).asBoolean(),
+                MAX_NODES.resolveModelAttribute(context, model).asInt(),
+                HEARTBEAT_RATE_LIMIT.resolveModelAttribute(context, model).asInt(),
+                new RampUp(RAMP_UP_PERIOD.resolveModelAttribute(context, model).asLong(), RAMP_UP_INCREASE.resolveModelAttribute(context, model).asInt()));
     }
 
     static List<String> stringList(ModelNode list) {

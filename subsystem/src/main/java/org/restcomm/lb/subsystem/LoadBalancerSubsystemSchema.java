@@ -61,6 +61,8 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
             Map.entry(SmppResourceDefinitionRegistrar.BACKEND_SSL_CONTEXT, VERSION_1_2),
             Map.entry(SmppResourceDefinitionRegistrar.HANDSHAKE_TIMEOUT, VERSION_1_2),
             Map.entry(LoadBalancerSubsystemResourceDefinitionRegistrar.STATIC_NODES, VERSION_1_3),
+            Map.entry(LoadBalancerSubsystemResourceDefinitionRegistrar.RAMP_UP_PERIOD, VERSION_1_3),
+            Map.entry(LoadBalancerSubsystemResourceDefinitionRegistrar.RAMP_UP_INCREASE, VERSION_1_3),
             Map.entry(SipResourceDefinitionRegistrar.BAD_NODE_UNANSWERED_REQUESTS, VERSION_1_3),
             Map.entry(SipResourceDefinitionRegistrar.BAD_NODE_RESPONSE_TIME, VERSION_1_3),
             Map.entry(SipResourceDefinitionRegistrar.INTERNAL_TRANSPORT, VERSION_1_3),

@@ -14,7 +14,7 @@ import org.jboss.dmr.ModelNode;
 import org.junit.Before;
 import org.junit.Test;
 
-/** The 1.3 SIP routing and health attributes: bad values are refused naming the attribute, good ones written to XML. */
+/** The 1.3 SIP routing and health attributes, static nodes and ramp-up: bad values are refused naming the attribute, good ones written to XML. */
 public class SipRoutingAttributesTestCase extends AbstractSubsystemTest {
 
     private static final String XML = "<subsystem xmlns=\"urn:restcomm:load-balancer:1.3\" statistics-socket-binding=\"stats\">"
@@ -46,6 +46,8 @@ public class SipRoutingAttributesTestCase extends AbstractSubsystemTest {
         this.assertRefused("bad-node-unanswered-requests", new ModelNode(0));
         this.assertRefused("bad-node-response-time", new ModelNode(-1L));
         this.assertRefused("static-nodes", new ModelNode().add("10.0.0.1:99999"));
+        this.assertRefused("ramp-up-increase", new ModelNode(101));
+        this.assertRefused("ramp-up-period", new ModelNode(-5L));
     }
 
     @Test
@@ -71,12 +73,17 @@ public class SipRoutingAttributesTestCase extends AbstractSubsystemTest {
     }
 
     private void assertRefused(String attribute, ModelNode value) {
-        ModelNode address = attribute.equals("static-nodes") ? Operations.createAddress("subsystem", "load-balancer") : SIP;
+        ModelNode address = attribute.equals("static-nodes") || attribute.startsWith("ramp-up") ? Operations.createAddress("subsystem", "load-balancer") : SIP;
         ModelNode outcome = this.services.executeOperation(Operations.createWriteAttributeOperation(address, attribute, value));
         assertFalse(outcome.toString(), Operations.isSuccessfulOutcome(outcome));
         assertTrue(outcome.toString(), Operations.getFailureDescription(outcome).asString().contains(attribute));
         ModelNode read = this.services.executeOperation(Operations.createReadAttributeOperation(address, attribute));
-        assertEquals("nothing half-applied: " + read, attribute.equals("bad-node-response-time") ? 0L : -1L,
+        long defaultValue = switch (attribute) {
+            case "bad-node-response-time", "ramp-up-period" -> 0L;
+            case "ramp-up-increase" -> 10L;
+            default -> -1L;
+        };
+        assertEquals("nothing half-applied: " + read, defaultValue,
                 Operations.readResult(read).isDefined() ? Operations.readResult(read).asLong(0) : -1L);
     }
 }

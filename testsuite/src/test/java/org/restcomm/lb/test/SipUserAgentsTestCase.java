@@ -214,6 +214,42 @@ public class SipUserAgentsTestCase extends LoadBalancerTestCase {
     }
 
     @Test
+    public void publicAddressAndInternalTransportApplyLive() throws Exception {
+        ModelNode sip = Operations.createAddress("subsystem", "load-balancer", "sip", "default");
+        // /subsystem=load-balancer/sip=default:write-attribute(name=public-address, value=203.0.113.9)
+        this.management.success(Operations.createWriteAttributeOperation(sip, "public-address", "203.0.113.9"));
+        // /subsystem=load-balancer/sip=default:write-attribute(name=internal-transport, value=tcp)
+        this.management.success(Operations.createWriteAttributeOperation(sip, "internal-transport", "tcp"));
+        try {
+            SipAgent.Call call = this.caller.call("udp", 5060, "behind-nat");
+            Response ok = this.caller.awaitResponse(Request.INVITE, Response.OK, 10_000);
+            assertNotNull(ok, "the call is answered");
+            List<String> recordRoutes = new ArrayList<>();
+            ok.getHeaders("Record-Route").forEachRemaining(header -> recordRoutes.add(header.toString()));
+            assertTrue(recordRoutes.stream().anyMatch(rr -> rr.contains("sip:203.0.113.9:5060;")), "the caller sees the public address: " + recordRoutes);
+            assertTrue(ok.getHeader("Contact").toString().contains("@203.0.113.9:5060"), "and the node's Contact names it: " + ok.getHeader("Contact"));
+
+            Request invite = null;
+            for (long deadline = System.currentTimeMillis() + 5000; invite == null && System.currentTimeMillis() < deadline;) {
+                for (SipAgent node : List.of(this.nodeA, this.nodeB)) {
+                    for (Request request : node.drainRequests()) {
+                        if (Request.INVITE.equals(request.getMethod()) && call.callId().equals(callId(request))) {
+                            invite = request;
+                        }
+                    }
+                }
+                Thread.sleep(50);
+            }
+            assertNotNull(invite, "a node got the INVITE");
+            assertEquals("tcp", ((ViaHeader) invite.getHeader(ViaHeader.NAME)).getTransport().toLowerCase(java.util.Locale.ROOT),
+                    "a UDP caller's call reaches the node over internal-transport");
+        } finally {
+            this.management.success(Operations.createUndefineAttributeOperation(sip, "public-address"));
+            this.management.success(Operations.createUndefineAttributeOperation(sip, "internal-transport"));
+        }
+    }
+
+    @Test
     public void callIdAffinitySpreadsNewCallsAndKeepsEachOnItsNode() throws Exception {
         int calls = 20;
         for (int i = 0; i < calls; i++) {
