@@ -227,7 +227,7 @@ public class SipUserAgentsTestCase extends LoadBalancerTestCase {
             List<String> recordRoutes = new ArrayList<>();
             ok.getHeaders("Record-Route").forEachRemaining(header -> recordRoutes.add(header.toString()));
             assertTrue(recordRoutes.stream().anyMatch(rr -> rr.contains("sip:203.0.113.9:5060;")), "the caller sees the public address: " + recordRoutes);
-            assertTrue(ok.getHeader("Contact").toString().contains("@203.0.113.9:5060"), "and the node's Contact names it: " + ok.getHeader("Contact"));
+            assertTrue(ok.getHeader("Contact").toString().contains("203.0.113.9:5060>"), "and the node's Contact names it: " + ok.getHeader("Contact"));
 
             Request invite = null;
             for (long deadline = System.currentTimeMillis() + 5000; invite == null && System.currentTimeMillis() < deadline;) {
