@@ -72,7 +72,8 @@ public final class HttpBalancer {
         if (this.settings.forwardedHeaders()) {
             proxy.addRequestHeader(HttpString.tryFromString(ForwardedHeader.NAME), new ForwardedHeader());
         }
-        HttpsRedirect redirect = new HttpsRedirect(proxy.build());
+        // rewritten before a node is chosen, as the original's urlrewrite filter ran before its balancing
+        HttpsRedirect redirect = new HttpsRedirect(this.settings.rewriteRules().wrap(proxy.build()));
         TrafficHandler traffic = new TrafficHandler(this.statistics, this.settings, redirect);
         Listeners listeners;
         try {

@@ -29,7 +29,8 @@ import org.restcomm.lb.node.HostAndPort;
  */
 public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestSize, long maxResponseSize, int maxRequestTime, boolean forwardedHeaders,
         Pattern badNodeRequestPattern, int connectionsPerThread, int requestQueueSize, int problemServerRetrySeconds, SSLContext backendSslContext,
-        int noRequestTimeout, int requestParseTimeout, int writeStallTimeout, int handshakeTimeout, HttpsRedirectSettings httpsRedirect) {
+        int noRequestTimeout, int requestParseTimeout, int writeStallTimeout, int handshakeTimeout, HttpsRedirectSettings httpsRedirect,
+        RewriteRules rewriteRules) {
 
     /** As WildFly's HTTP listeners: a kept-alive connection with no request for a minute is closed. */
     public static final int DEFAULT_NO_REQUEST_TIMEOUT = 60_000;
@@ -64,6 +65,9 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
         }
         if (handshakeTimeout < 0) {
             throw new IllegalArgumentException("handshake-timeout must not be negative, not " + handshakeTimeout);
+        }
+        if (rewriteRules == null) {
+            throw new IllegalArgumentException("rewriteRules must not be null; RewriteRules.NONE for none");
         }
         if (httpsRedirect == null) {
             throw new IllegalArgumentException("httpsRedirect must not be null; HttpsRedirectSettings.OFF for none");
@@ -101,6 +105,7 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
         private int writeStallTimeout = DEFAULT_WRITE_STALL_TIMEOUT;
         private int handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
         private HttpsRedirectSettings httpsRedirect = HttpsRedirectSettings.OFF;
+        private RewriteRules rewriteRules = RewriteRules.NONE;
 
         private Builder() {
         }
@@ -187,10 +192,17 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
             return this;
         }
 
+        /** URL rewriting before balancing, in Undertow's predicate/handler language; refused with the rule's position when unreadable. */
+        public Builder rewriteRules(java.util.List<String> rules) {
+            this.rewriteRules = RewriteRules.parse(rules);
+            return this;
+        }
+
         public HttpBalancerSettings build() {
             return new HttpBalancerSettings(this.unavailableHost, this.maxRequestSize, this.maxResponseSize, this.maxRequestTime, this.forwardedHeaders,
                     this.badNodeRequestPattern, this.connectionsPerThread, this.requestQueueSize, this.problemServerRetrySeconds, this.backendSslContext,
-                    this.noRequestTimeout, this.requestParseTimeout, this.writeStallTimeout, this.handshakeTimeout, this.httpsRedirect);
+                    this.noRequestTimeout, this.requestParseTimeout, this.writeStallTimeout, this.handshakeTimeout, this.httpsRedirect,
+                    this.rewriteRules);
         }
     }
 }

@@ -5,6 +5,9 @@ import java.util.List;
 import javax.net.ssl.SSLContext;
 
 import org.jboss.as.controller.AttributeDefinition;
+import org.jboss.as.controller.AttributeMarshallers;
+import org.jboss.as.controller.AttributeParsers;
+import org.jboss.as.controller.StringListAttributeDefinition;
 import org.jboss.as.controller.OperationContext;
 import org.jboss.as.controller.OperationFailedException;
 import org.jboss.as.controller.PathElement;
@@ -125,6 +128,20 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
             .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
             .build();
 
+    /**
+     * Since 1.3: the original's urlrewrite rules, in Undertow's predicate/handler language, one rule an entry; in XML
+     * {@code <rewrite-rule name="..."/>} children. No expressions: {@code ${1}} is Undertow's, not a property.
+     */
+    static final StringListAttributeDefinition REWRITE_RULES = new StringListAttributeDefinition.Builder("rewrite-rules")
+            .setRequired(false)
+            .setAllowExpression(false)
+            .setXmlName("rewrite-rule")
+            .setElementValidator(new RewriteRuleValidator())
+            .setAttributeParser(AttributeParsers.STRING_LIST_NAMED_ELEMENT)
+            .setAttributeMarshaller(AttributeMarshallers.STRING_LIST_NAMED_ELEMENT)
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
     static final List<AttributeDefinition> ATTRIBUTES = List.of(SOCKET_BINDING, HTTPS_SOCKET_BINDING, SSL_CONTEXT, BACKEND_SSL_CONTEXT, WORKER,
             UNAVAILABLE_HOST, MAX_REQUEST_SIZE, MAX_RESPONSE_SIZE, MAX_REQUEST_TIME, NO_REQUEST_TIMEOUT, REQUEST_PARSE_TIMEOUT, FORWARDED_HEADERS,
             BAD_NODE_REQUEST_PATTERN, CONNECTIONS_PER_THREAD, REQUEST_QUEUE_SIZE, PROBLEM_SERVER_RETRY, WRITE_STALL_TIMEOUT, HANDSHAKE_TIMEOUT,
@@ -184,6 +201,7 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
             boolean live = attribute.getFlags().contains(AttributeAccess.Flag.RESTART_NONE);
             descriptor.addAttribute(attribute, live ? new LiveWriteAttributeHandler(attribute, this::redirect) : write);
         }
+        descriptor.addAttribute(REWRITE_RULES, write);
         ManagementResourceRegistrar.of(descriptor.build()).register(registration);
         return registration;
     }
@@ -219,7 +237,8 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
                 .badNodeRequestPattern(BAD_NODE_REQUEST_PATTERN.resolveModelAttribute(context, model).asStringOrNull())
                 .connectionsPerThread(CONNECTIONS_PER_THREAD.resolveModelAttribute(context, model).asInt())
                 .requestQueueSize(REQUEST_QUEUE_SIZE.resolveModelAttribute(context, model).asInt())
-                .problemServerRetrySeconds(PROBLEM_SERVER_RETRY.resolveModelAttribute(context, model).asInt());
+                .problemServerRetrySeconds(PROBLEM_SERVER_RETRY.resolveModelAttribute(context, model).asInt())
+                .rewriteRules(LoadBalancerSubsystemResourceDefinitionRegistrar.stringList(REWRITE_RULES.resolveModelAttribute(context, model)));
         ServiceDependency<SocketBinding> binding = SOCKET_BINDING.resolve(context, model);
         // undefined references resolve to an empty dependency: nothing is required and get() answers null
         ServiceDependency<SocketBinding> httpsBinding = HTTPS_SOCKET_BINDING.resolve(context, model);

@@ -110,11 +110,7 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
                                 .addAttributes(this.known(RmiHeartbeatResourceDefinitionRegistrar.ATTRIBUTES))
                                 .build())
                         .addElement(this.sipElement())
-                        .addElement(this.factory.singletonElement(HttpResourceDefinitionRegistrar.REGISTRATION)
-                                .withElementLocalName("http")
-                                .withCardinality(XMLCardinality.Single.OPTIONAL)
-                                .addAttributes(this.known(HttpResourceDefinitionRegistrar.ATTRIBUTES))
-                                .build())
+                        .addElement(this.httpElement())
                         .addElement(this.factory.singletonElement(SmppResourceDefinitionRegistrar.REGISTRATION)
                                 .withElementLocalName("smpp")
                                 .withCardinality(XMLCardinality.Single.OPTIONAL)
@@ -140,6 +136,18 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
                         .addElement(SipResourceDefinitionRegistrar.STACK_PROPERTIES)
                         .build())
                 .build();
+    }
+
+    /** {@code <http>}, from 1.3 with its {@code <rewrite-rule name=".."/>} children. */
+    private org.jboss.as.controller.persistence.xml.SingletonResourceRegistrationXMLElement httpElement() {
+        var http = this.factory.singletonElement(HttpResourceDefinitionRegistrar.REGISTRATION)
+                .withElementLocalName("http")
+                .withCardinality(XMLCardinality.Single.OPTIONAL)
+                .addAttributes(this.known(HttpResourceDefinitionRegistrar.ATTRIBUTES));
+        if (this.since(VERSION_1_3)) {
+            http.withContent(this.factory.sequence().withCardinality(XMLCardinality.Single.OPTIONAL).addElement(HttpResourceDefinitionRegistrar.REWRITE_RULES).build());
+        }
+        return http.build();
     }
 
     /** At most one of {@code <call-id-affinity/>}, {@code <header-consistent-hash/>}, ..., {@code <custom-algorithm/>}. */

@@ -18,6 +18,10 @@ final class SubsystemMessages {
         return "RLB0102: The load balancer is not running";
     }
 
+    static String invalidRewriteRule(String attribute, String value, String reason) {
+        return String.format("RLB0121: Invalid value '%s' for %s: %s", value, attribute, reason);
+    }
+
     static String invalidIpAddress(String attribute, String value) {
         return String.format("RLB0120: Invalid value '%s' for %s: not an IP address", value, attribute);
     }

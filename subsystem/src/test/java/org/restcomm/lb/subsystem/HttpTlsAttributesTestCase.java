@@ -116,4 +116,18 @@ public class HttpTlsAttributesTestCase extends AbstractSubsystemTest {
         assertFalse(outcome.toString(), Operations.isSuccessfulOutcome(outcome));
         assertTrue(outcome.toString(), Operations.getFailureDescription(outcome).asString().contains("handshake-timeout"));
     }
+
+    @Test
+    public void anUnreadableRewriteRuleIsRefusedNamingItAndAGoodOneIsWrittenAsAnElement() throws Exception {
+        ModelNode bad = new ModelNode().add("path-prefix('/old') -> redirect('/new')").add("no-such-handler(x) ->");
+        ModelNode outcome = this.services.executeOperation(Operations.createWriteAttributeOperation(HTTP, "rewrite-rules", bad));
+        assertFalse(outcome.toString(), Operations.isSuccessfulOutcome(outcome));
+        assertTrue(outcome.toString(), Operations.getFailureDescription(outcome).asString().contains("rewrite-rules"));
+
+        ModelNode good = new ModelNode().add("regex('^/someCompany/(.*)$') -> rewrite('/restcomm/${1}')");
+        outcome = this.services.executeOperation(Operations.createWriteAttributeOperation(HTTP, "rewrite-rules", good));
+        assertTrue(outcome.toString(), Operations.isSuccessfulOutcome(outcome));
+        String xml = this.services.getPersistedSubsystemXml();
+        assertTrue(xml, xml.contains("<rewrite-rule name=\"regex('^/someCompany/(.*)$') -&gt; rewrite('/restcomm/${1}')\"/>"));
+    }
 }
