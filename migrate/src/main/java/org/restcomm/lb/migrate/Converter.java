@@ -185,6 +185,8 @@ final class Converter {
             if (chosen == null) {
                 this.report.dropped(s, "not a built-in algorithm: package the class as a JBoss module and add "
                         + LB + "/algorithm=custom:add(class=" + s.value() + ", module=<its module>); call-id-affinity stays");
+            } else if (chosen.equals("call-id-affinity")) {
+                this.report.note(s, "call-id-affinity, the layer's default algorithm, is already in place");
             } else if (!PendingTargets.available("algorithm=" + chosen)) {
                 pending(s, "algorithm=" + chosen, "the " + simpleName, LB + "/algorithm=" + chosen + ":add()");
             } else {
@@ -329,7 +331,6 @@ final class Converter {
 
     private void sipListeners() {
         for (String leg : List.of("external", "internal")) {
-            String legKey = leg;
             Optional<Port> both = take(leg + "Port").flatMap(this::port);
             Optional<Port> udp = take(leg + "UdpPort").flatMap(this::port).or(() -> both);
             Optional<Port> tcp = take(leg + "TcpPort").flatMap(this::port).or(() -> both);
@@ -340,9 +341,9 @@ final class Converter {
                 port(plain + "-tcp", port);
                 this.listeners.get(leg + "-tcp").set("socket-binding", plain + "-tcp", port.setting);
             });
-            take(leg + "SecurePort").or(() -> take(leg + "TlsPort")).flatMap(this::port).ifPresent(port -> secureListener(legKey, "tls", port));
-            take(leg + "WsPort").flatMap(this::port).ifPresent(port -> newListener(legKey, "ws", "", port));
-            take(leg + "WssPort").flatMap(this::port).ifPresent(port -> secureListener(legKey, "wss", port));
+            take(leg + "SecurePort").or(() -> take(leg + "TlsPort")).flatMap(this::port).ifPresent(port -> secureListener(leg, "tls", port));
+            take(leg + "WsPort").flatMap(this::port).ifPresent(port -> newListener(leg, "ws", "", port));
+            take(leg + "WssPort").flatMap(this::port).ifPresent(port -> secureListener(leg, "wss", port));
             for (String transport : TRANSPORTS) {
                 String key = leg + "Ipv6" + Character.toUpperCase(transport.charAt(0)) + transport.substring(1) + "Port";
                 take(key).flatMap(this::port).ifPresent(port -> {
@@ -350,7 +351,7 @@ final class Converter {
                         this.report.dropped(port.setting, "a secure IPv6 listener: add it by hand next to " + leg + "-" + transport);
                     } else {
                         this.interfaces.putIfAbsent("load-balancer-ipv6", new Setting("ipv6Host", "::1", port.setting.line()));
-                        newListener(legKey, transport, "-v6", port);
+                        newListener(leg, transport, "-v6", port);
                     }
                 });
             }
@@ -369,11 +370,13 @@ final class Converter {
                 take(leg + "IpLoadBalancer" + suffix + "Port").flatMap(this::port).ifPresent(port -> ipLoadBalancerPort(leg + "-" + transport, port));
             }
             Optional<Setting> v6Address = take(leg + "Ipv6LoadBalancerAddress").flatMap(this::singleAddress);
-            for (Listener listener : this.listeners.values()) {
-                if (listener.name.startsWith(leg + "-") && listener.name.endsWith("-v6")) {
-                    v6Address.ifPresent(s -> listener.set("ip-load-balancer-address", quote(s.value()), s));
+            List<Listener> v6Listeners = this.listeners.values().stream().filter(l -> l.name.startsWith(leg + "-") && l.name.endsWith("-v6")).toList();
+            v6Address.ifPresent(s -> {
+                if (v6Listeners.isEmpty()) {
+                    this.report.dropped(s, "there is no IPv6 " + leg + " listener for it (no " + leg + "Ipv6UdpPort, ...)");
                 }
-            }
+                v6Listeners.forEach(listener -> listener.set("ip-load-balancer-address", quote(s.value()), s));
+            });
             for (String transport : TRANSPORTS) {
                 String suffix = Character.toUpperCase(transport.charAt(0)) + transport.substring(1);
                 take(leg + "Ipv6LoadBalancer" + suffix + "Port").flatMap(this::port).ifPresent(port -> ipLoadBalancerPort(leg + "-" + transport + "-v6", port));
@@ -490,7 +493,8 @@ final class Converter {
         Optional<Setting> keyStorePassword = take("javax.net.ssl.keyStorePassword");
         Optional<Setting> trustStorePath = take("javax.net.ssl.trustStore");
         Optional<Setting> trustStorePassword = take("javax.net.ssl.trustStorePassword");
-        Optional<List<String>> protocols = take("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS").flatMap(this::protocols);
+        Optional<Setting> protocolsSetting = take("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS");
+        Optional<List<String>> protocols = protocolsSetting.flatMap(this::protocols);
         Optional<Setting> clientAuth = take("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE");
         take("gov.nist.javax.sip.ENABLED_CIPHER_SUITES").ifPresent(s -> this.report.dropped(s,
                 "cipher suites are chosen by the server-ssl-context's cipher-suite-filter (OpenSSL-style names): set it on " + SERVER_SSL + " by hand"));
@@ -512,6 +516,9 @@ final class Converter {
         }
         if (keyStorePath.isEmpty()) {
             keyStorePassword.ifPresent(s -> this.report.note(s, "unused without javax.net.ssl.keyStore"));
+            if (!remoteSsl.orElse(false)) {
+                protocols.ifPresent(p -> this.report.note(protocolsSetting.get(), "unused without javax.net.ssl.keyStore or isRemoteServerSsl: there is no TLS"));
+            }
             clientAuth.ifPresent(s -> this.report.note(s, "unused without javax.net.ssl.keyStore: there is no TLS listener"));
             return;
         }
