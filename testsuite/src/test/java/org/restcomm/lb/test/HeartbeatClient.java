@@ -23,6 +23,17 @@ final class HeartbeatClient {
     static final URI ENDPOINT = URI.create("http://127.0.0.1:2610/");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final URI endpoint;
+
+    /** A client of the shared balancer's heartbeat endpoint, 2610. */
+    HeartbeatClient() {
+        this(ENDPOINT);
+    }
+
+    /** A client of another balancer's heartbeat endpoint. */
+    HeartbeatClient(URI endpoint) {
+        this.endpoint = endpoint;
+    }
 
     record Reply(int status, String body, String connectionHeader) {
         JsonObject json() {
@@ -49,7 +60,7 @@ final class HeartbeatClient {
     }
 
     Reply send(String body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(ENDPOINT)
+        HttpRequest request = HttpRequest.newBuilder(this.endpoint)
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
@@ -66,10 +77,10 @@ final class HeartbeatClient {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(sourceIp, 0));
-            socket.connect(new InetSocketAddress(ENDPOINT.getHost(), ENDPOINT.getPort()), 5000);
+            socket.connect(new InetSocketAddress(this.endpoint.getHost(), this.endpoint.getPort()), 5000);
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
-            out.write(("POST / HTTP/1.1\r\nHost: " + ENDPOINT.getHost() + ":" + ENDPOINT.getPort() + "\r\nContent-Type: application/json\r\n"
+            out.write(("POST / HTTP/1.1\r\nHost: " + this.endpoint.getHost() + ":" + this.endpoint.getPort() + "\r\nContent-Type: application/json\r\n"
                     + "Content-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(bytes);
             out.flush();

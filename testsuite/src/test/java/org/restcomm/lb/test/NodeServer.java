@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -20,27 +21,50 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 /**
  * A WildFly server provisioned with the load-balancer-node layer ({@code jboss.home.node}), run as its own process
  * from a copy of its {@code standalone/} directory: {@code bin/standalone.sh -Djboss.server.base.dir=<copy>
- * -Djboss.node.name=<name> -Djboss.socket.binding.port-offset=<offset>}.
+ * -Djboss.node.name=<name> -Djboss.socket.binding.port-offset=<offset>}. {@link #balancerCopy} runs the balancer's
+ * own server ({@code jboss.home}) the same way, for a test that must not change the shared one.
  */
 final class NodeServer implements AutoCloseable {
 
-    private static final Path HOME = Path.of(System.getProperty("jboss.home.node"));
+    private static final Path NODE_HOME = Path.of(System.getProperty("jboss.home.node"));
     private static final long STARTUP_TIMEOUT_MILLIS = 90_000;
 
+    private final Path home;
     private final String name;
     private final String instanceId;
     private final int portOffset;
     private final Path baseDir;
+    private final List<String> properties;
     private Process process;
 
     /** @param instanceId undertow's instance-id on this server: the jvmRoute suffix of its session ids */
     NodeServer(String name, String instanceId, int portOffset) {
+        this(NODE_HOME, name, instanceId, portOffset, List.of("-Djboss.load-balancer-node.balancers=127.0.0.1:2610"));
+    }
+
+    private NodeServer(Path home, String name, String instanceId, int portOffset, List<String> properties) {
+        this.home = home;
         this.name = name;
         this.instanceId = instanceId;
         this.portOffset = portOffset;
-        this.baseDir = HOME.resolveSibling("real-nodes").resolve(name);
+        this.baseDir = home.resolveSibling("real-nodes").resolve(name);
+        this.properties = properties;
         // should the test JVM end without @AfterAll (a surefire timeout, a crash), no server outlives it
         Runtime.getRuntime().addShutdownHook(new Thread(this::kill, "kill " + name));
+    }
+
+    /**
+     * A second balancer from the testsuite's own server ({@code jboss.home}), with its node layer heartbeating to no
+     * balancer, as arquillian.xml starts the shared one; {@link #prepare()} copies its configuration.
+     */
+    static NodeServer balancerCopy(String name, int portOffset, String... properties) {
+        List<String> all = new ArrayList<>(List.of("-Djboss.load-balancer-node.balancers=127.0.0.1:1"));
+        all.addAll(List.of(properties));
+        return new NodeServer(Path.of(System.getProperty("jboss.home")), name, null, portOffset, all);
+    }
+
+    Path baseDir() {
+        return this.baseDir;
     }
 
     String name() {
@@ -66,8 +90,19 @@ final class NodeServer implements AutoCloseable {
 
     /** A fresh copy of the provisioned standalone/ directory with the web app in its deployments and undertow's instance-id set. */
     void prepare(WebArchive app) throws IOException {
+        this.prepare();
+        Path config = this.baseDir.resolve("configuration").resolve("standalone.xml");
+        String xml = Files.readString(config);
+        String undertow = Pattern.compile("<subsystem xmlns=\"urn:jboss:domain:undertow:[^\"]+\"").matcher(xml).results().findFirst()
+                .orElseThrow(() -> new AssertionError("no undertow subsystem in " + config)).group();
+        Files.writeString(config, xml.replace(undertow, undertow + " instance-id=\"" + this.instanceId + "\""));
+        app.as(ZipExporter.class).exportTo(this.baseDir.resolve("deployments").resolve(app.getName()).toFile(), true);
+    }
+
+    /** A fresh copy of the provisioned standalone/ directory. */
+    void prepare() throws IOException {
         deleteRecursively(this.baseDir);
-        Path source = HOME.resolve("standalone");
+        Path source = this.home.resolve("standalone");
         try (Stream<Path> files = Files.walk(source)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 Path target = this.baseDir.resolve(source.relativize(file).toString());
@@ -78,27 +113,22 @@ final class NodeServer implements AutoCloseable {
                 }
             }
         }
-        Path config = this.baseDir.resolve("configuration").resolve("standalone.xml");
-        String xml = Files.readString(config);
-        String undertow = Pattern.compile("<subsystem xmlns=\"urn:jboss:domain:undertow:[^\"]+\"").matcher(xml).results().findFirst()
-                .orElseThrow(() -> new AssertionError("no undertow subsystem in " + config)).group();
-        Files.writeString(config, xml.replace(undertow, undertow + " instance-id=\"" + this.instanceId + "\""));
-        app.as(ZipExporter.class).exportTo(this.baseDir.resolve("deployments").resolve(app.getName()).toFile(), true);
     }
 
     /** Launches the server; {@link #awaitStarted()} waits for it. */
     void start() throws IOException {
         Path console = this.baseDir.resolve("console.log");
-        ProcessBuilder builder = new ProcessBuilder(HOME.resolve("bin").resolve("standalone.sh").toString(),
+        List<String> command = new ArrayList<>(List.of(this.home.resolve("bin").resolve("standalone.sh").toString(),
                 "-Djboss.server.base.dir=" + this.baseDir,
                 "-Djboss.node.name=" + this.name,
-                "-Djboss.socket.binding.port-offset=" + this.portOffset,
-                "-Djboss.load-balancer-node.balancers=127.0.0.1:2610")
+                "-Djboss.socket.binding.port-offset=" + this.portOffset));
+        command.addAll(this.properties);
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(console.toFile());
         builder.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "1");
         builder.environment().put("JAVA_OPTS", "-Xms64m -Xmx256m -XX:TieredStopAtLevel=1 -Djava.net.preferIPv4Stack=true -Djava.awt.headless=true");
-        builder.environment().put("JBOSS_HOME", HOME.toString());
+        builder.environment().put("JBOSS_HOME", this.home.toString());
         this.process = builder.start();
     }
 
