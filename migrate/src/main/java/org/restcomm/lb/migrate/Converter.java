@@ -144,11 +144,18 @@ final class Converter {
             take(key).ifPresent(s -> pending(s, "admin-security-domain", "the admin endpoints' authentication, by an Elytron security domain",
                     writeAttribute(LB, "admin-security-domain", quote("<an Elytron security-domain holding the login>"))));
         }
-        Map<String, String> rampUp = Map.of("trafficRampupCyclePeriod", "ramp-up-period", "maxWeightIndex", "ramp-up-steps",
-                "trafficPercentageIncrease", "ramp-up-increase");
-        for (String key : List.of("trafficRampupCyclePeriod", "maxWeightIndex", "trafficPercentageIncrease")) {
-            take(key).flatMap(s -> positive(s)).ifPresent(v -> pending(v.setting, rampUp.get(key), "new nodes' traffic ramp-up",
-                    writeAttribute(LB, rampUp.get(key), v.value.toString())));
+        // the original ramped up only with the period and a step: maxWeightIndex n, or trafficPercentageIncrease p (n = 100 / p)
+        Optional<Valued> period = take("trafficRampupCyclePeriod").flatMap(s -> positive(s));
+        Optional<Valued> steps = take("maxWeightIndex").flatMap(s -> positive(s));
+        Optional<Valued> increase = take("trafficPercentageIncrease").flatMap(s -> positive(s));
+        Optional<Valued> step = increase.map(v -> new Valued(Math.min(100, v.value), v.setting))
+                .or(() -> steps.map(v -> new Valued(Math.max(1, 100 / v.value), v.setting)));
+        if (period.isPresent() && step.isPresent()) {
+            root("ramp-up-period", period.get().value, period.get().setting, "ms");
+            this.script.add(Section.ROOT, step.get().setting + " -> ramp-up-increase (%)", writeAttribute(LB, "ramp-up-increase", step.get().value.toString()));
+        } else {
+            period.or(() -> step).ifPresent(v -> this.report.note(v.setting,
+                    "ignored, as the original ramped up only with trafficRampupCyclePeriod and maxWeightIndex or trafficPercentageIncrease"));
         }
         for (String key : List.of("cacheConfiguration", "cacheConfigFile", "persistentConsistentHashCacheConfiguration")) {
             take(key).ifPresent(s -> this.report.dropped(s, "a cache configuration file: the persistent hash keeps its state in an Infinispan cache of the server"));
@@ -297,15 +304,40 @@ final class Converter {
             }
             sipAttribute("bad-node-error-window", Long.toString(seconds), v.setting);
         });
-        pendingSip("publicIp", "public-address", "NAT rewriting of Record-Route and Contact");
-        pendingSip("publicIpv6", "public-address-v6", "NAT rewriting for IPv6 clients");
-        pendingSip("routingRulesIpv4", "public-address-rules", "which client networks see the public address");
-        pendingSip("routingRulesIpv6", "public-address-rules", "which client networks see the public address");
-        pendingSip("maxRequestNumberWithoutResponse", "bad-node-unanswered-requests", "marking a node bad");
-        pendingSip("maxResponseTime", "bad-node-response-time", "marking a node bad");
-        pendingSip("matchingHostnameForRoute", "route-hostname", "Route headers naming the balancer by host name");
-        pendingSip("isFilterSubdomain", "route-hostname-subdomains", "Route headers naming the balancer by host name");
-        pendingSip("internalTransport", "internal-transport", "the transport towards the nodes");
+        take("publicIp").flatMap(this::address).ifPresent(s -> sipAttribute("public-address", quote(s.value()), s));
+        take("publicIpv6").flatMap(this::address).ifPresent(s -> sipAttribute("public-address-v6", quote(s.value()), s));
+        List<String> privateClients = new ArrayList<>();
+        Setting rulesFrom = null;
+        for (String key : List.of("routingRulesIpv4", "routingRulesIpv6")) {
+            Optional<Setting> rules = take(key);
+            if (rules.isPresent()) {
+                rulesFrom = (rulesFrom != null) ? rulesFrom : rules.get();
+                this.privateClients(rules.get(), privateClients);
+            }
+        }
+        if (!privateClients.isEmpty()) {
+            sipAttribute("public-address-rules", list(privateClients), rulesFrom);
+        }
+        // the original judged unanswered requests only with both keys set
+        Optional<Valued> unanswered = take("maxRequestNumberWithoutResponse").flatMap(s -> positive(s));
+        Optional<Valued> responseTime = take("maxResponseTime").flatMap(s -> positive(s));
+        if (unanswered.isPresent() && responseTime.isPresent()) {
+            sipAttribute("bad-node-unanswered-requests", unanswered.get().value.toString(), unanswered.get().setting);
+            sipAttribute("bad-node-response-time", responseTime.get().value.toString(), responseTime.get().setting);
+        } else {
+            unanswered.or(() -> responseTime).ifPresent(v -> this.report.note(v.setting,
+                    "ignored, as the original ignored it without both maxRequestNumberWithoutResponse and maxResponseTime"));
+        }
+        take("matchingHostnameForRoute").flatMap(this::address).ifPresent(s -> sipAttribute("route-hostname", quote(s.value()), s));
+        take("isFilterSubdomain").flatMap(this::bool).ifPresent(on -> sipAttribute("route-hostname-subdomains", on.toString(), setting("isFilterSubdomain")));
+        take("internalTransport").ifPresent(s -> {
+            String transport = s.value().toLowerCase(java.util.Locale.ROOT);
+            if (List.of("udp", "tcp", "tls", "ws", "wss").contains(transport)) {
+                sipAttribute("internal-transport", transport, s);
+            } else {
+                malformed(s, "UDP, TCP, TLS, WS or WSS");
+            }
+        });
         take("isUseWithNexmo").ifPresent(s -> this.report.dropped(s, "a Nexmo-specific patch of the original; the balancer has no vendor modes"));
         take("usePrettyEncoding").ifPresent(s -> this.report.dropped(s, "the balancer forwards headers as received; jain-sip's pretty encoding is not offered"));
         take("externalTransport").ifPresent(s -> {
@@ -321,6 +353,51 @@ final class Converter {
 
     private void pendingSip(String key, String attribute, String what) {
         take(key).ifPresent(s -> pending(s, "sip=default/" + attribute, what, writeAttribute(SIP, attribute, quote(s.value()))));
+    }
+
+    /**
+     * routingRulesIpv4/Ipv6 ({@code <rule><ipPattern>..</ipPattern><patch>..</patch></rule>}): the patterns of the
+     * patch=false rules are the clients that see the balancer's own address; a patch=true rule changed nothing.
+     */
+    private void privateClients(Setting rules, List<String> patterns) {
+        List<Map<String, String>> originals = rules(rules.value());
+        if (originals.isEmpty()) {
+            malformed(rules, "<rule> elements with an <ipPattern>");
+        }
+        for (Map<String, String> rule : originals) {
+            String pattern = rule.get("ipPattern");
+            if (pattern == null) {
+                malformed(rules, "<rule> elements with an <ipPattern>");
+                continue;
+            }
+            try {
+                java.util.regex.Pattern.compile(pattern);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                malformed(rules, "regular expressions in <ipPattern> (" + e.getDescription() + ")");
+                continue;
+            }
+            if (Boolean.parseBoolean(rule.getOrDefault("patch", "false"))) {
+                this.report.note(rules, "the rule for " + pattern + " has patch=true, which changed nothing in the original");
+            } else {
+                patterns.add(pattern);
+            }
+        }
+    }
+
+    /** The {@code <rule>} children of a whole element as the XML reader gives them: {@code rule=} opens each, then key=value lines. */
+    private static List<Map<String, String>> rules(String whole) {
+        List<Map<String, String>> rules = new ArrayList<>();
+        for (String line : whole.split("\n")) {
+            if (line.startsWith("rule=")) {
+                rules.add(new java.util.LinkedHashMap<>());
+                line = line.substring("rule=".length());
+            }
+            int equals = line.indexOf('=');
+            if (!rules.isEmpty() && equals > 0) {
+                rules.get(rules.size() - 1).put(line.substring(0, equals), line.substring(equals + 1).strip());
+            }
+        }
+        return rules;
     }
 
     private void sipAttribute(String attribute, String value, Setting from) {
@@ -434,8 +511,49 @@ final class Converter {
         take("unavailableHost").flatMap(s -> hostsAndPorts(s, true)).ifPresent(hosts -> httpAttribute("unavailable-host", quote(hosts.get(0)), "unavailableHost"));
         take("requestCheckPattern").ifPresent(s -> httpAttribute("bad-node-request-pattern", quote(s.value()), "requestCheckPattern"));
         take("maxContentLength").flatMap(s -> number(s, 0, Integer.MAX_VALUE)).ifPresent(v -> httpAttribute("max-request-size", v.toString(), "maxContentLength"));
-        take("urlrewrite").ifPresent(s -> pending(s, "http=default/rewrite-rules", "URL rewriting",
-                writeAttribute(HTTP, "rewrite-rules", "[<an Undertow handler expression per rule>]")));
+        take("urlrewrite").ifPresent(this::rewriteRules);
+    }
+
+    /**
+     * The original's urlrewrite rules ({@code <rule><from>regex</from><to>replacement</to></rule>}, replaced where the
+     * regex is found) as Undertow rules: an anchored {@code from} becomes {@code regex('from') -> rewrite('to')}, an
+     * unanchored one matches the path around it; {@code $n} becomes Undertow's {@code ${n}}.
+     */
+    private void rewriteRules(Setting urlrewrite) {
+        List<String> rules = new ArrayList<>();
+        List<Map<String, String>> originals = rules(urlrewrite.value());
+        if (originals.isEmpty()) {
+            malformed(urlrewrite, "<rule> elements with <from> and <to>");
+        }
+        for (Map<String, String> rule : originals) {
+            String from = rule.get("from");
+            String to = rule.getOrDefault("to", "");
+            if (from == null || rule.containsKey("condition") || "redirect".equals(rule.get("type"))) {
+                this.report.dropped(urlrewrite, "a rule other than <from>/<to> (" + rule + "): write it as an Undertow rule in http=default rewrite-rules");
+                continue;
+            }
+            int groups;
+            try {
+                groups = java.util.regex.Pattern.compile(from).matcher("").groupCount();
+            } catch (java.util.regex.PatternSyntaxException e) {
+                malformed(urlrewrite, "regular expressions in <from> (" + e.getDescription() + ")");
+                continue;
+            }
+            boolean anchored = from.startsWith("^") && from.endsWith("$");
+            String replacement = to.replaceAll("\\$(\\d)", anchored ? "\\${$1}" : "\\${+$1}");
+            if (!anchored) {
+                // the text before the match is group 1, so the rule's own groups move up by one; what follows is the last
+                for (int group = groups; group >= 1; group--) {
+                    replacement = replacement.replace("${+" + group + "}", "${" + (group + 1) + "}");
+                }
+                replacement = "${1}" + replacement + "${" + (groups + 2) + "}";
+            }
+            String pattern = anchored ? from : "^(.*?)(?:" + from + ")(.*)$";
+            rules.add("regex('" + pattern.replace("'", "\\'") + "') -> rewrite('" + replacement.replace("'", "\\'") + "')");
+        }
+        if (!rules.isEmpty()) {
+            httpAttribute("rewrite-rules", list(rules), "urlrewrite");
+        }
     }
 
     private void httpAttribute(String attribute, String value, String key) {

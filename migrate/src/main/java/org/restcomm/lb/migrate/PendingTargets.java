@@ -10,14 +10,9 @@ import java.util.Set;
 final class PendingTargets {
 
     private static final Set<String> NOT_IN_THIS_BUILD = Set.of(
-            "static-nodes", "ramp-up-period", "ramp-up-steps", "ramp-up-increase",
             "admin-endpoints", "admin-security-domain", "stop-timeout",
-            "sip=default/public-address", "sip=default/public-address-v6", "sip=default/public-address-rules",
-            "sip=default/bad-node-unanswered-requests", "sip=default/bad-node-response-time",
-            "sip=default/internal-transport", "sip=default/route-hostname", "sip=default/route-hostname-subdomains",
             "algorithm=pure-consistent-hash", "algorithm=active-standby", "algorithm=persistent-consistent-hash",
-            "smpp=default/to-node-algorithm", "smpp=default/to-provider-algorithm",
-            "http=default/rewrite-rules");
+            "smpp=default/to-node-algorithm", "smpp=default/to-provider-algorithm");
 
     private PendingTargets() {
     }

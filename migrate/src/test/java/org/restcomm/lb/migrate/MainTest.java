@@ -42,6 +42,10 @@ class MainTest {
         return run(Files.write(this.directory.resolve("lb.properties"), String.join("\n", lines).getBytes(StandardCharsets.ISO_8859_1)));
     }
 
+    private Run xmlText(String xml) throws IOException {
+        return run(Files.writeString(this.directory.resolve("lb-configuration.xml"), xml));
+    }
+
     private Run resource(String name) throws IOException {
         Path file = this.directory.resolve(name);
         try (InputStream in = MainTest.class.getResourceAsStream(name)) {
@@ -148,15 +152,61 @@ class MainTest {
 
     @Test
     void keysOfAttributesNotInThisBuildAreReportedAsNotYetSupported() throws IOException {
-        Run run = properties("publicIp=203.0.113.7", "shutdownTimeout=5000", "trafficRampupCyclePeriod=1000",
-                "algorithmClass=org.mobicents.tools.sip.balancer.ActiveStandbyAlgorithm", "performanceTestingMode=true", "extraServerNodes=10.0.0.9");
+        Run run = properties("shutdownTimeout=5000", "algorithmClass=org.mobicents.tools.sip.balancer.ActiveStandbyAlgorithm");
         assertEquals(Main.DROPPED, run.status);
-        run.reports("line 1: publicIp not supported: not yet supported by this release");
-        run.reports("line 2: shutdownTimeout not supported: not yet supported by this release");
-        run.reports("line 3: trafficRampupCyclePeriod not supported: not yet supported by this release");
-        run.reports("line 4: algorithmClass not supported: not yet supported by this release");
-        run.reports("line 5: performanceTestingMode not supported: not yet supported by this release");
-        assertTrue(!run.script.contains("public-address") && !run.script.contains("algorithm=call-id-affinity:remove"), run.script);
+        run.reports("line 1: shutdownTimeout not supported: not yet supported by this release");
+        run.reports("line 2: algorithmClass not supported: not yet supported by this release");
+        assertTrue(!run.script.contains("algorithm=call-id-affinity:remove"), run.script);
+    }
+
+    @Test
+    void theMigrationIssuesKeysConvert() throws IOException {
+        Run run = properties("publicIp=203.0.113.7", "trafficRampupCyclePeriod=1000", "maxWeightIndex=4", "performanceTestingMode=true",
+                "extraServerNodes=10.0.0.9", "maxRequestNumberWithoutResponse=2", "maxResponseTime=1000", "internalTransport=TCP",
+                "matchingHostnameForRoute=lb.example.com", "isFilterSubdomain=true");
+        assertEquals(Main.CONVERTED, run.status, run.report);
+        run.hasOperation("/subsystem=load-balancer/sip=default:write-attribute(name=public-address, value=\"203.0.113.7\")");
+        run.hasOperation("/subsystem=load-balancer:write-attribute(name=ramp-up-period, value=1000)");
+        run.hasOperation("/subsystem=load-balancer:write-attribute(name=ramp-up-increase, value=25)");
+        run.hasOperation("/subsystem=load-balancer:write-attribute(name=static-nodes, value=[\"10.0.0.9\"])");
+        run.hasOperation("/subsystem=load-balancer/sip=default:write-attribute(name=bad-node-unanswered-requests, value=2)");
+        run.hasOperation("/subsystem=load-balancer/sip=default:write-attribute(name=bad-node-response-time, value=1000)");
+        run.hasOperation("/subsystem=load-balancer/sip=default:write-attribute(name=internal-transport, value=tcp)");
+        run.hasOperation("/subsystem=load-balancer/sip=default:write-attribute(name=route-hostname, value=\"lb.example.com\")");
+        run.hasOperation("/subsystem=load-balancer/sip=default:write-attribute(name=route-hostname-subdomains, value=true)");
+    }
+
+    @Test
+    void halfARampUpOrAHalfHealthCheckIsIgnoredAsTheOriginalIgnoredIt() throws IOException {
+        Run run = properties("trafficRampupCyclePeriod=1000", "maxResponseTime=1000");
+        assertEquals(Main.CONVERTED, run.status, run.report);
+        run.reports("note: line 1: trafficRampupCyclePeriod: ignored, as the original ramped up only with");
+        run.reports("note: line 2: maxResponseTime: ignored, as the original ignored it without both");
+        assertTrue(!run.script.contains("ramp-up") && !run.script.contains("bad-node-response-time"), run.script);
+    }
+
+    @Test
+    void routingRulesAndUrlRewriteRulesBecomeUndertowAndPatternLists() throws IOException {
+        Run run = xmlText("""
+                <lb>
+                <sip>
+                  <routingRulesIpv4>
+                    <rule><ipPattern>10\\..*</ipPattern><patch>false</patch></rule>
+                    <rule><ipPattern>192\\.168\\..*</ipPattern><patch>true</patch></rule>
+                  </routingRulesIpv4>
+                </sip>
+                <http>
+                  <urlrewrite decode-using="utf-8">
+                    <rule><from>someCompany</from><to>restcomm</to></rule>
+                    <rule><from>^/old/(.*)$</from><to>/new/$1</to></rule>
+                  </urlrewrite>
+                </http>
+                </lb>
+                """);
+        run.hasOperation("/subsystem=load-balancer/sip=default:write-attribute(name=public-address-rules, value=[\"10\\\\..*\"])");
+        run.reports("note: line 3: routingRulesIpv4: the rule for 192\\.168\\..* has patch=true, which changed nothing in the original");
+        run.hasOperation("/subsystem=load-balancer/http=default:write-attribute(name=rewrite-rules, value=[\"regex('^(.*?)(?:someCompany)(.*)$') -> rewrite('${1}restcomm${2}')\", "
+                + "\"regex('^/old/(.*)$') -> rewrite('/new/${1}')\"])");
     }
 
     @Test
@@ -191,7 +241,7 @@ class MainTest {
                 + "trust-manager=load-balancer-trust-manager, protocols=[\"TLSv1\"], need-client-auth=false, want-client-auth=false)");
         run.reports("note: line 164: gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS: written with blanks for underscores");
         run.reports("dropped: line 17: unknown key point (a line with no '=': a comment that lost its '#'?)");
-        run.reports("dropped: line 30: internalTransport not supported: not yet supported by this release");
+        run.hasOperation("/subsystem=load-balancer/sip=default:write-attribute(name=internal-transport, value=udp)");
         run.reports("dropped: line 50: algorithmClass not supported: not a built-in algorithm");
         run.reports("dropped: line 123: unknown key heartheatInterval (did you mean heartbeatInterval?)");
     }
@@ -203,7 +253,7 @@ class MainTest {
         xml.hasOperation("/subsystem=load-balancer/sip=default:write-attribute(name=stack-properties, value={\"gov.nist.javax.sip.REENTRANT_LISTENER\" => \"false\", "
                 + "\"gov.nist.javax.sip.CANCEL_CLIENT_TRANSACTION_CHECKED\" => \"false\"})");
         xml.hasOperation("/subsystem=load-balancer/http=default:write-attribute(name=max-request-size, value=1048576)");
-        xml.reports("dropped: line 68: urlrewrite not supported: not yet supported by this release");
+        xml.hasOperation("/subsystem=load-balancer/http=default:write-attribute(name=rewrite-rules, value=[\"regex('^(.*?)(?:someCompany)(.*)$') -> rewrite('${1}restcomm${2}')\"])");
         xml.reports("note: line 29: callIdAffinityMaxTimeInCache: 0 becomes 1 s");
 
         Run test = resource("original-lb-configuration-test.xml");
