@@ -255,6 +255,41 @@ class SipForwardingTest {
     }
 
     @Test
+    void infoHeartbeatOnTheInternalSideRegistersTheNodeWhichThenTakesCalls() throws Exception {
+        // on the external side the same INFO is a client's request like any other: no node yet to take it
+        this.client.send(this.infoHeartbeat(this.external, this.client.port()), this.external);
+        assertEquals(503, ((SIPResponse) this.client.receive()).getStatusCode());
+        assertTrue(this.registry.nodes().isEmpty(), "a heartbeat counts only on the internal side");
+
+        this.node.send(this.infoHeartbeat(this.internal, this.node.port()), this.internal);
+        assertEquals(200, ((SIPResponse) this.node.receive()).getStatusCode());
+        var registered = this.registry.nodeAt("127.0.0.1", this.node.port()).orElseThrow();
+        assertEquals(NodeSource.SIP, registered.source());
+        assertEquals("5", registered.version());
+
+        this.client.send(invite("after-info-heartbeat", 70), this.external);
+        assertEquals(100, ((SIPResponse) this.client.receive()).getStatusCode());
+        assertEquals("after-info-heartbeat", ((SIPRequest) this.node.receive()).getCallId().getCallId(), "the INFO-registered node takes the call");
+    }
+
+    /** The original's Sip Servlets nodes may beat by INFO too, here with the Restcomm-Heartbeat header. */
+    private String infoHeartbeat(int balancerPort, int fromPort) {
+        return """
+                INFO sip:127.0.0.1:%d SIP/2.0
+                Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK-info%d
+                Max-Forwards: 70
+                From: <sip:heartbeat@127.0.0.1>;tag=hb
+                To: <sip:127.0.0.1:%d>
+                Call-ID: info-hb-%d
+                CSeq: 1 INFO
+                Restcomm-Heartbeat: 1
+                Content-Type: text/plain
+                Content-Length: %d
+
+                %s""".formatted(balancerPort, fromPort, balancerPort, balancerPort, balancerPort, heartbeatBody().length(), heartbeatBody());
+    }
+
+    @Test
     void scannersAreDropped() throws Exception {
         this.registerNode("1");
         this.client.send(invite("scan", 70).replace("Max-Forwards: 70", "Max-Forwards: 70\nUser-Agent: friendly-scanner"), this.external);
