@@ -11,6 +11,7 @@ import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.parser.StringMsgParser;
 import gov.nist.javax.sip.stack.MessageProcessor;
 import org.restcomm.lb.logging.LoadBalancerLogger;
+import org.restcomm.lb.node.HostAndPort;
 import org.restcomm.lb.node.Node;
 import org.restcomm.lb.node.NodeRegistry;
 
@@ -74,8 +75,8 @@ final class NodeProber {
     }
 
     private static SIPMessage options(SipListenerSettings listener, String ip, int port, long sequence) throws ParseException {
-        String host = listener.viaHost() + ":" + listener.viaPort();
-        String target = "sip:" + (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port
+        String host = HostAndPort.bracketed(listener.viaHost()) + ":" + listener.viaPort();
+        String target = "sip:" + HostAndPort.bracketed(ip) + ":" + port
                 + ((listener.transport() != Transport.UDP) ? ";transport=" + listener.transport().parameter() : "");
         String text = "OPTIONS " + target + " SIP/2.0\r\n"
                 + "Via: " + SipRules.via(listener, SipRules.PROBE_BRANCH + sequence) + "\r\n"

@@ -2,6 +2,7 @@ package org.restcomm.lb.sip;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.text.ParseException;
@@ -40,6 +41,7 @@ import org.restcomm.lb.logging.LoadBalancerLogger;
 import org.restcomm.lb.node.HeartbeatCommand;
 import org.restcomm.lb.node.HeartbeatProtocol;
 import org.restcomm.lb.node.HeartbeatReply;
+import org.restcomm.lb.node.HostAndPort;
 import org.restcomm.lb.node.Node;
 import org.restcomm.lb.node.NodeAdvertisement;
 import org.restcomm.lb.node.NodeRegistry;
@@ -135,7 +137,8 @@ final class SipForwarder implements SIPMessageValve {
         String method = request.getMethod();
         SipBalancerSettings settings = this.rules.settings();
         SipRules.NodeHint hint = this.popOwnRoutes(request);
-        SipMessageView view = new JainSipMessageView(request);
+        boolean overIpv6 = overIpv6(channel);
+        SipMessageView view = new JainSipMessageView(request, overIpv6);
         Node node = (hint != null) ? this.rules.liveNode(hint) : this.nodeAddressedDirectly(request);
         if (node == null) {
             node = this.rules.algorithm().processExternalRequest(view);
@@ -165,11 +168,11 @@ final class SipForwarder implements SIPMessageValve {
             // each side's Record-Route and Via name the transport used on that side: TLS to the client, maybe TCP to the node
             if (recordRouted) {
                 node.callAssigned();
-                this.addRecordRoute(request, this.listeners.advertised(Side.EXTERNAL, arrival), node, leg.port());
-                this.addRecordRoute(request, this.listeners.advertised(Side.INTERNAL, leg.transport()), node, leg.port());
+                this.addRecordRoute(request, this.listeners.advertised(Side.EXTERNAL, arrival, overIpv6), node, leg.port());
+                this.addRecordRoute(request, this.listeners.advertised(Side.INTERNAL, leg.transport(), HostAndPort.isIpv6Literal(node.ip())), node, leg.port());
             }
-            this.addVia(request, this.listeners.advertised(Side.EXTERNAL, arrival), Side.EXTERNAL, node.version());
-            this.addVia(request, this.listeners.advertised(Side.INTERNAL, leg.transport()), Side.INTERNAL, node.version());
+            this.addVia(request, this.listeners.advertised(Side.EXTERNAL, arrival, overIpv6), Side.EXTERNAL, node.version());
+            this.addVia(request, this.listeners.advertised(Side.INTERNAL, leg.transport(), HostAndPort.isIpv6Literal(node.ip())), Side.INTERNAL, node.version());
             try {
                 this.send(request, Side.INTERNAL, leg.transport(), node.ip(), leg.port());
                 if (Request.INVITE.equals(method)) {
@@ -227,13 +230,13 @@ final class SipForwarder implements SIPMessageValve {
             this.rules.nodeRequested(from, new JainSipMessageView(request));
             if (SipRules.isRecordRouted(request.getMethod(), request.getToTag() != null)) {
                 int nodePort = SipRules.nodePort(from, arrival).orElse(0);
-                this.addRecordRoute(request, this.listeners.advertised(Side.INTERNAL, arrival), from, nodePort);
-                this.addRecordRoute(request, this.listeners.advertised(Side.EXTERNAL, hop.transport()), from, nodePort);
+                this.addRecordRoute(request, this.listeners.advertised(Side.INTERNAL, arrival, overIpv6(channel)), from, nodePort);
+                this.addRecordRoute(request, this.listeners.advertised(Side.EXTERNAL, hop.transport(), HostAndPort.isIpv6Literal(hop.host())), from, nodePort);
             }
         }
         String version = (from != null) ? from.version() : NodeAdvertisement.DEFAULT_VERSION;
-        this.addVia(request, this.listeners.advertised(Side.INTERNAL, arrival), Side.INTERNAL, version);
-        this.addVia(request, this.listeners.advertised(Side.EXTERNAL, hop.transport()), Side.EXTERNAL, version);
+        this.addVia(request, this.listeners.advertised(Side.INTERNAL, arrival, overIpv6(channel)), Side.INTERNAL, version);
+        this.addVia(request, this.listeners.advertised(Side.EXTERNAL, hop.transport(), HostAndPort.isIpv6Literal(hop.host())), Side.EXTERNAL, version);
         if (this.rules.isOwn(hop.host(), hop.port())) {
             // still addressed to the balancer: a loop
             return;
@@ -369,9 +372,16 @@ final class SipForwarder implements SIPMessageValve {
     }
 
     private void send(SIPMessage message, Side side, Transport transport, String host, int port) throws IOException {
-        MessageProcessor processor = this.listeners.processor(side, transport);
-        MessageChannel channel = processor.createMessageChannel(InetAddress.getByName(host), port);
+        InetAddress address = InetAddress.getByName(host);
+        // out of the listener of the peer's own family: an IPv4 socket cannot reach an IPv6 peer
+        MessageProcessor processor = this.listeners.processor(side, transport, address instanceof Inet6Address);
+        MessageChannel channel = processor.createMessageChannel(address, port);
         channel.sendMessage(message);
+    }
+
+    /** Whether the message arrived on an IPv6 listener. */
+    private static boolean overIpv6(MessageChannel channel) {
+        return channel.getMessageProcessor().getIpAddress() instanceof Inet6Address;
     }
 
     private static ExtensionHeaderImpl extensionHeader(String name, String value) {
