@@ -52,17 +52,19 @@ final class NodeProber {
     private void probe(Node node) {
         // UDP when the node and the balancer's internal side have it, else the node's first stream transport
         Transport transport = Transport.UDP;
+        // from the internal listener of the node's own family
+        boolean ipv6 = HostAndPort.isIpv6Literal(node.ip());
         OptionalInt port = node.port(Transport.UDP.nodePortProperty());
-        SipListenerSettings listener = this.rules.listeners().advertised(Side.INTERNAL, Transport.UDP);
+        SipListenerSettings listener = this.rules.listeners().advertised(Side.INTERNAL, Transport.UDP, ipv6);
         if (port.isEmpty() || listener.transport() != Transport.UDP) {
-            listener = this.rules.listeners().advertised(Side.INTERNAL, Transport.TCP);
+            listener = this.rules.listeners().advertised(Side.INTERNAL, Transport.TCP, ipv6);
             transport = listener.transport();
             port = node.port(transport.nodePortProperty());
         }
         if (port.isEmpty()) {
             return;
         }
-        MessageProcessor processor = this.rules.listeners().processor(Side.INTERNAL, transport);
+        MessageProcessor processor = this.rules.listeners().processor(Side.INTERNAL, transport, ipv6);
         this.rules.probeSent(node);
         try {
             SIPMessage options = options(listener, node.ip(), port.getAsInt(), this.sequence.incrementAndGet());

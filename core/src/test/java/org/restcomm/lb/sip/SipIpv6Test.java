@@ -44,6 +44,7 @@ class SipIpv6Test {
     private final LoadBalancerStatistics statistics = new LoadBalancerStatistics(true);
     private final CallIdAffinityAlgorithm algorithm = new CallIdAffinityAlgorithm();
     private final List<UdpPeer> peers = new ArrayList<>();
+    private SipBalancerSettings settings;
     private SipBalancer balancer;
     private int external4;
     private int external6;
@@ -58,12 +59,12 @@ class SipIpv6Test {
         this.internal6 = freeUdpPort(V6);
         this.algorithm.start(new AlgorithmContext(this.registry, Clock.systemUTC(), Map.of()));
         this.registry.addListener(this.algorithm);
-        this.balancer = new SipBalancer(SipBalancerSettings.defaults(List.of(
+        this.settings = SipBalancerSettings.defaults(List.of(
                 SipListenerSettings.of(Side.EXTERNAL, "udp", new InetSocketAddress(V4, this.external4)),
                 SipListenerSettings.of(Side.INTERNAL, "udp", new InetSocketAddress(V4, this.internal4)),
                 SipListenerSettings.of(Side.EXTERNAL, "udp", new InetSocketAddress(V6, this.external6)),
-                SipListenerSettings.of(Side.INTERNAL, "udp", new InetSocketAddress(V6, this.internal6)))),
-                this.registry, () -> this.algorithm, new HeartbeatProtocol(this.registry, this.statistics.heartbeats()), this.statistics.sip());
+                SipListenerSettings.of(Side.INTERNAL, "udp", new InetSocketAddress(V6, this.internal6))));
+        this.balancer = new SipBalancer(this.settings, this.registry, () -> this.algorithm, new HeartbeatProtocol(this.registry, this.statistics.heartbeats()), this.statistics.sip());
         this.balancer.start();
     }
 
@@ -132,6 +133,15 @@ class SipIpv6Test {
 
         node4.send(ok(invite), this.internal4);
         assertEquals(200, ((SIPResponse) client6.receive()).getStatusCode());
+    }
+
+    @Test
+    void ipv6NodeIsProbedFromTheIpv6InternalListener() throws Exception {
+        UdpPeer node6 = this.node(V6, "::1");
+        this.balancer.reconfigure(this.settings.withReachability(new SipBalancerSettings.Reachability(1000, 3, 100, 3)));
+        SIPRequest probe = (SIPRequest) node6.receive();
+        assertEquals("OPTIONS", probe.getMethod(), "probe-interval set: the IPv6 node is probed");
+        assertTrue(values(probe, Via.NAME).get(0).startsWith("Via: SIP/2.0/UDP [0:0:0:0:0:0:0:1]:" + this.internal6 + ";"), values(probe, Via.NAME).get(0));
     }
 
     private UdpPeer peer(InetAddress address) throws IOException {
