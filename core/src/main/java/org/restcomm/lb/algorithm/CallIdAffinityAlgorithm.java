@@ -65,7 +65,7 @@ public class CallIdAffinityAlgorithm implements BalancerAlgorithm {
 
     @Override
     public Node processExternalRequest(SipMessageView request) {
-        return this.route(this.affinityKey(request));
+        return this.route(this.affinityKey(request), request.overIpv6());
     }
 
     /** A call the node started itself: the client's answers and later requests belong to that node. */
@@ -98,9 +98,9 @@ public class CallIdAffinityAlgorithm implements BalancerAlgorithm {
     }
 
     /** The node for a key: its owner while that node keeps its work, else a replacement, else a new choice. */
-    protected Node route(String key) {
+    protected Node route(String key, boolean ipv6) {
         if (key == null) {
-            return this.nextRoundRobin(this.candidates());
+            return this.nextRoundRobin(this.candidates(ipv6));
         }
         long now = this.clock.millis();
         String owner = this.affinity.lookup(key, now);
@@ -109,13 +109,13 @@ public class CallIdAffinityAlgorithm implements BalancerAlgorithm {
             if (node != null) {
                 return node;
             }
-            Node replacement = this.groupFailover ? this.groupReplacement(owner) : this.failoverTarget(owner, this.candidates());
+            Node replacement = this.groupFailover ? this.groupReplacement(owner) : this.failoverTarget(owner, this.candidates(ipv6));
             if (replacement != null) {
                 this.affinity.assign(key, replacement.name(), now);
             }
             return replacement;
         }
-        Node chosen = this.nextRoundRobin(this.candidates());
+        Node chosen = this.nextRoundRobin(this.candidates(ipv6));
         if (chosen != null) {
             this.affinity.assign(key, chosen.name(), now);
         }
@@ -127,9 +127,9 @@ public class CallIdAffinityAlgorithm implements BalancerAlgorithm {
         return this.nextRoundRobin(candidates);
     }
 
-    /** The nodes a new call may go to: SIP nodes taking new work, of the newest version among them. */
-    protected List<Node> candidates() {
-        return this.candidates.sip();
+    /** The nodes a new call may go to: SIP nodes taking new work, of the newest version among them, of the client's family. */
+    protected List<Node> candidates(boolean ipv6) {
+        return this.candidates.sip(ipv6);
     }
 
     protected NodeRegistry registry() {
@@ -150,7 +150,7 @@ public class CallIdAffinityAlgorithm implements BalancerAlgorithm {
             if (usable) {
                 return current;
             }
-            Node target = this.failoverTarget(lost, this.candidates());
+            Node target = this.failoverTarget(lost, this.candidates.sip());
             return (target != null) ? target.name() : null;
         });
         return (name != null) ? this.registry.node(name).orElse(null) : null;

@@ -3,6 +3,7 @@ package org.restcomm.lb.algorithm;
 import java.util.Collection;
 import java.util.List;
 
+import org.restcomm.lb.node.HostAndPort;
 import org.restcomm.lb.node.Node;
 import org.restcomm.lb.node.NodeRegistry;
 
@@ -12,7 +13,7 @@ import org.restcomm.lb.node.NodeRegistry;
  */
 final class CandidateNodes {
 
-    private record Snapshot(long generation, List<Node> sip, List<Node> http) {
+    private record Snapshot(long generation, List<Node> sip, List<Node> sipIpv4, List<Node> sipIpv6, List<Node> http) {
     }
 
     private final NodeRegistry registry;
@@ -26,6 +27,16 @@ final class CandidateNodes {
         return this.current().sip();
     }
 
+    /**
+     * The SIP candidates of the client's address family, as the original kept IPv6 clients on IPv6 nodes and IPv4
+     * ones on IPv4 nodes; all of them when that family has none, since the balancer bridges the two.
+     */
+    List<Node> sip(boolean ipv6) {
+        Snapshot current = this.current();
+        List<Node> family = ipv6 ? current.sipIpv6() : current.sipIpv4();
+        return family.isEmpty() ? current.sip() : family;
+    }
+
     List<Node> http() {
         return this.current().http();
     }
@@ -36,7 +47,9 @@ final class CandidateNodes {
         Snapshot snapshot = this.snapshot;
         if (snapshot == null || snapshot.generation() != generation) {
             Collection<Node> nodes = this.registry.nodes();
-            snapshot = new Snapshot(generation, NodeVersions.newestAccepting(nodes.stream().filter(Node::servesSip).toList()),
+            List<Node> sip = NodeVersions.newestAccepting(nodes.stream().filter(Node::servesSip).toList());
+            snapshot = new Snapshot(generation, sip, sip.stream().filter(node -> !HostAndPort.isIpv6Literal(node.ip())).toList(),
+                    sip.stream().filter(node -> HostAndPort.isIpv6Literal(node.ip())).toList(),
                     NodeVersions.newestAccepting(nodes.stream().filter(Node::servesHttp).toList()));
             this.snapshot = snapshot;
         }

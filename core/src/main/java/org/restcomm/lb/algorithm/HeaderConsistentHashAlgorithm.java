@@ -38,7 +38,7 @@ public class HeaderConsistentHashAlgorithm implements BalancerAlgorithm {
     @Override
     public Node processExternalRequest(SipMessageView request) {
         String value = this.sipAffinityValue(request);
-        return RendezvousHash.choose((value != null) ? value : request.callId(), this.candidates.sip());
+        return RendezvousHash.choose((value != null) ? value : request.callId(), this.candidates.sip(request.overIpv6()));
     }
 
     @Override

@@ -22,4 +22,9 @@ public interface SipMessageView {
 
     /** Whether the To header carries a tag: the request belongs to a dialog. */
     boolean inDialog();
+
+    /** Whether the message reached the balancer over IPv6: its new call goes to an IPv6 node when there is one. */
+    default boolean overIpv6() {
+        return false;
+    }
 }

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import io.undertow.client.UndertowClient;
@@ -58,6 +59,9 @@ final class NodeProxyClient implements ProxyClient, NodeRegistryListener {
     private final XnioSsl nodeSsl;
     private final String httpPort;
     private final String wsPort;
+    /** Nodes whose pool saw a refused connection and waits problem-server-retry before trying them again. */
+    private final Predicate<Node> restingOnHttpPort;
+    private final Predicate<Node> restingOnWsPort;
 
     /** @param nodeSsl TLS towards the nodes, or null; the unavailable-host is always plain HTTP, as its default port 80 says */
     NodeProxyClient(NodeSelector selector, HttpBalancerSettings settings, HttpStatistics statistics, XnioSsl nodeSsl) {
@@ -67,6 +71,8 @@ final class NodeProxyClient implements ProxyClient, NodeRegistryListener {
         this.nodeSsl = nodeSsl;
         this.httpPort = (nodeSsl != null) ? NodeAdvertisement.SSL_PORT : NodeAdvertisement.HTTP_PORT;
         this.wsPort = (nodeSsl != null) ? NodeAdvertisement.WSS_PORT : NodeAdvertisement.WS_PORT;
+        this.restingOnHttpPort = node -> this.resting(node, this.httpPort);
+        this.restingOnWsPort = node -> this.resting(node, this.wsPort);
         HostAndPort unavailable = settings.unavailableHost();
         this.unavailableHost = (unavailable != null) ? new Backend(Backend.uri("http", unavailable.host(), unavailable.port()), null, settings, this.client) : null;
     }
@@ -76,12 +82,18 @@ final class NodeProxyClient implements ProxyClient, NodeRegistryListener {
     public ProxyTarget findTarget(HttpServerExchange exchange) {
         Target previous = exchange.getAttachment(CHOSEN);
         ExchangeRequestView request = new ExchangeRequestView(exchange);
-        String port = request.isSipWebSocket() ? this.wsPort : this.httpPort;
+        boolean webSocket = request.isSipWebSocket();
+        String port = webSocket ? this.wsPort : this.httpPort;
+        Predicate<Node> resting = webSocket ? this.restingOnWsPort : this.restingOnHttpPort;
         Node failed = (previous != null) ? previous.node() : null;
-        Node node = this.selector.select(request, port, failed);
+        Node node = this.selector.select(request, port, (failed == null) ? resting : resting.or(candidate -> candidate == failed));
+        if (node == null) {
+            // every node that could take it refused lately: try them rather than refuse the request, one may be back
+            node = this.selector.select(request, port, candidate -> candidate == failed);
+        }
         if (node == null && failed != null) {
             // no other node: retry the same one on a fresh connection (the failure may have been a stale pooled one)
-            node = this.selector.select(request, port, null);
+            node = this.selector.select(request, port, candidate -> false);
         }
         Target target;
         if (node != null) {
@@ -113,6 +125,12 @@ final class NodeProxyClient implements ProxyClient, NodeRegistryListener {
         IntConsumer nodeErrorWatch = (node != null && this.watchedForNodeErrors(exchange)) ? status -> this.selector.nodeFailedWatchedRequest(node, status, exchange) : null;
         ProxyCallback<ProxyConnection> delivery = new BackendConnectionCallback(callback, chosen.backend(), this.settings, this.statistics, nodeErrorWatch);
         chosen.backend().pool().connect(target, exchange, delivery, timeout, timeUnit, false);
+    }
+
+    /** Whether the node's pool for this port is in Undertow's problem state, as LoadBalancingProxyClient skips such hosts. */
+    private boolean resting(Node node, String port) {
+        Backend backend = this.backends.get(new Address(node.ip(), node.port(port).getAsInt()));
+        return backend != null && !backend.isAvailable();
     }
 
     /** Whether bad-node-request-pattern finds the request's URI (path and query). */

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import io.undertow.server.HttpServerExchange;
@@ -41,25 +42,25 @@ final class NodeSelector implements NodeRegistryListener {
 
     /**
      * @param port the node port property the request needs (httpPort, or wsPort for SIP over WebSocket)
-     * @param failed a node that just refused this request's connection, or null
+     * @param avoided nodes not to pick: the one that just refused this request's connection, those resting after a refusal
      * @return the node, or null when none can take the request
      */
-    Node select(ExchangeRequestView request, String port, Node failed) {
+    Node select(ExchangeRequestView request, String port, Predicate<Node> avoided) {
         String instanceId = request.restcommInstanceId();
         if (instanceId != null) {
-            Node node = this.sticky(INSTANCE + instanceId, this.nodeOfInstance(instanceId), request, port, failed);
+            Node node = this.sticky(INSTANCE + instanceId, this.nodeOfInstance(instanceId), request, port, avoided);
             if (node != null) {
                 return node;
             }
         }
         String jvmRoute = request.jvmRoute();
         if (jvmRoute != null) {
-            Node node = this.sticky(ROUTE + jvmRoute, this.registry.nodeOfJvmRoute(jvmRoute).orElse(null), request, port, failed);
+            Node node = this.sticky(ROUTE + jvmRoute, this.registry.nodeOfJvmRoute(jvmRoute).orElse(null), request, port, avoided);
             if (node != null) {
                 return node;
             }
         }
-        return this.fresh(request, port, failed);
+        return this.fresh(request, port, avoided);
     }
 
     /**
@@ -94,30 +95,30 @@ final class NodeSelector implements NodeRegistryListener {
         keys(node).forEach(key -> this.moved.putIfAbsent(key, LOST));
     }
 
-    private Node sticky(String key, Node owner, ExchangeRequestView request, String port, Node failed) {
+    private Node sticky(String key, Node owner, ExchangeRequestView request, String port, Predicate<Node> avoided) {
         String movedTo = this.moved.get(key);
         if (movedTo != null) {
             Node target = movedTo.isEmpty() ? null : this.registry.node(movedTo).orElse(null);
-            return serves(target, port, failed) ? target : this.move(key, request, port, failed);
+            return serves(target, port, avoided) ? target : this.move(key, request, port, avoided);
         }
         if (owner == null) {
             // never seen: a session of another balancer or a made-up value; no state is kept for it
             return null;
         }
-        if (serves(owner, port, failed)) {
+        if (serves(owner, port, avoided)) {
             return owner;
         }
-        boolean lost = !owner.state().keepsExistingWork() || owner == failed;
-        return lost ? this.move(key, request, port, failed) : null;
+        boolean lost = !owner.state().keepsExistingWork() || avoided.test(owner);
+        return lost ? this.move(key, request, port, avoided) : null;
     }
 
     /** One new node for every request of the key, however many arrive at once. */
-    private Node move(String key, ExchangeRequestView request, String port, Node failed) {
+    private Node move(String key, ExchangeRequestView request, String port, Predicate<Node> avoided) {
         String name = this.moved.compute(key, (k, current) -> {
-            if (current != null && !current.isEmpty() && serves(this.registry.node(current).orElse(null), port, failed)) {
+            if (current != null && !current.isEmpty() && serves(this.registry.node(current).orElse(null), port, avoided)) {
                 return current;
             }
-            Node chosen = this.fresh(request, port, failed);
+            Node chosen = this.fresh(request, port, avoided);
             if (chosen == null) {
                 return LOST;
             }
@@ -128,12 +129,12 @@ final class NodeSelector implements NodeRegistryListener {
     }
 
     /** The algorithm's choice when it can serve the request, else round robin over the nodes that can. */
-    private Node fresh(ExchangeRequestView request, String port, Node failed) {
+    private Node fresh(ExchangeRequestView request, String port, Predicate<Node> avoided) {
         Node chosen = this.algorithm.get().processHttpRequest(request);
-        if (chosen != null && chosen.acceptsNewWork() && serves(chosen, port, failed)) {
+        if (chosen != null && chosen.acceptsNewWork() && serves(chosen, port, avoided)) {
             return chosen;
         }
-        List<Node> candidates = NodeVersions.newestAccepting(this.registry.nodes().stream().filter(node -> serves(node, port, failed)).toList());
+        List<Node> candidates = NodeVersions.newestAccepting(this.registry.nodes().stream().filter(node -> serves(node, port, avoided)).toList());
         return candidates.isEmpty() ? null : candidates.get(Math.floorMod(this.roundRobin.getAndIncrement(), candidates.size()));
     }
 
@@ -143,8 +144,8 @@ final class NodeSelector implements NodeRegistryListener {
                 .findFirst().orElse(null);
     }
 
-    private static boolean serves(Node node, String port, Node failed) {
-        return node != null && node != failed && node.state().keepsExistingWork() && node.port(port).isPresent();
+    private static boolean serves(Node node, String port, Predicate<Node> avoided) {
+        return node != null && node.state().keepsExistingWork() && node.port(port).isPresent() && !avoided.test(node);
     }
 
     private static List<String> keys(Node node) {

@@ -30,6 +30,36 @@ public record HostAndPort(String host, int port) {
         return (colon < 0) ? new HostAndPort(value, defaultPort) : new HostAndPort(value.substring(0, colon), port(value.substring(colon + 1), value));
     }
 
+    /** The host as a URI or Via writes it: an IPv6 address in brackets, anything else as it is. */
+    public static String bracketed(String host) {
+        return (host.indexOf(':') >= 0 && !host.startsWith("[")) ? "[" + host + "]" : host;
+    }
+
+    /** Whether the host is an IPv6 address literal, bracketed or not (names are taken for IPv4 ones). */
+    public static boolean isIpv6Literal(String host) {
+        return host.indexOf(':') >= 0;
+    }
+
+    /** Whether two hosts are the same: equal text, or IPv6 literals written differently ({@code ::1}, {@code [0:0:0:0:0:0:0:1]}). */
+    public static boolean sameHost(String one, String other) {
+        if (one.equals(other)) {
+            return true;
+        }
+        if (!isIpv6Literal(one) || !isIpv6Literal(other)) {
+            return false;
+        }
+        try {
+            // literals only: no name is looked up
+            return java.net.InetAddress.getByName(bare(one)).equals(java.net.InetAddress.getByName(bare(other)));
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static String bare(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
     private static int port(String text, String whole) {
         try {
             int port = Integer.parseInt(text);

@@ -287,7 +287,7 @@ public final class NodeRegistry {
             return Optional.of(named);
         }
         return this.nodesByName.values().stream()
-                .filter(node -> node.ip().equals(ip) && NodeAdvertisement.PORT_PROPERTIES.stream().anyMatch(p -> node.port(p).orElse(-1) == port))
+                .filter(node -> HostAndPort.sameHost(node.ip(), ip) && NodeAdvertisement.PORT_PROPERTIES.stream().anyMatch(p -> node.port(p).orElse(-1) == port))
                 .findFirst();
     }
 

@@ -12,9 +12,20 @@ import org.restcomm.lb.algorithm.SipMessageView;
 final class JainSipMessageView implements SipMessageView {
 
     private final SIPMessage message;
+    private final boolean overIpv6;
 
     JainSipMessageView(SIPMessage message) {
+        this(message, false);
+    }
+
+    JainSipMessageView(SIPMessage message, boolean overIpv6) {
         this.message = message;
+        this.overIpv6 = overIpv6;
+    }
+
+    @Override
+    public boolean overIpv6() {
+        return this.overIpv6;
     }
 
     @Override

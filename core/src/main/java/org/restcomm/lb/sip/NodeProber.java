@@ -11,6 +11,7 @@ import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.parser.StringMsgParser;
 import gov.nist.javax.sip.stack.MessageProcessor;
 import org.restcomm.lb.logging.LoadBalancerLogger;
+import org.restcomm.lb.node.HostAndPort;
 import org.restcomm.lb.node.Node;
 import org.restcomm.lb.node.NodeRegistry;
 
@@ -51,17 +52,19 @@ final class NodeProber {
     private void probe(Node node) {
         // UDP when the node and the balancer's internal side have it, else the node's first stream transport
         Transport transport = Transport.UDP;
+        // from the internal listener of the node's own family
+        boolean ipv6 = HostAndPort.isIpv6Literal(node.ip());
         OptionalInt port = node.port(Transport.UDP.nodePortProperty());
-        SipListenerSettings listener = this.rules.listeners().advertised(Side.INTERNAL, Transport.UDP);
+        SipListenerSettings listener = this.rules.listeners().advertised(Side.INTERNAL, Transport.UDP, ipv6);
         if (port.isEmpty() || listener.transport() != Transport.UDP) {
-            listener = this.rules.listeners().advertised(Side.INTERNAL, Transport.TCP);
+            listener = this.rules.listeners().advertised(Side.INTERNAL, Transport.TCP, ipv6);
             transport = listener.transport();
             port = node.port(transport.nodePortProperty());
         }
         if (port.isEmpty()) {
             return;
         }
-        MessageProcessor processor = this.rules.listeners().processor(Side.INTERNAL, transport);
+        MessageProcessor processor = this.rules.listeners().processor(Side.INTERNAL, transport, ipv6);
         this.rules.probeSent(node);
         try {
             SIPMessage options = options(listener, node.ip(), port.getAsInt(), this.sequence.incrementAndGet());
@@ -74,8 +77,8 @@ final class NodeProber {
     }
 
     private static SIPMessage options(SipListenerSettings listener, String ip, int port, long sequence) throws ParseException {
-        String host = listener.viaHost() + ":" + listener.viaPort();
-        String target = "sip:" + (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port
+        String host = HostAndPort.bracketed(listener.viaHost()) + ":" + listener.viaPort();
+        String target = "sip:" + HostAndPort.bracketed(ip) + ":" + port
                 + ((listener.transport() != Transport.UDP) ? ";transport=" + listener.transport().parameter() : "");
         String text = "OPTIONS " + target + " SIP/2.0\r\n"
                 + "Via: " + SipRules.via(listener, SipRules.PROBE_BRANCH + sequence) + "\r\n"

@@ -2,6 +2,7 @@ package org.restcomm.lb.sip;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -10,6 +11,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.restcomm.lb.logging.LoadBalancerLogger;
+import org.restcomm.lb.node.HostAndPort;
 import org.restcomm.lb.node.Node;
 import org.restcomm.lb.stats.SipStatistics;
 
@@ -40,7 +42,8 @@ final class SipFastPath {
 
     /** Relays the datagram and returns true, or returns false having changed nothing, for the full path to take it. */
     boolean relay(DatagramPacket packet, FastUdpMessageProcessor arrivedOn, Output out) {
-        if (this.listeners.singleEntry() || !this.rules.settings().routing().allowsFastPath()) {
+        // IPv6 takes the full path, which picks the listeners of each peer's family; so does NAT and a forced transport
+        if (this.listeners.singleEntry() || arrivedOn.getIpAddress() instanceof Inet6Address || !this.rules.settings().routing().allowsFastPath()) {
             return false;
         }
         RawSipMessage message = RawSipMessage.frame(packet.getData(), packet.getLength());
@@ -140,7 +143,7 @@ final class SipFastPath {
         OptionalInt nodePort = (node != null) ? node.port(Transport.UDP.nodePortProperty()) : OptionalInt.empty();
         SipListenerSettings external = this.listeners.advertised(Side.EXTERNAL, Transport.UDP);
         SipListenerSettings internal = this.listeners.advertised(Side.INTERNAL, Transport.UDP);
-        if (nodePort.isEmpty() || !(this.listeners.processor(Side.INTERNAL, Transport.UDP) instanceof FastUdpMessageProcessor toNodes)
+        if (nodePort.isEmpty() || HostAndPort.isIpv6Literal(node.ip()) || !(this.listeners.processor(Side.INTERNAL, Transport.UDP) instanceof FastUdpMessageProcessor toNodes)
                 || external.transport() != Transport.UDP || internal.transport() != Transport.UDP) {
             return null;
         }
@@ -251,7 +254,7 @@ final class SipFastPath {
             return true;
         }
         Node node = (next != null && own > 0) ? this.rules.nodeAt(packet.getAddress().getHostAddress(), packet.getPort()).orElse(null) : null;
-        if (node == null || Transport.of(next.transport) != Transport.UDP
+        if (node == null || Transport.of(next.transport) != Transport.UDP || HostAndPort.isIpv6Literal(next.responseTarget().host())
                 || !(this.listeners.processor(Side.EXTERNAL, Transport.UDP) instanceof FastUdpMessageProcessor toClients)) {
             // anything but a registered node's answer through the balancer: the full path's rules decide
             return false;

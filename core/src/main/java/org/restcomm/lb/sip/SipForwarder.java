@@ -2,6 +2,7 @@ package org.restcomm.lb.sip;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.text.ParseException;
@@ -42,6 +43,7 @@ import org.restcomm.lb.logging.LoadBalancerLogger;
 import org.restcomm.lb.node.HeartbeatCommand;
 import org.restcomm.lb.node.HeartbeatProtocol;
 import org.restcomm.lb.node.HeartbeatReply;
+import org.restcomm.lb.node.HostAndPort;
 import org.restcomm.lb.node.Node;
 import org.restcomm.lb.node.NodeAdvertisement;
 import org.restcomm.lb.node.NodeRegistry;
@@ -134,7 +136,8 @@ final class SipForwarder implements SIPMessageValve {
         String method = request.getMethod();
         SipBalancerSettings settings = this.rules.settings();
         SipRules.NodeHint hint = this.popOwnRoutes(request);
-        SipMessageView view = new JainSipMessageView(request);
+        boolean overIpv6 = overIpv6(channel);
+        SipMessageView view = new JainSipMessageView(request, overIpv6);
         Node node = (hint != null) ? this.rules.liveNode(hint) : this.nodeAddressedDirectly(request);
         if (node == null) {
             node = this.rules.algorithm().processExternalRequest(view);
@@ -162,14 +165,14 @@ final class SipForwarder implements SIPMessageValve {
                 return;
             }
             // each side's Record-Route and Via name the transport used on that side: TLS to the client, maybe TCP to the node
-            SipListenerSettings towardsClient = this.rules.towardsClient(this.listeners.advertised(Side.EXTERNAL, arrival), channel.getPeerAddress());
+            SipListenerSettings towardsClient = this.rules.towardsClient(this.listeners.advertised(Side.EXTERNAL, arrival, overIpv6), channel.getPeerAddress());
             if (recordRouted) {
                 node.callAssigned();
                 this.addRecordRoute(request, towardsClient, node, leg.port());
-                this.addRecordRoute(request, this.listeners.advertised(Side.INTERNAL, leg.transport()), node, leg.port());
+                this.addRecordRoute(request, this.listeners.advertised(Side.INTERNAL, leg.transport(), HostAndPort.isIpv6Literal(node.ip())), node, leg.port());
             }
             this.addVia(request, towardsClient, Side.EXTERNAL, node.version());
-            this.addVia(request, this.listeners.advertised(Side.INTERNAL, leg.transport()), Side.INTERNAL, node.version());
+            this.addVia(request, this.listeners.advertised(Side.INTERNAL, leg.transport(), HostAndPort.isIpv6Literal(node.ip())), Side.INTERNAL, node.version());
             // counted before the send: the node's answer may be handled before the send returns
             this.rules.requestSent(node, method);
             try {
@@ -222,18 +225,19 @@ final class SipForwarder implements SIPMessageValve {
                 .orElse(null);
         Transport arrival = Transport.of(channel.getTransport());
         NextHop hop = nextHop(request);
-        SipListenerSettings towardsClient = this.rules.towardsClient(this.listeners.advertised(Side.EXTERNAL, hop.transport()), hop.host());
+        SipListenerSettings towardsClient = this.rules.towardsClient(this.listeners.advertised(Side.EXTERNAL, hop.transport(), HostAndPort.isIpv6Literal(hop.host())),
+                hop.host());
         if (from != null) {
             this.rules.nodeRequested(from, new JainSipMessageView(request));
             if (SipRules.isRecordRouted(request.getMethod(), request.getToTag() != null)) {
                 int nodePort = SipRules.nodePort(from, arrival).orElse(0);
-                this.addRecordRoute(request, this.listeners.advertised(Side.INTERNAL, arrival), from, nodePort);
+                this.addRecordRoute(request, this.listeners.advertised(Side.INTERNAL, arrival, overIpv6(channel)), from, nodePort);
                 this.addRecordRoute(request, towardsClient, from, nodePort);
                 this.contactTowardsClient(request, towardsClient, hop.host());
             }
         }
         String version = (from != null) ? from.version() : NodeAdvertisement.DEFAULT_VERSION;
-        this.addVia(request, this.listeners.advertised(Side.INTERNAL, arrival), Side.INTERNAL, version);
+        this.addVia(request, this.listeners.advertised(Side.INTERNAL, arrival, overIpv6(channel)), Side.INTERNAL, version);
         this.addVia(request, towardsClient, Side.EXTERNAL, version);
         if (this.rules.isOwn(hop.host(), hop.port())) {
             // still addressed to the balancer: a loop
@@ -279,7 +283,7 @@ final class SipForwarder implements SIPMessageValve {
         Transport transport = Transport.of(next.getTransport());
         SipRules.HostPort target = SipRules.responseTarget(next.getHost(), next.getPort(), next.getReceived(), next.getRPort(), transport);
         if (side == Side.INTERNAL && response.getRecordRouteHeaders() != null && SipRules.isRecordRouted(response.getCSeq().getMethod(), false)) {
-            this.contactTowardsClient(response, this.rules.towardsClient(this.listeners.advertised(Side.EXTERNAL, transport), target.host()), target.host());
+            this.contactTowardsClient(response, this.rules.towardsClient(this.listeners.advertised(Side.EXTERNAL, transport, HostAndPort.isIpv6Literal(target.host())), target.host()), target.host());
         }
         this.send(response, (side == Side.INTERNAL) ? Side.EXTERNAL : Side.INTERNAL, transport, target.host(), target.port());
     }
@@ -422,9 +426,16 @@ final class SipForwarder implements SIPMessageValve {
     }
 
     private void send(SIPMessage message, Side side, Transport transport, String host, int port) throws IOException {
-        MessageProcessor processor = this.listeners.processor(side, transport);
-        MessageChannel channel = processor.createMessageChannel(InetAddress.getByName(host), port);
+        InetAddress address = InetAddress.getByName(host);
+        // out of the listener of the peer's own family: an IPv4 socket cannot reach an IPv6 peer
+        MessageProcessor processor = this.listeners.processor(side, transport, address instanceof Inet6Address);
+        MessageChannel channel = processor.createMessageChannel(address, port);
         channel.sendMessage(message);
+    }
+
+    /** Whether the message arrived on an IPv6 listener. */
+    private static boolean overIpv6(MessageChannel channel) {
+        return channel.getMessageProcessor().getIpAddress() instanceof Inet6Address;
     }
 
     private static ExtensionHeaderImpl extensionHeader(String name, String value) {

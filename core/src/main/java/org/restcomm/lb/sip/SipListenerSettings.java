@@ -1,5 +1,6 @@
 package org.restcomm.lb.sip;
 
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 
 import javax.net.ssl.SSLContext;
@@ -62,6 +63,11 @@ public record SipListenerSettings(Side side, Transport transport, InetSocketAddr
     /** The host the balancer's Via names: its own, unless told to advertise, or bound to every interface. */
     public String viaHost() {
         return (this.advertisedInVia || this.bind.getAddress().isAnyLocalAddress()) ? this.advertisedHost : this.bind.getAddress().getHostAddress();
+    }
+
+    /** Whether the listener is bound to an IPv6 address: it serves IPv6 clients and reaches IPv6 nodes. */
+    public boolean isIpv6() {
+        return this.bind.getAddress() instanceof Inet6Address;
     }
 
     public int viaPort() {

@@ -33,9 +33,14 @@ final class SipListeners {
         return (listener != null) ? listener.side() : Side.EXTERNAL;
     }
 
-    /** The listener of a side for a transport, else that side's first listener. */
+    /** The IPv4 listener of a side for a transport, else that side's first listener. */
     SipListenerSettings advertised(Side side, Transport transport) {
-        return this.find(side, transport).getValue();
+        return this.find(side, transport, false).getValue();
+    }
+
+    /** The listener of a side for a transport and address family: a peer is reached from, and told of, its own family. */
+    SipListenerSettings advertised(Side side, Transport transport, boolean ipv6) {
+        return this.find(side, transport, ipv6).getValue();
     }
 
     /** Whether the side (the external one when single-entry) has a listener of exactly this transport. */
@@ -45,7 +50,11 @@ final class SipListeners {
     }
 
     MessageProcessor processor(Side side, Transport transport) {
-        return this.find(side, transport).getKey();
+        return this.find(side, transport, false).getKey();
+    }
+
+    MessageProcessor processor(Side side, Transport transport, boolean ipv6) {
+        return this.find(side, transport, ipv6).getKey();
     }
 
     /** Whether host:port is one of the balancer's own addresses (bound or advertised). */
@@ -69,25 +78,37 @@ final class SipListeners {
         return !this.transportsBySide.containsKey(Side.INTERNAL);
     }
 
-    private Map.Entry<MessageProcessor, SipListenerSettings> find(Side side, Transport transport) {
+    /** By preference: transport and family, then the family, then the transport, then the side's first listener. */
+    private Map.Entry<MessageProcessor, SipListenerSettings> find(Side side, Transport transport, boolean ipv6) {
         if (this.singleEntry()) {
             side = Side.EXTERNAL;
         }
+        Map.Entry<MessageProcessor, SipListenerSettings> sameFamily = null;
+        Map.Entry<MessageProcessor, SipListenerSettings> sameTransport = null;
         Map.Entry<MessageProcessor, SipListenerSettings> first = null;
         for (Map.Entry<MessageProcessor, SipListenerSettings> entry : this.inOrder) {
-            if (entry.getValue().side() == side) {
-                if (entry.getValue().transport() == transport) {
-                    return entry;
-                }
-                if (first == null) {
-                    first = entry;
-                }
+            SipListenerSettings listener = entry.getValue();
+            if (listener.side() != side) {
+                continue;
+            }
+            boolean family = listener.isIpv6() == ipv6;
+            if (family && listener.transport() == transport) {
+                return entry;
+            }
+            if (family && sameFamily == null) {
+                sameFamily = entry;
+            }
+            if (listener.transport() == transport && sameTransport == null) {
+                sameTransport = entry;
+            }
+            if (first == null) {
+                first = entry;
             }
         }
         if (first == null) {
             throw new IllegalStateException("no " + side + " SIP listener");
         }
-        return first;
+        return (sameFamily != null) ? sameFamily : (sameTransport != null) ? sameTransport : first;
     }
 
     private static String key(String host, int port) {

@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 
 import org.restcomm.lb.algorithm.BalancerAlgorithm;
 import org.restcomm.lb.algorithm.SipMessageView;
+import org.restcomm.lb.node.HostAndPort;
 import org.restcomm.lb.node.Node;
 import org.restcomm.lb.node.NodeRegistry;
 
@@ -281,12 +282,12 @@ final class SipRules {
 
     /** The balancer's Via value as jain-sip writes it: {@code SIP/2.0/UDP host:port;branch=...;rport}. */
     static String via(SipListenerSettings listener, String branch) {
-        return "SIP/2.0/" + listener.transport().viaName() + " " + listener.viaHost() + ":" + listener.viaPort() + ";branch=" + branch + ";rport";
+        return "SIP/2.0/" + listener.transport().viaName() + " " + HostAndPort.bracketed(listener.viaHost()) + ":" + listener.viaPort() + ";branch=" + branch + ";rport";
     }
 
     /** The balancer's Record-Route URI: {@code sip:host:port;node_host=..;node_port=..;version=..[;transport=..];lr}. */
     static String recordRouteUri(SipListenerSettings listener, Node node, int nodePort) {
-        StringBuilder uri = new StringBuilder(96).append("sip:").append(listener.advertisedHost()).append(':').append(listener.advertisedPort())
+        StringBuilder uri = new StringBuilder(96).append("sip:").append(HostAndPort.bracketed(listener.advertisedHost())).append(':').append(listener.advertisedPort())
                 .append(';').append(NODE_HOST).append('=').append(node.ip())
                 .append(';').append(NODE_PORT).append('=').append(nodePort)
                 .append(';').append(VERSION).append('=').append(node.version());

@@ -255,6 +255,41 @@ class SipForwardingTest {
     }
 
     @Test
+    void infoHeartbeatOnTheInternalSideRegistersTheNodeWhichThenTakesCalls() throws Exception {
+        // on the external side the same INFO is a client's request like any other: no node yet to take it
+        this.client.send(this.infoHeartbeat(this.external, this.client.port()), this.external);
+        assertEquals(503, ((SIPResponse) this.client.receive()).getStatusCode());
+        assertTrue(this.registry.nodes().isEmpty(), "a heartbeat counts only on the internal side");
+
+        this.node.send(this.infoHeartbeat(this.internal, this.node.port()), this.internal);
+        assertEquals(200, ((SIPResponse) this.node.receive()).getStatusCode());
+        var registered = this.registry.nodeAt("127.0.0.1", this.node.port()).orElseThrow();
+        assertEquals(NodeSource.SIP, registered.source());
+        assertEquals("5", registered.version());
+
+        this.client.send(invite("after-info-heartbeat", 70), this.external);
+        assertEquals(100, ((SIPResponse) this.client.receive()).getStatusCode());
+        assertEquals("after-info-heartbeat", ((SIPRequest) this.node.receive()).getCallId().getCallId(), "the INFO-registered node takes the call");
+    }
+
+    /** The original's Sip Servlets nodes may beat by INFO too, here with the Restcomm-Heartbeat header. */
+    private String infoHeartbeat(int balancerPort, int fromPort) {
+        return """
+                INFO sip:127.0.0.1:%d SIP/2.0
+                Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK-info%d
+                Max-Forwards: 70
+                From: <sip:heartbeat@127.0.0.1>;tag=hb
+                To: <sip:127.0.0.1:%d>
+                Call-ID: info-hb-%d
+                CSeq: 1 INFO
+                Restcomm-Heartbeat: 1
+                Content-Type: text/plain
+                Content-Length: %d
+
+                %s""".formatted(balancerPort, fromPort, balancerPort, balancerPort, balancerPort, heartbeatBody().length(), heartbeatBody());
+    }
+
+    @Test
     void scannersAreDropped() throws Exception {
         this.registerNode("1");
         this.client.send(invite("scan", 70).replace("Max-Forwards: 70", "Max-Forwards: 70\nUser-Agent: friendly-scanner"), this.external);
@@ -447,18 +482,47 @@ class SipForwardingTest {
         assertEquals(200, ((SIPResponse) this.client.receive()).getStatusCode());
     }
 
-    private SIPRequest inviteThroughIpLoadBalancer(boolean advertisedInVia, String callId) throws Exception {
-        this.balancer.stop();
+    @Test
+    void internalListenersIpLoadBalancerAddressIsWhatTheNodesSeeAndRouteBy() throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        this.balancer = new SipBalancer(SipBalancerSettings.defaults(List.of(
-                new SipListenerSettings(Side.EXTERNAL, "udp", new InetSocketAddress(loopback, this.external), "203.0.113.7", 5999, advertisedInVia),
-                SipListenerSettings.of(Side.INTERNAL, "udp", new InetSocketAddress(loopback, this.internal)))),
-                this.registry, () -> this.algorithm, new HeartbeatProtocol(this.registry, this.statistics.heartbeats()), this.statistics.sip());
-        this.balancer.start();
+        this.restart(SipListenerSettings.of(Side.EXTERNAL, "udp", new InetSocketAddress(loopback, this.external)),
+                new SipListenerSettings(Side.INTERNAL, "udp", new InetSocketAddress(loopback, this.internal), "198.51.100.9", 5888, true));
+        this.registerNode("1");
+        this.client.send(invite("call-flow-1", 70), this.external);
+        this.client.receive();
+        SIPRequest invite = (SIPRequest) this.node.receive();
+
+        Via internalVia = (Via) invite.getViaHeaders().getFirst();
+        assertEquals("198.51.100.9", internalVia.getHost(), "the nodes see the internal side's advertised address");
+        assertEquals(5888, internalVia.getPort());
+        List<String> recordRoutes = values(invite, "Record-Route");
+        assertTrue(recordRoutes.get(0).contains("sip:198.51.100.9:5888;node_host="), recordRoutes.get(0));
+        assertTrue(recordRoutes.get(1).contains("sip:127.0.0.1:" + this.external + ";node_host="), "the client's side keeps its own: " + recordRoutes.get(1));
+
+        this.node.send(ok(invite, "b1"), this.internal);
+        assertEquals(200, ((SIPResponse) this.client.receive()).getStatusCode(), "the advertised Via is recognised as the balancer's own");
+        // the node routes its BYE by the Record-Route set, through the advertised address first
+        this.node.send(byeFromNode(recordRoutes), this.internal);
+        SIPRequest bye = (SIPRequest) this.client.receive();
+        assertEquals("BYE", bye.getMethod());
+        assertTrue(values(bye, "Route").isEmpty(), "both of the balancer's Route entries are its own, the advertised one too");
+    }
+
+    private SIPRequest inviteThroughIpLoadBalancer(boolean advertisedInVia, String callId) throws Exception {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        this.restart(new SipListenerSettings(Side.EXTERNAL, "udp", new InetSocketAddress(loopback, this.external), "203.0.113.7", 5999, advertisedInVia),
+                SipListenerSettings.of(Side.INTERNAL, "udp", new InetSocketAddress(loopback, this.internal)));
         this.registerNode("1");
         this.client.send(invite(callId, 70), this.external);
         this.client.receive();
         return (SIPRequest) this.node.receive();
+    }
+
+    private void restart(SipListenerSettings... listeners) throws Exception {
+        this.balancer.stop();
+        this.balancer = new SipBalancer(SipBalancerSettings.defaults(List.of(listeners)),
+                this.registry, () -> this.algorithm, new HeartbeatProtocol(this.registry, this.statistics.heartbeats()), this.statistics.sip());
+        this.balancer.start();
     }
 
     @Test

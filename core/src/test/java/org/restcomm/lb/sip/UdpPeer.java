@@ -15,9 +15,21 @@ import gov.nist.javax.sip.parser.StringMsgParser;
 final class UdpPeer implements AutoCloseable {
 
     private final DatagramSocket socket;
+    /** The loopback address of the peer's family, where the balancer listens too. */
+    private final InetAddress loopback;
 
     UdpPeer() throws IOException {
-        this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        this(InetAddress.getLoopbackAddress());
+    }
+
+    /** A peer on the given loopback address, 127.0.0.1 or ::1. */
+    UdpPeer(InetAddress loopback) throws IOException {
+        this.loopback = loopback;
+        this.socket = new DatagramSocket(new InetSocketAddress(loopback, 0));
+    }
+
+    boolean isIpv6() {
+        return this.loopback instanceof java.net.Inet6Address;
     }
 
     int port() {
@@ -26,7 +38,7 @@ final class UdpPeer implements AutoCloseable {
 
     void send(String message, int port) throws IOException {
         byte[] bytes = message.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
-        this.socket.send(new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), port));
+        this.socket.send(new DatagramPacket(bytes, bytes.length, this.loopback, port));
     }
 
     SIPMessage receive() throws Exception {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.Serializable;
 import java.net.ConnectException;
 import java.net.Socket;
+import java.rmi.RemoteException;
 import java.rmi.registry.LocateRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +68,30 @@ public class RmiHeartbeatTestCase extends LoadBalancerTestCase {
         lookup().switchover("rmi-from", "rmi-to");
 
         assertEquals("rmi-to", this.management.read(Management.SUBSYSTEM, "jvm-route-switchovers").get("rmi-from").asString());
+    }
+
+    @Test
+    public void pingCarryingAClassOutsideTheWireFormatIsRefusedAndTheBalancerKeepsServing() throws Exception {
+        NodeRegisterRMIStub balancer = lookup();
+        SIPNode smuggler = legacyNode(5302, "rmi-smuggler");
+        // any class but the original's SIPNode, collections, strings and numbers: the deserialization filter's job
+        smuggler.getProperties().put("payload", new java.util.Date());
+
+        RemoteException refused = assertThrows(RemoteException.class, () -> balancer.handlePing(new ArrayList<>(List.of(smuggler))));
+        assertTrue(causes(refused).contains("REJECTED"), "refused by the filter: " + causes(refused));
+        assertFalse(this.management.nodeNames().contains("127.0.0.1:5302"), "nothing of the refused ping registered");
+
+        balancer.handlePing(new ArrayList<>(List.of(legacyNode(5303, "rmi-after"))));
+        assertTrue(this.management.nodeNames().contains("127.0.0.1:5303"), "the next clean ping registers its node");
+        balancer.forceRemoval(new ArrayList<>(List.of(legacyNode(5303, "rmi-after"))));
+    }
+
+    private static String causes(Throwable thrown) {
+        StringBuilder messages = new StringBuilder();
+        for (Throwable cause = thrown; cause != null; cause = cause.getCause()) {
+            messages.append(cause).append(" / ");
+        }
+        return messages.toString();
     }
 
     @Test

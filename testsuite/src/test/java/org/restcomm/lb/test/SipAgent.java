@@ -38,7 +38,7 @@ import org.restcomm.lb.sip.JainSipServerLogger;
 import org.restcomm.lb.sip.JainSipStackLogger;
 
 /**
- * A jain-sip user agent on 127.0.0.1, UDP and TCP on one port. As a caller it keeps real dialogs (ACK and BYE follow
+ * A jain-sip user agent on 127.0.0.1 (or ::1), UDP and TCP on one port. As a caller it keeps real dialogs (ACK and BYE follow
  * the Record-Route set the balancer put in); as an application-server node it answers statelessly, the way a node of a
  * replicated cluster can answer a BYE for a call another node set up.
  */
@@ -47,6 +47,8 @@ final class SipAgent implements SipListener, AutoCloseable {
     private static final AtomicInteger TAGS = new AtomicInteger();
 
     private final int port;
+    /** The loopback address the agent listens on: 127.0.0.1, or ::1 for IPv6. */
+    private final String host;
     private final SipStack stack;
     private final SipProvider provider;
     private final AddressFactory addresses;
@@ -58,7 +60,7 @@ final class SipAgent implements SipListener, AutoCloseable {
     private volatile boolean answering = true;
 
     private SipAgent(String name, int port, boolean dialogs) throws Exception {
-        this(name, port, dialogs, null, false);
+        this(name, "127.0.0.1", port, dialogs, null, false);
     }
 
     /**
@@ -66,8 +68,9 @@ final class SipAgent implements SipListener, AutoCloseable {
      * blocking TLS server ignores the client's supported_groups, so it agrees on no ECDHE suite; its NIO TLS client
      * sends a second ClientHello on a new connection. A TLS agent that is called runs NIO, one that calls runs blocking.
      */
-    private SipAgent(String name, int port, boolean dialogs, java.nio.file.Path keyStore, boolean nio) throws Exception {
+    private SipAgent(String name, String host, int port, boolean dialogs, java.nio.file.Path keyStore, boolean nio) throws Exception {
         this.port = port;
+        this.host = host;
         Properties properties = new Properties();
         if (keyStore != null) {
             properties.setProperty("javax.net.ssl.keyStore", keyStore.toString());
@@ -91,12 +94,12 @@ final class SipAgent implements SipListener, AutoCloseable {
         this.addresses = factory.createAddressFactory();
         this.headers = factory.createHeaderFactory();
         this.messages = factory.createMessageFactory();
-        ListeningPoint udp = this.stack.createListeningPoint("127.0.0.1", port, ListeningPoint.UDP);
-        ListeningPoint tcp = this.stack.createListeningPoint("127.0.0.1", port, ListeningPoint.TCP);
+        ListeningPoint udp = this.stack.createListeningPoint(host, port, ListeningPoint.UDP);
+        ListeningPoint tcp = this.stack.createListeningPoint(host, port, ListeningPoint.TCP);
         this.provider = this.stack.createSipProvider(udp);
         this.provider.addListeningPoint(tcp);
         if (keyStore != null) {
-            this.provider.addListeningPoint(this.stack.createListeningPoint("127.0.0.1", port + 1, ListeningPoint.TLS));
+            this.provider.addListeningPoint(this.stack.createListeningPoint(host, port + 1, ListeningPoint.TLS));
         }
         addListener(this.provider, this);
         this.stack.start();
@@ -112,17 +115,22 @@ final class SipAgent implements SipListener, AutoCloseable {
         return new SipAgent("node", port, false);
     }
 
+    /** A caller or a node on the given loopback address: ::1 for IPv6. */
+    static SipAgent on(String host, int port, boolean caller) throws Exception {
+        return new SipAgent(caller ? "caller" : "node", host, port, caller, null, false);
+    }
+
     /** The password of the key stores TLS agents are given. */
     static final String TLS_PASSWORD = "secret";
 
     /** A caller that also calls over TLS from port + 1, presenting the key store's key pair. */
     static SipAgent tlsCaller(int port, java.nio.file.Path keyStore) throws Exception {
-        return new SipAgent("caller", port, true, keyStore, false);
+        return new SipAgent("caller", "127.0.0.1", port, true, keyStore, false);
     }
 
     /** A node (or a called client) that is also called over TLS on port + 1, presenting the key store's key pair. */
     static SipAgent tlsNode(int port, java.nio.file.Path keyStore) throws Exception {
-        return new SipAgent("node", port, false, keyStore, true);
+        return new SipAgent("node", "127.0.0.1", port, false, keyStore, true);
     }
 
     private static void addListener(SipProvider provider, SipListener listener) {
@@ -137,6 +145,11 @@ final class SipAgent implements SipListener, AutoCloseable {
         return this.port;
     }
 
+    /** host:port of this agent's loopback address, IPv6 in brackets. */
+    private String hostPort(int port) {
+        return org.restcomm.lb.node.HostAndPort.bracketed(this.host) + ":" + port;
+    }
+
     /** The port this agent listens on for the transport: port + 1 for TLS. */
     int localPort(String transport) {
         return "tls".equalsIgnoreCase(transport) ? this.port + 1 : this.port;
@@ -149,19 +162,19 @@ final class SipAgent implements SipListener, AutoCloseable {
 
     /** Starts a call to the balancer's external port; the call is established once {@link Call#awaitAnswer} returns. */
     Call call(String transport, int balancerPort, String fromUser) throws Exception {
-        SipURI target = this.addresses.createSipURI("bob", "127.0.0.1:" + balancerPort);
+        SipURI target = this.addresses.createSipURI("bob", this.hostPort(balancerPort));
         target.setTransportParam(transport);
         Address from = this.addresses.createAddress(this.addresses.createSipURI(fromUser, "example.com"));
         Address to = this.addresses.createAddress(this.addresses.createSipURI("bob", "example.com"));
         int localPort = this.localPort(transport);
-        SipURI contact = this.addresses.createSipURI(fromUser, "127.0.0.1:" + localPort);
+        SipURI contact = this.addresses.createSipURI(fromUser, this.hostPort(localPort));
         contact.setTransportParam(transport);
         CallIdHeader callId = this.provider.getNewCallId();
         Request invite = this.messages.createRequest(target, Request.INVITE, callId,
                 this.headers.createCSeqHeader(1L, Request.INVITE),
                 this.headers.createFromHeader(from, "caller-" + TAGS.incrementAndGet()),
                 this.headers.createToHeader(to, null),
-                new ArrayList<>(List.of(this.headers.createViaHeader("127.0.0.1", localPort, transport, null))),
+                new ArrayList<>(List.of(this.headers.createViaHeader(this.host, localPort, transport, null))),
                 this.headers.createMaxForwardsHeader(70));
         invite.addHeader(this.headers.createContactHeader(this.addresses.createAddress(contact)));
         ClientTransaction transaction = this.provider.getNewClientTransaction(invite);
@@ -247,7 +260,7 @@ final class SipAgent implements SipListener, AutoCloseable {
         if (to.getTag() == null) {
             to.setTag("node-" + this.port);
         }
-        SipURI contact = this.addresses.createSipURI(null, "127.0.0.1:" + this.port);
+        SipURI contact = this.addresses.createSipURI(null, this.hostPort(this.port));
         response.addHeader(this.headers.createContactHeader(this.addresses.createAddress(contact)));
         return response;
     }

@@ -100,6 +100,46 @@ public class SipManagementTestCase extends LoadBalancerTestCase {
     }
 
     @Test
+    public void stackPropertiesReachTheSipStack() throws Exception {
+        String padded = invite("SIP/2.0/TCP 127.0.0.1:6004", "tcp-padded").replace("Max-Forwards: 70\r\n", "Max-Forwards: 70\r\nX-Padding: " + "p".repeat(6000) + "\r\n");
+        assertTrue(answerOverTcp(padded).startsWith("SIP/2.0 "), "a 6 kB header section fits the balancer's default MAX_MESSAGE_SIZE (65536)");
+
+        ModelNode properties = new ModelNode();
+        // jain-sip raises anything below 4096 to 4096
+        properties.get("gov.nist.javax.sip.MAX_MESSAGE_SIZE").set("4096");
+        // /subsystem=load-balancer/sip=default:write-attribute(name=stack-properties, value={gov.nist.javax.sip.MAX_MESSAGE_SIZE=4096}){allow-resource-service-restart=true}
+        this.management.success(Management.restarting(Operations.createWriteAttributeOperation(SIP, "stack-properties", properties)));
+        try {
+            assertEquals("", answerOverTcp(padded), "beyond the stack's MAX_MESSAGE_SIZE of 4096: closed without an answer");
+            assertTrue(answerOverTcp(invite("SIP/2.0/TCP 127.0.0.1:6005", "tcp-small")).startsWith("SIP/2.0 "), "a message within it is answered");
+        } finally {
+            // /subsystem=load-balancer/sip=default:undefine-attribute(name=stack-properties){allow-resource-service-restart=true}
+            this.management.success(Management.restarting(Operations.createUndefineAttributeOperation(SIP, "stack-properties")));
+        }
+        assertTrue(answerOverTcp(padded).startsWith("SIP/2.0 "), "back to the default limit");
+    }
+
+    /** What the balancer answers on a fresh TCP connection to 5060 until it closes it or goes quiet; "" for nothing. */
+    private static String answerOverTcp(String message) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket(InetAddress.getLoopbackAddress(), 5060)) {
+            socket.setSoTimeout(5000);
+            try {
+                socket.getOutputStream().write(message.getBytes(StandardCharsets.UTF_8));
+            } catch (java.io.IOException e) {
+                // the balancer may close while the message is still being written
+            }
+            byte[] answer = new byte[8192];
+            try {
+                int read = socket.getInputStream().read(answer);
+                return (read > 0) ? new String(answer, 0, read, StandardCharsets.UTF_8) : "";
+            } catch (java.net.SocketException e) {
+                // reset by the balancer
+                return "";
+            }
+        }
+    }
+
+    @Test
     public void thirdPartyServerRegistersBySipOptionsOnTheInternalPortOnly() throws Exception {
         try (DatagramSocket server = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             int port = server.getLocalPort();

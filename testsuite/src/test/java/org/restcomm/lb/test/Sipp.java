@@ -40,7 +40,12 @@ final class Sipp implements AutoCloseable {
 
     /** transport as sipp names it: u1 (UDP) or t1 (TCP, one connection). */
     static Sipp uas(String transport, int port, int calls, Path directory) throws IOException {
-        return new Sipp(List.of("-sn", "uas", "-t", transport, "-i", "127.0.0.1", "-p", Integer.toString(port), "-m", Integer.toString(calls), "-nostdin"), directory);
+        return uas(transport, "127.0.0.1", port, calls, directory);
+    }
+
+    /** A node answering calls on address:port ({@code ::1} for IPv6), exiting after the given number of calls. */
+    static Sipp uas(String transport, String address, int port, int calls, Path directory) throws IOException {
+        return new Sipp(List.of("-sn", "uas", "-t", transport, "-i", address, "-p", Integer.toString(port), "-m", Integer.toString(calls), "-nostdin"), directory);
     }
 
     /** A node answering calls on 127.0.0.1:port until stopped, and OPTIONS (the balancer's probes) with 200 OK ({@code -aa}). */
@@ -110,7 +115,12 @@ final class Sipp implements AutoCloseable {
     }
 
     static Sipp uac(String transport, String target, int port, int calls, int rate, Path directory) throws IOException {
-        return new Sipp(List.of("-sn", "uac", target, "-t", transport, "-i", "127.0.0.1", "-p", Integer.toString(port), "-m", Integer.toString(calls),
+        return uac(transport, "127.0.0.1", target, port, calls, rate, directory);
+    }
+
+    /** A caller on address:port ({@code ::1} for IPv6, the target then {@code [::1]:5160}). */
+    static Sipp uac(String transport, String address, String target, int port, int calls, int rate, Path directory) throws IOException {
+        return new Sipp(List.of("-sn", "uac", target, "-t", transport, "-i", address, "-p", Integer.toString(port), "-m", Integer.toString(calls),
                 "-r", Integer.toString(rate), "-nostdin", "-timeout", "30s", "-timeout_error", "-trace_err"), directory);
     }
 
