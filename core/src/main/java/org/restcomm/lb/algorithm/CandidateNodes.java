@@ -8,11 +8,12 @@ import org.restcomm.lb.node.NodeRegistry;
 
 /**
  * The nodes new SIP calls and new HTTP sessions may go to: those serving the protocol that take new work, of the
- * newest version among them. Worked out again when the registry changes, not for every request.
+ * newest version among them; and all nodes serving each protocol, whatever their state. Worked out again when the
+ * registry changes, not for every request.
  */
 final class CandidateNodes {
 
-    private record Snapshot(long generation, List<Node> sip, List<Node> http) {
+    private record Snapshot(long generation, List<Node> sip, List<Node> http, List<Node> registeredSip, List<Node> registeredHttp) {
     }
 
     private final NodeRegistry registry;
@@ -30,14 +31,24 @@ final class CandidateNodes {
         return this.current().http();
     }
 
+    /** Every registered node serving SIP, whatever its state and version. */
+    List<Node> registeredSip() {
+        return this.current().registeredSip();
+    }
+
+    List<Node> registeredHttp() {
+        return this.current().registeredHttp();
+    }
+
     private Snapshot current() {
         // the generation is read before the nodes: a change in between only makes the next call work it out again
         long generation = this.registry.generation();
         Snapshot snapshot = this.snapshot;
         if (snapshot == null || snapshot.generation() != generation) {
             Collection<Node> nodes = this.registry.nodes();
-            snapshot = new Snapshot(generation, NodeVersions.newestAccepting(nodes.stream().filter(Node::servesSip).toList()),
-                    NodeVersions.newestAccepting(nodes.stream().filter(Node::servesHttp).toList()));
+            List<Node> sip = nodes.stream().filter(Node::servesSip).toList();
+            List<Node> http = nodes.stream().filter(Node::servesHttp).toList();
+            snapshot = new Snapshot(generation, NodeVersions.newestAccepting(sip), NodeVersions.newestAccepting(http), sip, http);
             this.snapshot = snapshot;
         }
         return snapshot;

@@ -61,6 +61,11 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
             Map.entry(SmppResourceDefinitionRegistrar.BACKEND_SSL_CONTEXT, VERSION_1_2),
             Map.entry(SmppResourceDefinitionRegistrar.HANDSHAKE_TIMEOUT, VERSION_1_2));
 
+    /** The schema version that introduced each algorithm element not in 1.0; older versions do not read it. */
+    private static final Map<AlgorithmResource, LoadBalancerSubsystemSchema> ALGORITHM_ADDED_IN = Map.of(
+            AlgorithmResource.PURE_CONSISTENT_HASH, VERSION_1_3,
+            AlgorithmResource.ACTIVE_STANDBY, VERSION_1_3);
+
     @SafeVarargs
     private static Map<AttributeDefinition, LoadBalancerSubsystemSchema> byIdentity(Map.Entry<AttributeDefinition, LoadBalancerSubsystemSchema>... entries) {
         Map<AttributeDefinition, LoadBalancerSubsystemSchema> map = new IdentityHashMap<>();
@@ -135,6 +140,9 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
     private SingletonResourceRegistrationXMLChoice algorithmChoice() {
         SingletonResourceRegistrationXMLChoice.Builder choice = this.factory.singletonElementChoice().withCardinality(XMLCardinality.Single.OPTIONAL);
         for (AlgorithmResource resource : AlgorithmResource.values()) {
+            if (!this.since(ALGORITHM_ADDED_IN.getOrDefault(resource, VERSION_1_0))) {
+                continue;
+            }
             boolean custom = resource == AlgorithmResource.CUSTOM;
             var element = this.factory.singletonElement(AlgorithmResourceDefinitionRegistrar.registration(resource))
                     .withElementLocalName(custom ? "custom-algorithm" : resource.path().getValue())
