@@ -59,7 +59,9 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
             Map.entry(SmppResourceDefinitionRegistrar.SSL_SOCKET_BINDING, VERSION_1_2),
             Map.entry(SmppResourceDefinitionRegistrar.SSL_CONTEXT, VERSION_1_2),
             Map.entry(SmppResourceDefinitionRegistrar.BACKEND_SSL_CONTEXT, VERSION_1_2),
-            Map.entry(SmppResourceDefinitionRegistrar.HANDSHAKE_TIMEOUT, VERSION_1_2));
+            Map.entry(SmppResourceDefinitionRegistrar.HANDSHAKE_TIMEOUT, VERSION_1_2),
+            Map.entry(SmppResourceDefinitionRegistrar.TO_NODE_ALGORITHM, VERSION_1_3),
+            Map.entry(SmppResourceDefinitionRegistrar.TO_PROVIDER_ALGORITHM, VERSION_1_3));
 
     /** The schema version that introduced each algorithm element not in 1.0; older versions do not read it. */
     private static final Map<AlgorithmResource, LoadBalancerSubsystemSchema> ALGORITHM_ADDED_IN = Map.of(
