@@ -72,7 +72,8 @@ public final class HttpBalancer {
         if (this.settings.forwardedHeaders()) {
             proxy.addRequestHeader(HttpString.tryFromString(ForwardedHeader.NAME), new ForwardedHeader());
         }
-        HttpsRedirect redirect = new HttpsRedirect(proxy.build());
+        // plain HTTP is redirected to HTTPS first; what reaches the node is rewritten
+        HttpsRedirect redirect = new HttpsRedirect(this.settings.rewriteRules().wrap(proxy.build()));
         TrafficHandler traffic = new TrafficHandler(this.statistics, this.settings, redirect);
         Listeners listeners;
         try {

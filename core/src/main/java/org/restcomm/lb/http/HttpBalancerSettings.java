@@ -26,10 +26,12 @@ import org.restcomm.lb.node.HostAndPort;
  * @param writeStallTimeout milliseconds an answer may wait for a client that takes no bytes before its connection is closed; 0 for ever
  * @param handshakeTimeout milliseconds an HTTPS client may take to finish its TLS handshake before its connection is closed; 0 for ever
  * @param httpsRedirect where plain HTTP requests are redirected to, or {@link HttpsRedirectSettings#OFF}
+ * @param rewriteRules URL rewriting before the proxy, or {@link RewriteRules#NONE}
  */
 public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestSize, long maxResponseSize, int maxRequestTime, boolean forwardedHeaders,
         Pattern badNodeRequestPattern, int connectionsPerThread, int requestQueueSize, int problemServerRetrySeconds, SSLContext backendSslContext,
-        int noRequestTimeout, int requestParseTimeout, int writeStallTimeout, int handshakeTimeout, HttpsRedirectSettings httpsRedirect) {
+        int noRequestTimeout, int requestParseTimeout, int writeStallTimeout, int handshakeTimeout, HttpsRedirectSettings httpsRedirect,
+        RewriteRules rewriteRules) {
 
     /** As WildFly's HTTP listeners: a kept-alive connection with no request for a minute is closed. */
     public static final int DEFAULT_NO_REQUEST_TIMEOUT = 60_000;
@@ -68,6 +70,9 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
         if (httpsRedirect == null) {
             throw new IllegalArgumentException("httpsRedirect must not be null; HttpsRedirectSettings.OFF for none");
         }
+        if (rewriteRules == null) {
+            throw new IllegalArgumentException("rewriteRules must not be null; RewriteRules.NONE for none");
+        }
         if (connectionsPerThread < 1) {
             throw new IllegalArgumentException("connections per thread must be at least 1, not " + connectionsPerThread);
         }
@@ -101,6 +106,7 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
         private int writeStallTimeout = DEFAULT_WRITE_STALL_TIMEOUT;
         private int handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
         private HttpsRedirectSettings httpsRedirect = HttpsRedirectSettings.OFF;
+        private RewriteRules rewriteRules = RewriteRules.NONE;
 
         private Builder() {
         }
@@ -182,6 +188,11 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
             return this;
         }
 
+        public Builder rewriteRules(RewriteRules rules) {
+            this.rewriteRules = rules;
+            return this;
+        }
+
         public Builder httpsRedirect(HttpsRedirectSettings redirect) {
             this.httpsRedirect = redirect;
             return this;
@@ -190,7 +201,8 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
         public HttpBalancerSettings build() {
             return new HttpBalancerSettings(this.unavailableHost, this.maxRequestSize, this.maxResponseSize, this.maxRequestTime, this.forwardedHeaders,
                     this.badNodeRequestPattern, this.connectionsPerThread, this.requestQueueSize, this.problemServerRetrySeconds, this.backendSslContext,
-                    this.noRequestTimeout, this.requestParseTimeout, this.writeStallTimeout, this.handshakeTimeout, this.httpsRedirect);
+                    this.noRequestTimeout, this.requestParseTimeout, this.writeStallTimeout, this.handshakeTimeout, this.httpsRedirect,
+                    this.rewriteRules);
         }
     }
 }

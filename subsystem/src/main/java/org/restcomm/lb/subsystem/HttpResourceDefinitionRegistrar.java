@@ -5,6 +5,8 @@ import java.util.List;
 import javax.net.ssl.SSLContext;
 
 import org.jboss.as.controller.AttributeDefinition;
+import org.jboss.as.controller.AttributeMarshallers;
+import org.jboss.as.controller.AttributeParsers;
 import org.jboss.as.controller.OperationContext;
 import org.jboss.as.controller.OperationFailedException;
 import org.jboss.as.controller.PathElement;
@@ -12,6 +14,7 @@ import org.jboss.as.controller.ResourceDefinition;
 import org.jboss.as.controller.ResourceRegistration;
 import org.jboss.as.controller.SimpleAttributeDefinition;
 import org.jboss.as.controller.SimpleAttributeDefinitionBuilder;
+import org.jboss.as.controller.StringListAttributeDefinition;
 import org.jboss.as.controller.capability.RuntimeCapability;
 import org.jboss.as.controller.client.helpers.MeasurementUnit;
 import org.jboss.as.controller.descriptions.ResourceDescriptionResolver;
@@ -125,6 +128,20 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
             .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
             .build();
 
+    /**
+     * Undertow predicate/handler expressions run before the proxy, in order; in XML one {@code <rewrite-rule name=".."/>}
+     * each. No management expressions: Undertow's own {@code ${remaining}} and {@code ${1}} would be taken for them.
+     */
+    static final StringListAttributeDefinition REWRITE_RULES = new StringListAttributeDefinition.Builder("rewrite-rules")
+            .setRequired(false)
+            .setAllowExpression(false)
+            .setXmlName("rewrite-rule")
+            .setElementValidator(new RewriteRuleValidator())
+            .setAttributeParser(AttributeParsers.STRING_LIST_NAMED_ELEMENT)
+            .setAttributeMarshaller(AttributeMarshallers.STRING_LIST_NAMED_ELEMENT)
+            .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+            .build();
+
     static final List<AttributeDefinition> ATTRIBUTES = List.of(SOCKET_BINDING, HTTPS_SOCKET_BINDING, SSL_CONTEXT, BACKEND_SSL_CONTEXT, WORKER,
             UNAVAILABLE_HOST, MAX_REQUEST_SIZE, MAX_RESPONSE_SIZE, MAX_REQUEST_TIME, NO_REQUEST_TIMEOUT, REQUEST_PARSE_TIMEOUT, FORWARDED_HEADERS,
             BAD_NODE_REQUEST_PATTERN, CONNECTIONS_PER_THREAD, REQUEST_QUEUE_SIZE, PROBLEM_SERVER_RETRY, WRITE_STALL_TIMEOUT, HANDSHAKE_TIMEOUT,
@@ -184,6 +201,7 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
             boolean live = attribute.getFlags().contains(AttributeAccess.Flag.RESTART_NONE);
             descriptor.addAttribute(attribute, live ? new LiveWriteAttributeHandler(attribute, this::redirect) : write);
         }
+        descriptor.addAttribute(REWRITE_RULES, write);
         ManagementResourceRegistrar.of(descriptor.build()).register(registration);
         return registration;
     }
@@ -215,6 +233,7 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
                 .writeStallTimeout(WRITE_STALL_TIMEOUT.resolveModelAttribute(context, model).asInt())
                 .handshakeTimeout(HANDSHAKE_TIMEOUT.resolveModelAttribute(context, model).asInt())
                 .httpsRedirect(httpsRedirect(context, model))
+                .rewriteRules(RewriteRuleValidator.parse(REWRITE_RULES.getName(), REWRITE_RULES.unwrap(context, model)))
                 .forwardedHeaders(FORWARDED_HEADERS.resolveModelAttribute(context, model).asBoolean())
                 .badNodeRequestPattern(BAD_NODE_REQUEST_PATTERN.resolveModelAttribute(context, model).asStringOrNull())
                 .connectionsPerThread(CONNECTIONS_PER_THREAD.resolveModelAttribute(context, model).asInt())

@@ -61,6 +61,7 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
             Map.entry(SmppResourceDefinitionRegistrar.BACKEND_SSL_CONTEXT, VERSION_1_2),
             Map.entry(SmppResourceDefinitionRegistrar.HANDSHAKE_TIMEOUT, VERSION_1_2),
             Map.entry(SmppResourceDefinitionRegistrar.TO_NODE_ALGORITHM, VERSION_1_3),
+            Map.entry(HttpResourceDefinitionRegistrar.REWRITE_RULES, VERSION_1_3),
             Map.entry(SmppResourceDefinitionRegistrar.TO_PROVIDER_ALGORITHM, VERSION_1_3));
 
     /** The schema version that introduced each algorithm element not in 1.0; older versions do not read it. */
@@ -106,11 +107,7 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
                                 .addAttributes(this.known(RmiHeartbeatResourceDefinitionRegistrar.ATTRIBUTES))
                                 .build())
                         .addElement(this.sipElement())
-                        .addElement(this.factory.singletonElement(HttpResourceDefinitionRegistrar.REGISTRATION)
-                                .withElementLocalName("http")
-                                .withCardinality(XMLCardinality.Single.OPTIONAL)
-                                .addAttributes(this.known(HttpResourceDefinitionRegistrar.ATTRIBUTES))
-                                .build())
+                        .addElement(this.httpElement())
                         .addElement(this.factory.singletonElement(SmppResourceDefinitionRegistrar.REGISTRATION)
                                 .withElementLocalName("smpp")
                                 .withCardinality(XMLCardinality.Single.OPTIONAL)
@@ -119,6 +116,18 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
                         .addChoice(this.algorithmChoice())
                         .build())
                 .build();
+    }
+
+    /** {@code <http>}, with its {@code <rewrite-rule name=".."/>} children from 1.3. */
+    private org.jboss.as.controller.persistence.xml.SingletonResourceRegistrationXMLElement httpElement() {
+        var http = this.factory.singletonElement(HttpResourceDefinitionRegistrar.REGISTRATION)
+                .withElementLocalName("http")
+                .withCardinality(XMLCardinality.Single.OPTIONAL)
+                .addAttributes(this.known(HttpResourceDefinitionRegistrar.ATTRIBUTES));
+        if (!this.known(List.of(HttpResourceDefinitionRegistrar.REWRITE_RULES)).isEmpty()) {
+            http.withContent(this.factory.sequence().withCardinality(XMLCardinality.Single.OPTIONAL).addElement(HttpResourceDefinitionRegistrar.REWRITE_RULES).build());
+        }
+        return http.build();
     }
 
     /** {@code <sip>} with its {@code <listener name=..>} children, then stack properties as {@code <property>}. */

@@ -37,6 +37,10 @@ final class SubsystemMessages {
         return String.format("RLB0106: Invalid value '%s' for %s: %s", value, attribute, reason);
     }
 
+    static String invalidRewriteRule(String attribute, String reason) {
+        return String.format("RLB0109: Invalid value for %s: %s", attribute, reason);
+    }
+
     static String sslContextRequired(String attribute, String transportAttribute, String transport) {
         return String.format("RLB0107: A listener with %s=%s needs %s, an Elytron server-ssl-context: "
                 + "add one with /subsystem=elytron/server-ssl-context=NAME:add(key-manager=..) and name it here", transportAttribute, transport, attribute);

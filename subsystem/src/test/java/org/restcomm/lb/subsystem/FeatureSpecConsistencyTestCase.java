@@ -54,7 +54,9 @@ public class FeatureSpecConsistencyTestCase {
 
     @Test
     public void httpSpecMatchesItsResource() throws Exception {
-        assertSpec("subsystem.load-balancer.http.default", HttpResourceDefinitionRegistrar.ATTRIBUTES, HttpResourceDefinitionRegistrar.CAPABILITY.getName());
+        List<AttributeDefinition> http = new java.util.ArrayList<>(HttpResourceDefinitionRegistrar.ATTRIBUTES);
+        http.add(HttpResourceDefinitionRegistrar.REWRITE_RULES);
+        assertSpec("subsystem.load-balancer.http.default", http, HttpResourceDefinitionRegistrar.CAPABILITY.getName());
     }
 
     @Test
