@@ -10,6 +10,8 @@ public enum BuiltInAlgorithm {
     HEADER_CONSISTENT_HASH("header-consistent-hash", "HeaderConsistentHashBalancerAlgorithm", HeaderConsistentHashAlgorithm::new),
     CLUSTER_SUBDOMAIN_AFFINITY("cluster-subdomain-affinity", "ClusterSubdomainAffinityAlgorithm", ClusterSubdomainAffinityAlgorithm::new),
     USER_BASED("user-based", "UserBasedAlgorithm", UserBasedAlgorithm::new),
+    PURE_CONSISTENT_HASH("pure-consistent-hash", "PureConsistentHashBalancerAlgorithm", PureConsistentHashAlgorithm::new),
+    ACTIVE_STANDBY("active-standby", "ActiveStandbyAlgorithm", ActiveStandbyAlgorithm::new),
     ;
 
     private static final String ORIGINAL_PACKAGE = "org.mobicents.tools.sip.balancer.";

@@ -38,18 +38,31 @@ public class HeaderConsistentHashAlgorithm implements BalancerAlgorithm {
     @Override
     public Node processExternalRequest(SipMessageView request) {
         String value = this.sipAffinityValue(request);
-        return RendezvousHash.choose((value != null) ? value : request.callId(), this.candidates.sip(request.overIpv6()));
+        return this.sipNodeFor((value != null) ? value : request.callId(), request.overIpv6());
     }
 
     @Override
     public Node processHttpRequest(HttpRequestView request) {
         String value = request.queryParameter(this.httpAffinityKey);
-        // a converged node (SIP and HTTP) is in both lists, so a SIP call and its appsession requests hash to it alike
-        List<Node> candidates = this.candidates.http();
         if (value != null) {
-            return RendezvousHash.choose(value, candidates);
+            return this.httpNodeFor(value);
         }
+        List<Node> candidates = this.candidates.http();
         return candidates.isEmpty() ? null : candidates.get(Math.floorMod(this.roundRobin.getAndIncrement(), candidates.size()));
+    }
+
+    /** The node a SIP affinity value hashes to, among the nodes of the client's address family taking new work. */
+    protected Node sipNodeFor(String value, boolean ipv6) {
+        return RendezvousHash.choose(value, this.candidates.sip(ipv6));
+    }
+
+    /** The node an HTTP affinity value hashes to; a converged node is in both lists, so a call and its appsession meet there. */
+    protected Node httpNodeFor(String value) {
+        return RendezvousHash.choose(value, this.candidates.http());
+    }
+
+    CandidateNodes candidates() {
+        return this.candidates;
     }
 
     private String sipAffinityValue(SipMessageView request) {

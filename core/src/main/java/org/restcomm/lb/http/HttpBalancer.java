@@ -72,7 +72,7 @@ public final class HttpBalancer {
         if (this.settings.forwardedHeaders()) {
             proxy.addRequestHeader(HttpString.tryFromString(ForwardedHeader.NAME), new ForwardedHeader());
         }
-        // rewritten before a node is chosen, as the original's urlrewrite filter ran before its balancing
+        // plain HTTP is redirected to HTTPS first; what reaches the node is rewritten
         HttpsRedirect redirect = new HttpsRedirect(this.settings.rewriteRules().wrap(proxy.build()));
         TrafficHandler traffic = new TrafficHandler(this.statistics, this.settings, redirect);
         Listeners listeners;

@@ -26,6 +26,7 @@ import org.restcomm.lb.node.HostAndPort;
  * @param writeStallTimeout milliseconds an answer may wait for a client that takes no bytes before its connection is closed; 0 for ever
  * @param handshakeTimeout milliseconds an HTTPS client may take to finish its TLS handshake before its connection is closed; 0 for ever
  * @param httpsRedirect where plain HTTP requests are redirected to, or {@link HttpsRedirectSettings#OFF}
+ * @param rewriteRules URL rewriting before the proxy, or {@link RewriteRules#NONE}
  */
 public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestSize, long maxResponseSize, int maxRequestTime, boolean forwardedHeaders,
         Pattern badNodeRequestPattern, int connectionsPerThread, int requestQueueSize, int problemServerRetrySeconds, SSLContext backendSslContext,
@@ -187,14 +188,13 @@ public record HttpBalancerSettings(HostAndPort unavailableHost, long maxRequestS
             return this;
         }
 
-        public Builder httpsRedirect(HttpsRedirectSettings redirect) {
-            this.httpsRedirect = redirect;
+        public Builder rewriteRules(RewriteRules rules) {
+            this.rewriteRules = rules;
             return this;
         }
 
-        /** URL rewriting before balancing, in Undertow's predicate/handler language; refused with the rule's position when unreadable. */
-        public Builder rewriteRules(java.util.List<String> rules) {
-            this.rewriteRules = RewriteRules.parse(rules);
+        public Builder httpsRedirect(HttpsRedirectSettings redirect) {
+            this.httpsRedirect = redirect;
             return this;
         }
 

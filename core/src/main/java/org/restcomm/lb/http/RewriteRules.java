@@ -1,6 +1,5 @@
 package org.restcomm.lb.http;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import io.undertow.Handlers;
@@ -9,44 +8,47 @@ import io.undertow.server.handlers.builder.PredicatedHandler;
 import io.undertow.server.handlers.builder.PredicatedHandlersParser;
 
 /**
- * URL rewriting before a request is balanced (the original's urlrewrite rules), in Undertow's own predicate and
- * handler language, one rule an entry: {@code regex('^/someCompany/(.*)') -> rewrite('/restcomm/${1}')},
- * {@code path-prefix('/old') -> redirect('/new')}. Rules run in order, each on what the rules before it left.
+ * URL rewriting in front of the proxy (the original's urlrewrite rules), written in Undertow's predicate language:
+ * {@code path-prefix('/old') -> rewrite('/new${remaining}')}, {@code regex('/a/(.*)') -> redirect('/b/${1}')}.
+ * Parsed by Undertow's own parser, once, when the settings are made.
  */
 public final class RewriteRules {
 
-    private final List<String> rules;
+    public static final RewriteRules NONE = new RewriteRules(List.of(), List.of());
+
+    private final List<String> expressions;
     private final List<PredicatedHandler> handlers;
 
-    private RewriteRules(List<String> rules, List<PredicatedHandler> handlers) {
-        this.rules = rules;
+    private RewriteRules(List<String> expressions, List<PredicatedHandler> handlers) {
+        this.expressions = expressions;
         this.handlers = handlers;
     }
 
-    public static final RewriteRules NONE = new RewriteRules(List.of(), List.of());
-
-    /** Parses every rule; one that Undertow cannot read is refused naming its position and Undertow's reason. */
-    public static RewriteRules parse(List<String> rules) {
-        if (rules.isEmpty()) {
+    /** Rules in the order given; IllegalArgumentException, with Undertow's reason, for one that does not parse. */
+    public static RewriteRules parse(List<String> expressions) {
+        if (expressions.isEmpty()) {
             return NONE;
         }
-        List<PredicatedHandler> handlers = new ArrayList<>();
-        for (int i = 0; i < rules.size(); i++) {
-            try {
-                // the builders of rewrite(), redirect(), path-prefix() ... are services of Undertow's own jar
-                handlers.addAll(PredicatedHandlersParser.parse(rules.get(i), PredicatedHandlersParser.class.getClassLoader()));
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("rule " + (i + 1) + " '" + rules.get(i) + "' is not an Undertow predicate/handler expression: " + e.getMessage(), e);
-            }
+        for (String expression : expressions) {
+            parseOne(expression);
         }
-        return new RewriteRules(List.copyOf(rules), List.copyOf(handlers));
+        // one text: a rule may end the chain (redirect, response-code) before the rules after it run
+        return new RewriteRules(List.copyOf(expressions), parseOne(String.join("\n", expressions)));
     }
 
-    public List<String> rules() {
-        return this.rules;
+    private static List<PredicatedHandler> parseOne(String expression) {
+        try {
+            return PredicatedHandlersParser.parse(expression, PredicatedHandlersParser.class.getClassLoader());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("'" + expression + "' is not an Undertow predicate/handler expression: " + e.getMessage(), e);
+        }
     }
 
-    /** The handler that applies the rules, then hands the request on. */
+    public List<String> expressions() {
+        return this.expressions;
+    }
+
+    /** The rules, then next; next itself when there are none. */
     HttpHandler wrap(HttpHandler next) {
         return this.handlers.isEmpty() ? next : Handlers.predicates(this.handlers, next);
     }

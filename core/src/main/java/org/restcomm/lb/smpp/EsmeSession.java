@@ -224,7 +224,7 @@ final class EsmeSession implements SmppEndpoint {
      * hears: ESME_RTHROTTLED while this ESME's socket holds max-queued-bytes (the SMSC retries later), ESME_RSYSERR when
      * the ESME is not bound.
      */
-    int relayRequestFromSmsc(SmscConnection origin, ChannelBuffer frame, int commandId, int sequence) {
+    int relayRequestFromSmsc(SmppEndpoint origin, ChannelBuffer frame, int commandId, int sequence) {
         if (this.state.get() != State.BOUND) {
             return PduHeader.ESME_RSYSERR;
         }

@@ -15,8 +15,8 @@ import org.restcomm.lb.logging.LoadBalancerLogger;
 
 /**
  * Mux mode: the ESME binds of one bind type and credentials (a MuxKey) and their upstream binds, one on every SMSC.
- * ESME requests take turns over the bound upstream binds; an SMSC request goes to the submitter of the message a
- * receipt is about, else to the ESMEs in turn. An SMSC lost is rebound after reconnect-interval while the others
+ * ESME requests go to the bound upstream binds as to-provider-algorithm says; an SMSC request goes to the submitter of
+ * the message a receipt is about, else as to-node-algorithm says (the ESMEs in turn, or all of them). An SMSC lost is rebound after reconnect-interval while the others
  * serve; the ESMEs are unbound only when no SMSC is left. Calls into connections and sessions are made without
  * holding this group's lock; the dispatcher's mux table lock may be held when taking it, never the reverse.
  */
@@ -133,11 +133,14 @@ final class MuxGroup implements Upstream {
         added.forEach(SmscConnection::start);
     }
 
-    /** Round robin over the bound upstream binds, skipping those rebinding, down or whose socket takes no bytes. */
+    /**
+     * To the upstream bind to-provider-algorithm picks (each in turn, or the first listed), skipping those rebinding,
+     * down or whose socket takes no bytes.
+     */
     @Override
     public Relay relayRequest(EsmeSession origin, ChannelBuffer frame, int commandId, int sequence) {
         SmscConnection[] all = this.upstreams;
-        int start = this.nextUpstream.getAndIncrement();
+        int start = this.dispatcher.settings().toProviderAlgorithm().start(this.nextUpstream);
         Relay result = Relay.DOWN;
         for (int i = 0; i < all.length; i++) {
             Relay relay = all[Math.floorMod(start + i, all.length)].relayRequest(origin, frame, commandId, sequence);
@@ -158,16 +161,25 @@ final class MuxGroup implements Upstream {
     }
 
     /**
-     * The ESME for an SMSC request: the submitter of the message a receipt is about, else the receiving ESMEs in turn,
-     * skipping those whose socket holds max-queued-bytes (when all do, one of them, which refuses it).
+     * Relays an SMSC request: a receipt to the submitter of its message, else as to-node-algorithm says, skipping
+     * receivers whose socket holds max-queued-bytes. Returns the status the SMSC hears when nobody took it.
      */
-    EsmeSession receiverFor(ChannelBuffer frame, int commandId) {
+    int relayRequestFromSmsc(SmscConnection origin, ChannelBuffer frame, int commandId, int sequence) {
         if (commandId == PduHeader.DELIVER_SM) {
             EsmeSession submitter = this.receipts.submitterOf(frame, this.dispatcher.transcoder());
             if (submitter != null && submitter.state() == EsmeSession.State.BOUND) {
-                return submitter;
+                return submitter.relayRequestFromSmsc(origin, frame, commandId, sequence);
             }
         }
+        if (this.dispatcher.settings().toNodeAlgorithm() == SmppToNodeAlgorithm.SUBMIT_TO_ALL) {
+            return this.relayToAll(origin, frame, commandId, sequence);
+        }
+        EsmeSession receiver = this.nextReceiver();
+        return (receiver != null) ? receiver.relayRequestFromSmsc(origin, frame, commandId, sequence) : PduHeader.ESME_RSYSERR;
+    }
+
+    /** The receiving ESMEs in turn, skipping those whose socket holds max-queued-bytes (when all do, one of them, which refuses it). */
+    private EsmeSession nextReceiver() {
         List<EsmeSession> all = this.sessions;
         EsmeSession blocked = null;
         for (int tries = all.size(); tries > 0; tries--) {
@@ -176,7 +188,7 @@ final class MuxGroup implements Upstream {
                 return null;
             }
             EsmeSession candidate = all.get(Math.floorMod(this.nextReceiver.getAndIncrement(), size));
-            if (candidate.state() == EsmeSession.State.BOUND && candidate.bindCommandId() != PduHeader.BIND_TRANSMITTER) {
+            if (receives(candidate)) {
                 if (candidate.takesBytes()) {
                     return candidate;
                 }
@@ -184,6 +196,27 @@ final class MuxGroup implements Upstream {
             }
         }
         return blocked;
+    }
+
+    /** A copy to every receiving ESME; the SMSC hears the first answer, or a failure once no copy can be answered. */
+    private int relayToAll(SmscConnection origin, ChannelBuffer frame, int commandId, int sequence) {
+        List<EsmeSession> receivers = this.sessions.stream().filter(MuxGroup::receives).toList();
+        if (receivers.isEmpty()) {
+            return PduHeader.ESME_RSYSERR;
+        }
+        FirstAnswer answer = new FirstAnswer(origin, commandId, sequence, receivers.size());
+        for (EsmeSession receiver : receivers) {
+            int status = receiver.relayRequestFromSmsc(answer, frame.copy(), commandId, sequence);
+            if (status != PduHeader.ESME_ROK) {
+                answer.refused(status);
+            }
+        }
+        answer.allRelayed();
+        return PduHeader.ESME_ROK;
+    }
+
+    private static boolean receives(EsmeSession session) {
+        return session.state() == EsmeSession.State.BOUND && session.bindCommandId() != PduHeader.BIND_TRANSMITTER;
     }
 
     /** The socket of an ESME of the group, whose I/O thread then serves the new upstream socket too; or null. */

@@ -2,6 +2,7 @@ package org.restcomm.lb.smpp;
 
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Objects;
 
 import javax.net.ssl.SSLContext;
 
@@ -16,11 +17,13 @@ import javax.net.ssl.SSLContext;
  * @param writeStallTimeoutMillis how long a socket may refuse writes before its connection is closed
  * @param handshakeTimeoutMillis how long a TLS handshake (ESME side or SMSC side) may take before its connection is closed
  * @param backendSslContext TLS towards the SMSCs (a client context); null for plain SMPP
+ * @param toProviderAlgorithm which SMSC takes a bind (regular mode) or a request (mux mode)
+ * @param toNodeAlgorithm which ESMEs of a mux group get an SMSC request
  */
 public record SmppBalancerSettings(List<InetSocketAddress> remoteServers, int windowSize, long responseTimeoutMillis, long bindTimeoutMillis,
         long enquireLinkIntervalMillis, long reconnectIntervalMillis, long clientCheckTimeoutMillis, long serverCheckTimeoutMillis,
         int rebindingStatus, SmppMode mode, int maxQueuedBytes, long writeStallTimeoutMillis, long handshakeTimeoutMillis,
-        SSLContext backendSslContext) {
+        SSLContext backendSslContext, SmppToProviderAlgorithm toProviderAlgorithm, SmppToNodeAlgorithm toNodeAlgorithm) {
 
     public static final int DEFAULT_WINDOW_SIZE = 10;
     public static final long DEFAULT_RESPONSE_TIMEOUT = 10_000;
@@ -36,6 +39,8 @@ public record SmppBalancerSettings(List<InetSocketAddress> remoteServers, int wi
 
     public SmppBalancerSettings {
         remoteServers = List.copyOf(remoteServers);
+        Objects.requireNonNull(toProviderAlgorithm, "to-provider-algorithm");
+        Objects.requireNonNull(toNodeAlgorithm, "to-node-algorithm");
         if (windowSize < 1) {
             throw new IllegalArgumentException("window-size must be at least 1, not " + windowSize);
         }
@@ -58,7 +63,8 @@ public record SmppBalancerSettings(List<InetSocketAddress> remoteServers, int wi
     public SmppBalancerSettings withRemoteServers(List<InetSocketAddress> servers) {
         return new SmppBalancerSettings(servers, this.windowSize, this.responseTimeoutMillis, this.bindTimeoutMillis, this.enquireLinkIntervalMillis,
                 this.reconnectIntervalMillis, this.clientCheckTimeoutMillis, this.serverCheckTimeoutMillis, this.rebindingStatus, this.mode,
-                this.maxQueuedBytes, this.writeStallTimeoutMillis, this.handshakeTimeoutMillis, this.backendSslContext);
+                this.maxQueuedBytes, this.writeStallTimeoutMillis, this.handshakeTimeoutMillis, this.backendSslContext, this.toProviderAlgorithm,
+                this.toNodeAlgorithm);
     }
 
     /** Starts from the guide's defaults. */
@@ -77,6 +83,8 @@ public record SmppBalancerSettings(List<InetSocketAddress> remoteServers, int wi
         private long writeStallTimeout = DEFAULT_WRITE_STALL_TIMEOUT;
         private long handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
         private SSLContext backendSslContext;
+        private SmppToProviderAlgorithm toProviderAlgorithm = SmppToProviderAlgorithm.ROUND_ROBIN;
+        private SmppToNodeAlgorithm toNodeAlgorithm = SmppToNodeAlgorithm.ROUND_ROBIN;
 
         private Builder() {
         }
@@ -152,10 +160,20 @@ public record SmppBalancerSettings(List<InetSocketAddress> remoteServers, int wi
             return this;
         }
 
+        public Builder toProviderAlgorithm(SmppToProviderAlgorithm algorithm) {
+            this.toProviderAlgorithm = algorithm;
+            return this;
+        }
+
+        public Builder toNodeAlgorithm(SmppToNodeAlgorithm algorithm) {
+            this.toNodeAlgorithm = algorithm;
+            return this;
+        }
+
         public SmppBalancerSettings build() {
             return new SmppBalancerSettings(this.remoteServers, this.windowSize, this.responseTimeout, this.bindTimeout, this.enquireLinkInterval,
                     this.reconnectInterval, this.clientCheckTimeout, this.serverCheckTimeout, this.rebindingStatus, this.mode,
-                    this.maxQueuedBytes, this.writeStallTimeout, this.handshakeTimeout, this.backendSslContext);
+                    this.maxQueuedBytes, this.writeStallTimeout, this.handshakeTimeout, this.backendSslContext, this.toProviderAlgorithm, this.toNodeAlgorithm);
         }
     }
 }

@@ -110,7 +110,7 @@ final class SmscConnection implements SmppEndpoint, Upstream {
     /** Starts the first bind: regular mode at the next SMSC in round-robin order, mux mode at its own SMSC. */
     void start() {
         synchronized (this) {
-            this.candidates = (this.group != null) ? List.of(this.server) : this.dispatcher.servers().rotation(null);
+            this.candidates = (this.group != null) ? List.of(this.server) : this.dispatcher.servers().rotation(null, this.dispatcher.settings().toProviderAlgorithm());
             this.nextCandidate = 0;
         }
         this.tryNextServer();
@@ -321,8 +321,8 @@ final class SmscConnection implements SmppEndpoint, Upstream {
     }
 
     private void relayRequestToEsme(ChannelBuffer frame, int commandId, int sequence) {
-        EsmeSession target = (this.group != null) ? this.group.receiverFor(frame, commandId) : this.esme;
-        int status = (target != null) ? target.relayRequestFromSmsc(this, frame, commandId, sequence) : PduHeader.ESME_RSYSERR;
+        int status = (this.group != null) ? this.group.relayRequestFromSmsc(this, frame, commandId, sequence)
+                : this.esme.relayRequestFromSmsc(this, frame, commandId, sequence);
         if (status != PduHeader.ESME_ROK) {
             this.send(PduHeader.errorResponse(commandId, status, sequence));
         }
@@ -409,7 +409,7 @@ final class SmscConnection implements SmppEndpoint, Upstream {
             if (this.state.get() != State.REBINDING) {
                 return;
             }
-            this.candidates = (this.group != null) ? List.of(this.server) : this.dispatcher.servers().rotation(lostServer);
+            this.candidates = (this.group != null) ? List.of(this.server) : this.dispatcher.servers().rotation(lostServer, this.dispatcher.settings().toProviderAlgorithm());
             this.nextCandidate = 0;
             this.lastBindStatus = PduHeader.ESME_RBINDFAIL;
         }

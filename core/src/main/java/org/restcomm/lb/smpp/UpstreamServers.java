@@ -38,13 +38,13 @@ final class UpstreamServers {
         return List.copyOf(servers);
     }
 
-    /** The order to try SMSCs in for one bind: round-robin start, then the rest; the one to avoid goes last. */
-    List<InetSocketAddress> rotation(InetSocketAddress avoid) {
+    /** The order to try SMSCs in for one bind: the algorithm's start, then the rest; the one to avoid goes last. */
+    List<InetSocketAddress> rotation(InetSocketAddress avoid, SmppToProviderAlgorithm algorithm) {
         List<InetSocketAddress> servers = this.all();
         if (servers.isEmpty()) {
             return servers;
         }
-        int start = Math.floorMod(this.next.getAndIncrement(), servers.size());
+        int start = Math.floorMod(algorithm.start(this.next), servers.size());
         List<InetSocketAddress> order = new ArrayList<>(servers.size());
         for (int i = 0; i < servers.size(); i++) {
             order.add(servers.get((start + i) % servers.size()));

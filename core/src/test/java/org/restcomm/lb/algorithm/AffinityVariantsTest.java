@@ -64,6 +64,8 @@ class AffinityVariantsTest {
         assertEquals(BuiltInAlgorithm.CALL_ID_AFFINITY, BuiltInAlgorithm.forName("org.mobicents.tools.sip.balancer.CallIDAffinityBalancerAlgorithm").orElseThrow());
         assertEquals(BuiltInAlgorithm.HEADER_CONSISTENT_HASH, BuiltInAlgorithm.forName("header-consistent-hash").orElseThrow());
         assertEquals(BuiltInAlgorithm.USER_BASED, BuiltInAlgorithm.forName(UserBasedAlgorithm.class.getName()).orElseThrow());
+        assertEquals(BuiltInAlgorithm.PURE_CONSISTENT_HASH, BuiltInAlgorithm.forName("org.mobicents.tools.sip.balancer.PureConsistentHashBalancerAlgorithm").orElseThrow());
+        assertEquals(BuiltInAlgorithm.ACTIVE_STANDBY, BuiltInAlgorithm.forName("org.mobicents.tools.sip.balancer.ActiveStandbyAlgorithm").orElseThrow());
         assertTrue(BuiltInAlgorithm.forName("com.example.Mine").isEmpty());
     }
 }

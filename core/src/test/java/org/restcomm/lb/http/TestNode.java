@@ -52,7 +52,7 @@ public final class TestNode implements AutoCloseable {
     public final AtomicInteger requests = new AtomicInteger();
     final AtomicLong uploadBytes = new AtomicLong();
     final Map<String, List<String>> lastHeaders = new ConcurrentHashMap<>();
-    volatile String lastUri;
+    public volatile String lastUri;
     /** When set, /stream waits here after its first MiB until the client has read it. */
     volatile CountDownLatch streamGate;
     private final Undertow http;

@@ -283,14 +283,14 @@ class SmppMuxTest extends SmppTestBed {
         deliver(this.upstream, deliver);
     }
 
-    private static void deliver(SmppServerSession upstream, DeliverSm deliver) throws Exception {
+    static void deliver(SmppServerSession upstream, DeliverSm deliver) throws Exception {
         assertNotNull(upstream, "an upstream session");
         WindowFuture<Integer, PduRequest, PduResponse> future = upstream.sendRequestPdu(deliver, 5000, false);
         assertTrue(future.await(5000));
         assertEquals(0, future.getResponse().getCommandStatus());
     }
 
-    private static int count(TestEsme esme) throws InterruptedException {
+    static int count(TestEsme esme) throws InterruptedException {
         int count = 0;
         while (esme.awaitRequest(DeliverSm.class, 300) != null) {
             count++;
@@ -298,7 +298,7 @@ class SmppMuxTest extends SmppTestBed {
         return count;
     }
 
-    private static DeliverSm mo(int i) throws Exception {
+    static DeliverSm mo(int i) throws Exception {
         DeliverSm mo = new DeliverSm();
         mo.setSourceAddress(new Address((byte) 1, (byte) 1, "5678"));
         mo.setDestAddress(new Address((byte) 1, (byte) 1, "1234"));
@@ -310,7 +310,7 @@ class SmppMuxTest extends SmppTestBed {
         return (int) smsc.requests.stream().filter(type::isInstance).count();
     }
 
-    private static DeliverSm receipt(String messageId, boolean asTlv) throws Exception {
+    static DeliverSm receipt(String messageId, boolean asTlv) throws Exception {
         DeliverSm receipt = new DeliverSm();
         receipt.setEsmClass(SmppConstants.ESM_CLASS_MT_SMSC_DELIVERY_RECEIPT);
         receipt.setSourceAddress(new Address((byte) 1, (byte) 1, "5678"));

@@ -20,6 +20,8 @@ enum AlgorithmResource {
     HEADER_CONSISTENT_HASH(BuiltInAlgorithm.HEADER_CONSISTENT_HASH, List.of(SIP_AFFINITY_KEY, HTTP_AFFINITY_KEY)),
     CLUSTER_SUBDOMAIN_AFFINITY(BuiltInAlgorithm.CLUSTER_SUBDOMAIN_AFFINITY, List.of(SUBCLUSTERS, MAX_IDLE_TIME, GROUP_FAILOVER)),
     USER_BASED(BuiltInAlgorithm.USER_BASED, List.of(USER_AFFINITY_KEY, USER_EXCLUSION_PATTERN, USER_FALLBACK_KEY, MAX_IDLE_TIME)),
+    PURE_CONSISTENT_HASH(BuiltInAlgorithm.PURE_CONSISTENT_HASH, List.of(SIP_AFFINITY_KEY, HTTP_AFFINITY_KEY)),
+    ACTIVE_STANDBY(BuiltInAlgorithm.ACTIVE_STANDBY, List.of()),
     /** Any class implementing the SPI, from a JBoss module; the original's class names select a built-in. */
     CUSTOM(null, List.of()),
     ;

@@ -7,7 +7,6 @@ import javax.net.ssl.SSLContext;
 import org.jboss.as.controller.AttributeDefinition;
 import org.jboss.as.controller.AttributeMarshallers;
 import org.jboss.as.controller.AttributeParsers;
-import org.jboss.as.controller.StringListAttributeDefinition;
 import org.jboss.as.controller.OperationContext;
 import org.jboss.as.controller.OperationFailedException;
 import org.jboss.as.controller.PathElement;
@@ -15,6 +14,7 @@ import org.jboss.as.controller.ResourceDefinition;
 import org.jboss.as.controller.ResourceRegistration;
 import org.jboss.as.controller.SimpleAttributeDefinition;
 import org.jboss.as.controller.SimpleAttributeDefinitionBuilder;
+import org.jboss.as.controller.StringListAttributeDefinition;
 import org.jboss.as.controller.capability.RuntimeCapability;
 import org.jboss.as.controller.client.helpers.MeasurementUnit;
 import org.jboss.as.controller.descriptions.ResourceDescriptionResolver;
@@ -129,8 +129,8 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
             .build();
 
     /**
-     * Since 1.3: the original's urlrewrite rules, in Undertow's predicate/handler language, one rule an entry; in XML
-     * {@code <rewrite-rule name="..."/>} children. No expressions: {@code ${1}} is Undertow's, not a property.
+     * Undertow predicate/handler expressions run before the proxy, in order; in XML one {@code <rewrite-rule name=".."/>}
+     * each. No management expressions: Undertow's own {@code ${remaining}} and {@code ${1}} would be taken for them.
      */
     static final StringListAttributeDefinition REWRITE_RULES = new StringListAttributeDefinition.Builder("rewrite-rules")
             .setRequired(false)
@@ -233,12 +233,12 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
                 .writeStallTimeout(WRITE_STALL_TIMEOUT.resolveModelAttribute(context, model).asInt())
                 .handshakeTimeout(HANDSHAKE_TIMEOUT.resolveModelAttribute(context, model).asInt())
                 .httpsRedirect(httpsRedirect(context, model))
+                .rewriteRules(RewriteRuleValidator.parse(REWRITE_RULES.getName(), REWRITE_RULES.unwrap(context, model)))
                 .forwardedHeaders(FORWARDED_HEADERS.resolveModelAttribute(context, model).asBoolean())
                 .badNodeRequestPattern(BAD_NODE_REQUEST_PATTERN.resolveModelAttribute(context, model).asStringOrNull())
                 .connectionsPerThread(CONNECTIONS_PER_THREAD.resolveModelAttribute(context, model).asInt())
                 .requestQueueSize(REQUEST_QUEUE_SIZE.resolveModelAttribute(context, model).asInt())
-                .problemServerRetrySeconds(PROBLEM_SERVER_RETRY.resolveModelAttribute(context, model).asInt())
-                .rewriteRules(LoadBalancerSubsystemResourceDefinitionRegistrar.stringList(REWRITE_RULES.resolveModelAttribute(context, model)));
+                .problemServerRetrySeconds(PROBLEM_SERVER_RETRY.resolveModelAttribute(context, model).asInt());
         ServiceDependency<SocketBinding> binding = SOCKET_BINDING.resolve(context, model);
         // undefined references resolve to an empty dependency: nothing is required and get() answers null
         ServiceDependency<SocketBinding> httpsBinding = HTTPS_SOCKET_BINDING.resolve(context, model);

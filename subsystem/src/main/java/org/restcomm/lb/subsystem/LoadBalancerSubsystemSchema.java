@@ -70,7 +70,15 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
             Map.entry(SipResourceDefinitionRegistrar.ROUTE_HOSTNAME_SUBDOMAINS, VERSION_1_3),
             Map.entry(SipResourceDefinitionRegistrar.PUBLIC_ADDRESS, VERSION_1_3),
             Map.entry(SipResourceDefinitionRegistrar.PUBLIC_ADDRESS_V6, VERSION_1_3),
-            Map.entry(SipResourceDefinitionRegistrar.PUBLIC_ADDRESS_RULES, VERSION_1_3));
+            Map.entry(SipResourceDefinitionRegistrar.PUBLIC_ADDRESS_RULES, VERSION_1_3),
+            Map.entry(SmppResourceDefinitionRegistrar.TO_NODE_ALGORITHM, VERSION_1_3),
+            Map.entry(HttpResourceDefinitionRegistrar.REWRITE_RULES, VERSION_1_3),
+            Map.entry(SmppResourceDefinitionRegistrar.TO_PROVIDER_ALGORITHM, VERSION_1_3));
+
+    /** The schema version that introduced each algorithm element not in 1.0; older versions do not read it. */
+    private static final Map<AlgorithmResource, LoadBalancerSubsystemSchema> ALGORITHM_ADDED_IN = Map.of(
+            AlgorithmResource.PURE_CONSISTENT_HASH, VERSION_1_3,
+            AlgorithmResource.ACTIVE_STANDBY, VERSION_1_3);
 
     @SafeVarargs
     private static Map<AttributeDefinition, LoadBalancerSubsystemSchema> byIdentity(Map.Entry<AttributeDefinition, LoadBalancerSubsystemSchema>... entries) {
@@ -121,6 +129,18 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
                 .build();
     }
 
+    /** {@code <http>}, with its {@code <rewrite-rule name=".."/>} children from 1.3. */
+    private org.jboss.as.controller.persistence.xml.SingletonResourceRegistrationXMLElement httpElement() {
+        var http = this.factory.singletonElement(HttpResourceDefinitionRegistrar.REGISTRATION)
+                .withElementLocalName("http")
+                .withCardinality(XMLCardinality.Single.OPTIONAL)
+                .addAttributes(this.known(HttpResourceDefinitionRegistrar.ATTRIBUTES));
+        if (!this.known(List.of(HttpResourceDefinitionRegistrar.REWRITE_RULES)).isEmpty()) {
+            http.withContent(this.factory.sequence().withCardinality(XMLCardinality.Single.OPTIONAL).addElement(HttpResourceDefinitionRegistrar.REWRITE_RULES).build());
+        }
+        return http.build();
+    }
+
     /** {@code <sip>} with its {@code <listener name=..>} children, then stack properties as {@code <property>}. */
     private org.jboss.as.controller.persistence.xml.SingletonResourceRegistrationXMLElement sipElement() {
         return this.factory.singletonElement(SipResourceDefinitionRegistrar.REGISTRATION)
@@ -138,22 +158,13 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
                 .build();
     }
 
-    /** {@code <http>}, from 1.3 with its {@code <rewrite-rule name=".."/>} children. */
-    private org.jboss.as.controller.persistence.xml.SingletonResourceRegistrationXMLElement httpElement() {
-        var http = this.factory.singletonElement(HttpResourceDefinitionRegistrar.REGISTRATION)
-                .withElementLocalName("http")
-                .withCardinality(XMLCardinality.Single.OPTIONAL)
-                .addAttributes(this.known(HttpResourceDefinitionRegistrar.ATTRIBUTES));
-        if (this.since(VERSION_1_3)) {
-            http.withContent(this.factory.sequence().withCardinality(XMLCardinality.Single.OPTIONAL).addElement(HttpResourceDefinitionRegistrar.REWRITE_RULES).build());
-        }
-        return http.build();
-    }
-
     /** At most one of {@code <call-id-affinity/>}, {@code <header-consistent-hash/>}, ..., {@code <custom-algorithm/>}. */
     private SingletonResourceRegistrationXMLChoice algorithmChoice() {
         SingletonResourceRegistrationXMLChoice.Builder choice = this.factory.singletonElementChoice().withCardinality(XMLCardinality.Single.OPTIONAL);
         for (AlgorithmResource resource : AlgorithmResource.values()) {
+            if (!this.since(ALGORITHM_ADDED_IN.getOrDefault(resource, VERSION_1_0))) {
+                continue;
+            }
             boolean custom = resource == AlgorithmResource.CUSTOM;
             var element = this.factory.singletonElement(AlgorithmResourceDefinitionRegistrar.registration(resource))
                     .withElementLocalName(custom ? "custom-algorithm" : resource.path().getValue())

@@ -8,9 +8,8 @@ import org.jboss.dmr.ModelNode;
 import org.jboss.dmr.ModelType;
 import org.restcomm.lb.http.RewriteRules;
 
-/** Accepts one rule Undertow's predicate/handler parser reads, naming the attribute and Undertow's reason otherwise. */
+/** Accepts an Undertow predicate/handler expression, naming the attribute and Undertow's reason otherwise. */
 final class RewriteRuleValidator extends ModelTypeValidator {
-
     RewriteRuleValidator() {
         super(ModelType.STRING, false, false);
     }
@@ -18,10 +17,15 @@ final class RewriteRuleValidator extends ModelTypeValidator {
     @Override
     public void validateParameter(String parameterName, ModelNode value) throws OperationFailedException {
         super.validateParameter(parameterName, value);
+        parse(parameterName, List.of(value.asString()));
+    }
+
+    /** The rules, or a failure naming the attribute. */
+    static RewriteRules parse(String attribute, List<String> expressions) throws OperationFailedException {
         try {
-            RewriteRules.parse(List.of(value.asString()));
+            return RewriteRules.parse(expressions);
         } catch (IllegalArgumentException e) {
-            throw new OperationFailedException(SubsystemMessages.invalidRewriteRule(parameterName, value.asString(), e.getMessage()));
+            throw new OperationFailedException(SubsystemMessages.invalidRewriteRule(attribute, e.getMessage()));
         }
     }
 }

@@ -2,9 +2,11 @@ package org.restcomm.lb.subsystem;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 
 import javax.net.ssl.SSLContext;
 
@@ -36,6 +38,8 @@ import org.jboss.dmr.ModelType;
 import org.restcomm.lb.smpp.SmppBalancer;
 import org.restcomm.lb.smpp.SmppBalancerSettings;
 import org.restcomm.lb.smpp.SmppMode;
+import org.restcomm.lb.smpp.SmppToNodeAlgorithm;
+import org.restcomm.lb.smpp.SmppToProviderAlgorithm;
 import org.restcomm.lb.smpp.SmppTlsListener;
 import org.wildfly.service.Installer.StartWhen;
 import org.wildfly.service.descriptor.NullaryServiceDescriptor;
@@ -117,6 +121,12 @@ class SmppResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
             .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
             .build();
 
+    /** In mux mode, which ESMEs get an SMSC request; the original's toNodeAlgorithmClass. */
+    static final SimpleAttributeDefinition TO_NODE_ALGORITHM = algorithm("to-node-algorithm", SmppToNodeAlgorithm.values(), SmppToNodeAlgorithm::modelName);
+
+    /** Which SMSC takes a bind (regular mode) or a request (mux mode); the original's toProviderAlgorithmClass. */
+    static final SimpleAttributeDefinition TO_PROVIDER_ALGORITHM = algorithm("to-provider-algorithm", SmppToProviderAlgorithm.values(), SmppToProviderAlgorithm::modelName);
+
     /** Netty's write-buffer high water mark of every ESME and SMSC socket; an int there. */
     static final SimpleAttributeDefinition MAX_QUEUED_BYTES = new SimpleAttributeDefinitionBuilder("max-queued-bytes", ModelType.LONG)
             .setRequired(false)
@@ -133,7 +143,7 @@ class SmppResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
 
     static final List<AttributeDefinition> ATTRIBUTES = List.of(SOCKET_BINDING, SSL_SOCKET_BINDING, SSL_CONTEXT, BACKEND_SSL_CONTEXT, REMOTE_SERVERS, WINDOW_SIZE,
             RESPONSE_TIMEOUT, BIND_TIMEOUT, ENQUIRE_LINK_INTERVAL, RECONNECT_INTERVAL, CLIENT_CHECK_TIMEOUT, SERVER_CHECK_TIMEOUT, REBINDING_STATUS, MODE,
-            MAX_QUEUED_BYTES, WRITE_STALL_TIMEOUT, HANDSHAKE_TIMEOUT);
+            MAX_QUEUED_BYTES, WRITE_STALL_TIMEOUT, HANDSHAKE_TIMEOUT, TO_NODE_ALGORITHM, TO_PROVIDER_ALGORITHM);
 
     private final LoadBalancerRuntimeExecutor runtimes;
 
@@ -150,6 +160,23 @@ class SmppResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
                 .setValidator(new LongRangeValidator(1L, true))
                 .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
                 .build();
+    }
+
+    /** One of the enum's model names, the first (round-robin, the original's default) by default. */
+    private static <E extends Enum<E>> SimpleAttributeDefinition algorithm(String name, E[] values, Function<E, String> modelName) {
+        return new SimpleAttributeDefinitionBuilder(name, ModelType.STRING)
+                .setRequired(false)
+                .setAllowExpression(true)
+                .setDefaultValue(new ModelNode(modelName.apply(values[0])))
+                .setValidator(new StringAllowedValuesValidator(Arrays.stream(values).map(modelName).toArray(String[]::new)))
+                .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
+                .build();
+    }
+
+    /** The constant whose model name ("submit-to-all") the attribute holds. */
+    private static <E extends Enum<E>> E resolveEnum(SimpleAttributeDefinition attribute, Class<E> type, OperationContext context, ModelNode model)
+            throws OperationFailedException {
+        return Enum.valueOf(type, attribute.resolveModelAttribute(context, model).asString().toUpperCase(Locale.ROOT).replace('-', '_'));
     }
 
     @Override
@@ -192,7 +219,9 @@ class SmppResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
                 .mode(SmppMode.valueOf(MODE.resolveModelAttribute(context, model).asString().toUpperCase(Locale.ROOT)))
                 .maxQueuedBytes(MAX_QUEUED_BYTES.resolveModelAttribute(context, model).asInt())
                 .writeStallTimeout(WRITE_STALL_TIMEOUT.resolveModelAttribute(context, model).asLong())
-                .handshakeTimeout(HANDSHAKE_TIMEOUT.resolveModelAttribute(context, model).asLong());
+                .handshakeTimeout(HANDSHAKE_TIMEOUT.resolveModelAttribute(context, model).asLong())
+                .toNodeAlgorithm(resolveEnum(TO_NODE_ALGORITHM, SmppToNodeAlgorithm.class, context, model))
+                .toProviderAlgorithm(resolveEnum(TO_PROVIDER_ALGORITHM, SmppToProviderAlgorithm.class, context, model));
         ServiceDependency<SocketBinding> binding = SOCKET_BINDING.resolve(context, model);
         // undefined references resolve to an empty dependency: nothing is required and get() answers null
         ServiceDependency<SocketBinding> sslBinding = SSL_SOCKET_BINDING.resolve(context, model);

@@ -18,10 +18,6 @@ final class SubsystemMessages {
         return "RLB0102: The load balancer is not running";
     }
 
-    static String invalidRewriteRule(String attribute, String value, String reason) {
-        return String.format("RLB0121: Invalid value '%s' for %s: %s", value, attribute, reason);
-    }
-
     static String invalidIpAddress(String attribute, String value) {
         return String.format("RLB0120: Invalid value '%s' for %s: not an IP address", value, attribute);
     }
@@ -43,6 +39,10 @@ final class SubsystemMessages {
 
     static String invalidCidr(String attribute, String value, String reason) {
         return String.format("RLB0106: Invalid value '%s' for %s: %s", value, attribute, reason);
+    }
+
+    static String invalidRewriteRule(String attribute, String reason) {
+        return String.format("RLB0109: Invalid value for %s: %s", attribute, reason);
     }
 
     static String sslContextRequired(String attribute, String transportAttribute, String transport) {

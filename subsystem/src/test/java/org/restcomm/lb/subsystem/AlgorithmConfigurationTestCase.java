@@ -2,7 +2,10 @@ package org.restcomm.lb.subsystem;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
+
+import javax.xml.stream.XMLStreamException;
 
 import org.jboss.as.controller.capability.RuntimeCapability;
 import org.jboss.as.controller.client.helpers.Operations;
@@ -25,6 +28,12 @@ public class AlgorithmConfigurationTestCase extends AbstractSubsystemTest {
         "<custom-algorithm class=\"com.example.MyAlgorithm\" module=\"com.example.lb\"><property name=\"weight\" value=\"3\"/></custom-algorithm>",
     };
 
+    /** Elements schema 1.3 added. */
+    private static final String[] ALGORITHMS_1_3 = {
+        "<pure-consistent-hash sip-affinity-key=\"${lb.key:from.user}\" http-affinity-key=\"user\"/>",
+        "<active-standby/>",
+    };
+
     public AlgorithmConfigurationTestCase() {
         super(LoadBalancerSubsystemResourceDefinitionRegistrar.REGISTRATION.getName(), new LoadBalancerExtension());
     }
@@ -32,11 +41,21 @@ public class AlgorithmConfigurationTestCase extends AbstractSubsystemTest {
     @Test
     public void everyAlgorithmElementRoundTrips() throws Exception {
         for (String algorithm : ALGORITHMS) {
-            String xml = subsystem(algorithm);
-            KernelServices services = this.boot(xml);
-            assertTrue(algorithm, services.isSuccessfulBoot());
-            this.compareXml(null, xml, services.getPersistedSubsystemXml());
-            services.shutdown();
+            this.assertRoundTrips(subsystem(algorithm));
+        }
+        for (String algorithm : ALGORITHMS_1_3) {
+            this.assertRoundTrips(subsystem(algorithm));
+        }
+    }
+
+    @Test
+    public void algorithmsAddedIn13AreNotReadInOlderNamespaces() {
+        for (String version : new String[] { "1.0", "1.1", "1.2" }) {
+            for (String algorithm : ALGORITHMS_1_3) {
+                XMLStreamException refused = assertThrows(XMLStreamException.class, () -> this.parse(subsystem(version, algorithm)));
+                String element = algorithm.split("[ /]")[0].substring(1);
+                assertTrue(refused.getMessage(), refused.getMessage().contains(element));
+            }
         }
     }
 
@@ -71,6 +90,14 @@ public class AlgorithmConfigurationTestCase extends AbstractSubsystemTest {
         assertEquals("conference-.*", services.readWholeModel().get("subsystem", "load-balancer", "algorithm", "user-based", "sip-affinity-exclusion-pattern").asString());
     }
 
+    private void assertRoundTrips(String xml) throws Exception {
+        KernelServices services = this.boot(xml);
+        assertTrue(xml, services.isSuccessfulBoot());
+        // written back in the current namespace
+        this.compareXml(null, xml, services.getPersistedSubsystemXml());
+        services.shutdown();
+    }
+
     private KernelServices boot(String xml) throws Exception {
         return this.createKernelServicesBuilder(AdditionalInitialization.withCapabilities(
                         RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "stats"),
@@ -80,6 +107,10 @@ public class AlgorithmConfigurationTestCase extends AbstractSubsystemTest {
     }
 
     private static String subsystem(String algorithm) {
-        return "<subsystem xmlns=\"urn:restcomm:load-balancer:1.2\" statistics-socket-binding=\"stats\">" + algorithm + "</subsystem>";
+        return subsystem("1.3", algorithm);
+    }
+
+    private static String subsystem(String version, String algorithm) {
+        return "<subsystem xmlns=\"urn:restcomm:load-balancer:" + version + "\" statistics-socket-binding=\"stats\">" + algorithm + "</subsystem>";
     }
 }

@@ -68,8 +68,9 @@ public class FeatureSpecConsistencyTestCase {
         String xml = Files.readString(FEATURES.resolve(spec).resolve("spec.xml"));
         Set<String> expected = attributes.stream().map(AttributeDefinition::getName).collect(Collectors.toCollection(TreeSet::new));
         Matcher opParams = Pattern.compile("name=\"op-params\" value=\"([^\"]*)\"").matcher(xml);
-        assertTrue(spec + " declares op-params", opParams.find());
-        assertEquals(spec + " op-params", expected, new TreeSet<>(Arrays.asList(opParams.group(1).split(","))));
+        // a resource without attributes leaves op-params out: Galleon then takes every parameter but the address
+        Set<String> declared = opParams.find() ? new TreeSet<>(Arrays.asList(opParams.group(1).split(","))) : Set.of();
+        assertEquals(spec + " op-params", expected, declared);
         for (String attribute : expected) {
             assertTrue(spec + " has a param for " + attribute, xml.contains("<param name=\"" + attribute + "\""));
         }

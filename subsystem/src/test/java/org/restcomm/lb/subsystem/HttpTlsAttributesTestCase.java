@@ -71,6 +71,21 @@ public class HttpTlsAttributesTestCase extends AbstractSubsystemTest {
     }
 
     @Test
+    public void aRewriteRuleUndertowCannotParseIsRefusedNamingTheAttributeAndChangesNothing() throws Exception {
+        ModelNode good = new ModelNode().add("path-prefix('/old') -> rewrite('/new${remaining}')");
+        assertTrue(Operations.isSuccessfulOutcome(this.services.executeOperation(Operations.createWriteAttributeOperation(HTTP, "rewrite-rules", good))));
+
+        ModelNode bad = new ModelNode().add("path('/a') -> redirect('/b')").add("path-prefix('/old' -> nonsense(");
+        ModelNode outcome = this.services.executeOperation(Operations.createWriteAttributeOperation(HTTP, "rewrite-rules", bad));
+
+        assertFalse(outcome.toString(), Operations.isSuccessfulOutcome(outcome));
+        assertTrue(outcome.toString(), Operations.getFailureDescription(outcome).asString().contains("rewrite-rules"));
+        assertEquals(good, this.services.readWholeModel().get("subsystem", "load-balancer", "http", "default", "rewrite-rules"));
+        String xml = this.services.getPersistedSubsystemXml();
+        assertTrue(xml, xml.contains("<rewrite-rule name=\"path-prefix('/old') -&gt; rewrite('/new${remaining}')\"/>"));
+    }
+
+    @Test
     public void anSslContextThatDoesNotExistIsRefused() {
         ModelNode outcome = this.services.executeOperation(Operations.createWriteAttributeOperation(HTTP, "backend-ssl-context", "nowhere"));
         assertFalse(outcome.toString(), Operations.isSuccessfulOutcome(outcome));

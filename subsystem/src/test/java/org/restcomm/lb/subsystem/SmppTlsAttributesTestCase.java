@@ -58,6 +58,14 @@ public class SmppTlsAttributesTestCase extends AbstractSubsystemTest {
     }
 
     @Test
+    public void eachDirectionTakesOnlyItsOwnAlgorithms() {
+        this.assertRefusedNaming(Operations.createWriteAttributeOperation(SMPP, "to-node-algorithm", "active-standby"), "to-node-algorithm");
+        this.assertRefusedNaming(Operations.createWriteAttributeOperation(SMPP, "to-provider-algorithm", "submit-to-all"), "to-provider-algorithm");
+        assertTrue(Operations.isSuccessfulOutcome(this.services.executeOperation(Operations.createWriteAttributeOperation(SMPP, "to-node-algorithm", "submit-to-all"))));
+        assertTrue(Operations.isSuccessfulOutcome(this.services.executeOperation(Operations.createWriteAttributeOperation(SMPP, "to-provider-algorithm", "active-standby"))));
+    }
+
+    @Test
     public void danglingReferencesAndAZeroHandshakeTimeoutAreRefused() {
         this.assertRefusedNaming(Operations.createWriteAttributeOperation(SMPP, "backend-ssl-context", "nowhere"), "nowhere");
         this.assertRefusedNaming(Operations.createWriteAttributeOperation(SMPP, "handshake-timeout", 0L), "handshake-timeout");

@@ -12,16 +12,16 @@ import org.junit.jupiter.api.Test;
 /** Choosing and tuning the algorithm with jboss-cli, live, one at a time. */
 public class AlgorithmManagementTestCase extends LoadBalancerTestCase {
 
-    private static final ModelNode CALL_ID_AFFINITY = algorithm("call-id-affinity");
+    private static final ModelNode CALL_ID_AFFINITY = Management.algorithm("call-id-affinity");
 
     @AfterEach
     public void restoreDefaultAlgorithm() {
         for (String name : new String[] { "header-consistent-hash", "custom", "user-based" }) {
-            if (this.algorithms().contains(name)) {
-                this.management.success(restarting(Operations.createRemoveOperation(algorithm(name))));
+            if (this.management.algorithms().contains(name)) {
+                this.management.success(Management.restarting(Operations.createRemoveOperation(Management.algorithm(name))));
             }
         }
-        if (!this.algorithms().contains("call-id-affinity")) {
+        if (!this.management.algorithms().contains("call-id-affinity")) {
             this.management.success(Operations.createAddOperation(CALL_ID_AFFINITY));
         }
         this.management.success(Operations.createUndefineAttributeOperation(CALL_ID_AFFINITY, "max-idle-time"));
@@ -29,7 +29,7 @@ public class AlgorithmManagementTestCase extends LoadBalancerTestCase {
 
     @Test
     public void defaultConfigurationUsesCallIdAffinity() {
-        assertEquals(java.util.List.of("call-id-affinity"), this.algorithms());
+        assertEquals(java.util.List.of("call-id-affinity"), this.management.algorithms());
         assertEquals(500L, this.management.read(CALL_ID_AFFINITY, "max-idle-time").asLong());
         assertEquals("org.restcomm.lb.algorithm.CallIdAffinityAlgorithm", this.activeAlgorithm());
     }
@@ -46,33 +46,33 @@ public class AlgorithmManagementTestCase extends LoadBalancerTestCase {
     @Test
     public void switchingAlgorithmTakesEffectAtOnce() {
         // batch: algorithm=call-id-affinity:remove, algorithm=header-consistent-hash:add(sip-affinity-key=to.user) {allow-resource-service-restart=true}
-        ModelNode add = Operations.createAddOperation(algorithm("header-consistent-hash"));
+        ModelNode add = Operations.createAddOperation(Management.algorithm("header-consistent-hash"));
         add.get("sip-affinity-key").set("to.user");
         ModelNode swap = Operations.CompositeOperationBuilder.create()
                 .addStep(Operations.createRemoveOperation(CALL_ID_AFFINITY))
                 .addStep(add)
                 .build().getOperation();
-        this.management.success(restarting(swap));
+        this.management.success(Management.restarting(swap));
 
         assertEquals("org.restcomm.lb.algorithm.HeaderConsistentHashAlgorithm", this.activeAlgorithm());
     }
 
     @Test
     public void secondAlgorithmIsRefused() {
-        ModelNode outcome = this.management.execute(Operations.createAddOperation(algorithm("user-based")));
+        ModelNode outcome = this.management.execute(Operations.createAddOperation(Management.algorithm("user-based")));
 
         assertFalse(Operations.isSuccessfulOutcome(outcome));
-        assertEquals(java.util.List.of("call-id-affinity"), this.algorithms());
+        assertEquals(java.util.List.of("call-id-affinity"), this.management.algorithms());
     }
 
     @Test
     public void originalClassNameSelectsTheBuiltIn() {
-        ModelNode add = Operations.createAddOperation(algorithm("custom"));
+        ModelNode add = Operations.createAddOperation(Management.algorithm("custom"));
         add.get("class").set("org.mobicents.tools.sip.balancer.UserBasedAlgorithm");
         add.get("properties", "sipHeaderAffinityKey").set("From");
         ModelNode swap = Operations.CompositeOperationBuilder.create().addStep(Operations.createRemoveOperation(CALL_ID_AFFINITY)).addStep(add).build().getOperation();
 
-        this.management.success(restarting(swap));
+        this.management.success(Management.restarting(swap));
 
         assertEquals("org.restcomm.lb.algorithm.UserBasedAlgorithm", this.activeAlgorithm());
     }
@@ -89,47 +89,32 @@ public class AlgorithmManagementTestCase extends LoadBalancerTestCase {
                 + "<resources><resource-root path=\"algorithm.jar\"/></resources>"
                 + "<dependencies><module name=\"org.restcomm.lb\"/></dependencies></module>");
         // batch: algorithm=call-id-affinity:remove, algorithm=custom:add(class=..., module=com.example.lb.algorithm)
-        ModelNode add = Operations.createAddOperation(algorithm("custom"));
+        ModelNode add = Operations.createAddOperation(Management.algorithm("custom"));
         add.get("class").set(org.restcomm.lb.test.algorithm.LowestNameAlgorithm.class.getName());
         add.get("module").set("com.example.lb.algorithm");
         ModelNode swap = Operations.CompositeOperationBuilder.create().addStep(Operations.createRemoveOperation(CALL_ID_AFFINITY)).addStep(add).build().getOperation();
 
-        this.management.success(restarting(swap));
+        this.management.success(Management.restarting(swap));
 
         assertEquals(org.restcomm.lb.test.algorithm.LowestNameAlgorithm.class.getName(), this.activeAlgorithm());
     }
 
     @Test
     public void unloadableCustomClassIsRefusedAndNothingChanges() {
-        ModelNode add = Operations.createAddOperation(algorithm("custom"));
+        ModelNode add = Operations.createAddOperation(Management.algorithm("custom"));
         add.get("class").set("com.example.NoSuchAlgorithm");
         add.get("module").set("com.example.missing");
         ModelNode swap = Operations.CompositeOperationBuilder.create().addStep(Operations.createRemoveOperation(CALL_ID_AFFINITY)).addStep(add).build().getOperation();
 
-        ModelNode outcome = this.management.execute(restarting(swap));
+        ModelNode outcome = this.management.execute(Management.restarting(swap));
 
         assertFalse(Operations.isSuccessfulOutcome(outcome));
         assertTrue(outcome.toString().contains("RLB0104"), outcome::toString);
-        assertEquals(java.util.List.of("call-id-affinity"), this.algorithms());
+        assertEquals(java.util.List.of("call-id-affinity"), this.management.algorithms());
         assertEquals("org.restcomm.lb.algorithm.CallIdAffinityAlgorithm", this.activeAlgorithm());
-    }
-
-    private java.util.List<String> algorithms() {
-        ModelNode names = Operations.createOperation("read-children-names", Management.SUBSYSTEM);
-        names.get("child-type").set("algorithm");
-        return this.management.success(names).asList().stream().map(ModelNode::asString).toList();
     }
 
     private String activeAlgorithm() {
         return this.management.read(Management.SUBSYSTEM, "active-algorithm").asString();
-    }
-
-    private static ModelNode algorithm(String name) {
-        return Operations.createAddress("subsystem", "load-balancer", "algorithm", name);
-    }
-
-    private static ModelNode restarting(ModelNode operation) {
-        operation.get("operation-headers", "allow-resource-service-restart").set(true);
-        return operation;
     }
 }

@@ -107,6 +107,17 @@ final class Management {
         return add;
     }
 
+    static ModelNode algorithm(String name) {
+        return Operations.createAddress("subsystem", "load-balancer", "algorithm", name);
+    }
+
+    /** The algorithm=* resources defined. */
+    List<String> algorithms() {
+        ModelNode operation = Operations.createOperation("read-children-names", SUBSYSTEM);
+        operation.get("child-type").set("algorithm");
+        return this.success(operation).asList().stream().map(ModelNode::asString).toList();
+    }
+
     List<String> nodeNames() {
         ModelNode operation = Operations.createOperation("read-children-names", SUBSYSTEM);
         operation.get("child-type").set("node");

@@ -211,6 +211,20 @@ final class SipAgent implements SipListener, AutoCloseable {
         return null;
     }
 
+    /** Which of the nodes got the request of this method and Call-ID within 5 s; null when none did. */
+    static SipAgent nodeThatGot(String method, String callId, List<SipAgent> nodes) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 5000;
+        while (System.currentTimeMillis() < deadline) {
+            for (SipAgent node : nodes) {
+                Request request = node.awaitRequest(method, 50);
+                if (request != null && callId.equals(((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId())) {
+                    return node;
+                }
+            }
+        }
+        return null;
+    }
+
     /** Requests received so far, removed from the queue. */
     List<Request> drainRequests() {
         List<Request> all = new ArrayList<>();

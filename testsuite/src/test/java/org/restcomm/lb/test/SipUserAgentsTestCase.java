@@ -310,16 +310,7 @@ public class SipUserAgentsTestCase extends LoadBalancerTestCase {
     }
 
     private SipAgent nodeThatGot(String method, String callId) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 5000;
-        while (System.currentTimeMillis() < deadline) {
-            for (SipAgent node : List.of(this.nodeA, this.nodeB)) {
-                Request request = node.awaitRequest(method, 50);
-                if (request != null && callId.equals(callId(request))) {
-                    return node;
-                }
-            }
-        }
-        return null;
+        return SipAgent.nodeThatGot(method, callId, List.of(this.nodeA, this.nodeB));
     }
 
     private static String browserRequest(String method, int cseq, String via, String branch, List<String> routes) {

@@ -129,6 +129,15 @@ public class SmppBalancingTestCase extends LoadBalancerTestCase {
         return esme;
     }
 
+    /** A mobile-originated message, as an SMSC sends it. */
+    private static DeliverSm deliverSm(String text) throws Exception {
+        DeliverSm deliver = new DeliverSm();
+        deliver.setSourceAddress(new Address((byte) 1, (byte) 1, "5678"));
+        deliver.setDestAddress(new Address((byte) 1, (byte) 1, "1234"));
+        deliver.setShortMessage(text.getBytes(StandardCharsets.ISO_8859_1));
+        return deliver;
+    }
+
     private long metric(String name) {
         // /subsystem=load-balancer:read-attribute(name=smpp-requests-to-server)
         return this.management.read(Management.SUBSYSTEM, name).asLong();
@@ -155,11 +164,7 @@ public class SmppBalancingTestCase extends LoadBalancerTestCase {
         assertNotNull(relayed, "the SMSC got the submit_sm");
         assertEquals("hello smsc", new String(relayed.getShortMessage(), StandardCharsets.ISO_8859_1));
 
-        DeliverSm deliver = new DeliverSm();
-        deliver.setSourceAddress(new Address((byte) 1, (byte) 1, "5678"));
-        deliver.setDestAddress(new Address((byte) 1, (byte) 1, "1234"));
-        deliver.setShortMessage("hello esme".getBytes(StandardCharsets.ISO_8859_1));
-        WindowFuture<Integer, PduRequest, PduResponse> future = smsc.awaitSession().sendRequestPdu(deliver, 5000, true);
+        WindowFuture<Integer, PduRequest, PduResponse> future = smsc.awaitSession().sendRequestPdu(deliverSm("hello esme"), 5000, true);
         assertTrue(future.await(5000), "the SMSC got an answer");
         DeliverSmResp deliverResponse = (DeliverSmResp) future.getResponse();
         assertEquals(0, deliverResponse.getCommandStatus(), "the ESME's deliver_sm_resp came back to the SMSC");
@@ -255,6 +260,38 @@ public class SmppBalancingTestCase extends LoadBalancerTestCase {
             this.esmes.forEach(esme -> esme.session.destroy());
             this.esmes.clear();
             this.management.success(restarting(Operations.createUndefineAttributeOperation(SMPP, "mode")));
+        }
+    }
+
+    @Test
+    void muxAlgorithmsSetThroughTheModelSendSubmitsToTheFirstSmscAndMobileOriginatedMessagesToEveryEsme() throws Exception {
+        TestSmsc a = this.smsc("a");
+        TestSmsc b = this.smsc("b");
+        this.shortTimers();
+        // batch: write-attribute mode=mux, to-provider-algorithm=active-standby, to-node-algorithm=submit-to-all, run-batch {allow-resource-service-restart=true}
+        Operations.CompositeOperationBuilder batch = Operations.CompositeOperationBuilder.create();
+        Map.of("mode", "mux", "to-provider-algorithm", "active-standby", "to-node-algorithm", "submit-to-all")
+                .forEach((name, value) -> batch.addStep(Operations.createWriteAttributeOperation(SMPP, name, value)));
+        this.management.success(restarting(batch.build().getOperation()));
+        try {
+            this.remoteServers("smsc-a", "smsc-b");
+            TestEsme first = this.esme();
+            TestEsme second = this.esme();
+            com.cloudhopper.smpp.SmppServerSession fromB = b.awaitSession();
+            assertNotNull(fromB, "the group is bound on the standby too");
+            for (TestEsme esme : List.of(first, second, first, second)) {
+                assertTrue(esme.submit("to the active SMSC").getMessageId().startsWith("a-"), "active-standby: smsc-a takes every submit");
+            }
+            WindowFuture<Integer, PduRequest, PduResponse> delivered = fromB.sendRequestPdu(deliverSm("to everyone"), 5000, false);
+            assertTrue(delivered.await(5000) && delivered.getResponse().getCommandStatus() == 0, "smsc-b hears one answer");
+            assertNotNull(first.awaitRequest(DeliverSm.class), "submit-to-all: the first ESME gets the message");
+            assertNotNull(second.awaitRequest(DeliverSm.class), "and so does the second");
+        } finally {
+            this.esmes.forEach(esme -> esme.session.destroy());
+            this.esmes.clear();
+            Operations.CompositeOperationBuilder undefine = Operations.CompositeOperationBuilder.create();
+            List.of("mode", "to-provider-algorithm", "to-node-algorithm").forEach(name -> undefine.addStep(Operations.createUndefineAttributeOperation(SMPP, name)));
+            this.management.success(restarting(undefine.build().getOperation()));
         }
     }
 
