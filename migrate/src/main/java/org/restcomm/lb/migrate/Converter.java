@@ -204,7 +204,7 @@ final class Converter {
         List<String> from = new ArrayList<>();
         algorithmClass.filter(s -> s.value().contains(".")).ifPresent(s -> from.add(s.toString()));
         boolean callIdFamily = resource.equals("call-id-affinity") || resource.equals("cluster-subdomain-affinity");
-        boolean hash = resource.equals("header-consistent-hash");
+        boolean hash = resource.equals("header-consistent-hash") || resource.equals("pure-consistent-hash");
         boolean user = resource.equals("user-based");
         String algorithm = resource;
         algorithmAttribute(take("callIdAffinityMaxTimeInCache").or(() -> take("userAffinityMaxTimeInCache")), callIdFamily || user, algorithm, attributes, from,
@@ -556,6 +556,19 @@ final class Converter {
         }
     }
 
+    /** The original's SMPP algorithm classes by their simple names; another class cannot be loaded into the SMPP engine. */
+    private void smppAlgorithm(String key, String attribute, Map<String, String> builtIns) {
+        take(key).ifPresent(s -> {
+            String value = builtIns.get(s.value().substring(s.value().lastIndexOf('.') + 1));
+            if (value != null) {
+                this.script.add(Section.SMPP, s + " -> smpp=default " + attribute, writeAttribute(SMPP, attribute, value));
+            } else {
+                this.report.dropped(s, "not one of the original's SMPP algorithms (" + String.join(", ", new java.util.TreeSet<>(builtIns.keySet()))
+                        + "); the SMPP engine takes no custom class");
+            }
+        });
+    }
+
     private void httpAttribute(String attribute, String value, String key) {
         this.script.add(Section.HTTP, setting(key) + " -> http=default " + attribute, writeAttribute(HTTP, attribute, value));
     }
@@ -590,10 +603,10 @@ final class Converter {
         smppDuration("timeoutConnectionCheckServerSide", "server-check-timeout");
         take("muxMode").flatMap(this::bool).ifPresent(mux -> this.script.add(Section.SMPP, setting("muxMode") + " -> smpp=default mode",
                 writeAttribute(SMPP, "mode", mux ? "mux" : "regular")));
-        take("toNodeAlgorithmClass").ifPresent(s -> pending(s, "smpp=default/to-node-algorithm", "the mux mode's choice of node",
-                writeAttribute(SMPP, "to-node-algorithm", quote(s.value()))));
-        take("toProviderAlgorithmClass").ifPresent(s -> pending(s, "smpp=default/to-provider-algorithm", "the mux mode's choice of ESME",
-                writeAttribute(SMPP, "to-provider-algorithm", quote(s.value()))));
+        smppAlgorithm("toNodeAlgorithmClass", "to-node-algorithm", Map.of("SmppToNodeRoundRobinAlgorithm", "round-robin",
+                "SmppToNodeSubmitToAllAlgorithm", "submit-to-all"));
+        smppAlgorithm("toProviderAlgorithmClass", "to-provider-algorithm", Map.of("SmppToProviderRoundRobinAlgorithm", "round-robin",
+                "SmppToProviderActiveStandbyAlgorithm", "active-standby"));
         take("smppName").ifPresent(s -> this.report.note(s, "a label only; nothing to configure"));
         take("nonBlockingSocketsEnabled").ifPresent(s -> this.report.note(s, "the SMPP engine is always non-blocking"));
         take("defaultSessionCountersEnabled").ifPresent(s -> this.report.note(s, "the SMPP counters follow the balancer's statistics-enabled"));

@@ -11,8 +11,7 @@ final class PendingTargets {
 
     private static final Set<String> NOT_IN_THIS_BUILD = Set.of(
             "admin-endpoints", "admin-security-domain", "stop-timeout",
-            "algorithm=pure-consistent-hash", "algorithm=active-standby", "algorithm=persistent-consistent-hash",
-            "smpp=default/to-node-algorithm", "smpp=default/to-provider-algorithm");
+            "algorithm=persistent-consistent-hash");
 
     private PendingTargets() {
     }

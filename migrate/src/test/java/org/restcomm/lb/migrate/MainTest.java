@@ -152,7 +152,7 @@ class MainTest {
 
     @Test
     void keysOfAttributesNotInThisBuildAreReportedAsNotYetSupported() throws IOException {
-        Run run = properties("shutdownTimeout=5000", "algorithmClass=org.mobicents.tools.sip.balancer.ActiveStandbyAlgorithm");
+        Run run = properties("shutdownTimeout=5000", "algorithmClass=org.mobicents.tools.sip.balancer.PersistentConsistentHashBalancerAlgorithm");
         assertEquals(Main.DROPPED, run.status);
         run.reports("line 1: shutdownTimeout not supported: not yet supported by this release");
         run.reports("line 2: algorithmClass not supported: not yet supported by this release");
@@ -174,6 +174,17 @@ class MainTest {
         run.hasOperation("/subsystem=load-balancer/sip=default:write-attribute(name=internal-transport, value=tcp)");
         run.hasOperation("/subsystem=load-balancer/sip=default:write-attribute(name=route-hostname, value=\"lb.example.com\")");
         run.hasOperation("/subsystem=load-balancer/sip=default:write-attribute(name=route-hostname-subdomains, value=true)");
+    }
+
+    @Test
+    void theOriginalsOtherAlgorithmsAreBuiltIns() throws IOException {
+        Run run = properties("algorithmClass=org.mobicents.tools.sip.balancer.PureConsistentHashBalancerAlgorithm", "sipHeaderAffinityKey=Call-ID",
+                "toNodeAlgorithmClass=org.mobicents.tools.smpp.multiplexer.SmppToNodeSubmitToAllAlgorithm",
+                "toProviderAlgorithmClass=org.mobicents.tools.smpp.multiplexer.SmppToProviderActiveStandbyAlgorithm");
+        assertEquals(Main.CONVERTED, run.status, run.report);
+        assertTrue(run.script.contains("/subsystem=load-balancer/algorithm=pure-consistent-hash:add("), run.script);
+        run.hasOperation("/subsystem=load-balancer/smpp=default:write-attribute(name=to-node-algorithm, value=submit-to-all)");
+        run.hasOperation("/subsystem=load-balancer/smpp=default:write-attribute(name=to-provider-algorithm, value=active-standby)");
     }
 
     @Test
