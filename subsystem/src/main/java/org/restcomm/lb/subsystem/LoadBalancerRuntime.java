@@ -10,15 +10,19 @@ import java.util.Map;
 import jakarta.json.spi.JsonProvider;
 import org.jboss.as.network.ManagedBinding;
 import org.jboss.as.network.SocketBinding;
+import org.jboss.as.server.suspend.SuspendableActivity;
+import org.jboss.as.server.suspend.SuspendableActivityRegistry;
 import org.restcomm.lb.admin.LbInfoReport;
 import org.restcomm.lb.algorithm.AlgorithmContext;
 import org.restcomm.lb.algorithm.BalancerAlgorithm;
 import org.restcomm.lb.algorithm.CallIdAffinityAlgorithm;
 import org.restcomm.lb.admin.LbStatReport;
 import org.restcomm.lb.admin.LoadBalancerJmx;
+import org.restcomm.lb.admin.ManagedSettings;
 import org.restcomm.lb.admin.ReleaseInfo;
 import org.restcomm.lb.admin.StatisticsEndpoint;
 import org.restcomm.lb.admin.StatisticsHttpHandler;
+import org.restcomm.lb.intake.Intake;
 import org.restcomm.lb.node.HeartbeatAdmission;
 import org.restcomm.lb.node.HeartbeatProtocol;
 import org.restcomm.lb.node.NodeExpiry;
@@ -58,13 +62,18 @@ final class LoadBalancerRuntime {
     private final List<String> extraServerNodes;
     private final BalancerAlgorithm defaultAlgorithm = new CallIdAffinityAlgorithm();
     private volatile BalancerAlgorithm algorithm = this.defaultAlgorithm;
+    private final Intake intake = new Intake();
+    private final SuspendableActivity suspension = new BalancerSuspension(this.intake);
+    private final SuspendableActivityRegistry suspendController;
     private ManagedBinding managedStatisticsBinding;
     private volatile SipBalancer sip;
     private volatile SmppBalancer smpp;
     private volatile HttpBalancer http;
 
-    LoadBalancerRuntime(Settings settings, SocketBinding statisticsBinding, XnioWorker worker) {
+    LoadBalancerRuntime(Settings settings, SocketBinding statisticsBinding, XnioWorker worker, ManagedSettings managedSettings,
+            SuspendableActivityRegistry suspendController) {
         this.worker = worker;
+        this.suspendController = suspendController;
         this.statisticsBinding = statisticsBinding;
         this.extraServerNodes = settings.extraServerNodes();
         this.statistics = new LoadBalancerStatistics(settings.statisticsEnabled());
@@ -78,7 +87,7 @@ final class LoadBalancerRuntime {
                 new LbStatReport(this.statistics, this.registry, ReleaseInfo.load(), this.json),
                 new LbInfoReport(this.registry, this::smppRemoteServers, this.json));
         this.statisticsEndpoint = new StatisticsEndpoint(statisticsBinding.getSocketAddress(), worker, handler);
-        this.jmx = new LoadBalancerJmx(this.statistics, this.registry, this.expiry::intervalMillis);
+        this.jmx = new LoadBalancerJmx(this.statistics, this.registry, this.expiry::intervalMillis, managedSettings);
     }
 
     void start() {
@@ -89,9 +98,11 @@ final class LoadBalancerRuntime {
         this.managedStatisticsBinding = ManagedBinding.Factory.createSimpleManagedBinding(this.statisticsBinding);
         this.statisticsBinding.getSocketBindings().getNamedRegistry().registerBinding(this.managedStatisticsBinding);
         this.jmx.register(ManagementFactory.getPlatformMBeanServer());
+        this.suspendController.registerActivity(this.suspension);
     }
 
     void stop() {
+        this.suspendController.unregisterActivity(this.suspension);
         this.jmx.unregister();
         if (this.managedStatisticsBinding != null) {
             this.statisticsBinding.getSocketBindings().getNamedRegistry().unregisterBinding(this.managedStatisticsBinding);
@@ -234,6 +245,11 @@ final class LoadBalancerRuntime {
 
     HeartbeatProtocol heartbeatProtocol() {
         return this.heartbeatProtocol;
+    }
+
+    /** Whether the engines take new work; the server's suspend closes it. */
+    Intake intake() {
+        return this.intake;
     }
 
     XnioWorker worker() {

@@ -7,6 +7,7 @@ import java.util.function.BiConsumer;
 import org.jboss.as.controller.AttributeDefinition;
 import org.jboss.as.controller.AttributeMarshaller;
 import org.jboss.as.controller.AttributeParser;
+import org.jboss.as.controller.ModelControllerClientFactory;
 import org.jboss.as.controller.OperationContext;
 import org.jboss.as.controller.OperationFailedException;
 import org.jboss.as.controller.ResourceDefinition;
@@ -24,6 +25,7 @@ import org.jboss.as.controller.operations.validation.LongRangeValidator;
 import org.jboss.as.controller.registry.AttributeAccess;
 import org.jboss.as.controller.registry.ManagementResourceRegistration;
 import org.jboss.as.network.SocketBinding;
+import org.jboss.as.server.suspend.SuspendableActivityRegistry;
 import org.jboss.dmr.ModelNode;
 import org.jboss.dmr.ModelType;
 import org.restcomm.lb.node.HeartbeatAdmission;
@@ -52,7 +54,9 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
     static final SubsystemResourceRegistration REGISTRATION = SubsystemResourceRegistration.of("load-balancer");
     static final ParentResourceDescriptionResolver RESOLVER = new SubsystemResourceDescriptionResolver(REGISTRATION.getName(), LoadBalancerSubsystemResourceDefinitionRegistrar.class);
 
-    static final RuntimeCapability<Void> CAPABILITY = RuntimeCapability.Builder.of(LoadBalancerRuntime.SERVICE_DESCRIPTOR).build();
+    static final RuntimeCapability<Void> CAPABILITY = RuntimeCapability.Builder.of(LoadBalancerRuntime.SERVICE_DESCRIPTOR)
+            .addRequirements(ModelControllerClientFactory.SERVICE_DESCRIPTOR, SuspendableActivityRegistry.SERVICE_DESCRIPTOR)
+            .build();
 
     static final SimpleAttributeDefinition NODE_TIMEOUT = new SimpleAttributeDefinitionBuilder("node-timeout", ModelType.LONG)
             .setRequired(false)
@@ -181,8 +185,12 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
                 HEARTBEAT_RATE_LIMIT.resolveModelAttribute(context, model).asInt());
         ServiceDependency<SocketBinding> statisticsBinding = STATISTICS_SOCKET_BINDING.resolve(context, model);
         ServiceDependency<XnioWorker> worker = WorkerReference.resolve(WORKER, context, model);
-        ResourceServiceInstaller balancer = CapabilityServiceInstaller.builder(CAPABILITY, () -> new LoadBalancerRuntime(settings, statisticsBinding.get(), worker.get()))
-                .requires(List.of(statisticsBinding, worker))
+        // the MBean writes through the management model
+        ServiceDependency<ModelControllerClientFactory> clients = ServiceDependency.on(ModelControllerClientFactory.SERVICE_DESCRIPTOR);
+        ServiceDependency<SuspendableActivityRegistry> suspendController = ServiceDependency.on(SuspendableActivityRegistry.SERVICE_DESCRIPTOR);
+        ResourceServiceInstaller balancer = CapabilityServiceInstaller.builder(CAPABILITY, () -> new LoadBalancerRuntime(settings, statisticsBinding.get(), worker.get(),
+                        new ManagementModelSettings(clients.get(), worker.get()), suspendController.get()))
+                .requires(List.of(statisticsBinding, worker, clients, suspendController))
                 .onStart(LoadBalancerRuntime::start)
                 .onStop(LoadBalancerRuntime::stop)
                 // nothing asks for the balancer: it must start with the server

@@ -74,12 +74,12 @@ public class AlgorithmConfigurationTestCase extends AbstractSubsystemTest {
     private KernelServices boot(String xml) throws Exception {
         return this.createKernelServicesBuilder(AdditionalInitialization.withCapabilities(
                         RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "stats"),
-                        IOServiceDescriptor.DEFAULT_WORKER.getName()))
+                        IOServiceDescriptor.DEFAULT_WORKER.getName(), ServerCapabilities.SUSPEND_CONTROLLER))
                 .setSubsystemXml(xml)
                 .build();
     }
 
     private static String subsystem(String algorithm) {
-        return "<subsystem xmlns=\"urn:restcomm:load-balancer:1.2\" statistics-socket-binding=\"stats\">" + algorithm + "</subsystem>";
+        return "<subsystem xmlns=\"urn:restcomm:load-balancer:1.3\" statistics-socket-binding=\"stats\">" + algorithm + "</subsystem>";
     }
 }

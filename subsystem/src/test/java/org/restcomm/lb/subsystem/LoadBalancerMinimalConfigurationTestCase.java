@@ -15,7 +15,7 @@ import org.wildfly.io.IOServiceDescriptor;
 /** A subsystem element with no heartbeat children parses, boots and writes back without inventing any. */
 public class LoadBalancerMinimalConfigurationTestCase extends AbstractSubsystemTest {
 
-    private static final String MINIMAL = "<subsystem xmlns=\"urn:restcomm:load-balancer:1.2\" statistics-socket-binding=\"stats\"/>";
+    private static final String MINIMAL = "<subsystem xmlns=\"urn:restcomm:load-balancer:1.3\" statistics-socket-binding=\"stats\"/>";
 
     public LoadBalancerMinimalConfigurationTestCase() {
         super(LoadBalancerSubsystemResourceDefinitionRegistrar.REGISTRATION.getName(), new LoadBalancerExtension());
@@ -25,7 +25,7 @@ public class LoadBalancerMinimalConfigurationTestCase extends AbstractSubsystemT
     public void subsystemWithoutHeartbeatReceiversRoundTrips() throws Exception {
         KernelServices services = this.createKernelServicesBuilder(AdditionalInitialization.withCapabilities(
                         RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "stats"),
-                        IOServiceDescriptor.DEFAULT_WORKER.getName()))
+                        IOServiceDescriptor.DEFAULT_WORKER.getName(), ServerCapabilities.SUSPEND_CONTROLLER))
                 .setSubsystemXml(MINIMAL)
                 .build();
         ModelNode model = services.readWholeModel().get("subsystem", "load-balancer");

@@ -51,6 +51,6 @@ public class LoadBalancerSubsystemSchemaTestCase extends AbstractSubsystemSchema
                 RuntimeCapability.resolveCapabilityName(OutboundSocketBinding.SERVICE_DESCRIPTOR, "smsc-a"),
                 RuntimeCapability.resolveCapabilityName(OutboundSocketBinding.SERVICE_DESCRIPTOR, "smsc-b"),
                 RuntimeCapability.resolveCapabilityName(IOServiceDescriptor.WORKER, "default"),
-                IOServiceDescriptor.DEFAULT_WORKER.getName());
+                IOServiceDescriptor.DEFAULT_WORKER.getName(), ServerCapabilities.SUSPEND_CONTROLLER);
     }
 }
