@@ -205,4 +205,8 @@ public interface LoadBalancerLogger extends BasicLogger {
     @LogMessage(level = Level.INFO)
     @Message(id = 82, value = "HTTPS listener on %s serves a new certificate: TLS sessions begun with the old one are not resumed")
     void httpsCertificateChanged(InetSocketAddress listener);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 120, value = "%s asked /lbstop: the server suspends and stops within %d ms (stop-timeout)")
+    void adminStopRequested(InetSocketAddress client, long timeoutMillis);
 }

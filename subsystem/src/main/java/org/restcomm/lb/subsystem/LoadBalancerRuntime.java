@@ -17,6 +17,8 @@ import org.restcomm.lb.algorithm.AlgorithmContext;
 import org.restcomm.lb.algorithm.BalancerAlgorithm;
 import org.restcomm.lb.algorithm.CallIdAffinityAlgorithm;
 import org.restcomm.lb.admin.LbStatReport;
+import org.restcomm.lb.admin.AdminActions;
+import org.restcomm.lb.admin.AdminHttpHandler;
 import org.restcomm.lb.admin.LoadBalancerJmx;
 import org.restcomm.lb.admin.ManagedSettings;
 import org.restcomm.lb.admin.ReleaseInfo;
@@ -46,7 +48,7 @@ final class LoadBalancerRuntime {
 
     /** The root resource's settings that can change while the balancer runs. */
     record Settings(long nodeTimeoutMillis, long heartbeatIntervalMillis, List<String> extraServerNodes, boolean statisticsEnabled, int maxNodes,
-            int heartbeatRateLimit) {
+            int heartbeatRateLimit, boolean adminEndpoints, long stopTimeoutMillis) {
     }
 
     private final JsonProvider json = JsonProvider.provider();
@@ -58,6 +60,7 @@ final class LoadBalancerRuntime {
     private final HeartbeatAdmission admission;
     private final HeartbeatProtocol heartbeatProtocol;
     private final StatisticsEndpoint statisticsEndpoint;
+    private final AdminHttpHandler admin;
     private final LoadBalancerJmx jmx;
     private final List<String> extraServerNodes;
     private final BalancerAlgorithm defaultAlgorithm = new CallIdAffinityAlgorithm();
@@ -70,8 +73,8 @@ final class LoadBalancerRuntime {
     private volatile SmppBalancer smpp;
     private volatile HttpBalancer http;
 
-    LoadBalancerRuntime(Settings settings, SocketBinding statisticsBinding, XnioWorker worker, ManagedSettings managedSettings,
-            SuspendableActivityRegistry suspendController) {
+    <M extends ManagedSettings & AdminActions> LoadBalancerRuntime(Settings settings, SocketBinding statisticsBinding, XnioWorker worker, M managementModel,
+            AdminHttpHandler.Credentials adminCredentials, SuspendableActivityRegistry suspendController) {
         this.worker = worker;
         this.suspendController = suspendController;
         this.statisticsBinding = statisticsBinding;
@@ -83,11 +86,12 @@ final class LoadBalancerRuntime {
         this.admission.setMaxNodes(settings.maxNodes());
         this.admission.setStartsPerSecond(settings.heartbeatRateLimit());
         this.heartbeatProtocol = new HeartbeatProtocol(this.registry, this.statistics.heartbeats(), this.admission);
+        this.admin = new AdminHttpHandler(managementModel, adminCredentials, settings.adminEndpoints(), settings.stopTimeoutMillis());
         StatisticsHttpHandler handler = new StatisticsHttpHandler(
                 new LbStatReport(this.statistics, this.registry, ReleaseInfo.load(), this.json),
-                new LbInfoReport(this.registry, this::smppRemoteServers, this.json));
+                new LbInfoReport(this.registry, this::smppRemoteServers, this.json), this.admin);
         this.statisticsEndpoint = new StatisticsEndpoint(statisticsBinding.getSocketAddress(), worker, handler);
-        this.jmx = new LoadBalancerJmx(this.statistics, this.registry, this.expiry::intervalMillis, managedSettings);
+        this.jmx = new LoadBalancerJmx(this.statistics, this.registry, this.expiry::intervalMillis, managementModel);
     }
 
     void start() {
@@ -245,6 +249,11 @@ final class LoadBalancerRuntime {
 
     HeartbeatProtocol heartbeatProtocol() {
         return this.heartbeatProtocol;
+    }
+
+    /** The admin paths of the statistics port. */
+    AdminHttpHandler admin() {
+        return this.admin;
     }
 
     /** Whether the engines take new work; the server's suspend closes it. */

@@ -29,6 +29,7 @@ import org.jboss.as.server.suspend.SuspendableActivityRegistry;
 import org.jboss.dmr.ModelNode;
 import org.jboss.dmr.ModelType;
 import org.restcomm.lb.node.HeartbeatAdmission;
+import org.wildfly.security.auth.server.SecurityDomain;
 import org.wildfly.service.Installer.StartWhen;
 import org.wildfly.subsystem.resource.DynamicResource;
 import org.wildfly.subsystem.resource.ManagementResourceRegistrar;
@@ -111,12 +112,34 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
             .setFlags(AttributeAccess.Flag.RESTART_NONE)
             .build();
 
+    /** Since 1.3: the Elytron security-domain that checks the admin endpoints' credentials. */
+    static final CapabilityReferenceAttributeDefinition<SecurityDomain> ADMIN_SECURITY_DOMAIN = SecurityDomainReference.attribute("admin-security-domain", CAPABILITY);
+
+    /** Since 1.3: the original's /lbstop and /lbloglevel on the statistics port; they change the server, so off by default. */
+    static final SimpleAttributeDefinition ADMIN_ENDPOINTS = new SimpleAttributeDefinitionBuilder("admin-endpoints", ModelType.BOOLEAN)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(ModelNode.FALSE)
+            .setRequires(ADMIN_SECURITY_DOMAIN.getName())
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
+            .build();
+
+    /** Since 1.3: how long /lbstop lets the work under way finish before the server stops; the original's shutdownTimeout. */
+    static final SimpleAttributeDefinition STOP_TIMEOUT = new SimpleAttributeDefinitionBuilder("stop-timeout", ModelType.LONG)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode(10_000L))
+            .setMeasurementUnit(MeasurementUnit.MILLISECONDS)
+            .setValidator(new LongRangeValidator(0L, true))
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
+            .build();
+
     static final CapabilityReferenceAttributeDefinition<SocketBinding> STATISTICS_SOCKET_BINDING = SocketBindingReference.attribute("statistics-socket-binding", CAPABILITY);
 
     static final CapabilityReferenceAttributeDefinition<XnioWorker> WORKER = WorkerReference.attribute(CAPABILITY);
 
     static final List<AttributeDefinition> ATTRIBUTES = List.of(NODE_TIMEOUT, HEARTBEAT_INTERVAL, EXTRA_SERVER_NODES, STATISTICS_ENABLED, STATISTICS_SOCKET_BINDING, WORKER,
-            MAX_NODES, HEARTBEAT_RATE_LIMIT);
+            MAX_NODES, HEARTBEAT_RATE_LIMIT, ADMIN_ENDPOINTS, ADMIN_SECURITY_DOMAIN, STOP_TIMEOUT);
 
     /** How each live attribute reaches the running balancer. */
     private static final Map<AttributeDefinition, BiConsumer<LoadBalancerRuntime, ModelNode>> LIVE_ATTRIBUTES = Map.of(
@@ -125,7 +148,9 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
             EXTRA_SERVER_NODES, (runtime, value) -> runtime.setExtraServerNodes(stringList(value)),
             STATISTICS_ENABLED, (runtime, value) -> runtime.setStatisticsEnabled(value.asBoolean()),
             MAX_NODES, (runtime, value) -> runtime.setMaxNodes(value.asInt()),
-            HEARTBEAT_RATE_LIMIT, (runtime, value) -> runtime.setHeartbeatRateLimit(value.asInt()));
+            HEARTBEAT_RATE_LIMIT, (runtime, value) -> runtime.setHeartbeatRateLimit(value.asInt()),
+            ADMIN_ENDPOINTS, (runtime, value) -> runtime.admin().setEnabled(value.asBoolean()),
+            STOP_TIMEOUT, (runtime, value) -> runtime.admin().setStopTimeoutMillis(value.asLong()));
 
     private final ServiceValueExecutorRegistry<LoadBalancerRuntime> runtimes = ServiceValueExecutorRegistry.newInstance();
 
@@ -182,15 +207,18 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
                 stringList(EXTRA_SERVER_NODES.resolveModelAttribute(context, model)),
                 STATISTICS_ENABLED.resolveModelAttribute(context, model).asBoolean(),
                 MAX_NODES.resolveModelAttribute(context, model).asInt(),
-                HEARTBEAT_RATE_LIMIT.resolveModelAttribute(context, model).asInt());
+                HEARTBEAT_RATE_LIMIT.resolveModelAttribute(context, model).asInt(),
+                ADMIN_ENDPOINTS.resolveModelAttribute(context, model).asBoolean(),
+                STOP_TIMEOUT.resolveModelAttribute(context, model).asLong());
         ServiceDependency<SocketBinding> statisticsBinding = STATISTICS_SOCKET_BINDING.resolve(context, model);
         ServiceDependency<XnioWorker> worker = WorkerReference.resolve(WORKER, context, model);
+        ServiceDependency<SecurityDomain> adminDomain = ADMIN_SECURITY_DOMAIN.resolve(context, model);
         // the MBean writes through the management model
         ServiceDependency<ModelControllerClientFactory> clients = ServiceDependency.on(ModelControllerClientFactory.SERVICE_DESCRIPTOR);
         ServiceDependency<SuspendableActivityRegistry> suspendController = ServiceDependency.on(SuspendableActivityRegistry.SERVICE_DESCRIPTOR);
         ResourceServiceInstaller balancer = CapabilityServiceInstaller.builder(CAPABILITY, () -> new LoadBalancerRuntime(settings, statisticsBinding.get(), worker.get(),
-                        new ManagementModelSettings(clients.get(), worker.get()), suspendController.get()))
-                .requires(List.of(statisticsBinding, worker, clients, suspendController))
+                        new ManagementModel(clients.get(), worker.get()), SecurityDomainReference.credentials(adminDomain.get()), suspendController.get()))
+                .requires(List.of(statisticsBinding, worker, clients, suspendController, adminDomain))
                 .onStart(LoadBalancerRuntime::start)
                 .onStop(LoadBalancerRuntime::stop)
                 // nothing asks for the balancer: it must start with the server

@@ -58,6 +58,9 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
             Map.entry(HttpResourceDefinitionRegistrar.HTTPS_REDIRECT_PORT, VERSION_1_2),
             Map.entry(SmppResourceDefinitionRegistrar.SSL_SOCKET_BINDING, VERSION_1_2),
             Map.entry(SmppResourceDefinitionRegistrar.SSL_CONTEXT, VERSION_1_2),
+            Map.entry(LoadBalancerSubsystemResourceDefinitionRegistrar.ADMIN_ENDPOINTS, VERSION_1_3),
+            Map.entry(LoadBalancerSubsystemResourceDefinitionRegistrar.ADMIN_SECURITY_DOMAIN, VERSION_1_3),
+            Map.entry(LoadBalancerSubsystemResourceDefinitionRegistrar.STOP_TIMEOUT, VERSION_1_3),
             Map.entry(SmppResourceDefinitionRegistrar.BACKEND_SSL_CONTEXT, VERSION_1_2),
             Map.entry(SmppResourceDefinitionRegistrar.HANDSHAKE_TIMEOUT, VERSION_1_2));
 

@@ -46,6 +46,7 @@ public class LoadBalancerSubsystemSchemaTestCase extends AbstractSubsystemSchema
                 RuntimeCapability.resolveCapabilityName(SslContextReference.SSL_CONTEXT, "lb-server-tls"),
                 RuntimeCapability.resolveCapabilityName(SslContextReference.SSL_CONTEXT, "lb-node-tls"),
                 RuntimeCapability.resolveCapabilityName(SslContextReference.SSL_CONTEXT, "lb-heartbeat-tls"),
+                RuntimeCapability.resolveCapabilityName(SecurityDomainReference.SECURITY_DOMAIN, "lb-admins"),
                 RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "load-balancer-smpp"),
                 RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "load-balancer-smpp-tls"),
                 RuntimeCapability.resolveCapabilityName(OutboundSocketBinding.SERVICE_DESCRIPTOR, "smsc-a"),

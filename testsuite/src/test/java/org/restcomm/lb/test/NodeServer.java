@@ -18,15 +18,15 @@ import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 /**
- * A WildFly server provisioned with the load-balancer-node layer ({@code jboss.home.node}), run as its own process
- * from a copy of its {@code standalone/} directory: {@code bin/standalone.sh -Djboss.server.base.dir=<copy>
- * -Djboss.node.name=<name> -Djboss.socket.binding.port-offset=<offset>}.
+ * A WildFly server provisioned with the load-balancer-node layer ({@code jboss.home.node}), or a balancer of its own
+ * ({@code jboss.home}), run as its own process from a copy of its {@code standalone/} directory:
+ * {@code bin/standalone.sh -Djboss.server.base.dir=<copy> -Djboss.node.name=<name> -Djboss.socket.binding.port-offset=<offset>}.
  */
 final class NodeServer implements AutoCloseable {
 
-    private static final Path HOME = Path.of(System.getProperty("jboss.home.node"));
     private static final long STARTUP_TIMEOUT_MILLIS = 90_000;
 
+    private final Path home;
     private final String name;
     private final String instanceId;
     private final int portOffset;
@@ -35,12 +35,22 @@ final class NodeServer implements AutoCloseable {
 
     /** @param instanceId undertow's instance-id on this server: the jvmRoute suffix of its session ids */
     NodeServer(String name, String instanceId, int portOffset) {
+        this(Path.of(System.getProperty("jboss.home.node")), name, instanceId, portOffset);
+    }
+
+    private NodeServer(Path home, String name, String instanceId, int portOffset) {
+        this.home = home;
         this.name = name;
         this.instanceId = instanceId;
         this.portOffset = portOffset;
-        this.baseDir = HOME.resolveSibling("real-nodes").resolve(name);
+        this.baseDir = home.resolveSibling("real-nodes").resolve(name);
         // should the test JVM end without @AfterAll (a surefire timeout, a crash), no server outlives it
         Runtime.getRuntime().addShutdownHook(new Thread(this::kill, "kill " + name));
+    }
+
+    /** A second balancer server, provisioned like the one Arquillian runs; prepare it with no app. */
+    static NodeServer balancer(String name, int portOffset) {
+        return new NodeServer(Path.of(System.getProperty("jboss.home")), name, null, portOffset);
     }
 
     String name() {
@@ -64,10 +74,13 @@ final class NodeServer implements AutoCloseable {
         return this.process != null && this.process.isAlive();
     }
 
-    /** A fresh copy of the provisioned standalone/ directory with the web app in its deployments and undertow's instance-id set. */
+    /**
+     * A fresh copy of the provisioned standalone/ directory with the web app in its deployments and undertow's
+     * instance-id set; a balancer (app null) gets a plain copy.
+     */
     void prepare(WebArchive app) throws IOException {
         deleteRecursively(this.baseDir);
-        Path source = HOME.resolve("standalone");
+        Path source = this.home.resolve("standalone");
         try (Stream<Path> files = Files.walk(source)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 Path target = this.baseDir.resolve(source.relativize(file).toString());
@@ -77,6 +90,9 @@ final class NodeServer implements AutoCloseable {
                     Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
                 }
             }
+        }
+        if (app == null) {
+            return;
         }
         Path config = this.baseDir.resolve("configuration").resolve("standalone.xml");
         String xml = Files.readString(config);
@@ -89,7 +105,7 @@ final class NodeServer implements AutoCloseable {
     /** Launches the server; {@link #awaitStarted()} waits for it. */
     void start() throws IOException {
         Path console = this.baseDir.resolve("console.log");
-        ProcessBuilder builder = new ProcessBuilder(HOME.resolve("bin").resolve("standalone.sh").toString(),
+        ProcessBuilder builder = new ProcessBuilder(this.home.resolve("bin").resolve("standalone.sh").toString(),
                 "-Djboss.server.base.dir=" + this.baseDir,
                 "-Djboss.node.name=" + this.name,
                 "-Djboss.socket.binding.port-offset=" + this.portOffset,
@@ -98,7 +114,7 @@ final class NodeServer implements AutoCloseable {
                 .redirectOutput(console.toFile());
         builder.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "1");
         builder.environment().put("JAVA_OPTS", "-Xms64m -Xmx256m -XX:TieredStopAtLevel=1 -Djava.net.preferIPv4Stack=true -Djava.awt.headless=true");
-        builder.environment().put("JBOSS_HOME", HOME.toString());
+        builder.environment().put("JBOSS_HOME", this.home.toString());
         this.process = builder.start();
     }
 
@@ -117,6 +133,17 @@ final class NodeServer implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new AssertionError(this.name + " did not start within " + STARTUP_TIMEOUT_MILLIS + " ms");
+    }
+
+    /** The server's console output so far. */
+    String console() throws IOException {
+        Path console = this.baseDir.resolve("console.log");
+        return Files.exists(console) ? Files.readString(console) : "";
+    }
+
+    /** Whether the server's JVM ended by itself within the timeout. */
+    boolean awaitExit(long timeoutMillis) throws InterruptedException {
+        return this.process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
     /** A management client on this server's own http management port (9990 + offset), local authentication. */
