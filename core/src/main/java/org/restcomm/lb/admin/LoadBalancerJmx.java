@@ -1,7 +1,9 @@
 package org.restcomm.lb.admin;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 import javax.management.JMException;
@@ -22,12 +24,14 @@ public final class LoadBalancerJmx implements LoadBalancerMXBean {
     private final LoadBalancerStatistics statistics;
     private final NodeRegistry registry;
     private final LongSupplier expiryIntervalMillis;
+    private final ManagedSettings settings;
     private MBeanServer server;
 
-    public LoadBalancerJmx(LoadBalancerStatistics statistics, NodeRegistry registry, LongSupplier expiryIntervalMillis) {
+    public LoadBalancerJmx(LoadBalancerStatistics statistics, NodeRegistry registry, LongSupplier expiryIntervalMillis, ManagedSettings settings) {
         this.statistics = statistics;
         this.registry = registry;
         this.expiryIntervalMillis = expiryIntervalMillis;
+        this.settings = settings;
     }
 
     public synchronized void register(MBeanServer server) {
@@ -134,8 +138,8 @@ public final class LoadBalancerJmx implements LoadBalancerMXBean {
     }
 
     @Override
-    public int getJvmCpuUsage() {
-        return this.statistics.jvm().cpuUsagePercent();
+    public double getJvmCpuUsage() {
+        return this.statistics.jvm().processCpuLoad();
     }
 
     @Override
@@ -149,13 +153,39 @@ public final class LoadBalancerJmx implements LoadBalancerMXBean {
     }
 
     @Override
+    public void setNodeExpiration(long millis) {
+        this.settings.setNodeTimeout(millis);
+    }
+
+    @Override
     public long getNodeExpirationTaskInterval() {
         return this.expiryIntervalMillis.getAsLong();
     }
 
     @Override
+    public void setNodeExpirationTaskInterval(long millis) {
+        this.settings.setHeartbeatInterval(millis);
+    }
+
+    @Override
     public List<String> getNodes() {
         return this.registry.nodes().stream().map(Node::name).sorted().toList();
+    }
+
+    @Override
+    public String[] getNodeList() {
+        return this.registry.nodes().stream().sorted(Comparator.comparing(Node::name)).map(LoadBalancerJmx::describe).toArray(String[]::new);
+    }
+
+    private static String describe(Node node) {
+        StringBuilder text = new StringBuilder("Node hostname[").append(node.hostName()).append("] ip[").append(node.ip()).append("] ");
+        new TreeMap<>(node.properties()).forEach((key, value) -> text.append(key).append('[').append(value).append("] "));
+        return text.toString();
+    }
+
+    @Override
+    public String getConfiguration() {
+        return this.settings.configuration();
     }
 
     @Override

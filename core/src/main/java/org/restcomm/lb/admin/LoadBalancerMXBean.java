@@ -39,18 +39,31 @@ public interface LoadBalancerMXBean {
 
     long getNumberOfActiveSmppConnections();
 
-    int getJvmCpuUsage();
+    /** The process's recent CPU load, 0.0 to 1.0 (negative when the platform does not tell), as the original's. */
+    double getJvmCpuUsage();
 
     long getJvmHeapSize();
 
     /** node-timeout in milliseconds. */
     long getNodeExpiration();
 
+    /** Writes node-timeout through the management model. */
+    void setNodeExpiration(long millis);
+
     /** heartbeat-interval in milliseconds. */
     long getNodeExpirationTaskInterval();
 
+    /** Writes heartbeat-interval through the management model. */
+    void setNodeExpirationTaskInterval(long millis);
+
     /** Names of the registered nodes. */
     List<String> getNodes();
+
+    /** The registered nodes as the original printed them: {@code Node hostname[h] ip[i] key[value] ...}. */
+    String[] getNodeList();
+
+    /** The subsystem's configuration as text (the original returned a class a remote client cannot load). */
+    String getConfiguration();
 
     long getRequestsProcessedByMethod(String method);
 

@@ -9,19 +9,30 @@ import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
 import jakarta.json.JsonObject;
 
-/** Serves {@code GET /lbstat} and {@code GET /lbinfo}; anything else is 404 or 405. */
+/** Serves {@code GET /lbstat} and {@code GET /lbinfo}, and the admin paths when they are on; anything else is 404 or 405. */
 public final class StatisticsHttpHandler implements HttpHandler {
 
     private final Supplier<JsonObject> lbstat;
     private final Supplier<JsonObject> lbinfo;
+    private final AdminHttpHandler admin;
 
     public StatisticsHttpHandler(LbStatReport lbstat, LbInfoReport lbinfo) {
+        this(lbstat, lbinfo, null);
+    }
+
+    /** @param admin the admin paths; null for none */
+    public StatisticsHttpHandler(LbStatReport lbstat, LbInfoReport lbinfo, AdminHttpHandler admin) {
         this.lbstat = lbstat::build;
         this.lbinfo = lbinfo::build;
+        this.admin = admin;
     }
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
+        if (this.admin != null && this.admin.serves(exchange.getRelativePath())) {
+            this.admin.handleRequest(exchange);
+            return;
+        }
         Supplier<JsonObject> report = switch (exchange.getRelativePath()) {
             case "/lbstat", "/lbstat/" -> this.lbstat;
             case "/lbinfo", "/lbinfo/" -> this.lbinfo;

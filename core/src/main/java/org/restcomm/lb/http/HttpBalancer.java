@@ -11,6 +11,7 @@ import io.undertow.protocols.ssl.UndertowXnioSsl;
 import io.undertow.server.handlers.proxy.ProxyHandler;
 import io.undertow.util.HttpString;
 import org.restcomm.lb.algorithm.BalancerAlgorithm;
+import org.restcomm.lb.intake.Intake;
 import org.restcomm.lb.logging.LoadBalancerLogger;
 import org.restcomm.lb.node.NodeRegistry;
 import org.restcomm.lb.stats.HttpStatistics;
@@ -31,15 +32,22 @@ public final class HttpBalancer {
     private HttpsRedirect redirect;
     private NodeSelector selector;
     private NodeProxyClient proxyClient;
+    private final Intake intake;
     private TrafficHandler traffic;
     private InetSocketAddress boundAddress;
     private InetSocketAddress boundHttpsAddress;
 
     public HttpBalancer(HttpBalancerSettings settings, NodeRegistry registry, Supplier<BalancerAlgorithm> algorithm, HttpStatistics statistics) {
+        this(settings, registry, algorithm, statistics, new Intake());
+    }
+
+    /** @param intake whether new requests are taken; a closed one answers them 503 while running exchanges finish */
+    public HttpBalancer(HttpBalancerSettings settings, NodeRegistry registry, Supplier<BalancerAlgorithm> algorithm, HttpStatistics statistics, Intake intake) {
         this.settings = settings;
         this.registry = registry;
         this.algorithm = algorithm;
         this.statistics = statistics;
+        this.intake = intake;
     }
 
     /** @param worker the server's I/O worker, shared and never stopped here */
@@ -74,7 +82,7 @@ public final class HttpBalancer {
         }
         // plain HTTP is redirected to HTTPS first; what reaches the node is rewritten
         HttpsRedirect redirect = new HttpsRedirect(this.settings.rewriteRules().wrap(proxy.build()));
-        TrafficHandler traffic = new TrafficHandler(this.statistics, this.settings, redirect);
+        TrafficHandler traffic = new TrafficHandler(this.statistics, this.settings, new IntakeHandler(this.intake, redirect));
         Listeners listeners;
         try {
             listeners = Listeners.open(worker, this.serverOptions(), traffic, address, https, this.statistics.tlsHandshakeFailures(),

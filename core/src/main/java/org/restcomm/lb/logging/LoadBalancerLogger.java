@@ -213,4 +213,8 @@ public interface LoadBalancerLogger extends BasicLogger {
     @LogMessage(level = Level.WARN)
     @Message(id = 91, value = "Node %s left %d requests in a row unanswered, its last answer %d ms ago (bad-node-unanswered-requests, bad-node-response-time): marked bad, it gets no work until it registers again or is enabled")
     void nodeLeftRequestsUnanswered(String node, int requests, long sinceLastAnswerMillis);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 120, value = "%s asked /lbstop: the server suspends and stops within %d ms (stop-timeout)")
+    void adminStopRequested(InetSocketAddress client, long timeoutMillis);
 }

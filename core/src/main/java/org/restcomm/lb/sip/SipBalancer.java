@@ -17,6 +17,7 @@ import javax.sip.SipStack;
 import gov.nist.javax.sip.ListeningPointImpl;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 import org.restcomm.lb.algorithm.BalancerAlgorithm;
+import org.restcomm.lb.intake.Intake;
 import org.restcomm.lb.logging.LoadBalancerLogger;
 import org.restcomm.lb.node.HeartbeatProtocol;
 import org.restcomm.lb.node.NodeRegistry;
@@ -33,12 +34,20 @@ public final class SipBalancer {
     private final HeartbeatProtocol heartbeats;
     private final SipStatistics statistics;
     private SipStack stack;
+    private final Intake intake;
     private SipRules rules;
     private SipMessageProcessorFactory processors;
     private SipFastPath fastPath;
     private java.util.concurrent.ScheduledExecutorService health;
 
     public SipBalancer(SipBalancerSettings settings, NodeRegistry registry, Supplier<BalancerAlgorithm> algorithm, HeartbeatProtocol heartbeats, SipStatistics statistics) {
+        this(settings, registry, algorithm, heartbeats, statistics, new Intake());
+    }
+
+    /** @param intake whether new calls are taken; a closed one answers them 503 while dialogs carry on */
+    public SipBalancer(SipBalancerSettings settings, NodeRegistry registry, Supplier<BalancerAlgorithm> algorithm, HeartbeatProtocol heartbeats, SipStatistics statistics,
+            Intake intake) {
+        this.intake = intake;
         this.settings = settings;
         this.registry = registry;
         this.algorithm = algorithm;
@@ -49,7 +58,7 @@ public final class SipBalancer {
     public synchronized void start() throws SipException {
         SipStack created = createStack(this.settings);
         SipListeners listeners = new SipListeners();
-        SipRules rules = new SipRules(listeners, this.registry, this.algorithm, this.settings);
+        SipRules rules = new SipRules(listeners, this.registry, this.algorithm, this.settings, this.intake);
         SipForwarder forwarder = new SipForwarder(rules, this.registry, this.heartbeats, this.statistics);
         // the valve sees every parsed message before the transaction layer; in place before any socket opens
         ((SIPTransactionStack) created).sipMessageValves.add(forwarder);

@@ -102,11 +102,12 @@ final class SipFastPath {
     }
 
     /**
-     * Requests the full path's rules treat specially: heartbeats, scanners, requests already carrying the balancer's
+     * Requests the full path's rules treat specially: new calls while suspended, heartbeats, scanners, requests already carrying the balancer's
      * own headers, and a Max-Forwards that is missing, unreadable or exhausted.
      */
     private boolean needsFullPath(RawSipMessage message) {
-        if (SipRules.isHeartbeat(message.method, name -> message.index(name.toLowerCase(Locale.ROOT)) >= 0)
+        if (this.rules.refusesNewWork(message.method, message.inDialog())
+                || SipRules.isHeartbeat(message.method, name -> message.index(name.toLowerCase(Locale.ROOT)) >= 0)
                 || this.rules.isBlocked(String.valueOf(message.value("user-agent")), message.value("from"), message.value("to"))
                 || message.index(INITIAL_REMOTE_ADDR) >= 0 || message.index(INITIAL_REMOTE_PORT) >= 0) {
             return true;

@@ -58,6 +58,7 @@ final class SipForwarder implements SIPMessageValve {
 
     /** A request whose node cannot be reached tries this many nodes in all before the client hears of the failure. */
     private static final int MAX_SEND_ATTEMPTS = 3;
+    private static final String SUSPENDED = "Load Balancer Suspended";
 
     private final SipRules rules;
     private final SipListeners listeners;
@@ -135,6 +136,10 @@ final class SipForwarder implements SIPMessageValve {
     private void fromClient(SIPRequest request, MessageChannel channel) throws IOException, ParseException, InvalidArgumentException, SipException {
         String method = request.getMethod();
         SipBalancerSettings settings = this.rules.settings();
+        if (this.rules.refusesNewWork(method, request.getToTag() != null)) {
+            this.answer(request, channel, Response.SERVICE_UNAVAILABLE, SUSPENDED);
+            return;
+        }
         SipRules.NodeHint hint = this.popOwnRoutes(request);
         boolean overIpv6 = overIpv6(channel);
         SipMessageView view = new JainSipMessageView(request, overIpv6);

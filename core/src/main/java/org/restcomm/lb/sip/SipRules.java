@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import org.restcomm.lb.algorithm.BalancerAlgorithm;
 import org.restcomm.lb.algorithm.SipMessageView;
 import org.restcomm.lb.node.HostAndPort;
+import org.restcomm.lb.intake.Intake;
 import org.restcomm.lb.node.Node;
 import org.restcomm.lb.node.NodeRegistry;
 
@@ -42,11 +43,13 @@ final class SipRules {
     private volatile SipBalancerSettings settings;
     private volatile BadNodeDetector badNodes;
     private final NodeReachability reachability;
+    private final Intake intake;
 
-    SipRules(SipListeners listeners, NodeRegistry registry, Supplier<BalancerAlgorithm> algorithm, SipBalancerSettings settings) {
+    SipRules(SipListeners listeners, NodeRegistry registry, Supplier<BalancerAlgorithm> algorithm, SipBalancerSettings settings, Intake intake) {
         this.listeners = listeners;
         this.registry = registry;
         this.algorithm = algorithm;
+        this.intake = intake;
         this.reachability = new NodeReachability(registry, System::currentTimeMillis);
         this.reconfigure(settings);
     }
@@ -68,6 +71,14 @@ final class SipRules {
 
     BalancerAlgorithm algorithm() {
         return this.algorithm.get();
+    }
+
+    /**
+     * A client's request that would start new work while the balancer is suspended: anything outside a dialog but ACK
+     * and CANCEL, which belong to a transaction already under way.
+     */
+    boolean refusesNewWork(String method, boolean inDialog) {
+        return !this.intake.accepting() && !inDialog && !"ACK".equals(method) && !"CANCEL".equals(method);
     }
 
     /** Methods the balancer answers with 100 Trying at once, when {@code send-trying} is on. */

@@ -117,6 +117,11 @@ final class EsmeSession implements SmppEndpoint {
             this.send(PduHeader.headerOnly(PduHeader.GENERIC_NACK, PduHeader.ESME_RINVCMDLEN, sequence));
             return;
         }
+        if (!this.dispatcher.intake().accepting()) {
+            // suspended: no new sessions; the ESME may bind again later, here or at another balancer
+            this.send(PduHeader.errorResponse(commandId, PduHeader.ESME_RBINDFAIL, sequence));
+            return;
+        }
         if (!this.state.compareAndSet(State.OPEN, State.BINDING)) {
             return;
         }
@@ -358,8 +363,10 @@ final class EsmeSession implements SmppEndpoint {
             this.countedAsActive = active;
             if (active) {
                 this.dispatcher.statistics().activeConnections().increment();
+                this.dispatcher.intake().workStarted();
             } else {
                 this.dispatcher.statistics().activeConnections().decrement();
+                this.dispatcher.intake().workEnded();
             }
         }
     }

@@ -20,6 +20,7 @@ import org.jboss.netty.channel.socket.nio.NioClientSocketChannelFactory;
 import org.jboss.netty.channel.socket.nio.NioServerSocketChannelFactory;
 import org.jboss.netty.channel.socket.nio.NioWorkerPool;
 import org.jboss.netty.util.ThreadNameDeterminer;
+import org.restcomm.lb.intake.Intake;
 import org.restcomm.lb.logging.LoadBalancerLogger;
 import org.restcomm.lb.node.Node;
 import org.restcomm.lb.node.NodeRegistry;
@@ -65,6 +66,7 @@ public final class SmppBalancer {
     private Channel serverChannel;
     private Channel tlsServerChannel;
     private volatile SmppDispatcher dispatcher;
+    private final Intake intake;
 
     /** @param registry nodes advertising an smppPort join the SMSCs; may be null */
     public SmppBalancer(InetSocketAddress bindAddress, SmppBalancerSettings settings, NodeRegistry registry, SmppStatistics statistics) {
@@ -73,6 +75,13 @@ public final class SmppBalancer {
 
     /** @param tlsListener where ESMEs bind over TLS besides bindAddress; null for none */
     public SmppBalancer(InetSocketAddress bindAddress, SmppTlsListener tlsListener, SmppBalancerSettings settings, NodeRegistry registry, SmppStatistics statistics) {
+        this(bindAddress, tlsListener, settings, registry, statistics, new Intake());
+    }
+
+    /** @param intake whether new binds are taken; a closed one refuses them while bound sessions carry on */
+    public SmppBalancer(InetSocketAddress bindAddress, SmppTlsListener tlsListener, SmppBalancerSettings settings, NodeRegistry registry, SmppStatistics statistics,
+            Intake intake) {
+        this.intake = intake;
         this.bindAddress = bindAddress;
         this.tlsListener = tlsListener;
         this.settings = settings;
@@ -88,7 +97,7 @@ public final class SmppBalancer {
         SameWorkerPool upstreamWorkers = new SameWorkerPool(this.workers);
         this.clientChannels = new NioClientSocketChannelFactory(this.ioThreads, 1, upstreamWorkers);
         this.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("smpp-timer"));
-        SmppDispatcher created = new SmppDispatcher(this.settings, this.servers, this.statistics, this.clientChannels, upstreamWorkers, this.timers);
+        SmppDispatcher created = new SmppDispatcher(this.settings, this.servers, this.statistics, this.clientChannels, upstreamWorkers, this.timers, this.intake);
         this.acceptedChannels = new DefaultChannelGroup("smpp-esme");
         try {
             this.serverChannel = this.listen(this.bindAddress, this.esmePipelines(created, null));

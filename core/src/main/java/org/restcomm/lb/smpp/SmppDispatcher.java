@@ -21,6 +21,7 @@ import org.jboss.netty.channel.Channel;
 import org.jboss.netty.channel.ChannelFactory;
 import org.jboss.netty.channel.ChannelPipeline;
 import org.jboss.netty.channel.Channels;
+import org.restcomm.lb.intake.Intake;
 import org.restcomm.lb.stats.SmppStatistics;
 
 /**
@@ -30,6 +31,7 @@ import org.restcomm.lb.stats.SmppStatistics;
 final class SmppDispatcher {
 
     private final SmppStatistics statistics;
+    private final Intake intake;
     private final UpstreamServers servers;
     private final ChannelFactory clientChannels;
     private final SameWorkerPool upstreamWorkers;
@@ -41,7 +43,8 @@ final class SmppDispatcher {
 
     /** @param upstreamWorkers the worker pool of clientChannels */
     SmppDispatcher(SmppBalancerSettings settings, UpstreamServers servers, SmppStatistics statistics, ChannelFactory clientChannels,
-            SameWorkerPool upstreamWorkers, ScheduledExecutorService timers) {
+            SameWorkerPool upstreamWorkers, ScheduledExecutorService timers, Intake intake) {
+        this.intake = intake;
         this.settings = settings;
         this.servers = servers;
         this.statistics = statistics;
@@ -60,6 +63,11 @@ final class SmppDispatcher {
 
     SmppStatistics statistics() {
         return this.statistics;
+    }
+
+    /** Whether new binds are taken; bound sessions count as work in flight. */
+    Intake intake() {
+        return this.intake;
     }
 
     UpstreamServers servers() {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.restcomm.lb.intake.Intake;
 import org.restcomm.lb.algorithm.AlgorithmContext;
 import org.restcomm.lb.algorithm.BalancerAlgorithm;
 import org.restcomm.lb.algorithm.CallIdAffinityAlgorithm;
@@ -32,6 +33,7 @@ final class BalancerTestBed implements AutoCloseable {
     final XnioWorker worker;
     final NodeRegistry registry = new NodeRegistry(Clock.systemUTC(), 60_000);
     final LoadBalancerStatistics statistics = new LoadBalancerStatistics(true);
+    final Intake intake = new Intake();
     final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private final List<TestNode> nodes = new ArrayList<>();
     private BalancerAlgorithm algorithm;
@@ -96,7 +98,7 @@ final class BalancerTestBed implements AutoCloseable {
         this.algorithm = algorithm;
         algorithm.start(new AlgorithmContext(this.registry, Clock.systemUTC(), algorithmProperties));
         this.registry.addListener(algorithm);
-        this.balancer = new HttpBalancer(settings, this.registry, () -> this.algorithm, this.statistics.http());
+        this.balancer = new HttpBalancer(settings, this.registry, () -> this.algorithm, this.statistics.http(), this.intake);
         this.balancer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), https, this.worker);
         return this;
     }

@@ -16,6 +16,7 @@ import com.cloudhopper.smpp.pdu.Unbind;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.restcomm.lb.intake.Intake;
 import org.restcomm.lb.node.NodeRegistry;
 import org.restcomm.lb.stats.LoadBalancerStatistics;
 import org.restcomm.lb.stats.SmppStatistics;
@@ -28,6 +29,7 @@ abstract class SmppTestBed {
     final List<TestEsme> esmes = new ArrayList<>();
     SmppBalancer balancer;
     SmppStatistics statistics;
+    final Intake intake = new Intake();
 
     @BeforeAll
     static void createClient() {
@@ -84,7 +86,7 @@ abstract class SmppTestBed {
 
     private SmppBalancer startBalancer(SmppBalancerSettings.Builder settings, NodeRegistry registry, SmppTlsListener tls) {
         this.statistics = new LoadBalancerStatistics(true).smpp();
-        this.balancer = new SmppBalancer(new InetSocketAddress("127.0.0.1", 0), tls, settings.build(), registry, this.statistics);
+        this.balancer = new SmppBalancer(new InetSocketAddress("127.0.0.1", 0), tls, settings.build(), registry, this.statistics, this.intake);
         this.balancer.start();
         return this.balancer;
     }

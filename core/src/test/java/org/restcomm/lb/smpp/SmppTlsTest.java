@@ -75,7 +75,23 @@ class SmppTlsTest extends SmppTestBed {
             assertTrue(silent.closedByPeer(), "a client that sends nothing is closed too");
         }
         eventually("two failed handshakes", () -> this.failures() == 2);
-        assertEquals("a-1", this.tlsEsme("after").submit("still serving").getMessageId());
+        assertEquals("a-1", this.tlsEsmeWithinTries("after", 3).submit("still serving").getMessageId());
+    }
+
+    /**
+     * A good TLS bind, tried again when its handshake is cut: on two busy cores a cold handshake has outlasted the
+     * test's short handshake-timeout (the flake seen in full runs); a balancer that stopped serving fails every try.
+     */
+    private TestEsme tlsEsmeWithinTries(String systemId, int tries) throws Exception {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return this.tlsEsme(systemId);
+            } catch (com.cloudhopper.smpp.type.SmppChannelException e) {
+                if (attempt == tries) {
+                    throw e;
+                }
+            }
+        }
     }
 
     @Test

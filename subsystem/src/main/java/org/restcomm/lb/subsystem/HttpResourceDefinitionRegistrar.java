@@ -249,7 +249,7 @@ class HttpResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
         return CapabilityServiceInstaller.builder(CAPABILITY, () -> {
                     LoadBalancerRuntime runtime = balancer.get();
                     return new HttpBalancer(settings.backendSslContext(backendSslContext.get()).build(), runtime.registry(), runtime::algorithm,
-                            runtime.statistics().http());
+                            runtime.statistics().http(), runtime.intake());
                 })
                 .requires(List.of(binding, httpsBinding, sslContext, backendSslContext, worker, balancer))
                 .onStart(http -> {

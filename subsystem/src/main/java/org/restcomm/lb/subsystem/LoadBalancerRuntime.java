@@ -10,15 +10,21 @@ import java.util.Map;
 import jakarta.json.spi.JsonProvider;
 import org.jboss.as.network.ManagedBinding;
 import org.jboss.as.network.SocketBinding;
+import org.jboss.as.server.suspend.SuspendableActivity;
+import org.jboss.as.server.suspend.SuspendableActivityRegistry;
 import org.restcomm.lb.admin.LbInfoReport;
 import org.restcomm.lb.algorithm.AlgorithmContext;
 import org.restcomm.lb.algorithm.BalancerAlgorithm;
 import org.restcomm.lb.algorithm.CallIdAffinityAlgorithm;
 import org.restcomm.lb.admin.LbStatReport;
+import org.restcomm.lb.admin.AdminActions;
+import org.restcomm.lb.admin.AdminHttpHandler;
 import org.restcomm.lb.admin.LoadBalancerJmx;
+import org.restcomm.lb.admin.ManagedSettings;
 import org.restcomm.lb.admin.ReleaseInfo;
 import org.restcomm.lb.admin.StatisticsEndpoint;
 import org.restcomm.lb.admin.StatisticsHttpHandler;
+import org.restcomm.lb.intake.Intake;
 import org.restcomm.lb.node.HeartbeatAdmission;
 import org.restcomm.lb.node.HeartbeatProtocol;
 import org.restcomm.lb.node.NodeExpiry;
@@ -44,7 +50,7 @@ final class LoadBalancerRuntime {
 
     /** The root resource's settings that can change while the balancer runs. */
     record Settings(long nodeTimeoutMillis, long heartbeatIntervalMillis, List<String> extraServerNodes, List<String> staticNodes, boolean statisticsEnabled,
-            int maxNodes, int heartbeatRateLimit, RampUp rampUp) {
+            int maxNodes, int heartbeatRateLimit, RampUp rampUp, boolean adminEndpoints, long stopTimeoutMillis) {
     }
 
     private final JsonProvider json = JsonProvider.provider();
@@ -56,18 +62,24 @@ final class LoadBalancerRuntime {
     private final HeartbeatAdmission admission;
     private final HeartbeatProtocol heartbeatProtocol;
     private final StatisticsEndpoint statisticsEndpoint;
+    private final AdminHttpHandler admin;
     private final LoadBalancerJmx jmx;
     private final List<String> extraServerNodes;
     private final List<String> staticNodes;
     private final BalancerAlgorithm defaultAlgorithm = new CallIdAffinityAlgorithm();
     private volatile BalancerAlgorithm algorithm = this.defaultAlgorithm;
+    private final Intake intake = new Intake();
+    private final SuspendableActivity suspension = new BalancerSuspension(this.intake);
+    private final SuspendableActivityRegistry suspendController;
     private ManagedBinding managedStatisticsBinding;
     private volatile SipBalancer sip;
     private volatile SmppBalancer smpp;
     private volatile HttpBalancer http;
 
-    LoadBalancerRuntime(Settings settings, SocketBinding statisticsBinding, XnioWorker worker) {
+    <M extends ManagedSettings & AdminActions> LoadBalancerRuntime(Settings settings, SocketBinding statisticsBinding, XnioWorker worker, M managementModel,
+            AdminHttpHandler.Credentials adminCredentials, SuspendableActivityRegistry suspendController) {
         this.worker = worker;
+        this.suspendController = suspendController;
         this.statisticsBinding = statisticsBinding;
         this.extraServerNodes = settings.extraServerNodes();
         this.staticNodes = settings.staticNodes();
@@ -79,11 +91,12 @@ final class LoadBalancerRuntime {
         this.admission.setMaxNodes(settings.maxNodes());
         this.admission.setStartsPerSecond(settings.heartbeatRateLimit());
         this.heartbeatProtocol = new HeartbeatProtocol(this.registry, this.statistics.heartbeats(), this.admission);
+        this.admin = new AdminHttpHandler(managementModel, adminCredentials, settings.adminEndpoints(), settings.stopTimeoutMillis());
         StatisticsHttpHandler handler = new StatisticsHttpHandler(
                 new LbStatReport(this.statistics, this.registry, ReleaseInfo.load(), this.json),
-                new LbInfoReport(this.registry, this::smppRemoteServers, this.json));
+                new LbInfoReport(this.registry, this::smppRemoteServers, this.json), this.admin);
         this.statisticsEndpoint = new StatisticsEndpoint(statisticsBinding.getSocketAddress(), worker, handler);
-        this.jmx = new LoadBalancerJmx(this.statistics, this.registry, this.expiry::intervalMillis);
+        this.jmx = new LoadBalancerJmx(this.statistics, this.registry, this.expiry::intervalMillis, managementModel);
     }
 
     void start() {
@@ -95,9 +108,11 @@ final class LoadBalancerRuntime {
         this.managedStatisticsBinding = ManagedBinding.Factory.createSimpleManagedBinding(this.statisticsBinding);
         this.statisticsBinding.getSocketBindings().getNamedRegistry().registerBinding(this.managedStatisticsBinding);
         this.jmx.register(ManagementFactory.getPlatformMBeanServer());
+        this.suspendController.registerActivity(this.suspension);
     }
 
     void stop() {
+        this.suspendController.unregisterActivity(this.suspension);
         this.jmx.unregister();
         if (this.managedStatisticsBinding != null) {
             this.statisticsBinding.getSocketBindings().getNamedRegistry().unregisterBinding(this.managedStatisticsBinding);
@@ -248,6 +263,16 @@ final class LoadBalancerRuntime {
 
     HeartbeatProtocol heartbeatProtocol() {
         return this.heartbeatProtocol;
+    }
+
+    /** The admin paths of the statistics port. */
+    AdminHttpHandler admin() {
+        return this.admin;
+    }
+
+    /** Whether the engines take new work; the server's suspend closes it. */
+    Intake intake() {
+        return this.intake;
     }
 
     XnioWorker worker() {

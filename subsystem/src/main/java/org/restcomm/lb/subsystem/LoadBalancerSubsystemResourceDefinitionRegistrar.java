@@ -7,6 +7,7 @@ import java.util.function.BiConsumer;
 import org.jboss.as.controller.AttributeDefinition;
 import org.jboss.as.controller.AttributeMarshaller;
 import org.jboss.as.controller.AttributeParser;
+import org.jboss.as.controller.ModelControllerClientFactory;
 import org.jboss.as.controller.OperationContext;
 import org.jboss.as.controller.OperationFailedException;
 import org.jboss.as.controller.ResourceDefinition;
@@ -24,10 +25,12 @@ import org.jboss.as.controller.operations.validation.LongRangeValidator;
 import org.jboss.as.controller.registry.AttributeAccess;
 import org.jboss.as.controller.registry.ManagementResourceRegistration;
 import org.jboss.as.network.SocketBinding;
+import org.jboss.as.server.suspend.SuspendableActivityRegistry;
 import org.jboss.dmr.ModelNode;
 import org.jboss.dmr.ModelType;
 import org.restcomm.lb.node.HeartbeatAdmission;
 import org.restcomm.lb.node.RampUp;
+import org.wildfly.security.auth.server.SecurityDomain;
 import org.wildfly.service.Installer.StartWhen;
 import org.wildfly.subsystem.resource.DynamicResource;
 import org.wildfly.subsystem.resource.ManagementResourceRegistrar;
@@ -53,7 +56,9 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
     static final SubsystemResourceRegistration REGISTRATION = SubsystemResourceRegistration.of("load-balancer");
     static final ParentResourceDescriptionResolver RESOLVER = new SubsystemResourceDescriptionResolver(REGISTRATION.getName(), LoadBalancerSubsystemResourceDefinitionRegistrar.class);
 
-    static final RuntimeCapability<Void> CAPABILITY = RuntimeCapability.Builder.of(LoadBalancerRuntime.SERVICE_DESCRIPTOR).build();
+    static final RuntimeCapability<Void> CAPABILITY = RuntimeCapability.Builder.of(LoadBalancerRuntime.SERVICE_DESCRIPTOR)
+            .addRequirements(ModelControllerClientFactory.SERVICE_DESCRIPTOR, SuspendableActivityRegistry.SERVICE_DESCRIPTOR)
+            .build();
 
     static final SimpleAttributeDefinition NODE_TIMEOUT = new SimpleAttributeDefinitionBuilder("node-timeout", ModelType.LONG)
             .setRequired(false)
@@ -138,24 +143,48 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
             .setFlags(AttributeAccess.Flag.RESTART_NONE)
             .build();
 
+    /** Since 1.3: the Elytron security-domain that checks the admin endpoints' credentials. */
+    static final CapabilityReferenceAttributeDefinition<SecurityDomain> ADMIN_SECURITY_DOMAIN = SecurityDomainReference.attribute("admin-security-domain", CAPABILITY);
+
+    /** Since 1.3: the original's /lbstop and /lbloglevel on the statistics port; they change the server, so off by default. */
+    static final SimpleAttributeDefinition ADMIN_ENDPOINTS = new SimpleAttributeDefinitionBuilder("admin-endpoints", ModelType.BOOLEAN)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(ModelNode.FALSE)
+            .setRequires(ADMIN_SECURITY_DOMAIN.getName())
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
+            .build();
+
+    /** Since 1.3: how long /lbstop lets the work under way finish before the server stops; the original's shutdownTimeout. */
+    static final SimpleAttributeDefinition STOP_TIMEOUT = new SimpleAttributeDefinitionBuilder("stop-timeout", ModelType.LONG)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode(10_000L))
+            .setMeasurementUnit(MeasurementUnit.MILLISECONDS)
+            .setValidator(new LongRangeValidator(0L, true))
+            .setFlags(AttributeAccess.Flag.RESTART_NONE)
+            .build();
+
     static final CapabilityReferenceAttributeDefinition<SocketBinding> STATISTICS_SOCKET_BINDING = SocketBindingReference.attribute("statistics-socket-binding", CAPABILITY);
 
     static final CapabilityReferenceAttributeDefinition<XnioWorker> WORKER = WorkerReference.attribute(CAPABILITY);
 
     static final List<AttributeDefinition> ATTRIBUTES = List.of(NODE_TIMEOUT, HEARTBEAT_INTERVAL, EXTRA_SERVER_NODES, STATISTICS_ENABLED, STATISTICS_SOCKET_BINDING, WORKER,
-            MAX_NODES, HEARTBEAT_RATE_LIMIT, STATIC_NODES, RAMP_UP_PERIOD, RAMP_UP_INCREASE);
+            MAX_NODES, HEARTBEAT_RATE_LIMIT, STATIC_NODES, RAMP_UP_PERIOD, RAMP_UP_INCREASE, ADMIN_ENDPOINTS, ADMIN_SECURITY_DOMAIN, STOP_TIMEOUT);
 
     /** How each live attribute reaches the running balancer, from the root resource's settings with the new value. */
-    private static final Map<AttributeDefinition, BiConsumer<LoadBalancerRuntime, LoadBalancerRuntime.Settings>> LIVE_ATTRIBUTES = Map.of(
-            NODE_TIMEOUT, (runtime, settings) -> runtime.setNodeTimeout(settings.nodeTimeoutMillis()),
-            HEARTBEAT_INTERVAL, (runtime, settings) -> runtime.setHeartbeatInterval(settings.heartbeatIntervalMillis()),
-            EXTRA_SERVER_NODES, (runtime, settings) -> runtime.setExtraServerNodes(settings.extraServerNodes()),
-            STATIC_NODES, (runtime, settings) -> runtime.setStaticNodes(settings.staticNodes()),
-            STATISTICS_ENABLED, (runtime, settings) -> runtime.setStatisticsEnabled(settings.statisticsEnabled()),
-            MAX_NODES, (runtime, settings) -> runtime.setMaxNodes(settings.maxNodes()),
-            HEARTBEAT_RATE_LIMIT, (runtime, settings) -> runtime.setHeartbeatRateLimit(settings.heartbeatRateLimit()),
-            RAMP_UP_PERIOD, (runtime, settings) -> runtime.setRampUp(settings.rampUp()),
-            RAMP_UP_INCREASE, (runtime, settings) -> runtime.setRampUp(settings.rampUp()));
+    private static final Map<AttributeDefinition, BiConsumer<LoadBalancerRuntime, LoadBalancerRuntime.Settings>> LIVE_ATTRIBUTES = Map.ofEntries(
+            Map.entry(NODE_TIMEOUT, (runtime, settings) -> runtime.setNodeTimeout(settings.nodeTimeoutMillis())),
+            Map.entry(HEARTBEAT_INTERVAL, (runtime, settings) -> runtime.setHeartbeatInterval(settings.heartbeatIntervalMillis())),
+            Map.entry(EXTRA_SERVER_NODES, (runtime, settings) -> runtime.setExtraServerNodes(settings.extraServerNodes())),
+            Map.entry(STATIC_NODES, (runtime, settings) -> runtime.setStaticNodes(settings.staticNodes())),
+            Map.entry(STATISTICS_ENABLED, (runtime, settings) -> runtime.setStatisticsEnabled(settings.statisticsEnabled())),
+            Map.entry(MAX_NODES, (runtime, settings) -> runtime.setMaxNodes(settings.maxNodes())),
+            Map.entry(HEARTBEAT_RATE_LIMIT, (runtime, settings) -> runtime.setHeartbeatRateLimit(settings.heartbeatRateLimit())),
+            Map.entry(RAMP_UP_PERIOD, (runtime, settings) -> runtime.setRampUp(settings.rampUp())),
+            Map.entry(RAMP_UP_INCREASE, (runtime, settings) -> runtime.setRampUp(settings.rampUp())),
+            Map.entry(ADMIN_ENDPOINTS, (runtime, settings) -> runtime.admin().setEnabled(settings.adminEndpoints())),
+            Map.entry(STOP_TIMEOUT, (runtime, settings) -> runtime.admin().setStopTimeoutMillis(settings.stopTimeoutMillis())));
 
     private final ServiceValueExecutorRegistry<LoadBalancerRuntime> runtimes = ServiceValueExecutorRegistry.newInstance();
 
@@ -209,8 +238,13 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
         LoadBalancerRuntime.Settings settings = settings(context, model);
         ServiceDependency<SocketBinding> statisticsBinding = STATISTICS_SOCKET_BINDING.resolve(context, model);
         ServiceDependency<XnioWorker> worker = WorkerReference.resolve(WORKER, context, model);
-        ResourceServiceInstaller balancer = CapabilityServiceInstaller.builder(CAPABILITY, () -> new LoadBalancerRuntime(settings, statisticsBinding.get(), worker.get()))
-                .requires(List.of(statisticsBinding, worker))
+        ServiceDependency<SecurityDomain> adminDomain = ADMIN_SECURITY_DOMAIN.resolve(context, model);
+        // the MBean writes through the management model
+        ServiceDependency<ModelControllerClientFactory> clients = ServiceDependency.on(ModelControllerClientFactory.SERVICE_DESCRIPTOR);
+        ServiceDependency<SuspendableActivityRegistry> suspendController = ServiceDependency.on(SuspendableActivityRegistry.SERVICE_DESCRIPTOR);
+        ResourceServiceInstaller balancer = CapabilityServiceInstaller.builder(CAPABILITY, () -> new LoadBalancerRuntime(settings, statisticsBinding.get(), worker.get(),
+                        new ManagementModel(clients.get(), worker.get()), SecurityDomainReference.credentials(adminDomain.get()), suspendController.get()))
+                .requires(List.of(statisticsBinding, worker, clients, suspendController, adminDomain))
                 .onStart(LoadBalancerRuntime::start)
                 .onStop(LoadBalancerRuntime::stop)
                 // nothing asks for the balancer: it must start with the server
@@ -230,7 +264,9 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
                 STATISTICS_ENABLED.resolveModelAttribute(context, model).asBoolean(),
                 MAX_NODES.resolveModelAttribute(context, model).asInt(),
                 HEARTBEAT_RATE_LIMIT.resolveModelAttribute(context, model).asInt(),
-                new RampUp(RAMP_UP_PERIOD.resolveModelAttribute(context, model).asLong(), RAMP_UP_INCREASE.resolveModelAttribute(context, model).asInt()));
+                new RampUp(RAMP_UP_PERIOD.resolveModelAttribute(context, model).asLong(), RAMP_UP_INCREASE.resolveModelAttribute(context, model).asInt()),
+                ADMIN_ENDPOINTS.resolveModelAttribute(context, model).asBoolean(),
+                STOP_TIMEOUT.resolveModelAttribute(context, model).asLong());
     }
 
     static List<String> stringList(ModelNode list) {

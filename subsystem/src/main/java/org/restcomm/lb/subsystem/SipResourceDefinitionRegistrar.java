@@ -461,7 +461,7 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
                     LoadBalancerRuntime runtime = balancer.get();
                     SipBalancerSettings settings = behaviour.withListeners(listeners.stream().map(ListenerModel::settings).toList())
                             .withTls(new SipBalancerSettings.Tls(behaviour.tls().terminate(), backendSslContext.get(), behaviour.tls().handshakeTimeoutMillis()));
-                    return new SipBalancer(settings, runtime.registry(), runtime::algorithm, runtime.heartbeatProtocol(), runtime.statistics().sip());
+                    return new SipBalancer(settings, runtime.registry(), runtime::algorithm, runtime.heartbeatProtocol(), runtime.statistics().sip(), runtime.intake());
                 })
                 .requires(dependencies)
                 .onStart(sip -> {

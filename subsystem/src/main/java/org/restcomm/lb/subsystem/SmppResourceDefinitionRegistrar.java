@@ -232,7 +232,7 @@ class SmppResourceDefinitionRegistrar implements ChildResourceDefinitionRegistra
                     LoadBalancerRuntime runtime = balancer.get();
                     SocketBinding tls = sslBinding.get();
                     return new SmppBalancer(binding.get().getSocketAddress(), (tls != null) ? new SmppTlsListener(tls.getSocketAddress(), sslContext.get()) : null,
-                            settings.backendSslContext(backendSslContext.get()).build(), runtime.registry(), runtime.statistics().smpp());
+                            settings.backendSslContext(backendSslContext.get()).build(), runtime.registry(), runtime.statistics().smpp(), runtime.intake());
                 })
                 .requires(List.of(binding, sslBinding, sslContext, backendSslContext, balancer))
                 .onStart(smpp -> {

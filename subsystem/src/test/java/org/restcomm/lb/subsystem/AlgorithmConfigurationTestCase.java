@@ -101,7 +101,7 @@ public class AlgorithmConfigurationTestCase extends AbstractSubsystemTest {
     private KernelServices boot(String xml) throws Exception {
         return this.createKernelServicesBuilder(AdditionalInitialization.withCapabilities(
                         RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "stats"),
-                        IOServiceDescriptor.DEFAULT_WORKER.getName()))
+                        IOServiceDescriptor.DEFAULT_WORKER.getName(), ServerCapabilities.SUSPEND_CONTROLLER))
                 .setSubsystemXml(xml)
                 .build();
     }

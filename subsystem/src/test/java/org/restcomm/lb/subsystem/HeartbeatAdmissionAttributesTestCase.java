@@ -34,7 +34,7 @@ public class HeartbeatAdmissionAttributesTestCase extends AbstractSubsystemTest 
         this.services = this.createKernelServicesBuilder(AdditionalInitialization.withCapabilities(
                         RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "stats"),
                         RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "heartbeat"),
-                        IOServiceDescriptor.DEFAULT_WORKER.getName()))
+                        IOServiceDescriptor.DEFAULT_WORKER.getName(), ServerCapabilities.SUSPEND_CONTROLLER))
                 .setSubsystemXml(XML)
                 .build();
         assertTrue(this.services.isSuccessfulBoot());

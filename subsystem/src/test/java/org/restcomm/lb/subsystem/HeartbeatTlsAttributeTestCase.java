@@ -33,7 +33,7 @@ public class HeartbeatTlsAttributeTestCase extends AbstractSubsystemTest {
                         RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "stats"),
                         RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "heartbeat"),
                         RuntimeCapability.resolveCapabilityName(SslContextReference.SSL_CONTEXT, "heartbeat-tls"),
-                        IOServiceDescriptor.DEFAULT_WORKER.getName()))
+                        IOServiceDescriptor.DEFAULT_WORKER.getName(), ServerCapabilities.SUSPEND_CONTROLLER))
                 .setSubsystemXml(XML)
                 .build();
         assertTrue(this.services.isSuccessfulBoot());

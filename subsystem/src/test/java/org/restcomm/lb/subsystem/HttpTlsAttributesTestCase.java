@@ -36,7 +36,7 @@ public class HttpTlsAttributesTestCase extends AbstractSubsystemTest {
                         RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "https"),
                         RuntimeCapability.resolveCapabilityName(SslContextReference.SSL_CONTEXT, "server-tls"),
                         RuntimeCapability.resolveCapabilityName(SslContextReference.SSL_CONTEXT, "node-tls"),
-                        IOServiceDescriptor.DEFAULT_WORKER.getName()))
+                        IOServiceDescriptor.DEFAULT_WORKER.getName(), ServerCapabilities.SUSPEND_CONTROLLER))
                 .setSubsystemXml(XML)
                 .build();
         assertTrue(this.services.isSuccessfulBoot());

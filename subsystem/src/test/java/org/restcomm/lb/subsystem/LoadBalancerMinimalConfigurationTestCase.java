@@ -26,7 +26,7 @@ public class LoadBalancerMinimalConfigurationTestCase extends AbstractSubsystemT
     public void subsystemWithoutHeartbeatReceiversRoundTrips() throws Exception {
         KernelServices services = this.createKernelServicesBuilder(AdditionalInitialization.withCapabilities(
                         RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "stats"),
-                        IOServiceDescriptor.DEFAULT_WORKER.getName()))
+                        IOServiceDescriptor.DEFAULT_WORKER.getName(), ServerCapabilities.SUSPEND_CONTROLLER))
                 .setSubsystemXml(MINIMAL)
                 .build();
         ModelNode model = services.readWholeModel().get("subsystem", "load-balancer");

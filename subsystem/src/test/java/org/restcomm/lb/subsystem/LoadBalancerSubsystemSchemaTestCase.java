@@ -46,11 +46,12 @@ public class LoadBalancerSubsystemSchemaTestCase extends AbstractSubsystemSchema
                 RuntimeCapability.resolveCapabilityName(SslContextReference.SSL_CONTEXT, "lb-server-tls"),
                 RuntimeCapability.resolveCapabilityName(SslContextReference.SSL_CONTEXT, "lb-node-tls"),
                 RuntimeCapability.resolveCapabilityName(SslContextReference.SSL_CONTEXT, "lb-heartbeat-tls"),
+                RuntimeCapability.resolveCapabilityName(SecurityDomainReference.SECURITY_DOMAIN, "lb-admins"),
                 RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "load-balancer-smpp"),
                 RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "load-balancer-smpp-tls"),
                 RuntimeCapability.resolveCapabilityName(OutboundSocketBinding.SERVICE_DESCRIPTOR, "smsc-a"),
                 RuntimeCapability.resolveCapabilityName(OutboundSocketBinding.SERVICE_DESCRIPTOR, "smsc-b"),
                 RuntimeCapability.resolveCapabilityName(IOServiceDescriptor.WORKER, "default"),
-                IOServiceDescriptor.DEFAULT_WORKER.getName());
+                IOServiceDescriptor.DEFAULT_WORKER.getName(), ServerCapabilities.SUSPEND_CONTROLLER);
     }
 }

@@ -35,7 +35,7 @@ public class SmppTlsAttributesTestCase extends AbstractSubsystemTest {
                         RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "smpp-tls"),
                         RuntimeCapability.resolveCapabilityName(SslContextReference.SSL_CONTEXT, "esme-tls"),
                         RuntimeCapability.resolveCapabilityName(SslContextReference.SSL_CONTEXT, "smsc-tls"),
-                        IOServiceDescriptor.DEFAULT_WORKER.getName()))
+                        IOServiceDescriptor.DEFAULT_WORKER.getName(), ServerCapabilities.SUSPEND_CONTROLLER))
                 .setSubsystemXml(XML)
                 .build();
         assertTrue(this.services.isSuccessfulBoot());

@@ -149,6 +149,17 @@ final class NodeServer implements AutoCloseable {
         throw new AssertionError(this.name + " did not start within " + STARTUP_TIMEOUT_MILLIS + " ms");
     }
 
+    /** What the server wrote to its console so far. */
+    String console() throws IOException {
+        Path console = this.baseDir.resolve("console.log");
+        return Files.exists(console) ? Files.readString(console) : "";
+    }
+
+    /** Whether the server's JVM ended by itself within the timeout. */
+    boolean awaitExit(long timeoutMillis) throws InterruptedException {
+        return this.process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
     /** A management client on this server's own http management port (9990 + offset), local authentication. */
     ModelControllerClient managementClient() throws IOException {
         return ModelControllerClient.Factory.create("remote+http", "127.0.0.1", 9990 + this.portOffset);
