@@ -118,8 +118,8 @@ final class Converter {
         take("statisticPort").flatMap(this::port).ifPresent(port -> port("load-balancer-statistics", port));
         take("apiPort").flatMap(this::port).ifPresent(port -> {
             port("load-balancer-statistics", port);
-            pending(port.setting, "admin-endpoints", "the original's API port also served /lbstop, /lbloglevel and /lbnoderegex",
-                    writeAttribute(LB, "admin-endpoints", "true"));
+            this.report.note(port.setting, "the original's API port also served /lbstop and /lbloglevel: they are off until an Elytron security-domain "
+                    + "holds their login; then " + writeAttribute(LB, "admin-security-domain", "<domain>") + " and " + writeAttribute(LB, "admin-endpoints", "true"));
         });
         Optional<Port> heartbeat = take("heartbeatPort").or(() -> take("heartbeatPorts")).flatMap(this::port);
         heartbeat.ifPresent(port -> port("load-balancer-heartbeat", port));
@@ -141,8 +141,8 @@ final class Converter {
         take("shutdownTimeout").flatMap(s -> positive(s))
                 .ifPresent(v -> pending(v.setting, "stop-timeout", "/lbstop's wait", writeAttribute(LB, "stop-timeout", v.value.toString())));
         for (String key : List.of("securityRequired", "login", "password")) {
-            take(key).ifPresent(s -> pending(s, "admin-security-domain", "the admin endpoints' authentication, by an Elytron security domain",
-                    writeAttribute(LB, "admin-security-domain", quote("<an Elytron security-domain holding the login>"))));
+            take(key).ifPresent(s -> this.report.dropped(s, "the admin endpoints' credentials live in an Elytron security-domain: add the login to one "
+                    + "(a filesystem-realm identity, say) and name it in " + writeAttribute(LB, "admin-security-domain", "<domain>")));
         }
         // the original ramped up only with the period and a step: maxWeightIndex n, or trafficPercentageIncrease p (n = 100 / p)
         Optional<Valued> period = take("trafficRampupCyclePeriod").flatMap(s -> positive(s));

@@ -10,7 +10,6 @@ import java.util.Set;
 final class PendingTargets {
 
     private static final Set<String> NOT_IN_THIS_BUILD = Set.of(
-            "admin-endpoints", "admin-security-domain", "stop-timeout",
             "algorithm=persistent-consistent-hash");
 
     private PendingTargets() {
