@@ -10,9 +10,11 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 import org.restcomm.lb.logging.LoadBalancerLogger;
+import org.restcomm.lb.node.UserRoutes;
 
 /**
- * The original's admin paths on the statistics port, {@code /lbstop} and {@code /lbloglevel}, answered as it did.
+ * The original's admin paths on the statistics port, {@code /lbstop}, {@code /lbloglevel} and {@code /lbnoderegex},
+ * answered as it did.
  * They change the server, so they are off (404) until enabled, and then each request needs credentials: HTTP Basic,
  * or the original's {@code login} and {@code password} query parameters.
  */
@@ -28,14 +30,18 @@ public final class AdminHttpHandler implements HttpHandler {
     static final String UNAUTHORIZED = "Authorization required : Incorrect login or password";
     static final String STOPPING = "The load balancer will be stopped\n";
     static final String LOG_LEVEL_CHANGED = "Log level changed";
+    static final String REGEX_SET = "Regex set";
+    static final String REGEX_NOT_SET = "Regex NOT set, use : 127.0.0.1:2006/lbnoderegex?regex=(.*)(\\d+)(.*)&ip=127.0.0.1&port=5060";
 
     private final AdminActions actions;
+    private final UserRoutes userRoutes;
     private final Credentials credentials;
     private volatile boolean enabled;
     private volatile long stopTimeoutMillis;
 
-    public AdminHttpHandler(AdminActions actions, Credentials credentials, boolean enabled, long stopTimeoutMillis) {
+    public AdminHttpHandler(AdminActions actions, UserRoutes userRoutes, Credentials credentials, boolean enabled, long stopTimeoutMillis) {
         this.actions = actions;
+        this.userRoutes = userRoutes;
         this.credentials = credentials;
         this.enabled = enabled;
         this.stopTimeoutMillis = stopTimeoutMillis;
@@ -51,7 +57,7 @@ public final class AdminHttpHandler implements HttpHandler {
 
     /** Whether the path is one of the admin paths and they are on. */
     boolean serves(String path) {
-        return this.enabled && ("/lbstop".equals(path) || "/lbloglevel".equals(path));
+        return this.enabled && ("/lbstop".equals(path) || "/lbloglevel".equals(path) || "/lbnoderegex".equals(path));
     }
 
     @Override
@@ -73,6 +79,10 @@ public final class AdminHttpHandler implements HttpHandler {
             send(exchange, STOPPING);
             return;
         }
+        if ("/lbnoderegex".equals(exchange.getRelativePath())) {
+            this.nodeRegex(exchange);
+            return;
+        }
         String level = parameter(exchange.getQueryParameters(), "logLevel");
         try {
             if (level == null) {
@@ -85,6 +95,34 @@ public final class AdminHttpHandler implements HttpHandler {
             return;
         }
         send(exchange, LOG_LEVEL_CHANGED);
+    }
+
+    /** regex, ip and port send the users the regex finds to that node (user-based algorithm); regex alone takes the route away. */
+    private void nodeRegex(HttpServerExchange exchange) {
+        Map<String, Deque<String>> query = exchange.getQueryParameters();
+        String regex = parameter(query, "regex");
+        String ip = parameter(query, "ip");
+        String port = parameter(query, "port");
+        boolean done;
+        try {
+            if (regex != null && ip != null && port != null) {
+                int number = Integer.parseInt(port);
+                if (number < 1 || number > 0xFFFF) {
+                    throw new IllegalArgumentException("no port: " + port);
+                }
+                this.userRoutes.put(regex, ip, number);
+                done = true;
+            } else {
+                done = regex != null && this.userRoutes.remove(regex);
+            }
+        } catch (IllegalArgumentException e) {
+            // a regex that does not compile, or a port that is not one
+            done = false;
+        }
+        if (!done) {
+            exchange.setStatusCode(StatusCodes.BAD_REQUEST);
+        }
+        send(exchange, done ? REGEX_SET : REGEX_NOT_SET);
     }
 
     private boolean authenticated(HttpServerExchange exchange) {

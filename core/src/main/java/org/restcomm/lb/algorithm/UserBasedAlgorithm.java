@@ -3,6 +3,9 @@ package org.restcomm.lb.algorithm;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
+import org.restcomm.lb.node.Node;
+import org.restcomm.lb.node.UserRoutes;
+
 /**
  * Affinity by user: every call of one user (the To or From user, sipHeaderAffinityKey) goes to the same node
  * while that user keeps calling within the idle time. Users matching sipHeaderAffinityExclusionPattern are keyed
@@ -25,6 +28,20 @@ public class UserBasedAlgorithm extends CallIdAffinityAlgorithm {
         String pattern = context.property(EXCLUSION_PATTERN, "");
         this.exclusion = pattern.isBlank() ? null : Pattern.compile(pattern);
         this.fallbackKey = context.property(FALLBACK_KEY, "Call-ID");
+    }
+
+    /** A user an /lbnoderegex expression finds goes to its node while that node takes new work; anyone else by affinity. */
+    @Override
+    public Node processExternalRequest(SipMessageView request) {
+        UserRoutes routes = this.registry().userRoutes();
+        String user = routes.isEmpty() ? null : user(request, this.key);
+        if (user != null) {
+            Node routed = routes.nodeFor(user).flatMap(node -> this.registry().nodeAt(node.host(), node.port())).filter(Node::acceptsNewWork).orElse(null);
+            if (routed != null) {
+                return routed;
+            }
+        }
+        return super.processExternalRequest(request);
     }
 
     @Override

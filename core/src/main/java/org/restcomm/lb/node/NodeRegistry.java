@@ -29,6 +29,7 @@ public final class NodeRegistry {
     private volatile long nodeTimeoutMillis;
     private volatile ExtraServerNodes extraServerNodes = ExtraServerNodes.NONE;
     private volatile RampUp rampUp = RampUp.OFF;
+    private final UserRoutes userRoutes = new UserRoutes();
     /** Moves on whenever a node joins, leaves, re-advertises or changes state; written under this registry's lock. */
     private volatile long generation;
 
@@ -238,6 +239,11 @@ public final class NodeRegistry {
             }
         }
         return expired;
+    }
+
+    /** The /lbnoderegex table the user-based algorithm reads. */
+    public UserRoutes userRoutes() {
+        return this.userRoutes;
     }
 
     /** How nodes that just joined ramp up to a full share of new work (ramp-up-period, ramp-up-increase). */

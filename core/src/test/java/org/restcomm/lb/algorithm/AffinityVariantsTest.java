@@ -59,6 +59,31 @@ class AffinityVariantsTest {
         algorithm.stop();
     }
 
+    /** The original's RegexTest: /lbnoderegex sends the users an expression finds to one node, and taking it away ends that. */
+    @Test
+    void usersANodeRegexFindsGoToItsNode() {
+        for (int host = 1; host <= 3; host++) {
+            this.fixture.node(host, "1");
+        }
+        UserBasedAlgorithm algorithm = this.fixture.start(new UserBasedAlgorithm(), Map.of(UserBasedAlgorithm.SIP_AFFINITY_KEY, "To"));
+        this.fixture.registry.userRoutes().put("(-)", "10.0.0.2", 5080);
+        for (int i = 0; i < 6; i++) {
+            assertEquals("10.0.0.2:5080", algorithm.processExternalRequest(TestMessage.between("r" + i, "caller", "user-" + i)).name());
+        }
+        Set<String> others = new java.util.HashSet<>();
+        for (int i = 0; i < 6; i++) {
+            others.add(algorithm.processExternalRequest(TestMessage.between("p" + i, "caller", "plain" + i)).name());
+        }
+        assertEquals(3, others.size(), "users it does not find are dealt as before: " + others);
+
+        this.fixture.registry.markBad("10.0.0.2:5080");
+        assertTrue(!algorithm.processExternalRequest(TestMessage.between("b", "caller", "user-b")).name().equals("10.0.0.2:5080"),
+                "a node taking no new work is passed over");
+        assertTrue(this.fixture.registry.userRoutes().remove("(-)"));
+        assertTrue(this.fixture.registry.userRoutes().isEmpty());
+        algorithm.stop();
+    }
+
     @Test
     void originalClassNamesNameTheBuiltIns() {
         assertEquals(BuiltInAlgorithm.CALL_ID_AFFINITY, BuiltInAlgorithm.forName("org.mobicents.tools.sip.balancer.CallIDAffinityBalancerAlgorithm").orElseThrow());

@@ -91,7 +91,7 @@ final class LoadBalancerRuntime {
         this.admission.setMaxNodes(settings.maxNodes());
         this.admission.setStartsPerSecond(settings.heartbeatRateLimit());
         this.heartbeatProtocol = new HeartbeatProtocol(this.registry, this.statistics.heartbeats(), this.admission);
-        this.admin = new AdminHttpHandler(managementModel, adminCredentials, settings.adminEndpoints(), settings.stopTimeoutMillis());
+        this.admin = new AdminHttpHandler(managementModel, this.registry.userRoutes(), adminCredentials, settings.adminEndpoints(), settings.stopTimeoutMillis());
         StatisticsHttpHandler handler = new StatisticsHttpHandler(
                 new LbStatReport(this.statistics, this.registry, ReleaseInfo.load(), this.json),
                 new LbInfoReport(this.registry, this::smppRemoteServers, this.json), this.admin);

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -112,6 +113,16 @@ public class AdminEndpointsTestCase {
             assertEquals(400, bad.statusCode());
             assertTrue(bad.body().contains("LOUD"), bad.body());
             assertEquals("WARN", management.read(LOGGER, "level").asString(), "nothing changed");
+
+            // /lbnoderegex, as the original's RegexTest: set a route, take it away, and a second removal finds none
+            assertEquals(401, this.get("/lbnoderegex?regex=(-)&ip=127.0.0.1&port=4060", null).statusCode());
+            HttpResponse<String> set = this.get("/lbnoderegex?regex=(-)&ip=127.0.0.1&port=4060", basic(USER, PASSWORD));
+            assertEquals(List.of(200, "Regex set"), List.of(set.statusCode(), set.body()));
+            assertEquals(200, this.get("/lbnoderegex?regex=(-)", basic(USER, PASSWORD)).statusCode(), "regex alone removes it");
+            HttpResponse<String> none = this.get("/lbnoderegex?regex=(-)", basic(USER, PASSWORD));
+            assertEquals(400, none.statusCode());
+            assertTrue(none.body().startsWith("Regex NOT set"), none.body());
+            assertEquals(400, this.get("/lbnoderegex?regex=(unclosed&ip=127.0.0.1&port=4060", basic(USER, PASSWORD)).statusCode(), "a bad regex");
 
             // /subsystem=load-balancer:write-attribute(name=admin-endpoints, value=false) applies at once
             management.success(Operations.createWriteAttributeOperation(Management.SUBSYSTEM, "admin-endpoints", false));
