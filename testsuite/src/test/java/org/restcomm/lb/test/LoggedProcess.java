@@ -3,6 +3,7 @@ package org.restcomm.lb.test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -55,17 +56,36 @@ final class LoggedProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends the process and every process it started: Kamailio's workers outlived their main process once and held
+     * its port for the rest of the suite.
+     */
     @Override
     public void close() {
-        this.process.destroy();
-        try {
-            if (!this.process.waitFor(5, TimeUnit.SECONDS)) {
-                this.process.destroyForcibly();
-                this.process.waitFor(5, TimeUnit.SECONDS);
+        List<ProcessHandle> tree = new ArrayList<>(this.process.descendants().toList());
+        tree.add(this.process.toHandle());
+        tree.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        for (ProcessHandle handle : tree) {
+            long left = deadline - System.nanoTime();
+            try {
+                if (left <= 0 || !waitFor(handle, left)) {
+                    handle.destroyForcibly();
+                    waitFor(handle, TimeUnit.SECONDS.toNanos(5));
+                }
+            } catch (InterruptedException e) {
+                handle.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
-        } catch (InterruptedException e) {
-            this.process.destroyForcibly();
-            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean waitFor(ProcessHandle handle, long nanos) throws InterruptedException {
+        try {
+            handle.onExit().get(nanos, TimeUnit.NANOSECONDS);
+            return true;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return !handle.isAlive();
         }
     }
 }

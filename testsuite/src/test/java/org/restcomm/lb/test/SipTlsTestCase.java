@@ -48,7 +48,7 @@ public class SipTlsTestCase extends LoadBalancerTestCase {
 
     private static final ModelNode ELYTRON = Operations.createAddress("subsystem", "elytron");
     private static final ModelNode SIP = Operations.createAddress("subsystem", "load-balancer", "sip", "default");
-    private static final int NODE = 5151;
+    private static final int NODE = 5156;
     private static final int CALLER = 5161;
     private static final int CALLEE = 5171;
     private static final long SESSION = 95151L;
