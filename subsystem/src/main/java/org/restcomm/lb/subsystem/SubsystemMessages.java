@@ -19,7 +19,7 @@ final class SubsystemMessages {
     }
 
     static String invalidIpAddress(String attribute, String value) {
-        return String.format("RLB0120: Invalid value '%s' for %s: not an IP address", value, attribute);
+        return String.format("RLB0110: Invalid value '%s' for %s: not an IP address", value, attribute);
     }
 
     static String invalidPattern(String attribute, String value, String reason) {
