@@ -270,10 +270,11 @@ final class SipForwarder implements SIPMessageValve {
             this.rules.probeAnswered(channel.getPeerAddress(), channel.getPeerPort());
             return;
         }
-        if (side == Side.EXTERNAL && own == 2 && next != null && !this.rules.mayRelayResponse(side, fromServer, own, next.getHost(), next.getPort(), next.getReceived(), next.getRPort())) {
-            this.failOver(response, next);
+        boolean relayable = next != null && this.rules.mayRelayResponse(side, fromServer, own, next.getHost(), next.getPort(), next.getReceived(), next.getRPort());
+        if (!relayable && side == Side.EXTERNAL && own == 2 && next != null && this.failOver(response, next)) {
+            relayable = this.rules.mayRelayResponse(side, fromServer, own, next.getHost(), next.getPort(), next.getReceived(), next.getRPort());
         }
-        if (next == null || !this.rules.mayRelayResponse(side, fromServer, own, next.getHost(), next.getPort(), next.getReceived(), next.getRPort())) {
+        if (!relayable) {
             // a response the balancer never asked for: relaying it would make the balancer a reflector
             this.statistics.malformedMessage();
             return;
@@ -316,17 +317,17 @@ final class SipForwarder implements SIPMessageValve {
     /**
      * Ringing failover: a client answers (180, 200, ...) a request that a node sent out through both of the balancer's
      * sides, and that node is gone. The answer goes to the node the algorithm now gives the call, as a request of the
-     * call would, by rewriting the node's Via; without a live node it is dropped.
+     * call would, by rewriting the node's Via; false, and the answer is dropped, without a live node.
      */
-    private void failOver(SIPResponse response, Via nodeVia) {
+    private boolean failOver(SIPResponse response, Via nodeVia) {
         Node node = this.rules.algorithm().processExternalRequest(new JainSipMessageView(response));
         if (node == null) {
-            return;
+            return false;
         }
         Transport transport = Transport.of(nodeVia.getTransport());
         int port = SipRules.nodePort(node, transport).orElse(0);
         if (port == 0) {
-            return;
+            return false;
         }
         LoadBalancerLogger.ROOT_LOGGER.ringingFailover(response.getStatusCode(), nodeVia.getHost(), nodeVia.getPort(), node.name());
         try {
@@ -337,6 +338,7 @@ final class SipForwarder implements SIPMessageValve {
         }
         nodeVia.removeParameter("received");
         nodeVia.removeParameter("rport");
+        return true;
     }
 
     private void heartbeat(SIPRequest request, MessageChannel channel) throws IOException, ParseException, InvalidArgumentException, SipException {

@@ -78,24 +78,10 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
             .setFlags(AttributeAccess.Flag.RESTART_NONE)
             .build();
 
-    static final StringListAttributeDefinition EXTRA_SERVER_NODES = new StringListAttributeDefinition.Builder("extra-server-nodes")
-            .setRequired(false)
-            .setAllowExpression(true)
-            .setElementValidator(new HostAndPortValidator())
-            .setAttributeParser(AttributeParser.STRING_LIST)
-            .setAttributeMarshaller(AttributeMarshaller.STRING_LIST)
-            .setFlags(AttributeAccess.Flag.RESTART_NONE)
-            .build();
+    static final StringListAttributeDefinition EXTRA_SERVER_NODES = hostsAndPorts("extra-server-nodes");
 
     /** Since 1.3: nodes that never heartbeat and never expire; what extra-server-nodes did before 1.3. */
-    static final StringListAttributeDefinition STATIC_NODES = new StringListAttributeDefinition.Builder("static-nodes")
-            .setRequired(false)
-            .setAllowExpression(true)
-            .setElementValidator(new HostAndPortValidator())
-            .setAttributeParser(AttributeParser.STRING_LIST)
-            .setAttributeMarshaller(AttributeMarshaller.STRING_LIST)
-            .setFlags(AttributeAccess.Flag.RESTART_NONE)
-            .build();
+    static final StringListAttributeDefinition STATIC_NODES = hostsAndPorts("static-nodes");
 
     /** Since 1.3: the original's trafficRampupCyclePeriod; 0, a node that joins gets its full share at once. */
     static final SimpleAttributeDefinition RAMP_UP_PERIOD = new SimpleAttributeDefinitionBuilder("ramp-up-period", ModelType.LONG)
@@ -252,6 +238,18 @@ class LoadBalancerSubsystemResourceDefinitionRegistrar implements SubsystemResou
                 .build();
         ResourceServiceInstaller capture = this.runtimes.capture(ServiceDependency.on(LoadBalancerRuntime.SERVICE_DESCRIPTOR));
         return ResourceServiceInstaller.combine(balancer, capture);
+    }
+
+    /** A live, space-separated list of host, host:port or [IPv6]:port. */
+    private static StringListAttributeDefinition hostsAndPorts(String name) {
+        return new StringListAttributeDefinition.Builder(name)
+                .setRequired(false)
+                .setAllowExpression(true)
+                .setElementValidator(new HostAndPortValidator())
+                .setAttributeParser(AttributeParser.STRING_LIST)
+                .setAttributeMarshaller(AttributeMarshaller.STRING_LIST)
+                .setFlags(AttributeAccess.Flag.RESTART_NONE)
+                .build();
     }
 
     /** The root resource's settings the running balancer takes, resolved from its model. */
