@@ -211,6 +211,19 @@ final class SipAgent implements SipListener, AutoCloseable {
         return null;
     }
 
+    /** Whether requests of all the given methods reached this agent within the timeout, in any order. */
+    boolean awaitRequests(long timeoutMillis, String... methods) throws InterruptedException {
+        java.util.Set<String> missing = new java.util.HashSet<>(List.of(methods));
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        for (long left = timeoutMillis; left > 0 && !missing.isEmpty(); left = deadline - System.currentTimeMillis()) {
+            Request request = this.requests.poll(left, TimeUnit.MILLISECONDS);
+            if (request != null) {
+                missing.remove(request.getMethod());
+            }
+        }
+        return missing.isEmpty();
+    }
+
     /** Which of the nodes got the request of this method and Call-ID within 5 s; null when none did. */
     static SipAgent nodeThatGot(String method, String callId, List<SipAgent> nodes) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 5000;
@@ -282,7 +295,6 @@ final class SipAgent implements SipListener, AutoCloseable {
     @Override
     public void processResponse(ResponseEvent event) {
         Response response = event.getResponse();
-        this.responses.add(response);
         CSeqHeader cseq = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
         if (response.getStatusCode() == Response.OK && Request.INVITE.equals(cseq.getMethod()) && event.getDialog() != null) {
             try {
@@ -292,6 +304,8 @@ final class SipAgent implements SipListener, AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
+        // queued after the ACK left: a test that hangs up once awaitAnswer returns sends its BYE after the ACK, as a phone does
+        this.responses.add(response);
     }
 
     @Override

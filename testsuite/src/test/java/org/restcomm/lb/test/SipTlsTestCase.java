@@ -156,8 +156,8 @@ public class SipTlsTestCase extends LoadBalancerTestCase {
         assertEquals(5066, top.getPort(), "out of the internal TLS listener: " + invite);
         assertEquals(List.of("tls", "tls"), recordRouteTransports(invite), invite::toString);
         call.hangUp();
-        assertNotNull(this.node.awaitRequest(Request.ACK, 5000), "the ACK followed the Record-Route over TLS");
-        assertNotNull(this.node.awaitRequest(Request.BYE, 5000), "the BYE followed the Record-Route over TLS");
+        // the ACK leaves the caller before the BYE, but the balancer may relay the two on different threads
+        assertTrue(this.node.awaitRequests(10_000, Request.ACK, Request.BYE), "the ACK and the BYE followed the Record-Route over TLS");
     }
 
     @Test
