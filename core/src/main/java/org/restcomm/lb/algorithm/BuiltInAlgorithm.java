@@ -11,6 +11,7 @@ public enum BuiltInAlgorithm {
     CLUSTER_SUBDOMAIN_AFFINITY("cluster-subdomain-affinity", "ClusterSubdomainAffinityAlgorithm", ClusterSubdomainAffinityAlgorithm::new),
     USER_BASED("user-based", "UserBasedAlgorithm", UserBasedAlgorithm::new),
     PURE_CONSISTENT_HASH("pure-consistent-hash", "PureConsistentHashBalancerAlgorithm", PureConsistentHashAlgorithm::new),
+    PERSISTENT_CONSISTENT_HASH("persistent-consistent-hash", "PersistentConsistentHashBalancerAlgorithm", PersistentConsistentHashAlgorithm::new),
     ACTIVE_STANDBY("active-standby", "ActiveStandbyAlgorithm", ActiveStandbyAlgorithm::new),
     ;
 

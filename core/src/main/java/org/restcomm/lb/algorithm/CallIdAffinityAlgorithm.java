@@ -4,8 +4,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -17,7 +15,9 @@ import org.restcomm.lb.node.RampUp;
  * The default: a call stays on the node that took its first request (keyed by Call-ID) until it has been idle
  * for callIdAffinityMaxTimeInCache; new calls go round robin over the newest-version nodes that take work.
  * When a call's node is gone, the call moves to one live node; with callIdAffinityGroupFailover all calls of
- * that node move to the same one.
+ * that node move to the same one. The table is the context's shared store when given: a new call's key is claimed, so
+ * two balancers racing on one Call-ID agree (the loser follows the winner), and a failover moves the key only if no
+ * other balancer moved it first.
  */
 public class CallIdAffinityAlgorithm implements BalancerAlgorithm {
 
@@ -25,7 +25,7 @@ public class CallIdAffinityAlgorithm implements BalancerAlgorithm {
     public static final String GROUP_FAILOVER = "callIdAffinityGroupFailover";
     public static final long DEFAULT_MAX_IDLE_SECONDS = 500;
 
-    private final AffinityTable affinity = new AffinityTable();
+    private AffinityStore affinity;
     private final Map<String, String> groupReplacements = new ConcurrentHashMap<>();
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final RampUpTurns rampUpTurns = new RampUpTurns();
@@ -34,20 +34,16 @@ public class CallIdAffinityAlgorithm implements BalancerAlgorithm {
     private Clock clock;
     private volatile long maxIdleMillis;
     private volatile boolean groupFailover;
-    private ScheduledExecutorService eviction;
+    private IdleSweep eviction;
 
     @Override
     public void start(AlgorithmContext context) {
         this.registry = context.registry();
         this.candidates = new CandidateNodes(this.registry);
         this.clock = context.clock();
+        this.affinity = context.affinityStore(LocalAffinityStore::new);
         this.configurationChanged(context);
-        this.eviction = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "load-balancer-affinity-eviction");
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.eviction.scheduleWithFixedDelay(this::evictIdle, 1, 1, TimeUnit.SECONDS);
+        this.eviction = new IdleSweep(this::evictIdle);
     }
 
     @Override
@@ -59,7 +55,7 @@ public class CallIdAffinityAlgorithm implements BalancerAlgorithm {
     @Override
     public void stop() {
         if (this.eviction != null) {
-            this.eviction.shutdownNow();
+            this.eviction.close();
         }
     }
 
@@ -82,7 +78,7 @@ public class CallIdAffinityAlgorithm implements BalancerAlgorithm {
     @Override
     public void assignToNode(String id, Node node) {
         if (id != null) {
-            this.affinity.assign(id, node.name(), this.clock.millis());
+            this.affinity.assign(id, node.name(), this.clock.millis(), this.maxIdleMillis);
         }
     }
 
@@ -103,23 +99,26 @@ public class CallIdAffinityAlgorithm implements BalancerAlgorithm {
             return this.nextRoundRobin(this.candidates(ipv6));
         }
         long now = this.clock.millis();
-        String owner = this.affinity.lookup(key, now);
+        String owner = this.affinity.owner(key, now);
         if (owner != null) {
             Node node = this.registry.node(owner).filter(n -> n.state().keepsExistingWork()).orElse(null);
             if (node != null) {
                 return node;
             }
             Node replacement = this.groupFailover ? this.groupReplacement(owner) : this.failoverTarget(owner, this.candidates(ipv6));
-            if (replacement != null) {
-                this.affinity.assign(key, replacement.name(), now);
-            }
-            return replacement;
+            return (replacement != null) ? this.settled(this.affinity.reassign(key, owner, replacement.name(), now, this.maxIdleMillis), replacement)
+                    : null;
         }
         Node chosen = this.nextRoundRobin(this.candidates(ipv6));
-        if (chosen != null) {
-            this.affinity.assign(key, chosen.name(), now);
+        return (chosen != null) ? this.settled(this.affinity.claim(key, chosen.name(), now, this.maxIdleMillis), chosen) : null;
+    }
+
+    /** The store's answer to a claim or a move: another balancer's choice wins while its node keeps existing work. */
+    private Node settled(String owner, Node chosen) {
+        if (owner.equals(chosen.name())) {
+            return chosen;
         }
-        return chosen;
+        return this.registry.node(owner).filter(n -> n.state().keepsExistingWork()).orElse(chosen);
     }
 
     /** Where one call of a lost node goes; subclasses narrow the choice (a subcluster). */

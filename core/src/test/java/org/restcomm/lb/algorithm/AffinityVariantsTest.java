@@ -91,6 +91,7 @@ class AffinityVariantsTest {
         assertEquals(BuiltInAlgorithm.USER_BASED, BuiltInAlgorithm.forName(UserBasedAlgorithm.class.getName()).orElseThrow());
         assertEquals(BuiltInAlgorithm.PURE_CONSISTENT_HASH, BuiltInAlgorithm.forName("org.mobicents.tools.sip.balancer.PureConsistentHashBalancerAlgorithm").orElseThrow());
         assertEquals(BuiltInAlgorithm.ACTIVE_STANDBY, BuiltInAlgorithm.forName("org.mobicents.tools.sip.balancer.ActiveStandbyAlgorithm").orElseThrow());
+        assertEquals(BuiltInAlgorithm.PERSISTENT_CONSISTENT_HASH, BuiltInAlgorithm.forName("org.mobicents.tools.sip.balancer.PersistentConsistentHashBalancerAlgorithm").orElseThrow());
         assertTrue(BuiltInAlgorithm.forName("com.example.Mine").isEmpty());
     }
 }
