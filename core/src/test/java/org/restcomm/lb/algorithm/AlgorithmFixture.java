@@ -20,7 +20,12 @@ final class AlgorithmFixture {
     }
 
     <A extends BalancerAlgorithm> A start(A algorithm, Map<String, String> properties) {
-        algorithm.start(new AlgorithmContext(this.registry, this.clock, properties));
+        return this.start(algorithm, properties, null);
+    }
+
+    /** Started as the subsystem starts it on a balancer sharing its affinity store with others. */
+    <A extends BalancerAlgorithm> A start(A algorithm, Map<String, String> properties, AffinityStore sharedStore) {
+        algorithm.start(new AlgorithmContext(this.registry, this.clock, properties, sharedStore));
         this.registry.addListener(algorithm);
         return algorithm;
     }

@@ -211,4 +211,44 @@ class CallIdAffinityAlgorithmTest {
         }
         throw new AssertionError("no call landed on " + node);
     }
+
+    @Test
+    void twoBalancersSharingOneStoreSendEveryRequestOfACallToOneNode() {
+        AlgorithmFixture other = new AlgorithmFixture();
+        LocalAffinityStore shared = new LocalAffinityStore();
+        for (int host = 1; host <= 3; host++) {
+            this.fixture.node(host, "1");
+            other.node(host, "1");
+        }
+        this.algorithm = this.fixture.start(new CallIdAffinityAlgorithm(), Map.of(), shared);
+        CallIdAffinityAlgorithm two = other.start(new CallIdAffinityAlgorithm(), Map.of(), shared);
+        try {
+            two.processExternalRequest(TestMessage.call("offset the round robin"));
+            for (int i = 0; i < 30; i++) {
+                String first = this.algorithm.processExternalRequest(TestMessage.call("call-" + i)).name();
+                assertEquals(first, two.processExternalRequest(TestMessage.call("call-" + i)).name(), "a retransmission reaching the other balancer");
+            }
+        } finally {
+            two.stop();
+        }
+    }
+
+    @Test
+    void aBalancerThatClaimsACallSecondFollowsTheFirst() {
+        AlgorithmFixture other = new AlgorithmFixture();
+        LocalAffinityStore shared = new LocalAffinityStore();
+        for (int host = 1; host <= 2; host++) {
+            this.fixture.node(host, "1");
+            other.node(host, "1");
+        }
+        this.algorithm = this.fixture.start(new CallIdAffinityAlgorithm(), Map.of(), shared);
+        CallIdAffinityAlgorithm two = other.start(new CallIdAffinityAlgorithm(), Map.of(), new LateReaderStore(shared));
+        try {
+            two.processExternalRequest(TestMessage.call("offset the round robin"));
+            Node winner = this.algorithm.processExternalRequest(TestMessage.call("raced"));
+            assertEquals(winner.name(), two.processExternalRequest(TestMessage.call("raced")).name());
+        } finally {
+            two.stop();
+        }
+    }
 }
