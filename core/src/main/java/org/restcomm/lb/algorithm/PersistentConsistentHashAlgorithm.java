@@ -113,9 +113,11 @@ public class PersistentConsistentHashAlgorithm extends HeaderConsistentHashAlgor
             return RendezvousHash.choose(key, candidates);
         }
         Map<String, AtomicInteger> owned = this.counts.current(now);
+        int[] counts = new int[candidates.size()];
         long keys = 0;
-        for (Node node : candidates) {
-            keys += AssignmentCounts.of(owned, node.name());
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = AssignmentCounts.of(owned, candidates.get(i).name());
+            keys += counts[i];
         }
         long cap = (long) Math.ceil(factor * (keys + 1) / candidates.size());
         long keyHash = RendezvousHash.keyHash(key);
@@ -123,13 +125,14 @@ public class PersistentConsistentHashAlgorithm extends HeaderConsistentHashAlgor
         long topScore = 0;
         Node best = null;
         long bestScore = 0;
-        for (Node node : candidates) {
+        for (int i = 0; i < counts.length; i++) {
+            Node node = candidates.get(i);
             long score = RendezvousHash.score(keyHash, node.name());
             if (top == null || Long.compareUnsigned(score, topScore) > 0) {
                 top = node;
                 topScore = score;
             }
-            if (AssignmentCounts.of(owned, node.name()) < cap && (best == null || Long.compareUnsigned(score, bestScore) > 0)) {
+            if (counts[i] < cap && (best == null || Long.compareUnsigned(score, bestScore) > 0)) {
                 best = node;
                 bestScore = score;
             }
