@@ -157,9 +157,11 @@ final class Converter {
             period.or(() -> step).ifPresent(v -> this.report.note(v.setting,
                     "ignored, as the original ramped up only with trafficRampupCyclePeriod and maxWeightIndex or trafficPercentageIncrease"));
         }
-        for (String key : List.of("cacheConfiguration", "cacheConfigFile", "persistentConsistentHashCacheConfiguration")) {
+        for (String key : List.of("cacheConfiguration", "cacheConfigFile")) {
             take(key).ifPresent(s -> this.report.dropped(s, "a cache configuration file: the persistent hash keeps its state in an Infinispan cache of the server"));
         }
+        take("persistentConsistentHashCacheConfiguration").ifPresent(s -> this.report.dropped(s,
+                "the cache is WildFly's Infinispan: set cache-container and cache (layer load-balancer-ha)"));
         take("jmxHtmlAdapterPort").ifPresent(s -> this.report.dropped(s,
                 "no HTML adaptor: the MBean mobicents:type=LoadBalancer,name=LoadBalancer is reached with JConsole over the management port"));
         for (String key : List.of("logConfigFile", "logLevel")) {
@@ -204,10 +206,12 @@ final class Converter {
         List<String> from = new ArrayList<>();
         algorithmClass.filter(s -> s.value().contains(".")).ifPresent(s -> from.add(s.toString()));
         boolean callIdFamily = resource.equals("call-id-affinity") || resource.equals("cluster-subdomain-affinity");
-        boolean hash = resource.equals("header-consistent-hash") || resource.equals("pure-consistent-hash");
+        boolean persistent = resource.equals("persistent-consistent-hash");
+        boolean hash = resource.equals("header-consistent-hash") || resource.equals("pure-consistent-hash") || persistent;
         boolean user = resource.equals("user-based");
         String algorithm = resource;
-        algorithmAttribute(take("callIdAffinityMaxTimeInCache").or(() -> take("userAffinityMaxTimeInCache")), callIdFamily || user, algorithm, attributes, from,
+        algorithmAttribute(take("callIdAffinityMaxTimeInCache").or(() -> take("userAffinityMaxTimeInCache")), callIdFamily || user || persistent, algorithm,
+                attributes, from,
                 s -> maxIdleTime(s).map(v -> Map.entry("max-idle-time", v.toString())));
         algorithmAttribute(take("callIdAffinityGroupFailover").or(() -> take("userAffinityGroupFailover")), callIdFamily, algorithm, attributes, from,
                 s -> bool(s).map(v -> Map.entry("group-failover", v.toString())));

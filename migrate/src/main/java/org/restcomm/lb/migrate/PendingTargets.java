@@ -9,8 +9,7 @@ import java.util.Set;
  */
 final class PendingTargets {
 
-    private static final Set<String> NOT_IN_THIS_BUILD = Set.of(
-            "algorithm=persistent-consistent-hash");
+    private static final Set<String> NOT_IN_THIS_BUILD = Set.of();
 
     private PendingTargets() {
     }

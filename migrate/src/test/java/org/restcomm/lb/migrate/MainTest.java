@@ -151,12 +151,16 @@ class MainTest {
     }
 
     @Test
-    void keysOfAttributesNotInThisBuildAreReportedAsNotYetSupported() throws IOException {
-        Run run = properties("shutdownTimeout=5000", "algorithmClass=org.mobicents.tools.sip.balancer.PersistentConsistentHashBalancerAlgorithm");
+    void thePersistentConsistentHashConvertsWithItsKeysAndIdleTimeAndItsCacheFileIsReported() throws IOException {
+        Run run = properties("algorithmClass=org.mobicents.tools.sip.balancer.PersistentConsistentHashBalancerAlgorithm", "sipHeaderAffinityKey=to.user",
+                "httpAffinityKey=appsession", "callIdAffinityMaxTimeInCache=300", "persistentConsistentHashCacheConfiguration=/home/config.xml");
         assertEquals(Main.DROPPED, run.status);
-        run.hasOperation("/subsystem=load-balancer:write-attribute(name=stop-timeout, value=5000)");
-        run.reports("line 2: algorithmClass not supported: not yet supported by this release");
-        assertTrue(!run.script.contains("algorithm=call-id-affinity:remove"), run.script);
+        run.hasOperation("/subsystem=load-balancer/algorithm=call-id-affinity:remove()");
+        run.hasOperation("/subsystem=load-balancer/algorithm=persistent-consistent-hash:add(max-idle-time=300, sip-affinity-key=\"to.user\", "
+                + "http-affinity-key=\"appsession\")");
+        run.reports("line 5: persistentConsistentHashCacheConfiguration not supported: the cache is WildFly's Infinispan: set cache-container and cache "
+                + "(layer load-balancer-ha)");
+        run.reports("1 key(s) not converted");
     }
 
     @Test
