@@ -19,6 +19,7 @@ import org.jboss.dmr.ModelType;
 import org.restcomm.lb.algorithm.CallIdAffinityAlgorithm;
 import org.restcomm.lb.algorithm.ClusterSubdomainAffinityAlgorithm;
 import org.restcomm.lb.algorithm.HeaderConsistentHashAlgorithm;
+import org.restcomm.lb.algorithm.PersistentConsistentHashAlgorithm;
 import org.restcomm.lb.algorithm.UserBasedAlgorithm;
 
 /**
@@ -39,6 +40,9 @@ enum AlgorithmAttribute {
             UserBasedAlgorithm.EXCLUSION_PATTERN),
     USER_FALLBACK_KEY(new SimpleAttributeDefinitionBuilder("sip-affinity-fallback-key", ModelType.STRING).setDefaultValue(new ModelNode("Call-ID"))
             .setValidator(new StringAllowedValuesValidator("To", "From", "Call-ID")), UserBasedAlgorithm.FALLBACK_KEY),
+    /** Since 1.4: bounded load on persistent-consistent-hash, HAProxy's hash-balance-factor as a ratio; off when undefined. */
+    MAX_LOAD_FACTOR(new SimpleAttributeDefinitionBuilder("max-load-factor", ModelType.DOUBLE).setValidator(new LoadFactorValidator()),
+            PersistentConsistentHashAlgorithm.MAX_LOAD_FACTOR),
     SUBCLUSTERS(new StringListAttributeDefinition.Builder("subclusters")
             .setAttributeParser(AttributeParser.STRING_LIST).setAttributeMarshaller(AttributeMarshaller.STRING_LIST),
             ClusterSubdomainAffinityAlgorithm.SUBCLUSTER_MAP, AlgorithmAttribute::subclusterMap),

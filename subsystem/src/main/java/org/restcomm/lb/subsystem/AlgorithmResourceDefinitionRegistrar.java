@@ -14,6 +14,7 @@ import org.jboss.as.controller.ResourceRegistration;
 import org.jboss.as.controller.SimpleAttributeDefinition;
 import org.jboss.as.controller.SimpleAttributeDefinitionBuilder;
 import org.jboss.as.controller.capability.RuntimeCapability;
+import org.jboss.as.controller.descriptions.ModelDescriptionConstants;
 import org.jboss.as.controller.descriptions.ResourceDescriptionResolver;
 import org.jboss.as.controller.registry.AttributeAccess;
 import org.jboss.as.controller.registry.ManagementResourceRegistration;
@@ -57,6 +58,9 @@ class AlgorithmResourceDefinitionRegistrar implements ChildResourceDefinitionReg
             .setFlags(AttributeAccess.Flag.RESTART_RESOURCE_SERVICES)
             .build();
 
+    /** Since 1.4, on the algorithms that keep affinity: the Infinispan cache that holds it, shared by every balancer using it. */
+    static final InfinispanCacheReference AFFINITY_CACHE = new InfinispanCacheReference(CAPABILITY);
+
     private final AlgorithmResource resource;
     private final LoadBalancerRuntimeExecutor runtimes;
 
@@ -75,7 +79,15 @@ class AlgorithmResourceDefinitionRegistrar implements ChildResourceDefinitionReg
 
     /** The attributes of a resource, as XML, the feature spec and the model list them. */
     static List<AttributeDefinition> attributes(AlgorithmResource resource) {
-        return (resource == AlgorithmResource.CUSTOM) ? List.of(CLASS, MODULE, AlgorithmAttribute.CUSTOM_PROPERTIES) : AlgorithmAttribute.definitions(resource.attributes());
+        if (resource == AlgorithmResource.CUSTOM) {
+            return List.of(CLASS, MODULE, AlgorithmAttribute.CUSTOM_PROPERTIES);
+        }
+        List<AttributeDefinition> attributes = new ArrayList<>(AlgorithmAttribute.definitions(resource.attributes()));
+        if (resource.sharesAffinity()) {
+            attributes.add(AFFINITY_CACHE.container());
+            attributes.add(AFFINITY_CACHE.cache());
+        }
+        return List.copyOf(attributes);
     }
 
     @Override
@@ -92,7 +104,17 @@ class AlgorithmResourceDefinitionRegistrar implements ChildResourceDefinitionReg
                 descriptor.addAttributes(List.of(attribute));
             }
         }
-        ManagementResourceRegistrar.of(descriptor.build()).register(registration);
+        if (this.resource.sharesAffinity()) {
+            descriptor.withOperationTransformation(ModelDescriptionConstants.ADD, AFFINITY_CACHE::checkingContainerFirst);
+        }
+        ResourceDescriptor built = descriptor.build();
+        ManagementResourceRegistrar.of(built).register(registration);
+        if (this.resource.sharesAffinity()) {
+            // the cache's write handler checks its container first: WildFly's own fails with a NullPointerException
+            AttributeDefinition cache = AFFINITY_CACHE.cache();
+            registration.unregisterAttribute(cache.getName());
+            registration.registerReadWriteAttribute(cache, null, AFFINITY_CACHE.checkingContainerFirst(built.getWriteAttributeOperationStepHandler(cache)));
+        }
         return registration;
     }
 
@@ -101,9 +123,11 @@ class AlgorithmResourceDefinitionRegistrar implements ChildResourceDefinitionReg
         BalancerAlgorithm algorithm = this.instantiate(context, model);
         Map<String, String> properties = this.properties(context, model);
         ServiceDependency<LoadBalancerRuntime> balancer = ServiceDependency.on(LoadBalancerRuntime.SERVICE_DESCRIPTOR);
+        boolean shared = this.resource.sharesAffinity() && AFFINITY_CACHE.cache().resolveModelAttribute(context, model).isDefined();
+        ServiceDependency<Object> cache = shared ? AFFINITY_CACHE.cache().resolve(context, model) : ServiceDependency.of(null);
         return CapabilityServiceInstaller.builder(CAPABILITY, () -> algorithm)
-                .requires(List.of(balancer))
-                .onStart(value -> balancer.get().useAlgorithm(value, properties))
+                .requires(List.of(balancer, cache))
+                .onStart(value -> balancer.get().useAlgorithm(value, properties, shared ? InfinispanAffinityStore.of(cache.get()) : null))
                 .onStop(value -> balancer.get().releaseAlgorithm(value))
                 .startWhen(StartWhen.INSTALLED)
                 .build();

@@ -13,6 +13,7 @@ import org.jboss.as.network.SocketBinding;
 import org.jboss.as.server.suspend.SuspendableActivity;
 import org.jboss.as.server.suspend.SuspendableActivityRegistry;
 import org.restcomm.lb.admin.LbInfoReport;
+import org.restcomm.lb.algorithm.AffinityStore;
 import org.restcomm.lb.algorithm.AlgorithmContext;
 import org.restcomm.lb.algorithm.BalancerAlgorithm;
 import org.restcomm.lb.algorithm.CallIdAffinityAlgorithm;
@@ -68,6 +69,7 @@ final class LoadBalancerRuntime {
     private final List<String> staticNodes;
     private final BalancerAlgorithm defaultAlgorithm = new CallIdAffinityAlgorithm();
     private volatile BalancerAlgorithm algorithm = this.defaultAlgorithm;
+    private volatile AffinityStore affinityStore;
     private final Intake intake = new Intake();
     private final SuspendableActivity suspension = new BalancerSuspension(this.intake);
     private final SuspendableActivityRegistry suspendController;
@@ -100,7 +102,7 @@ final class LoadBalancerRuntime {
     }
 
     void start() {
-        this.startAlgorithm(this.defaultAlgorithm, Map.of());
+        this.startAlgorithm(this.defaultAlgorithm, Map.of(), null);
         this.registry.setExtraServerNodes(ExtraServerNodes.of(this.extraServerNodes));
         this.registry.setStaticNodes(StaticNodes.advertisements(this.staticNodes));
         this.expiry.start();
@@ -128,14 +130,17 @@ final class LoadBalancerRuntime {
         return this.algorithm;
     }
 
-    void useAlgorithm(BalancerAlgorithm algorithm, Map<String, String> properties) {
-        this.startAlgorithm(algorithm, properties);
+    /** @param affinityStore where the algorithm keeps its affinity, shared with other balancers; null for its own memory */
+    void useAlgorithm(BalancerAlgorithm algorithm, Map<String, String> properties, AffinityStore affinityStore) {
+        this.affinityStore = affinityStore;
+        this.startAlgorithm(algorithm, properties, affinityStore);
         this.algorithm = algorithm;
     }
 
     void releaseAlgorithm(BalancerAlgorithm algorithm) {
         if (this.algorithm == algorithm) {
             this.algorithm = this.defaultAlgorithm;
+            this.affinityStore = null;
         }
         this.stopAlgorithm(algorithm);
     }
@@ -203,11 +208,11 @@ final class LoadBalancerRuntime {
     }
 
     void reconfigureAlgorithm(Map<String, String> properties) {
-        this.algorithm.configurationChanged(new AlgorithmContext(this.registry, Clock.systemUTC(), properties));
+        this.algorithm.configurationChanged(new AlgorithmContext(this.registry, Clock.systemUTC(), properties, this.affinityStore));
     }
 
-    private void startAlgorithm(BalancerAlgorithm algorithm, Map<String, String> properties) {
-        algorithm.start(new AlgorithmContext(this.registry, Clock.systemUTC(), properties));
+    private void startAlgorithm(BalancerAlgorithm algorithm, Map<String, String> properties, AffinityStore affinityStore) {
+        algorithm.start(new AlgorithmContext(this.registry, Clock.systemUTC(), properties, affinityStore));
         this.registry.addListener(algorithm);
     }
 

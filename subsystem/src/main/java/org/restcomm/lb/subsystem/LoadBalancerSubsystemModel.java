@@ -9,8 +9,9 @@ enum LoadBalancerSubsystemModel implements SubsystemModel {
     VERSION_1_1_0(1, 1, 0),
     VERSION_1_2_0(1, 2, 0),
     VERSION_1_3_0(1, 3, 0),
+    VERSION_1_4_0(1, 4, 0),
     ;
-    static final LoadBalancerSubsystemModel CURRENT = VERSION_1_3_0;
+    static final LoadBalancerSubsystemModel CURRENT = VERSION_1_4_0;
 
     private final ModelVersion version;
 

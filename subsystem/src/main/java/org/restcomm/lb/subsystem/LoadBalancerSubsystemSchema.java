@@ -25,8 +25,9 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
     VERSION_1_1(1, 1),
     VERSION_1_2(1, 2),
     VERSION_1_3(1, 3),
+    VERSION_1_4(1, 4),
     ;
-    static final LoadBalancerSubsystemSchema CURRENT = VERSION_1_3;
+    static final LoadBalancerSubsystemSchema CURRENT = VERSION_1_4;
 
     /**
      * The schema version that introduced each attribute not in 1.0. By identity: attribute definitions are equal by
@@ -76,12 +77,16 @@ enum LoadBalancerSubsystemSchema implements SubsystemResourceXMLSchema<LoadBalan
             Map.entry(SipResourceDefinitionRegistrar.PUBLIC_ADDRESS_RULES, VERSION_1_3),
             Map.entry(SmppResourceDefinitionRegistrar.TO_NODE_ALGORITHM, VERSION_1_3),
             Map.entry(HttpResourceDefinitionRegistrar.REWRITE_RULES, VERSION_1_3),
-            Map.entry(SmppResourceDefinitionRegistrar.TO_PROVIDER_ALGORITHM, VERSION_1_3));
+            Map.entry(SmppResourceDefinitionRegistrar.TO_PROVIDER_ALGORITHM, VERSION_1_3),
+            Map.entry(AlgorithmAttribute.MAX_LOAD_FACTOR.definition(), VERSION_1_4),
+            Map.entry(AlgorithmResourceDefinitionRegistrar.AFFINITY_CACHE.container(), VERSION_1_4),
+            Map.entry(AlgorithmResourceDefinitionRegistrar.AFFINITY_CACHE.cache(), VERSION_1_4));
 
     /** The schema version that introduced each algorithm element not in 1.0; older versions do not read it. */
     private static final Map<AlgorithmResource, LoadBalancerSubsystemSchema> ALGORITHM_ADDED_IN = Map.of(
             AlgorithmResource.PURE_CONSISTENT_HASH, VERSION_1_3,
-            AlgorithmResource.ACTIVE_STANDBY, VERSION_1_3);
+            AlgorithmResource.ACTIVE_STANDBY, VERSION_1_3,
+            AlgorithmResource.PERSISTENT_CONSISTENT_HASH, VERSION_1_4);
 
     @SafeVarargs
     private static Map<AttributeDefinition, LoadBalancerSubsystemSchema> byIdentity(Map.Entry<AttributeDefinition, LoadBalancerSubsystemSchema>... entries) {

@@ -22,6 +22,14 @@ final class SubsystemMessages {
         return String.format("RLB0110: Invalid value '%s' for %s: not an IP address", value, attribute);
     }
 
+    static String loadFactorTooSmall(String attribute, String value) {
+        return String.format("RLB0111: Invalid value '%s' for %s: a node's cap is this multiple of the average load, so it must be at least 1.0 (1.25 lets a node take a quarter more than the average); undefine it for no cap", value, attribute);
+    }
+
+    static String cacheWithoutContainer(String cache, String container) {
+        return String.format("RLB0112: %s names a cache of %s, which is not set: write %s first, or add the resource with both", cache, container, container);
+    }
+
     static String invalidPattern(String attribute, String value, String reason) {
         return String.format("RLB0103: Invalid value '%s' for %s: not a regular expression (%s)", value, attribute, reason);
     }

@@ -34,6 +34,13 @@ public class AlgorithmConfigurationTestCase extends AbstractSubsystemTest {
         "<active-standby/>",
     };
 
+    /** Elements and attributes schema 1.4 added. */
+    private static final String[] ALGORITHMS_1_4 = {
+        "<persistent-consistent-hash sip-affinity-key=\"from.user\" max-idle-time=\"${lb.idle:90}\" max-load-factor=\"1.25\" cache-container=\"load-balancer\" cache=\"lb\"/>",
+        "<persistent-consistent-hash/>",
+        "<call-id-affinity max-idle-time=\"120\" cache-container=\"load-balancer\" cache=\"lb\"/>",
+    };
+
     public AlgorithmConfigurationTestCase() {
         super(LoadBalancerSubsystemResourceDefinitionRegistrar.REGISTRATION.getName(), new LoadBalancerExtension());
     }
@@ -46,6 +53,66 @@ public class AlgorithmConfigurationTestCase extends AbstractSubsystemTest {
         for (String algorithm : ALGORITHMS_1_3) {
             this.assertRoundTrips(subsystem(algorithm));
         }
+        for (String algorithm : ALGORITHMS_1_4) {
+            this.assertRoundTrips(subsystem(algorithm));
+        }
+    }
+
+    @Test
+    public void persistentConsistentHashAndTheAffinityCacheAreNotReadBefore14() {
+        for (String version : new String[] { "1.0", "1.1", "1.2", "1.3" }) {
+            for (String algorithm : ALGORITHMS_1_4) {
+                XMLStreamException refused = assertThrows(XMLStreamException.class, () -> this.parse(subsystem(version, algorithm)));
+                String unknown = algorithm.startsWith("<call-id-affinity") ? "cache" : "persistent-consistent-hash";
+                assertTrue(version + ": " + refused.getMessage(), refused.getMessage().contains(unknown));
+            }
+        }
+    }
+
+    @Test
+    public void theAffinityCacheLandsInTheModel() throws Exception {
+        KernelServices services = this.boot(subsystem(ALGORITHMS_1_4[0]));
+        ModelNode model = services.readWholeModel().get("subsystem", "load-balancer", "algorithm", "persistent-consistent-hash");
+        assertEquals("load-balancer", model.get("cache-container").asString());
+        assertEquals("lb", model.get("cache").asString());
+        assertEquals(1.25, model.get("max-load-factor").asDouble(), 0.0);
+    }
+
+    @Test
+    public void aLoadFactorBelowOneIsRefusedNamingTheAttributeAndNothingIsApplied() throws Exception {
+        KernelServices services = this.boot(subsystem(ALGORITHMS_1_4[0]));
+        ModelNode address = Operations.createAddress("subsystem", "load-balancer", "algorithm", "persistent-consistent-hash");
+
+        ModelNode outcome = services.executeOperation(Operations.createWriteAttributeOperation(address, "max-load-factor", new ModelNode(0.8)));
+
+        assertFalse(Operations.isSuccessfulOutcome(outcome));
+        assertTrue(outcome.toString(), Operations.getFailureDescription(outcome).asString().contains("max-load-factor"));
+        assertEquals(1.25, services.readWholeModel().get("subsystem", "load-balancer", "algorithm", "persistent-consistent-hash", "max-load-factor").asDouble(), 0.0);
+    }
+
+    @Test
+    public void aCacheWithoutItsContainerOrAnUnknownCacheIsRefused() throws Exception {
+        KernelServices services = this.boot(subsystem("<persistent-consistent-hash/>"));
+        ModelNode address = Operations.createAddress("subsystem", "load-balancer", "algorithm", "persistent-consistent-hash");
+
+        ModelNode alone = services.executeOperation(Operations.createWriteAttributeOperation(address, "cache", "lb"));
+        assertFalse(alone.toString(), Operations.isSuccessfulOutcome(alone));
+        assertTrue(alone.toString(), Operations.getFailureDescription(alone).asString().contains("RLB0112"));
+        ModelNode addAlone = Operations.createAddOperation(Operations.createAddress("subsystem", "load-balancer", "algorithm", "call-id-affinity"));
+        addAlone.get("cache").set("lb");
+        services.executeOperation(Operations.createRemoveOperation(address));
+        ModelNode added = services.executeOperation(addAlone);
+        assertFalse(added.toString(), Operations.isSuccessfulOutcome(added));
+        assertTrue(added.toString(), Operations.getFailureDescription(added).asString().contains("cache-container"));
+        services.executeOperation(Operations.createAddOperation(address));
+
+        ModelNode unknown = Operations.createCompositeOperation();
+        unknown.get("steps").add(Operations.createWriteAttributeOperation(address, "cache-container", "load-balancer"));
+        unknown.get("steps").add(Operations.createWriteAttributeOperation(address, "cache", "no-such-cache"));
+        ModelNode outcome = services.executeOperation(unknown);
+        assertFalse(outcome.toString(), Operations.isSuccessfulOutcome(outcome));
+        assertTrue(outcome.toString(), outcome.toString().contains("no-such-cache"));
+        assertFalse("nothing was applied", services.readWholeModel().get("subsystem", "load-balancer", "algorithm", "persistent-consistent-hash").hasDefined("cache-container"));
     }
 
     @Test
@@ -101,13 +168,15 @@ public class AlgorithmConfigurationTestCase extends AbstractSubsystemTest {
     private KernelServices boot(String xml) throws Exception {
         return this.createKernelServicesBuilder(AdditionalInitialization.withCapabilities(
                         RuntimeCapability.resolveCapabilityName(SocketBinding.SERVICE_DESCRIPTOR, "stats"),
+                        RuntimeCapability.resolveCapabilityName(InfinispanCacheReference.CACHE_CONTAINER, "load-balancer"),
+                        RuntimeCapability.resolveCapabilityName(InfinispanCacheReference.CACHE, "load-balancer", "lb"),
                         IOServiceDescriptor.DEFAULT_WORKER.getName(), ServerCapabilities.SUSPEND_CONTROLLER))
                 .setSubsystemXml(xml)
                 .build();
     }
 
     private static String subsystem(String algorithm) {
-        return subsystem("1.3", algorithm);
+        return subsystem("1.4", algorithm);
     }
 
     private static String subsystem(String version, String algorithm) {

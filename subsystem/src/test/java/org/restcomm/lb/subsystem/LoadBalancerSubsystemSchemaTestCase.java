@@ -52,6 +52,8 @@ public class LoadBalancerSubsystemSchemaTestCase extends AbstractSubsystemSchema
                 RuntimeCapability.resolveCapabilityName(OutboundSocketBinding.SERVICE_DESCRIPTOR, "smsc-a"),
                 RuntimeCapability.resolveCapabilityName(OutboundSocketBinding.SERVICE_DESCRIPTOR, "smsc-b"),
                 RuntimeCapability.resolveCapabilityName(IOServiceDescriptor.WORKER, "default"),
+                RuntimeCapability.resolveCapabilityName(InfinispanCacheReference.CACHE_CONTAINER, "load-balancer"),
+                RuntimeCapability.resolveCapabilityName(InfinispanCacheReference.CACHE, "load-balancer", "lb"),
                 IOServiceDescriptor.DEFAULT_WORKER.getName(), ServerCapabilities.SUSPEND_CONTROLLER);
     }
 }
