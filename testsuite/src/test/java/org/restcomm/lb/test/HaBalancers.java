@@ -24,7 +24,10 @@ import org.jboss.shrinkwrap.api.spec.JavaArchive;
  */
 final class HaBalancers implements AutoCloseable {
 
-    /** Offsets no other test uses: 700 + 7600 and 750 + 7600 are the two jgroups-tcp ports, 8300 and 8350. */
+    /**
+     * Offsets no other test uses (800 would put a jgroups-tcp port on NodeDeathTestCase's 8400): the jgroups-tcp
+     * ports are 8300 and 8350, management 10690 and 10740, SIP external 5760 and 5810, HTTP 2780 and 2830.
+     */
     static final int[] PORT_OFFSETS = {700, 750};
     static final String CONTAINER = "load-balancer";
     static final String CACHE = "lb";

@@ -11,8 +11,8 @@ import org.jboss.msc.service.ServiceName;
  */
 public final class SharedCacheActivator implements ServiceActivator {
 
-    /** The capability org.wildfly.clustering.infinispan.cache of the layer's cache as a service name. */
-    static final ServiceName CACHE = ServiceName.parse("org.wildfly.clustering.infinispan.cache.load-balancer.lb");
+    /** The service of the capability org.wildfly.clustering.infinispan.cache for the layer's container and cache. */
+    static final ServiceName CACHE = ServiceName.parse("org.wildfly.clustering.infinispan.cache").append(HaBalancers.CONTAINER, HaBalancers.CACHE);
 
     @Override
     public void activate(ServiceActivatorContext context) {
