@@ -58,9 +58,18 @@ final class NodeServer implements AutoCloseable {
      * balancer, as arquillian.xml starts the shared one; {@link #prepare()} copies its configuration.
      */
     static NodeServer balancerCopy(String name, int portOffset, String... properties) {
+        return balancerCopy(Path.of(System.getProperty("jboss.home")), name, portOffset, properties);
+    }
+
+    /** As {@link #balancerCopy}, from the server that adds the load-balancer-ha layer ({@code jboss.home.ha}). */
+    static NodeServer haBalancerCopy(String name, int portOffset, String... properties) {
+        return balancerCopy(Path.of(System.getProperty("jboss.home.ha")), name, portOffset, properties);
+    }
+
+    private static NodeServer balancerCopy(Path home, String name, int portOffset, String... properties) {
         List<String> all = new ArrayList<>(List.of("-Djboss.load-balancer-node.balancers=127.0.0.1:1"));
         all.addAll(List.of(properties));
-        return new NodeServer(Path.of(System.getProperty("jboss.home")), name, null, portOffset, all);
+        return new NodeServer(home, name, null, portOffset, all);
     }
 
     Path baseDir() {
@@ -182,11 +191,18 @@ final class NodeServer implements AutoCloseable {
         this.process.waitFor(10, TimeUnit.SECONDS);
     }
 
-    private void kill() {
+    /**
+     * SIGKILL (kill -9) to the server's JVM, then to its script, as a crash ends them: no shutdown, no JGroups leave.
+     * The JVM is a child of standalone.sh, so killing only the script would leave the server running.
+     */
+    void kill() {
         Process process = this.process;
         if (process != null && process.isAlive()) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
+            List<ProcessHandle> tree = Stream.concat(process.descendants(), Stream.of(process.toHandle())).toList();
+            tree.forEach(ProcessHandle::destroyForcibly);
+            for (ProcessHandle handle : tree) {
+                handle.onExit().completeOnTimeout(handle, 10, TimeUnit.SECONDS).join();
+            }
         }
     }
 
