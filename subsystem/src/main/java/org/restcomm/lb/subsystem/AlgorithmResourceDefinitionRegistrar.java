@@ -16,6 +16,7 @@ import org.jboss.as.controller.SimpleAttributeDefinitionBuilder;
 import org.jboss.as.controller.capability.RuntimeCapability;
 import org.jboss.as.controller.descriptions.ModelDescriptionConstants;
 import org.jboss.as.controller.descriptions.ResourceDescriptionResolver;
+import org.jboss.as.controller.operations.global.WriteAttributeHandler;
 import org.jboss.as.controller.registry.AttributeAccess;
 import org.jboss.as.controller.registry.ManagementResourceRegistration;
 import org.jboss.dmr.ModelNode;
@@ -107,13 +108,11 @@ class AlgorithmResourceDefinitionRegistrar implements ChildResourceDefinitionReg
         if (this.resource.sharesAffinity()) {
             descriptor.withOperationTransformation(ModelDescriptionConstants.ADD, AFFINITY_CACHE::checkingContainerFirst);
         }
-        ResourceDescriptor built = descriptor.build();
-        ManagementResourceRegistrar.of(built).register(registration);
+        ManagementResourceRegistrar.of(descriptor.build()).register(registration);
         if (this.resource.sharesAffinity()) {
-            // the cache's write handler checks its container first: WildFly's own fails with a NullPointerException
-            AttributeDefinition cache = AFFINITY_CACHE.cache();
-            registration.unregisterAttribute(cache.getName());
-            registration.registerReadWriteAttribute(cache, null, AFFINITY_CACHE.checkingContainerFirst(built.getWriteAttributeOperationStepHandler(cache)));
+            // write-attribute of this resource checks the cache's container first: WildFly's fails with a NullPointerException.
+            // Not the attribute's own write handler: add runs a custom one for every attribute, set or not
+            registration.registerOperationHandler(WriteAttributeHandler.DEFINITION, AFFINITY_CACHE.checkingContainerFirst(WriteAttributeHandler.INSTANCE));
         }
         return registration;
     }

@@ -70,6 +70,20 @@ public class AlgorithmConfigurationTestCase extends AbstractSubsystemTest {
     }
 
     @Test
+    public void anotherAlgorithmReplacesOneThatSharesAffinityInOneComposite() throws Exception {
+        KernelServices services = this.boot(subsystem(ALGORITHMS_1_4[2]));
+        ModelNode composite = Operations.createCompositeOperation();
+        composite.get("steps").add(Operations.createRemoveOperation(Operations.createAddress("subsystem", "load-balancer", "algorithm", "call-id-affinity")));
+        composite.get("steps").add(Operations.createAddOperation(Operations.createAddress("subsystem", "load-balancer", "algorithm", "persistent-consistent-hash")));
+        composite.get("operation-headers", "allow-resource-service-restart").set(true);
+
+        ModelNode outcome = services.executeOperation(composite);
+
+        assertTrue(outcome.toString(), Operations.isSuccessfulOutcome(outcome));
+        assertFalse(outcome.toString(), outcome.get("response-headers").hasDefined("operation-requires-reload"));
+    }
+
+    @Test
     public void theAffinityCacheLandsInTheModel() throws Exception {
         KernelServices services = this.boot(subsystem(ALGORITHMS_1_4[0]));
         ModelNode model = services.readWholeModel().get("subsystem", "load-balancer", "algorithm", "persistent-consistent-hash");

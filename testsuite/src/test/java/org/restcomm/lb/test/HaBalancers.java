@@ -90,7 +90,7 @@ final class HaBalancers implements AutoCloseable {
     }
 
     /**
-     * The channel ee (the transport names none, so the jgroups default-channel) on the tcp stack, whose MPING
+     * The layer's channel balancers on the tcp stack, whose MPING
      * multicast discovery gives way to TCPPING of both balancers' jgroups-tcp ports; FD_ALL3 suspects a silent
      * member after 5 s instead of 40 s.
      */
@@ -120,7 +120,12 @@ final class HaBalancers implements AutoCloseable {
         failureDetection.get("timeout").set("5000");
         failureDetection.get("interval").set("1000");
         batch.addStep(Operations.createWriteAttributeOperation(append(tcp, "protocol", "FD_ALL3"), "properties", failureDetection));
-        // /subsystem=jgroups/channel=ee:write-attribute(name=stack, value=tcp)
+        // /subsystem=jgroups/stack=tcp/transport=TCP:write-attribute(name=properties, value={tcp_nodelay=true})
+        // JGroups' TCP leaves Nagle on: each synchronous cache write then waits out the peer's delayed ACK (about 40 ms)
+        ModelNode noDelay = new ModelNode();
+        noDelay.get("tcp_nodelay").set("true");
+        batch.addStep(Operations.createWriteAttributeOperation(append(tcp, "transport", "TCP"), "properties", noDelay));
+        // /subsystem=jgroups/channel=balancers:write-attribute(name=stack, value=tcp)
         batch.addStep(Operations.createWriteAttributeOperation(this.channelAddress(management), "stack", "tcp"));
         // run-batch
         management.success(batch.build().getOperation());
@@ -173,7 +178,7 @@ final class HaBalancers implements AutoCloseable {
 
     /**
      * The members of the balancer's current view, by node name, from
-     * {@code /subsystem=jgroups/channel=ee:read-attribute(name=view)}, e.g. "[ha-balancer-a|1] (2) [ha-balancer-a, ha-balancer-b]";
+     * {@code /subsystem=jgroups/channel=balancers:read-attribute(name=view)}, e.g. "[ha-balancer-a|1] (2) [ha-balancer-a, ha-balancer-b]";
      * empty while the channel is not running.
      */
     List<String> members(int index) {
@@ -226,20 +231,20 @@ final class HaBalancers implements AutoCloseable {
         return this.protocolMillis(index, "MERGE3", "max_interval") + this.protocolMillis(index, "pbcast.GMS", "merge_timeout");
     }
 
-    /** {@code /subsystem=jgroups/channel=ee/protocol=<protocol>:read-attribute(name=<attribute>)}, a runtime value. */
+    /** {@code /subsystem=jgroups/channel=balancers/protocol=<protocol>:read-attribute(name=<attribute>)}, a runtime value. */
     private long protocolMillis(int index, String protocol, String attribute) {
         Management management = new Management(this.client(index));
         return management.read(append(this.channelAddress(management), "protocol", protocol), attribute).asLong();
     }
 
-    /** The address of the JGroups channel the balancer's cache container uses, e.g. /subsystem=jgroups/channel=ee. */
+    /** The address of the JGroups channel the balancer's cache container uses, e.g. /subsystem=jgroups/channel=balancers. */
     ModelNode channel(int index) {
         return this.channelAddress(new Management(this.client(index)));
     }
 
     /**
-     * The channel the cache container's transport uses: its {@code channel}, or else the jgroups subsystem's
-     * {@code default-channel} (ee, as the layer leaves it).
+     * The channel the cache container's transport uses: its {@code channel} (balancers, as the layer sets it), or
+     * else the jgroups subsystem's {@code default-channel}.
      */
     private ModelNode channelAddress(Management management) {
         ModelNode channel = management.read(Operations.createAddress("subsystem", "infinispan", "cache-container", CONTAINER, "transport", "jgroups"), "channel");

@@ -38,18 +38,18 @@ public class HaClusterTestCase {
     public void survivingBalancerDropsAKilledOneFromTheViewWithinFailureDetectionTime() throws Exception {
         List<String> both = List.of(BALANCERS.name(0), BALANCERS.name(1));
         for (int i = 0; i < 2; i++) {
-            // /subsystem=jgroups/channel=ee:read-attribute(name=view)
+            // /subsystem=jgroups/channel=balancers:read-attribute(name=view)
             assertEquals(both, BALANCERS.members(i).stream().sorted().toList(), BALANCERS.name(i) + "'s view");
         }
         for (int i = 0; i < 2; i++) {
             Management management = new Management(BALANCERS.client(i));
             ModelNode channel = BALANCERS.channel(i);
             // JGroups over TCP on the private interface's default 127.0.0.1 at the balancer's offset:
-            // /subsystem=jgroups/channel=ee/protocol=TCP:read-attribute(name=bind_addr), the same for bind_port
+            // /subsystem=jgroups/channel=balancers/protocol=TCP:read-attribute(name=bind_addr), the same for bind_port
             ModelNode transport = channel.clone().add("protocol", "TCP");
             assertEquals("/127.0.0.1", management.read(transport, "bind_addr").asString());
             assertEquals(7600 + HaBalancers.PORT_OFFSETS[i], management.read(transport, "bind_port").asInt());
-            // found by TCPPING, not by MPING's multicast: /subsystem=jgroups/channel=ee:read-children-names(child-type=protocol)
+            // found by TCPPING, not by MPING's multicast: /subsystem=jgroups/channel=balancers:read-children-names(child-type=protocol)
             ModelNode readProtocols = Operations.createOperation("read-children-names", channel);
             readProtocols.get("child-type").set("protocol");
             List<String> protocols = management.success(readProtocols).asList().stream().map(ModelNode::asString).toList();
@@ -61,6 +61,7 @@ public class HaClusterTestCase {
         Management b = new Management(BALANCERS.client(1));
         // /subsystem=infinispan/cache-container=load-balancer:read-attribute(name=cluster-name), the same for coordinator-address
         assertEquals(a.read(CONTAINER, "cluster-name"), b.read(CONTAINER, "cluster-name"));
+        assertEquals("load-balancer", a.read(CONTAINER, "cluster-name").asString(), "the balancers' own cluster, not WildFly's default ejb");
         ModelNode coordinator = a.read(CONTAINER, "coordinator-address");
         assertEquals(coordinator, b.read(CONTAINER, "coordinator-address"));
         // the first to start the cache coordinates: /subsystem=infinispan/cache-container=load-balancer:read-attribute(name=is-coordinator)

@@ -344,9 +344,21 @@ final class SipAgent implements SipListener, AutoCloseable {
         }
 
         void awaitAnswer() throws InterruptedException {
-            if (SipAgent.this.awaitResponse(Request.INVITE, Response.OK, 10_000) == null) {
+            if (this.awaitOwn(Request.INVITE) == null) {
                 throw new AssertionError("no 200 for the INVITE of " + this.callId);
             }
+        }
+
+        /** The 200 for this call's request of that method within 10 s, passing over answers of other calls. */
+        private Response awaitOwn(String method) throws InterruptedException {
+            long deadline = System.currentTimeMillis() + 10_000;
+            for (long left = 10_000; left > 0; left = deadline - System.currentTimeMillis()) {
+                Response response = SipAgent.this.awaitResponse(method, Response.OK, left);
+                if (response != null && this.callId.equals(((CallIdHeader) response.getHeader(CallIdHeader.NAME)).getCallId())) {
+                    return response;
+                }
+            }
+            return null;
         }
 
         /** Sends BYE along the dialog's route set and waits for its final answer. */
@@ -354,7 +366,7 @@ final class SipAgent implements SipListener, AutoCloseable {
             Request bye = this.dialog.createRequest(Request.BYE);
             ClientTransaction transaction = SipAgent.this.provider.getNewClientTransaction(bye);
             this.dialog.sendRequest(transaction);
-            Response answer = SipAgent.this.awaitResponse(Request.BYE, Response.OK, 10_000);
+            Response answer = this.awaitOwn(Request.BYE);
             if (answer == null) {
                 throw new AssertionError("no 200 for the BYE of " + this.callId);
             }
