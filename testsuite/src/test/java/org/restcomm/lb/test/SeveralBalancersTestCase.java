@@ -213,7 +213,7 @@ public class SeveralBalancersTestCase {
 
     @Test
     @Order(4)
-    void httpSessionsKeyedByAppsessionStayOnOneNodeWhicheverBalancerServesEachRequest() throws Exception {
+    void httpSessionsKeyedByAppsessionStayOnOneNodeWhicheverBalancerServesEachRequestAndWhenANodeJoins() throws Exception {
         this.useAlgorithm("persistent-consistent-hash", Map.of("http-affinity-key", "appsession"));
         List<TestNode> webNodes = new ArrayList<>();
         try {
@@ -225,10 +225,7 @@ public class SeveralBalancersTestCase {
             Map<String, Set<String>> nodesBySession = new TreeMap<>();
             for (int request = 0; request < 200; request++) {
                 String session = "session-" + (request % 40);
-                HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port(request % 2, 2080) + "/app?appsession=" + session))
-                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-                assertEquals(200, response.statusCode(), response::body);
-                nodesBySession.computeIfAbsent(session, s -> new HashSet<>()).add(response.headers().firstValue("X-Node").orElse("?"));
+                nodesBySession.computeIfAbsent(session, s -> new HashSet<>()).add(this.nodeServing(session, request % 2));
             }
             Set<String> used = new HashSet<>();
             nodesBySession.forEach((session, served) -> {
@@ -236,6 +233,15 @@ public class SeveralBalancersTestCase {
                 used.addAll(served);
             });
             assertEquals(3, used.size(), "the sessions spread over the web nodes: " + nodesBySession);
+
+            // a fourth web node joins: no session moves to it
+            TestNode joining = new TestNode("web-3", null, this.worker);
+            webNodes.add(joining);
+            this.register(Map.of("hostName", "web-3", "ip", "127.0.0.1", "httpPort", Integer.toString(joining.httpPort()), "version", "0"));
+            for (int request = 0; request < 80; request++) {
+                String session = "session-" + (request % 40);
+                assertEquals(nodesBySession.get(session), Set.of(this.nodeServing(session, request % 2)), session + " stayed on its node after web-3 joined");
+            }
         } finally {
             for (TestNode node : webNodes) {
                 node.close();
@@ -269,6 +275,14 @@ public class SeveralBalancersTestCase {
             Set<Integer> node = established.get(call.callId()).get(Request.INVITE);
             assertEquals(node, ended.get(call.callId()).get(Request.BYE), "the BYE of " + call.callId() + " reached the node of its INVITE");
         }
+    }
+
+    /** The web node that answered a request of this appsession sent to the balancer. */
+    private String nodeServing(String session, int balancer) throws Exception {
+        HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port(balancer, 2080) + "/app?appsession=" + session))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response::body);
+        return response.headers().firstValue("X-Node").orElse("?");
     }
 
     /** Replaces whatever algorithm=* each balancer has with this one, on the shared cache where it takes one, first balancer first. */

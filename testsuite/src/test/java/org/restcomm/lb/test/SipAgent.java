@@ -296,16 +296,18 @@ final class SipAgent implements SipListener, AutoCloseable {
     public void processResponse(ResponseEvent event) {
         Response response = event.getResponse();
         CSeqHeader cseq = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
-        if (response.getStatusCode() == Response.OK && Request.INVITE.equals(cseq.getMethod()) && event.getDialog() != null) {
-            try {
+        try {
+            if (response.getStatusCode() == Response.OK && Request.INVITE.equals(cseq.getMethod()) && event.getDialog() != null) {
                 Dialog dialog = event.getDialog();
                 dialog.sendAck(dialog.createAck(cseq.getSeqNumber()));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
             }
+        } catch (Exception e) {
+            // an ACK towards an address that cannot be reached (a public address in a test): the answer still counts
+            throw new IllegalStateException(e);
+        } finally {
+            // queued after the ACK left: a test that hangs up once awaitAnswer returns sends its BYE after the ACK, as a phone does
+            this.responses.add(response);
         }
-        // queued after the ACK left: a test that hangs up once awaitAnswer returns sends its BYE after the ACK, as a phone does
-        this.responses.add(response);
     }
 
     @Override
