@@ -51,6 +51,10 @@ public final class TestEsme {
         if (tls) {
             SslConfiguration trustAll = new SslConfiguration();
             trustAll.setTrustAll(true);
+            // Netty 3's SslHandler in client mode loses its place after a TLS 1.3 handshake now and then (TlsHandshake says
+            // why the balancer avoids it towards SMSCs): a bind here stalled until handshake-timeout once in CI. The
+            // balancer's TLS 1.3 server side is shown by the Node.js ESME of SmppTlsTestCase.
+            trustAll.setExcludeProtocols("TLSv1.3");
             configuration.setUseSsl(true);
             configuration.setSslConfiguration(trustAll);
         }

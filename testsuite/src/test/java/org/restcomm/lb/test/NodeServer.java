@@ -35,19 +35,23 @@ final class NodeServer implements AutoCloseable {
     private final int portOffset;
     private final Path baseDir;
     private final List<String> properties;
+    /** Whether the server's own bin/standalone.conf sets the JVM options, as for a user who runs bin/standalone.sh. */
+    private final boolean ownJvmOptions;
     private Process process;
 
     /** @param instanceId undertow's instance-id on this server: the jvmRoute suffix of its session ids */
     NodeServer(String name, String instanceId, int portOffset) {
-        this(NODE_HOME, name, instanceId, portOffset, List.of("-Djboss.load-balancer-node.balancers=127.0.0.1:2610"));
+        this(NODE_HOME, name, instanceId, portOffset, List.of("-Djboss.load-balancer-node.balancers=127.0.0.1:2610"), false);
     }
 
-    private NodeServer(Path home, String name, String instanceId, int portOffset, List<String> properties) {
+    private NodeServer(Path home, String name, String instanceId, int portOffset, List<String> properties, boolean ownJvmOptions) {
         this.home = home;
+        this.ownJvmOptions = ownJvmOptions;
         this.name = name;
         this.instanceId = instanceId;
         this.portOffset = portOffset;
-        this.baseDir = home.resolveSibling("real-nodes").resolve(name);
+        // in the testsuite's target, whichever server it copies
+        this.baseDir = NODE_HOME.resolveSibling("real-nodes").resolve(name);
         this.properties = properties;
         // should the test JVM end without @AfterAll (a surefire timeout, a crash), no server outlives it
         Runtime.getRuntime().addShutdownHook(new Thread(this::kill, "kill " + name));
@@ -69,7 +73,19 @@ final class NodeServer implements AutoCloseable {
     private static NodeServer balancerCopy(Path home, String name, int portOffset, String... properties) {
         List<String> all = new ArrayList<>(List.of("-Djboss.load-balancer-node.balancers=127.0.0.1:1"));
         all.addAll(List.of(properties));
-        return new NodeServer(home, name, null, portOffset, all);
+        return new NodeServer(home, name, null, portOffset, all, false);
+    }
+
+    /**
+     * The server the README's run command builds ({@code dist/target/server}, {@code jboss.home.dist}), launched with the
+     * JVM options of its own {@code bin/standalone.conf}, as a user launches it.
+     */
+    static NodeServer distCopy(String name, int portOffset) {
+        Path home = Path.of(System.getProperty("jboss.home.dist"));
+        if (!Files.isExecutable(home.resolve("bin").resolve("standalone.sh"))) {
+            throw new IllegalStateException("no dist server at " + home + ": build the dist module before the testsuite");
+        }
+        return new NodeServer(home, name, null, portOffset, List.of(), true);
     }
 
     Path baseDir() {
@@ -136,7 +152,11 @@ final class NodeServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(console.toFile());
         builder.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "1");
-        builder.environment().put("JAVA_OPTS", "-Xms64m -Xmx256m -XX:TieredStopAtLevel=1 -Djava.net.preferIPv4Stack=true -Djava.awt.headless=true");
+        if (this.ownJvmOptions) {
+            builder.environment().remove("JAVA_OPTS");
+        } else {
+            builder.environment().put("JAVA_OPTS", "-Xms64m -Xmx256m -XX:TieredStopAtLevel=1 -Djava.net.preferIPv4Stack=true -Djava.awt.headless=true");
+        }
         builder.environment().put("JBOSS_HOME", this.home.toString());
         this.process = builder.start();
     }
