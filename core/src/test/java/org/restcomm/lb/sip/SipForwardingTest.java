@@ -30,6 +30,7 @@ import org.restcomm.lb.node.NodeAdvertisement;
 import org.restcomm.lb.node.NodeRegistry;
 import org.restcomm.lb.node.NodeSource;
 import org.restcomm.lb.node.NodeState;
+import org.restcomm.lb.node.StaticNodes;
 import org.restcomm.lb.stats.LoadBalancerStatistics;
 
 /** A call through the SIP engine on UDP, client and node on bare sockets: what each side sees on the wire. */
@@ -584,6 +585,94 @@ class SipForwardingTest {
             assertEquals(200, ((SIPResponse) this.client.receive()).getStatusCode());
         }
         assertEquals(NodeState.ACTIVE, this.registry.nodeAt("127.0.0.1", this.node.port()).orElseThrow().state());
+    }
+
+    /**
+     * bad-node-response-time (the original's maxResponseTime): more than bad-node-unanswered-requests requests in a
+     * row left unanswered make a node bad only once its last answer is older than the response time.
+     */
+    @Test
+    void nodeLeavingRequestsUnansweredIsMarkedBadOnlyOnceItsLastAnswerIsOlderThanTheResponseTime() throws Exception {
+        long responseTime = 1000;
+        // node-response-timeout out of the way (3 unanswered INVITEs would make the node unreachable after 1 s): this is about bad-node-response-time alone
+        this.balancer.reconfigure(new SipBalancerSettings(List.of(), true, 503, "Service Unavailable", List.of(), Map.of(),
+                SipBalancerSettings.BadNodeDetection.DEFAULT.withUnansweredRequests(2, responseTime), SipBalancerSettings.FailureAnswer.NONE,
+                SipBalancerSettings.StreamConnections.DEFAULT, new SipBalancerSettings.Reachability(600_000, 3, 0, 3)));
+        this.registerNode("1");
+        // the node answers a call...
+        this.client.send(invite("answered-then-silent", 70), this.external);
+        assertEquals(100, ((SIPResponse) this.client.receive()).getStatusCode());
+        SIPRequest answered = (SIPRequest) this.node.receive();
+        long answerSent = System.nanoTime();
+        this.node.send(ok(answered, "b0"), this.internal);
+        assertEquals(200, ((SIPResponse) this.client.receive()).getStatusCode());
+        // the balancer took the answer before relaying it: its last answer is no later than this
+        long answerRelayed = System.nanoTime();
+
+        // ...then leaves 4 calls in a row unanswered, more than 2, while its last answer is recent
+        for (int i = 0; i < 4; i++) {
+            this.client.send(invite("unanswered-while-recent-" + i, 70), this.external);
+            assertEquals(100, ((SIPResponse) this.client.receive()).getStatusCode(), "a 503 here: the node was marked bad on the unanswered count alone");
+            assertEquals("unanswered-while-recent-" + i, ((SIPRequest) this.node.receive()).getCallId().getCallId(), "the node still gets the calls");
+        }
+        long sinceAnswer = (System.nanoTime() - answerSent) / 1_000_000;
+        assertTrue(sinceAnswer < responseTime, "the 4 calls took " + sinceAnswer + " ms, too slow a machine for this test");
+        assertEquals(NodeState.ACTIVE, this.registry.nodeAt("127.0.0.1", this.node.port()).orElseThrow().state(),
+                "4 unanswered requests, but the last answer is under bad-node-response-time old");
+
+        try (UdpPeer good = new UdpPeer()) {
+            this.registry.register(new NodeAdvertisement("good", "127.0.0.1",
+                    Map.of("udpPort", Integer.toString(good.port()), "version", "1", "sessionId", "n2")), NodeSource.HTTP);
+            // the silent node's last answer becomes older than bad-node-response-time
+            long waitNanos = answerRelayed + (responseTime + 200) * 1_000_000 - System.nanoTime();
+            if (waitNanos > 0) {
+                Thread.sleep(waitNanos / 1_000_000 + 1);
+            }
+            int atGood = 0;
+            int atSilent = 0;
+            for (int i = 0; i < 6; i++) {
+                this.client.send(invite("after-response-time-" + i, 70), this.external);
+                assertEquals(100, ((SIPResponse) this.client.receive()).getStatusCode());
+                SIPRequest invite = (SIPRequest) good.receive(500);
+                if (invite != null) {
+                    good.send(ok(invite, "g" + i), this.internal);
+                    assertEquals(200, ((SIPResponse) this.client.receive()).getStatusCode());
+                    atGood++;
+                } else {
+                    assertEquals("after-response-time-" + i, ((SIPRequest) this.node.receive()).getCallId().getCallId(), "a call goes to one node or the other");
+                    atSilent++;
+                }
+            }
+            assertEquals(List.of(5, 1), List.of(atGood, atSilent), "the silent node's next call finds its last answer too old: marked bad, it gets no more");
+            assertEquals(NodeState.BAD, this.registry.nodeAt("127.0.0.1", this.node.port()).orElseThrow().state());
+            assertEquals(NodeState.ACTIVE, this.registry.nodeAt("127.0.0.1", good.port()).orElseThrow().state());
+        }
+    }
+
+    /** static-nodes: a node that never heartbeats, kept through expiry, takes a new call as a registered one does. */
+    @Test
+    void staticNodeThatNeverHeartbeatsOutlivesExpiryAndTakesANewCall() throws Exception {
+        this.registry.setStaticNodes(StaticNodes.advertisements(List.of("127.0.0.1:" + this.node.port())));
+        try (UdpPeer silent = new UdpPeer()) {
+            this.registry.register(new NodeAdvertisement("silent", "127.0.0.1",
+                    Map.of("udpPort", Integer.toString(silent.port()), "version", "1", "sessionId", "silent")), NodeSource.HTTP);
+            // neither node beats for longer than node-timeout: the registered one expires, the static one stays
+            this.registry.setNodeTimeoutMillis(100);
+            Thread.sleep(300);
+            assertEquals(List.of("127.0.0.1:" + silent.port()), this.registry.expire().stream().map(org.restcomm.lb.node.Node::name).toList());
+            var staticNode = this.registry.nodeAt("127.0.0.1", this.node.port()).orElseThrow();
+            assertEquals(List.of(NodeSource.STATIC, NodeState.ACTIVE), List.of(staticNode.source(), staticNode.state()));
+            assertEquals(1, this.registry.nodes().size(), "the static node is the only node");
+
+            this.client.send(invite("to-static-node", 70), this.external);
+            assertEquals(100, ((SIPResponse) this.client.receive()).getStatusCode());
+            SIPRequest invite = (SIPRequest) this.node.receive();
+            assertEquals("to-static-node", invite.getCallId().getCallId(), "the static node gets the call");
+            this.node.send(ok(invite, "s1"), this.internal);
+            assertEquals(200, ((SIPResponse) this.client.receive()).getStatusCode(), "and the client gets its answer");
+            assertEquals(1, staticNode.callsAssigned());
+            assertNull(silent.receive(200), "nothing for the expired node");
+        }
     }
 
     private String heartbeatBody() {

@@ -13,9 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.ListIterator;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import javax.sip.header.Header;
 
+import gov.nist.javax.sip.header.Contact;
 import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
@@ -144,6 +146,54 @@ class SipIpv6Test {
         assertTrue(values(probe, Via.NAME).get(0).startsWith("Via: SIP/2.0/UDP [0:0:0:0:0:0:0:1]:" + this.internal6 + ";"), values(probe, Via.NAME).get(0));
     }
 
+    @Test
+    void behindNatAnIpv6ClientSeesThePublicIpv6AddressInRecordRouteAndTheNodesContact() throws Exception {
+        this.balancer.reconfigure(this.settings.withRouting(new SipRouting(null, null, false, "203.0.113.9", "2001:db8::9", List.of())));
+        UdpPeer node6 = this.node(V6, "::1");
+        UdpPeer client6 = this.peer(V6);
+        client6.send(invite(client6, "v6-nat-1", this.external6), this.external6);
+        client6.receive();
+        SIPRequest invite = (SIPRequest) node6.receive();
+        List<String> recordRoutes = values(invite, "Record-Route");
+        assertTrue(recordRoutes.get(1).contains("<sip:[2001:db8::9]:" + this.external6 + ";node_host=::1;"), "the external Record-Route names the public IPv6 address: " + recordRoutes);
+        assertTrue(recordRoutes.get(0).contains("<sip:[0:0:0:0:0:0:0:1]:" + this.internal6 + ";"), "the node sees the internal address: " + recordRoutes);
+
+        node6.send(ok(invite, "<sip:bob@[::1]:" + node6.port() + ">"), this.internal6);
+        SIPResponse ok = (SIPResponse) client6.receive();
+        assertEquals(200, ok.getStatusCode());
+        Contact contact = (Contact) ok.getContactHeaders().getFirst();
+        assertEquals("sip:bob@[2001:db8::9]:" + this.external6, contact.getAddress().getURI().toString(), "the node's Contact names the public IPv6 address");
+        assertEquals(2, ok.getRecordRouteHeaders().size());
+
+        // an IPv4 client of the same balancer sees public-address, not public-address-v6
+        UdpPeer node4 = this.node(V4, "127.0.0.1");
+        UdpPeer client4 = this.peer(V4);
+        client4.send(invite(client4, "v4-nat-1", this.external4), this.external4);
+        client4.receive();
+        List<String> recordRoutes4 = values((SIPRequest) node4.receive(), "Record-Route");
+        assertTrue(recordRoutes4.get(1).contains("<sip:203.0.113.9:" + this.external4 + ";"), "the IPv4 client's Record-Route names the IPv4 public address: " + recordRoutes4);
+    }
+
+    @Test
+    void anIpv6ClientMatchingAPublicAddressRuleSeesTheBalancersOwnIpv6Address() throws Exception {
+        // a rule matches the client's address as the balancer reads it off the socket, Java's uncompressed form of ::1
+        this.balancer.reconfigure(this.settings.withRouting(new SipRouting(null, null, false, "203.0.113.9", "2001:db8::9",
+                List.of(Pattern.compile("0:0:0:0:0:0:0:1")))));
+        UdpPeer node6 = this.node(V6, "::1");
+        UdpPeer client6 = this.peer(V6);
+        client6.send(invite(client6, "v6-nat-2", this.external6), this.external6);
+        client6.receive();
+        SIPRequest invite = (SIPRequest) node6.receive();
+        List<String> recordRoutes = values(invite, "Record-Route");
+        assertTrue(recordRoutes.get(1).contains("<sip:[0:0:0:0:0:0:0:1]:" + this.external6 + ";node_host=::1;"), "a private client sees the balancer's own address: " + recordRoutes);
+
+        node6.send(ok(invite, "<sip:bob@[::1]:" + node6.port() + ">"), this.internal6);
+        SIPResponse ok = (SIPResponse) client6.receive();
+        assertEquals(200, ok.getStatusCode());
+        Contact contact = (Contact) ok.getContactHeaders().getFirst();
+        assertEquals("sip:bob@[::1]:" + node6.port(), contact.getAddress().getURI().toString(), "and the node's own Contact");
+    }
+
     private UdpPeer peer(InetAddress address) throws IOException {
         UdpPeer peer = new UdpPeer(address);
         this.peers.add(peer);
@@ -195,6 +245,11 @@ class SipIpv6Test {
     }
 
     private static String ok(SIPRequest request) {
+        return ok(request, null);
+    }
+
+    /** A 200 OK, with the node's Contact when given. */
+    private static String ok(SIPRequest request, String contact) {
         StringBuilder response = new StringBuilder("SIP/2.0 200 OK\n");
         values(request, Via.NAME).forEach(via -> response.append(via).append('\n'));
         values(request, "Record-Route").forEach(rr -> response.append(rr).append('\n'));
@@ -202,6 +257,9 @@ class SipIpv6Test {
         response.append(request.getTo().toString().trim()).append(";tag=b1\n");
         response.append(request.getCallId().toString().trim()).append('\n');
         response.append(request.getCSeq().toString().trim()).append('\n');
+        if (contact != null) {
+            response.append("Contact: ").append(contact).append('\n');
+        }
         return response.append("Content-Length: 0\n\n").toString();
     }
 
