@@ -10,6 +10,7 @@ cpu_ticks() { # sum of utime+stime of the given pids, in clock ticks
 }
 
 wait_for() { # file pattern seconds
+    local i
     for i in $(seq 1 $(( $3 * 5 ))); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.2; done
     echo "timed out waiting for '$2' in $1"; return 1
 }

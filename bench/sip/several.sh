@@ -4,6 +4,8 @@
 # TCPPING, tcp_nodelay, as the README says); two sipp uas nodes heartbeat to both. Round by round, in one run:
 #
 #   one  sipp uac at RATE -> balancer a with header-consistent-hash (stateless, no cache)   -> the two nodes
+#   split two sipp uac at RATE/2 each -> balancers a and b with header-consistent-hash, no cache: what a second
+#        balancer costs by itself
 #   two  two sipp uac at RATE/2 each -> balancers a and b with persistent-consistent-hash on the replicated
 #        cache load-balancer/lb (every new Call-ID is one synchronous cluster write)         -> the same nodes
 #
@@ -25,6 +27,7 @@ RATE=${RATE:-1000}
 DURATION=${DURATION:-15}
 ROUNDS=${ROUNDS:-3}
 SCALE=${SCALE:-}
+CONFIGS=${CONFIGS:-one split two}
 OFFSETS=(700 750)
 WORK=$(mktemp -d /tmp/lb-bench-several.XXXXXX)
 CLK_TCK=$(getconf CLK_TCK)
@@ -74,9 +77,12 @@ await_view() { # index members
     echo "balancer $1: no view of $2"; return 1
 }
 
-configure() { # one | two
+configure() { # one | split | two
     if [ "$1" = one ]; then
         use_algorithm 0 header-consistent-hash
+    elif [ "$1" = split ]; then
+        use_algorithm 0 header-consistent-hash
+        use_algorithm 1 header-consistent-hash
     else
         use_algorithm 0 persistent-consistent-hash "cache-container=load-balancer, cache=lb"
         await_view 0 '[12]'
@@ -151,9 +157,9 @@ beat & BEAT=$!
 sleep 2
 
 printf "%-8s %-4s %6s %8s %7s %9s %9s %12s\n" "round" "conf" "cps" "ok" "failed" "p50(ms)" "p99(ms)" "cpu-ms/1k"
-for config in one two; do configure $config; run warmup $config "$RATE" > /dev/null; done
+for config in $CONFIGS; do configure $config; run warmup $config "$RATE" > /dev/null; done
 for round in $(seq 1 "$ROUNDS"); do
-    for config in one two; do configure $config; run "r$round" $config "$RATE"; done
+    for config in $CONFIGS; do configure $config; run "r$round" $config "$RATE"; done
 done
 if [ -n "$SCALE" ]; then
     for config in one two; do
@@ -171,6 +177,8 @@ awk -v rounds="$ROUNDS" '$1 ~ /^r[0-9]+$/ { cpu[$2] = cpu[$2] " " $7; p99[$2] = 
         for (c in cpu) printf "%-4s cpu-ms/1k median %s (rounds%s, spread %s), p99 median %s ms (rounds%s), failed calls %d\n", c, median(cpu[c]), cpu[c], spread(cpu[c]), median(p99[c]), p99[c], failed[c]
         printf "two balancers with the shared cache / one stateless: CPU per call %.2fx (goal <= 1.3), p99 added %.2f ms (goal <= 1)\n",
             median(cpu["two"]) / median(cpu["one"]), median(p99["two"]) - median(p99["one"])
+        if (cpu["split"] != "") printf "of which a second balancer without a cache (split / one) %.2fx, the shared cache (two / split) %.2fx\n",
+            median(cpu["split"]) / median(cpu["one"]), median(cpu["two"]) / median(cpu["split"])
     }' "$WORK/results.txt"
 if [ -n "$SCALE" ]; then
     awk '$1 == "scale" && $5 == 0 && $3 > best[$2] { best[$2] = $3 } END {

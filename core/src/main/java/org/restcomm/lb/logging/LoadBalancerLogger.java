@@ -215,6 +215,10 @@ public interface LoadBalancerLogger extends BasicLogger {
     void nodeLeftRequestsUnanswered(String node, int requests, long sinceLastAnswerMillis);
 
     @LogMessage(level = Level.WARN)
+    @Message(id = 92, value = "Writing %d affinity claims to the shared cache failed (%s): each key is claimed again when next used")
+    void sharedAffinityWriteFailed(int claims, String cause);
+
+    @LogMessage(level = Level.WARN)
     @Message(id = 120, value = "%s asked /lbstop: the server suspends and stops within %d ms (stop-timeout)")
     void adminStopRequested(InetSocketAddress client, long timeoutMillis);
 }
