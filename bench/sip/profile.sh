@@ -2,7 +2,8 @@
 # Where the balancer's cycles go on the SIP hot path: the dist server, two sipp uas nodes and one sipp uac at RATE
 # (default 2000 calls/s, scenario as run.sh's SCENARIO) for WARMUP + PROFILE + 5 seconds; async-profiler samples the
 # JVM for PROFILE seconds in the middle (kernel frames included when perf events are allowed, else itimer), then
-# prints the hottest methods by own time and writes an HTML flame graph.
+# prints the hottest methods by own time, the share of samples on the fast and the full path, and writes an HTML
+# flame graph.
 #
 #   RATE=2000 WARMUP=20 PROFILE=20 bench/sip/profile.sh
 #
@@ -50,8 +51,20 @@ seconds=$(( WARMUP + PROFILE + 5 ))
 UAC_PID=$!
 sleep "$WARMUP"
 java -jar "$AP_JAR" profiler -e "$EVENT" -d "$PROFILE" -o flat=40 "$LB_PID" > "$WORK/flat.txt" 2>&1
-java -jar "$AP_JAR" profiler -e "$EVENT" -d 5 -f "$WORK/flame.html" "$LB_PID" > /dev/null 2>&1
+java -jar "$AP_JAR" profiler -e "$EVENT" -d 5 -o collapsed -f "$WORK/collapsed.txt" "$LB_PID" > /dev/null 2>&1
 wait $UAC_PID
+java -jar "$AP_JAR" converter "$WORK/collapsed.txt" "$WORK/flame.html" > /dev/null 2>&1
 echo "event $EVENT, $RATE calls/s, scenario $SCENARIO; calls: $(grep -E 'Successful call' "$WORK/uac.out" | tail -1 | awk -F'|' '{gsub(/ /,"",$3); print $3}') ok, $(grep -E 'Failed call' "$WORK/uac.out" | tail -1 | awk -F'|' '{gsub(/ /,"",$3); print $3}') failed"
 cat "$WORK/flat.txt"
+# which path the samples are on: stacks through each frame, as a share of all samples of the last 5 s
+awk '{ n = $NF; total += n; line = $0
+       if (line ~ /SipFastPath.relay/) fast += n
+       if (line ~ /FastUdpMessageProcessor.parseAndForward/) full += n
+       if (line ~ /SipForwarder/) forwarder += n
+       if (line ~ /FastUdpMessageProcessor.refusedByGrammar/) grammar += n
+       if (line ~ /DatagramChannelImpl|DatagramSocket/) socket += n
+       if (line ~ /^(GC|G1|VM Thread)/ || line ~ /G1[A-Z]/) gc += n
+       if (line ~ /C2 CompilerThread|C1 CompilerThread|CompileBroker/) jit += n }
+     END { if (total == 0) exit; printf "share of samples: fast path %.0f%%, full path (jain-sip parse and forwarder) %.0f%% (of which the grammar check %.0f%%, the forwarder %.0f%%), socket I/O %.0f%%, GC %.0f%%, JIT %.0f%%\n",
+         100 * fast / total, 100 * full / total, 100 * grammar / total, 100 * forwarder / total, 100 * socket / total, 100 * gc / total, 100 * jit / total }' "$WORK/collapsed.txt"
 echo "flame graph: $WORK/flame.html"

@@ -279,7 +279,12 @@ final class SipFastPath {
         return true;
     }
 
-    /** Marks the leading Route lines that name the balancer and returns the first node hint among them. */
+    /**
+     * Marks the leading Route lines that name the balancer and returns the first node hint among them. A line may
+     * carry the whole route set, comma-separated, as most user agents send it (sipp's [routes] among them): dropped
+     * when every entry names the balancer; a line that names the balancer and then another hop is left to the full
+     * path, which rewrites it.
+     */
     private SipRules.NodeHint popOwnRoutes(RawSipMessage message, boolean[] dropped) {
         SipRules.NodeHint hint = null;
         for (int i = 0; i < message.headerCount; i++) {
@@ -287,28 +292,70 @@ final class SipFastPath {
                 continue;
             }
             String value = message.value(i);
-            int open = value.indexOf('<');
-            int close = value.indexOf('>');
-            if (open < 0 || close < open || value.indexOf(',') >= 0) {
-                return NodeHints.UNREADABLE;
-            }
-            SipUriParts uri = SipUriParts.of(value.substring(open + 1, close));
-            if (uri == null) {
-                return NodeHints.UNREADABLE;
-            }
-            if (!this.rules.isOwnRoute(uri.host, uri.port)) {
-                break;
-            }
-            dropped[i] = true;
-            if (hint == null) {
-                try {
-                    hint = SipRules.hint(uri.parameter(SipRules.NODE_HOST), uri.parameter(SipRules.NODE_PORT));
-                } catch (NumberFormatException e) {
+            int own = 0;
+            int entries = 0;
+            for (int start = 0; start < value.length(); entries++) {
+                int end = entryEnd(value, start);
+                if (end < 0) {
                     return NodeHints.UNREADABLE;
                 }
+                SipUriParts uri = routeUri(value, start, end);
+                if (uri == null) {
+                    return NodeHints.UNREADABLE;
+                }
+                if (own == entries && this.rules.isOwnRoute(uri.host, uri.port)) {
+                    own++;
+                    if (hint == null) {
+                        try {
+                            hint = SipRules.hint(uri.parameter(SipRules.NODE_HOST), uri.parameter(SipRules.NODE_PORT));
+                        } catch (NumberFormatException e) {
+                            return NodeHints.UNREADABLE;
+                        }
+                    }
+                }
+                start = end + 1;
             }
+            if (own == 0) {
+                break;
+            }
+            if (own < entries) {
+                return NodeHints.UNREADABLE;
+            }
+            dropped[i] = true;
         }
         return hint;
+    }
+
+    /** Where the route entry starting at from ends: the next comma outside quotes and angle brackets, or the end; -1 if unbalanced. */
+    private static int entryEnd(String value, int from) {
+        boolean quoted = false;
+        boolean bracketed = false;
+        for (int i = from; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (quoted) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == '<') {
+                bracketed = true;
+            } else if (c == '>') {
+                bracketed = false;
+            } else if (c == ',' && !bracketed) {
+                return i;
+            }
+        }
+        return (quoted || bracketed) ? -1 : value.length();
+    }
+
+    /** The sip: URI in angle brackets of one route entry; null when it has none. */
+    private static SipUriParts routeUri(String value, int from, int to) {
+        int open = value.indexOf('<', from);
+        int close = (open >= 0) ? value.indexOf('>', open) : -1;
+        return (open < 0 || close < 0 || close >= to) ? null : SipUriParts.of(value.substring(open + 1, close));
     }
 
     private Node nodeAddressedDirectly(RawSipMessage message) {

@@ -117,6 +117,35 @@ class SipForwardingTest {
     }
 
     @Test
+    void aRouteSetInOneCommaSeparatedLineTakesTheFastPathAndAForeignHopAfterItStays() throws Exception {
+        this.registerNode("3");
+        this.client.send(invite("one-line-routes", 70), this.external);
+        assertEquals(100, ((SIPResponse) this.client.receive()).getStatusCode());
+        SIPRequest invite = (SIPRequest) this.node.receive();
+        List<String> recordRoutes = values(invite, "Record-Route");
+        this.node.send(ok(invite, "b1"), this.internal);
+        assertEquals(200, ((SIPResponse) this.client.receive()).getStatusCode());
+        List<String> uris = reversed(recordRoutes).stream().map(line -> line.substring(line.indexOf('<'), line.lastIndexOf('>') + 1)).toList();
+
+        // Route: <balancer external>, <balancer internal>: what sipp's [routes] and most user agents send
+        this.client.send(inDialog("ACK", "one-line-routes", 1, List.of("Route: " + String.join(", ", uris))), this.external);
+        SIPRequest ack = (SIPRequest) this.node.receive();
+        assertEquals("ACK", ack.getMethod());
+        assertTrue(values(ack, "Route").isEmpty(), "both of the balancer's entries are removed: " + values(ack, "Route"));
+        // the INVITE, the node's 200 and this ACK
+        this.assertFastPathRelayed(3, "the one-line route set took the fast path");
+
+        // a hop after the balancer's entries in the same line stays, for the node to route by
+        this.client.send(inDialog("BYE", "one-line-routes", 2, List.of("Route: " + String.join(", ", uris) + ", \"next, hop\" <sip:10.0.0.9:5070;lr>")),
+                this.external);
+        SIPRequest bye = (SIPRequest) this.node.receive();
+        assertEquals("BYE", bye.getMethod());
+        List<String> routes = values(bye, "Route");
+        assertEquals(1, routes.size(), routes::toString);
+        assertTrue(routes.get(0).contains("<sip:10.0.0.9:5070;lr>") && !routes.get(0).contains(":" + this.external), routes.get(0));
+    }
+
+    @Test
     void compactHeadersAndABodyPassTheFastPathIntact() throws Exception {
         this.registerNode("1");
         String body = "v=0\no=- 1 1 IN IP4 127.0.0.1\ns=-\n";
