@@ -24,8 +24,8 @@ import org.restcomm.lb.logging.LoadBalancerLogger;
  * asynchronous putAll: one replication message for many calls, none of them holding a receiving thread for a round
  * trip (a write per call cost both balancers about 0.7 ms of CPU). Until it lands another balancer that sees the key
  * claims it itself, which for the rendezvous hash over the same nodes is the same node; should two claims differ, the
- * later write wins for every balancer. A SIP retransmission comes 500 ms later at the earliest (T1). Moves of keys whose node is gone are rare and stay conditional and
- * synchronous, atomic across the cluster.
+ * later write wins for every balancer. A SIP retransmission comes 500 ms later at the earliest (T1). Moves of keys
+ * whose node is gone are rare and stay conditional and synchronous, atomic across the cluster.
  */
 final class InfinispanAffinityStore implements AffinityStore {
 
