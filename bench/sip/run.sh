@@ -13,6 +13,8 @@
 #                                      180, which can overtake the 200 through a multi-process peer); builtin: sipp's
 #                                      own uac / uas
 #   PEERS="balancer kamailio-stateless kamailio-stateful"
+#   SETTLE=1                           uncounted rounds per peer before the first rate (a fresh Kamailio's first round
+#                                      costs it up to a third more than the next ones, which withheld every ratio)
 #
 # Needs: a built server (mvn -B -ntp install -DskipTests -pl dist -am), sipp (sip-tester), kamailio, curl.
 set -uo pipefail
@@ -57,8 +59,8 @@ calls() { # dir port rate seconds: sipp's uac at the rate for that long
         -l $(( rate * 4 )) -nostdin -timeout $(( seconds * 2 + 20 ))s -timeout_error -trace_rtt -rtt_freq 1 -max_socket 1024 > uac.out 2>&1 )
 }
 
-measure() { # peer rate round
-    local peer=$1 rate=$2 round=$3
+measure() { # peer rate round [uncounted]
+    local peer=$1 rate=$2 round=$3 uncounted=${4:-}
     calls "$WORK/warmup-$peer-$rate-$round" "${PORT[$peer]}" "$rate" "$WARMUP"
     local dir=$WORK/$peer-$rate-$round
     local before=$(cpu_ticks ${PIDS[$peer]})
@@ -68,7 +70,8 @@ measure() { # peer rate round
     local rtt=$(ls "$dir"/*_rtt.csv 2>/dev/null | head -1)
     local p50=$( [ -n "$rtt" ] && percentile "$rtt" 50 || echo -) p99=$( [ -n "$rtt" ] && percentile "$rtt" 99 || echo -)
     local per_k=$(awk -v c="$(( (after - before) * 1000 / CLK_TCK ))" -v n="${ok:-0}" 'BEGIN { if (n > 0) printf "%.0f", c * 1000 / n; else print "-" }')
-    printf "%-20s %6s %5s %8s %7s %9s %9s %12s\n" "$peer" "$rate" "$round" "${ok:-0}" "${failed:-?}" "$p50" "$p99" "$per_k"
+    printf "%-20s %6s %5s %8s %7s %9s %9s %12s%s\n" "$peer" "$rate" "$round" "${ok:-0}" "${failed:-?}" "$p50" "$p99" "$per_k" "${uncounted:+  (settling, not counted)}"
+    [ -n "$uncounted" ] && return
     echo "$peer $rate $round ${ok:-0} ${failed:-0} $p99 $per_k" >> "$WORK/results.txt"
 }
 
@@ -80,7 +83,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "scenario $SCENARIO, $ROUNDS rounds of ${DURATION} s after ${WARMUP} s of warm-up per peer and rate; $(nproc) cores"
+echo "scenario $SCENARIO, ${SETTLE:-1} uncounted and $ROUNDS counted rounds of ${DURATION} s after ${WARMUP} s of warm-up per peer and rate; $(nproc) cores"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # the nodes
@@ -109,6 +112,9 @@ done
 sleep 1
 
 printf "%-20s %6s %5s %8s %7s %9s %9s %12s\n" "peer" "cps" "round" "ok" "failed" "p50(ms)" "p99(ms)" "cpu-ms/1k"
+for round in $(seq 1 "${SETTLE:-1}"); do
+    for peer in $PEERS; do measure "$peer" "${RATES[0]}" "s$round" uncounted; done
+done
 for rate in "${RATES[@]}"; do
     for round in $(seq 1 "$ROUNDS"); do
         for peer in $PEERS; do measure "$peer" "$rate" "$round"; done

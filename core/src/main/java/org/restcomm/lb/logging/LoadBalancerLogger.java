@@ -218,6 +218,10 @@ public interface LoadBalancerLogger extends BasicLogger {
     @Message(id = 92, value = "Writing %d affinity claims to the shared cache failed (%s): each key is claimed again when next used")
     void sharedAffinityWriteFailed(int claims, String cause);
 
+    @LogMessage(level = Level.INFO)
+    @Message(id = 93, value = "SIP UDP listener %s:%d got a receive queue of %d bytes of the %d asked (gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE): datagrams of a longer pause are dropped; raise the kernel's net.core.rmem_max")
+    void udpReceiveBufferCapped(String address, int port, int granted, int asked);
+
     @LogMessage(level = Level.WARN)
     @Message(id = 120, value = "%s asked /lbstop: the server suspends and stops within %d ms (stop-timeout)")
     void adminStopRequested(InetSocketAddress client, long timeoutMillis);

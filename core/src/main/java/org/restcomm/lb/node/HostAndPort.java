@@ -56,6 +56,22 @@ public record HostAndPort(String host, int port) {
         }
     }
 
+    /**
+     * The address an IP literal (dotted quad, or IPv6 bracketed or not) stands for; null for a host name, which is
+     * not looked up here.
+     */
+    public static java.net.InetAddress literalAddress(String host) {
+        boolean literal = isIpv6Literal(host) || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+        if (!literal) {
+            return null;
+        }
+        try {
+            return java.net.InetAddress.getByName(bare(host));
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
+    }
+
     private static String bare(String host) {
         return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }

@@ -15,6 +15,10 @@ public final class Node {
     private volatile NodeState state = NodeState.ACTIVE;
     private volatile boolean servesSip;
     private volatile boolean servesHttp;
+    /** The advertised ports, parsed once per advertisement rather than on every message. */
+    private volatile Map<String, OptionalInt> ports;
+    /** The ip as an address when it is a literal; null for a name, looked up when used. */
+    private volatile java.net.InetAddress address;
     private final java.util.concurrent.atomic.LongAdder callsAssigned = new java.util.concurrent.atomic.LongAdder();
 
     Node(String name, NodeAdvertisement advertisement, NodeSource source, java.net.InetAddress origin, long now) {
@@ -56,7 +60,12 @@ public final class Node {
     }
 
     public OptionalInt port(String property) {
-        return this.advertisement.port(property);
+        return this.ports.getOrDefault(property, OptionalInt.empty());
+    }
+
+    /** The node's ip as an address, made once: null when the ip is a host name, which the caller resolves. */
+    public java.net.InetAddress address() {
+        return this.address;
     }
 
     public NodeSource source() {
@@ -112,6 +121,12 @@ public final class Node {
         // read on every new call: worked out once per heartbeat, not per message
         this.servesSip = advertisement.hasAnyPort(NodeAdvertisement.SIP_PORT_PROPERTIES);
         this.servesHttp = advertisement.hasAnyPort(NodeAdvertisement.HTTP_PORT_PROPERTIES);
+        Map<String, OptionalInt> ports = new java.util.HashMap<>();
+        for (String property : NodeAdvertisement.PORT_PROPERTIES) {
+            advertisement.port(property).ifPresent(port -> ports.put(property, OptionalInt.of(port)));
+        }
+        this.ports = Map.copyOf(ports);
+        this.address = HostAndPort.literalAddress(advertisement.ip());
     }
 
     /** Whether the node advertises a SIP port: only such nodes are given SIP calls. */

@@ -1,5 +1,6 @@
 package org.restcomm.lb.node;
 
+import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -32,6 +33,8 @@ public final class NodeRegistry {
     private final UserRoutes userRoutes = new UserRoutes();
     /** Moves on whenever a node joins, leaves, re-advertises or changes state; written under this registry's lock. */
     private volatile long generation;
+    /** The nodes by ip and port, rebuilt with each generation: {@link #nodeAt} is asked for every message from a node. */
+    private volatile NodeAddresses addresses = NodeAddresses.NONE;
 
     public NodeRegistry(Clock clock, long nodeTimeoutMillis) {
         this.clock = clock;
@@ -75,7 +78,7 @@ public final class NodeRegistry {
         Node existing = this.nodesByName.get(name);
         if (existing != null && existing.sessionId().equals(sessionId)) {
             existing.readvertise(advertisement, now);
-            this.generation++;
+            this.changed();
             this.applyGracefulShutdown(existing, advertisement);
             return existing;
         }
@@ -90,7 +93,7 @@ public final class NodeRegistry {
         }
         Node node = new Node(name, advertisement, source, origin, now);
         this.nodesByName.put(name, node);
-        this.generation++;
+        this.changed();
         this.namesBySession.put(sessionId, name);
         String jvmRoute = node.jvmRoute();
         if (jvmRoute != null) {
@@ -287,14 +290,12 @@ public final class NodeRegistry {
 
     /** The node at this address: by name first, else any node of that ip advertising the port on any transport. */
     public Optional<Node> nodeAt(String ip, int port) {
-        String host = ip.contains(":") && !ip.startsWith("[") ? "[" + ip + "]" : ip;
-        Node named = this.nodesByName.get(host + ":" + port);
-        if (named != null) {
-            return Optional.of(named);
-        }
-        return this.nodesByName.values().stream()
-                .filter(node -> HostAndPort.sameHost(node.ip(), ip) && NodeAdvertisement.PORT_PROPERTIES.stream().anyMatch(p -> node.port(p).orElse(-1) == port))
-                .findFirst();
+        return Optional.ofNullable(this.addresses.at(ip, port));
+    }
+
+    /** As {@link #nodeAt(String, int)} for a datagram's source: no text is made of the address of a known node. */
+    public Node nodeAt(InetAddress address, int port) {
+        return this.addresses.at(address, port);
     }
 
     public Collection<Node> nodes() {
@@ -329,9 +330,15 @@ public final class NodeRegistry {
         return (name != null) ? Optional.ofNullable(this.nodesByName.get(name)) : Optional.empty();
     }
 
+    /** Under this registry's lock, after any change to the nodes. */
+    private void changed() {
+        this.generation++;
+        this.addresses = new NodeAddresses(this.nodesByName.values());
+    }
+
     private void unregister(Node node) {
         if (this.nodesByName.remove(node.name(), node)) {
-            this.generation++;
+            this.changed();
             this.namesBySession.remove(node.sessionId(), node.name());
             this.listeners.forEach(listener -> listener.nodeRemoved(node));
         }
@@ -352,7 +359,7 @@ public final class NodeRegistry {
     private synchronized void changeState(Node node, NodeState state) {
         NodeState previous = node.state(state);
         if (previous != state) {
-            this.generation++;
+            this.changed();
             LOGGER.nodeStateChanged(node.name(), state.displayName());
             this.listeners.forEach(listener -> listener.nodeStateChanged(node, previous));
         }

@@ -48,6 +48,17 @@ final class FastUdpMessageProcessor extends UDPMessageProcessor {
         this.statistics = statistics;
         // jain-sip's stop() closes the channels in this list; its own run() would have created it
         this.messageChannels = new LinkedList<>();
+        // Linux reports twice what it granted (its bookkeeping share included); less than asked means rmem_max capped it
+        int asked = stack.getReceiveUdpBufferSize();
+        int granted = this.sock.getReceiveBufferSize();
+        if (granted < asked) {
+            LoadBalancerLogger.ROOT_LOGGER.udpReceiveBufferCapped(address.getHostAddress(), port, granted, asked);
+        }
+    }
+
+    /** The receive queue the kernel granted this listener's socket, in bytes as it reports them. */
+    int receiveBufferBytes() throws SocketException {
+        return this.sock.getReceiveBufferSize();
     }
 
     /** Sends the output as one datagram from this listener's socket. */

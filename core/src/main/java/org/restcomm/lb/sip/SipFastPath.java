@@ -149,7 +149,8 @@ final class SipFastPath {
             return null;
         }
         try {
-            return new ToNode(node, nodePort.getAsInt(), InetAddress.getByName(node.ip()), toNodes, external, internal, dropped);
+            InetAddress address = node.address();
+            return new ToNode(node, nodePort.getAsInt(), (address != null) ? address : InetAddress.getByName(node.ip()), toNodes, external, internal, dropped);
         } catch (IOException e) {
             // an address that does not resolve: the full path answers as configured (send-failure-status)
             return null;
@@ -254,7 +255,7 @@ final class SipFastPath {
             this.rules.probeAnswered(packet.getAddress().getHostAddress(), packet.getPort());
             return true;
         }
-        Node node = (next != null && own > 0) ? this.rules.nodeAt(packet.getAddress().getHostAddress(), packet.getPort()).orElse(null) : null;
+        Node node = (next != null && own > 0) ? this.rules.nodeAt(packet.getAddress(), packet.getPort()) : null;
         if (node == null || Transport.of(next.transport) != Transport.UDP || HostAndPort.isIpv6Literal(next.responseTarget().host())
                 || !(this.listeners.processor(Side.EXTERNAL, Transport.UDP) instanceof FastUdpMessageProcessor toClients)) {
             // anything but a registered node's answer through the balancer: the full path's rules decide
@@ -401,12 +402,17 @@ final class SipFastPath {
             }
         }
 
+        /** A name=value parameter's value; a scan rather than a split, as it runs for every in-dialog request. */
         String parameter(String name) {
-            for (String parameter : this.parameters.split(";")) {
-                int equals = parameter.indexOf('=');
-                if (equals > 0 && parameter.substring(0, equals).trim().equalsIgnoreCase(name)) {
-                    return parameter.substring(equals + 1).trim();
+            String parameters = this.parameters;
+            for (int start = 0; start < parameters.length(); ) {
+                int end = parameters.indexOf(';', start);
+                end = (end < 0) ? parameters.length() : end;
+                int equals = parameters.indexOf('=', start);
+                if (equals > start && equals < end && parameters.substring(start, equals).trim().equalsIgnoreCase(name)) {
+                    return parameters.substring(equals + 1, end).trim();
                 }
+                start = end + 1;
             }
             return null;
         }

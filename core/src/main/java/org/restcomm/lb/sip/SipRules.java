@@ -1,5 +1,6 @@
 package org.restcomm.lb.sip;
 
+import java.net.InetAddress;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -154,6 +155,11 @@ final class SipRules {
 
     Optional<Node> nodeAt(String ip, int port) {
         return this.registry.nodeAt(ip, port);
+    }
+
+    /** The node a datagram came from, or null. */
+    Node nodeAt(InetAddress address, int port) {
+        return this.registry.nodeAt(address, port);
     }
 
     /** A registered node's address: its ip and one of the ports it advertises. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -127,6 +128,36 @@ class NodeRegistryTest {
         assertEquals("a", this.registry.currentJvmRoute("a"));
         assertEquals("127.0.0.1:5080", this.registry.nodeOfJvmRoute("a").orElseThrow().name());
         assertTrue(this.events.contains("switchover a->b"));
+    }
+
+    @Test
+    void aNodeIsFoundAtEveryPortItAdvertisesUntilItReadvertisesOrLeaves() throws Exception {
+        Node node = this.registry.register(advertisement("10.0.0.7", "1", Map.of("udpPort", "5080", "tcpPort", "5081")), NodeSource.HTTP);
+        Node v6 = this.registry.register(advertisement("::1", "2", Map.of("udpPort", "5090")), NodeSource.HTTP);
+
+        assertSame(node, this.registry.nodeAt("10.0.0.7", 5080).orElseThrow());
+        assertSame(node, this.registry.nodeAt("10.0.0.7", 5081).orElseThrow());
+        assertSame(node, this.registry.nodeAt(InetAddress.getByName("10.0.0.7"), 5081), "by the datagram's own address");
+        assertTrue(this.registry.nodeAt("10.0.0.7", 5082).isEmpty());
+        assertTrue(this.registry.nodeAt("10.0.0.8", 5080).isEmpty());
+        assertSame(v6, this.registry.nodeAt("0:0:0:0:0:0:0:1", 5090).orElseThrow(), "an IPv6 literal spelled otherwise");
+        assertSame(v6, this.registry.nodeAt("[::1]", 5090).orElseThrow());
+        assertSame(v6, this.registry.nodeAt(InetAddress.getByName("::1"), 5090));
+
+        this.registry.register(advertisement("10.0.0.7", "1", Map.of("udpPort", "5080")), NodeSource.HTTP);
+        assertTrue(this.registry.nodeAt("10.0.0.7", 5081).isEmpty(), "a port no longer advertised");
+        this.registry.removeNode(node.name(), "test");
+        assertTrue(this.registry.nodeAt("10.0.0.7", 5080).isEmpty());
+        assertEquals(null, this.registry.nodeAt(InetAddress.getByName("10.0.0.7"), 5080));
+    }
+
+    @Test
+    void theNodeNamedByAnAddressWinsOverAnotherAdvertisingItsPort() {
+        Node other = this.registry.register(advertisement("127.0.0.1", "1", Map.of("udpPort", "5070", "tcpPort", "5080")), NodeSource.HTTP);
+        Node named = this.registry.register(node(5080, "2"), NodeSource.HTTP);
+
+        assertSame(named, this.registry.nodeAt("127.0.0.1", 5080).orElseThrow());
+        assertSame(other, this.registry.nodeAt("127.0.0.1", 5070).orElseThrow());
     }
 
     private static NodeAdvertisement node(int port, String session) {

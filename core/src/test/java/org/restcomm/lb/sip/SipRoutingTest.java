@@ -51,7 +51,7 @@ class SipRoutingTest {
     @BeforeEach
     void start() throws Exception {
         this.external = freeUdpPort();
-        this.internal = freeUdpPort();
+        this.internal = freeUdpAndTcpPort();
         InetAddress loopback = InetAddress.getLoopbackAddress();
         this.algorithm.start(new AlgorithmContext(this.registry, Clock.systemUTC(), Map.of()));
         this.registry.addListener(this.algorithm);
@@ -198,6 +198,20 @@ class SipRoutingTest {
     private static int freeUdpPort() throws IOException {
         try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             return socket.getLocalPort();
+        }
+    }
+
+    /** A port free for UDP and for TCP: the internal side listens on both, and a free UDP port may be taken for TCP. */
+    private static int freeUdpAndTcpPort() throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                    ServerSocket tcp = new ServerSocket(udp.getLocalPort(), 1, InetAddress.getLoopbackAddress())) {
+                return tcp.getLocalPort();
+            } catch (java.net.BindException e) {
+                if (attempt == 20) {
+                    throw e;
+                }
+            }
         }
     }
 }
