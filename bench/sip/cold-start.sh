@@ -49,7 +49,7 @@ percentile_within() { # rtt-file from-ms to-ms percentile: P of the response tim
 }
 
 echo "cold start: $ROUNDS rounds, $RATE calls/s for $DURATION s from the moment the server started; scenario $SCENARIO; $(nproc) cores"
-echo "JAVA_OPTS: ${JAVA_OPTS:-(the dist server's standalone.conf)}"
+echo "JAVA_OPTS: ${JAVA_OPTS:-as standalone.conf of the dist server sets them}"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 ( cd "$WORK"; sipp "${UAS[@]}" -i 127.0.0.1 -p 5191 -nostdin -bg > uas1.out 2>&1; sipp "${UAS[@]}" -i 127.0.0.1 -p 5192 -nostdin -bg > uas2.out 2>&1 )
 sleep 0.5

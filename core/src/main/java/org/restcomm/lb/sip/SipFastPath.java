@@ -224,9 +224,14 @@ final class SipFastPath {
         }
     }
 
-    /** A node's response: the balancer's two Vias cut, out of the external side to the next Via. */
+    /**
+     * A node's response: the balancer's two Vias cut, out of the external side to the next Via. The Vias may come
+     * one per line or several in one comma-separated line, as sipp's [last_Via:] and many stacks write them: a line
+     * holding only the balancer's entries is dropped, one that goes on to the client's is written again without them.
+     */
     private boolean fromNode(RawSipMessage message, DatagramPacket packet, Output out) {
         boolean[] dropped = new boolean[message.headerCount];
+        String[] rest = new String[message.headerCount];
         TopVia next = null;
         String ownBranch = null;
         int own = 0;
@@ -235,20 +240,22 @@ final class SipFastPath {
                 continue;
             }
             String value = message.value(i);
-            if (value.indexOf(',') >= 0) {
-                return false;
-            }
-            TopVia via = TopVia.of(value);
-            if (via == null) {
-                return false;
-            }
-            if (own < 2 && this.rules.isOwn(via.host, via.port)) {
-                dropped[i] = true;
-                if (own++ == 0) {
-                    ownBranch = via.branch;
+            for (int start = 0; start < value.length() && next == null; ) {
+                int end = entryEnd(value, start);
+                TopVia via = (end < 0) ? null : TopVia.of(value.substring(start, end).trim());
+                if (via == null) {
+                    return false;
                 }
-            } else {
-                next = via;
+                if (own < 2 && this.rules.isOwn(via.host, via.port)) {
+                    if (own++ == 0) {
+                        ownBranch = via.branch;
+                    }
+                    start = end + 1;
+                    dropped[i] = start >= value.length();
+                    rest[i] = dropped[i] ? null : value.substring(start).trim();
+                } else {
+                    next = via;
+                }
             }
         }
         if (next == null && own > 0 && SipRules.isProbeAnswer(ownBranch)) {
@@ -266,7 +273,9 @@ final class SipFastPath {
         out.reset();
         out.write(message.bytes, 0, message.startLineEnd + 2);
         for (int i = 0; i < message.headerCount; i++) {
-            if (!dropped[i]) {
+            if (rest[i] != null) {
+                out.header("Via", rest[i]);
+            } else if (!dropped[i]) {
                 out.write(message.bytes, message.lineStart[i], message.lineEnd[i]);
             }
         }

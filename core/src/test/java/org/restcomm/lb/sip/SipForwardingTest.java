@@ -146,6 +146,30 @@ class SipForwardingTest {
     }
 
     @Test
+    void aNodesAnswerWithItsViasInOneLineTakesTheFastPathAndKeepsTheViasAfterTheBalancers() throws Exception {
+        this.registerNode("3");
+        this.client.send(invite("one-line-vias", 70), this.external);
+        assertEquals(100, ((SIPResponse) this.client.receive()).getStatusCode());
+        SIPRequest invite = (SIPRequest) this.node.receive();
+        List<String> vias = values(invite, Via.NAME).stream().map(via -> via.substring("Via: ".length())).toList();
+        String upstream = "SIP/2.0/UDP 10.0.0.9:5070;branch=z9hG4bK-upstream;received=10.0.0.9";
+
+        // as sipp's [last_Via:] writes them: every Via of the request in one line, here with a hop above the client's
+        String ok = ok(invite, "b1").replaceAll("Via: [^\n]*\n", "");
+        ok = ok.replace("SIP/2.0 200 OK\n", "SIP/2.0 200 OK\nVia: " + String.join(", ", vias) + ", " + upstream + "\n");
+        this.node.send(ok, this.internal);
+
+        SIPResponse answer = (SIPResponse) this.client.receive();
+        assertEquals(200, answer.getStatusCode());
+        List<String> left = new ArrayList<>();
+        answer.getViaHeaders().forEach(via -> left.add(via.encode().trim()));
+        assertEquals(List.of("Via: SIP/2.0/UDP 127.0.0.1:" + this.client.port() + ";branch=z9hG4bK-c1", "Via: " + upstream), left,
+                "the balancer's two entries are cut from the line, the client's and the hop after it stay in order");
+        // the INVITE and this 200
+        this.assertFastPathRelayed(2, "the one-line Vias took the fast path");
+    }
+
+    @Test
     void compactHeadersAndABodyPassTheFastPathIntact() throws Exception {
         this.registerNode("1");
         String body = "v=0\no=- 1 1 IN IP4 127.0.0.1\ns=-\n";
