@@ -55,7 +55,23 @@ final class RawSipMessage implements SipMessageView {
         this.bodyStart = bodyStart;
     }
 
+    /**
+     * The offsets of a message's header lines, kept by a receiving thread from one datagram to the next: framing then
+     * allocates no arrays. A message framed into them is valid until the next is.
+     */
+    static final class Lines {
+        final String[] names = new String[MAX_HEADERS];
+        final int[] lineStart = new int[MAX_HEADERS];
+        final int[] valueStart = new int[MAX_HEADERS];
+        final int[] valueEnd = new int[MAX_HEADERS];
+        final int[] lineEnd = new int[MAX_HEADERS];
+    }
+
     static RawSipMessage frame(byte[] bytes, int length) {
+        return frame(bytes, length, new Lines());
+    }
+
+    static RawSipMessage frame(byte[] bytes, int length, Lines lines) {
         int startLineEnd = lineEnd(bytes, 0, length);
         if (startLineEnd < 0) {
             return null;
@@ -80,11 +96,11 @@ final class RawSipMessage implements SipMessageView {
             }
             method = method(bytes, space);
         }
-        String[] names = new String[MAX_HEADERS];
-        int[] lineStart = new int[MAX_HEADERS];
-        int[] valueStart = new int[MAX_HEADERS];
-        int[] valueEnd = new int[MAX_HEADERS];
-        int[] lineEnds = new int[MAX_HEADERS];
+        String[] names = lines.names;
+        int[] lineStart = lines.lineStart;
+        int[] valueStart = lines.valueStart;
+        int[] valueEnd = lines.valueEnd;
+        int[] lineEnds = lines.lineEnd;
         int count = 0;
         int position = startLineEnd + 2;
         while (true) {

@@ -46,7 +46,7 @@ final class SipFastPath {
         if (this.listeners.singleEntry() || arrivedOn.getIpAddress() instanceof Inet6Address || !this.rules.settings().routing().allowsFastPath()) {
             return false;
         }
-        RawSipMessage message = RawSipMessage.frame(packet.getData(), packet.getLength());
+        RawSipMessage message = RawSipMessage.frame(packet.getData(), packet.getLength(), out.lines);
         if (message == null) {
             return false;
         }
@@ -532,8 +532,9 @@ final class SipFastPath {
         }
     }
 
-    /** A reusable datagram under construction; one per receiving thread. */
+    /** A reusable datagram under construction, and the header offsets of the one received; one per receiving thread. */
     static final class Output {
+        final RawSipMessage.Lines lines = new RawSipMessage.Lines();
         private byte[] buffer = new byte[4096];
         private int length;
 
