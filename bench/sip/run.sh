@@ -3,7 +3,8 @@
 # HTTP/JSON heartbeat) against Kamailio's dispatcher with stateless forward() and stateful t_relay(), in one run.
 # All three peers run for the whole run, so the JVM stays warm as a running balancer's does; round by round each
 # peer gets a warm-up at the measured rate, then the measured calls. Per peer and round: calls ok and failed,
-# p50/p99 INVITE->200 (sipp's rtt, 1 ms resolution) and the peer's CPU milliseconds per 1000 successful calls; then
+# p50/p99 INVITE->200 (sipp's rtt, 1 ms resolution), the peer's CPU milliseconds per 1000 successful calls and the
+# datagrams the kernel dropped meanwhile for a full receive queue (any socket: the peer's, sipp's); then
 # per rate the medians with their spread, and the balancer's CPU over stateless Kamailio's, withheld when Kamailio's
 # own figure varied by more than 15 % between rounds (the machine was not quiet enough to compare).
 #
@@ -63,16 +64,20 @@ measure() { # peer rate round [uncounted]
     local peer=$1 rate=$2 round=$3 uncounted=${4:-}
     calls "$WORK/warmup-$peer-$rate-$round" "${PORT[$peer]}" "$rate" "$WARMUP"
     local dir=$WORK/$peer-$rate-$round
-    local before=$(cpu_ticks ${PIDS[$peer]})
+    local before=$(cpu_ticks ${PIDS[$peer]}) drops_before=$(udp_receive_drops)
     calls "$dir" "${PORT[$peer]}" "$rate" "$DURATION"
-    local after=$(cpu_ticks ${PIDS[$peer]})
+    local after=$(cpu_ticks ${PIDS[$peer]}) drops=$(( $(udp_receive_drops) - drops_before ))
     local ok=$(sipp_count "$dir/uac.out" "Successful call") failed=$(sipp_count "$dir/uac.out" "Failed call")
     local rtt=$(ls "$dir"/*_rtt.csv 2>/dev/null | head -1)
     local p50=$( [ -n "$rtt" ] && percentile "$rtt" 50 || echo -) p99=$( [ -n "$rtt" ] && percentile "$rtt" 99 || echo -)
     local per_k=$(awk -v c="$(( (after - before) * 1000 / CLK_TCK ))" -v n="${ok:-0}" 'BEGIN { if (n > 0) printf "%.0f", c * 1000 / n; else print "-" }')
-    printf "%-20s %6s %5s %8s %7s %9s %9s %12s%s\n" "$peer" "$rate" "$round" "${ok:-0}" "${failed:-?}" "$p50" "$p99" "$per_k" "${uncounted:+  (settling, not counted)}"
+    printf "%-20s %6s %5s %8s %7s %9s %9s %12s %9s%s\n" "$peer" "$rate" "$round" "${ok:-0}" "${failed:-?}" "$p50" "$p99" "$per_k" "$drops" "${uncounted:+  (settling, not counted)}"
     [ -n "$uncounted" ] && return
     echo "$peer $rate $round ${ok:-0} ${failed:-0} $p99 $per_k" >> "$WORK/results.txt"
+}
+
+udp_receive_drops() { # datagrams the kernel dropped for a full receive queue, any socket (RcvbufErrors)
+    awk '/^Udp:/ { if (++seen == 2) print $6 }' /proc/net/snmp
 }
 
 cleanup() {
@@ -111,7 +116,7 @@ for mode in stateless stateful; do
 done
 sleep 1
 
-printf "%-20s %6s %5s %8s %7s %9s %9s %12s\n" "peer" "cps" "round" "ok" "failed" "p50(ms)" "p99(ms)" "cpu-ms/1k"
+printf "%-20s %6s %5s %8s %7s %9s %9s %12s %9s\n" "peer" "cps" "round" "ok" "failed" "p50(ms)" "p99(ms)" "cpu-ms/1k" "udp-drops"
 for round in $(seq 1 "${SETTLE:-1}"); do
     for peer in $PEERS; do measure "$peer" "${RATES[0]}" "s$round" uncounted; done
 done

@@ -274,19 +274,38 @@ final class RawSipMessage implements SipMessageView {
             return null;
         }
         int close = value.lastIndexOf('>');
-        int from = (close >= 0) ? close + 1 : 0;
-        int semicolon = value.indexOf(';', from);
+        int semicolon = value.indexOf(';', (close >= 0) ? close + 1 : 0);
+        // a scan, not substrings: this runs several times for every message on the fast path
         while (semicolon >= 0) {
             int next = value.indexOf(';', semicolon + 1);
-            String parameter = value.substring(semicolon + 1, (next < 0) ? value.length() : next).trim();
-            int equals = parameter.indexOf('=');
-            String key = (equals < 0) ? parameter : parameter.substring(0, equals).trim();
-            if (key.equalsIgnoreCase(name)) {
-                return (equals < 0) ? "" : parameter.substring(equals + 1).trim();
+            int end = (next < 0) ? value.length() : next;
+            int keyStart = skipSpaces(value, semicolon + 1, end);
+            int equals = value.indexOf('=', keyStart);
+            int keyEnd = trimSpaces(value, keyStart, (equals >= 0 && equals < end) ? equals : end);
+            if (keyEnd - keyStart == name.length() && value.regionMatches(true, keyStart, name, 0, name.length())) {
+                if (equals < 0 || equals >= end) {
+                    return "";
+                }
+                int valueStart = skipSpaces(value, equals + 1, end);
+                return value.substring(valueStart, trimSpaces(value, valueStart, end));
             }
             semicolon = next;
         }
         return null;
+    }
+
+    private static int skipSpaces(String text, int from, int to) {
+        while (from < to && text.charAt(from) <= ' ') {
+            from++;
+        }
+        return from;
+    }
+
+    private static int trimSpaces(String text, int from, int to) {
+        while (to > from && text.charAt(to - 1) <= ' ') {
+            to--;
+        }
+        return to;
     }
 
     private static String canonicalName(byte[] bytes, int from, int to) {

@@ -557,11 +557,19 @@ final class SipFastPath {
             this.length += count;
         }
 
+        /** The text in UTF-8; character by character while it is ASCII, as the balancer's own headers are, to spare a byte[] per write. */
         void ascii(String text) {
             this.ensure(text.length() * 3);
-            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-            System.arraycopy(bytes, 0, this.buffer, this.length, bytes.length);
-            this.length += bytes.length;
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c >= 0x80) {
+                    byte[] rest = text.substring(i).getBytes(StandardCharsets.UTF_8);
+                    System.arraycopy(rest, 0, this.buffer, this.length, rest.length);
+                    this.length += rest.length;
+                    return;
+                }
+                this.buffer[this.length++] = (byte) c;
+            }
         }
 
         void header(String name, String value) {

@@ -40,6 +40,19 @@ class RawSipMessageTest {
     }
 
     @Test
+    void parametersAreFoundWhateverTheirCaseAndSpacingAndNeverInsideTheAddress() {
+        String via = "SIP/2.0/UDP h:5060 ; Branch = z9hG4bK-x ;rport ; received=10.0.0.1;maddr";
+        assertEquals("z9hG4bK-x", RawSipMessage.parameter(via, "branch"));
+        assertEquals("", RawSipMessage.parameter(via, "RPORT"));
+        assertEquals("10.0.0.1", RawSipMessage.parameter(via, "received"));
+        assertEquals("", RawSipMessage.parameter(via, "maddr"), "the last one, without value");
+        assertNull(RawSipMessage.parameter(via, "ttl"));
+        assertNull(RawSipMessage.parameter(via, "rpor"), "a prefix of a name is not the name");
+        assertNull(RawSipMessage.parameter("<sip:b@h;tag=inside>", "tag"), "a URI parameter is not the header's");
+        assertEquals("outside", RawSipMessage.parameter("<sip:b@h;tag=inside>;tag=outside", "tag"));
+    }
+
+    @Test
     void compactFormsAreTheFullNames() {
         RawSipMessage message = frame("SIP/2.0 180 Ringing\r\nv: SIP/2.0/UDP h;branch=z9hG4bK-2\r\nf: <sip:a@h>;tag=1\r\n"
                 + "t: <sip:b@h>;tag=2\r\ni: compact\r\nCSeq: 7 INVITE\r\nl: 0\r\n\r\n");
