@@ -15,7 +15,7 @@ public final class Node {
     private volatile NodeState state = NodeState.ACTIVE;
     private volatile boolean servesSip;
     private volatile boolean servesHttp;
-    /** The advertised ports, parsed once per advertisement rather than on every message. */
+    /** The transports' advertised ports, parsed once per advertisement rather than on every message. */
     private volatile Map<String, OptionalInt> ports;
     /** The ip as an address when it is a literal; null for a name, looked up when used. */
     private volatile java.net.InetAddress address;
@@ -60,7 +60,8 @@ public final class Node {
     }
 
     public OptionalInt port(String property) {
-        return this.ports.getOrDefault(property, OptionalInt.empty());
+        OptionalInt port = this.ports.get(property);
+        return (port != null) ? port : this.advertisement.port(property);
     }
 
     /** The node's ip as an address, made once: null when the ip is a host name, which the caller resolves. */
@@ -122,8 +123,9 @@ public final class Node {
         this.servesSip = advertisement.hasAnyPort(NodeAdvertisement.SIP_PORT_PROPERTIES);
         this.servesHttp = advertisement.hasAnyPort(NodeAdvertisement.HTTP_PORT_PROPERTIES);
         Map<String, OptionalInt> ports = new java.util.HashMap<>();
+        // the transports' ports, asked for per message; others (heartbeatPort) are parsed when asked
         for (String property : NodeAdvertisement.PORT_PROPERTIES) {
-            advertisement.port(property).ifPresent(port -> ports.put(property, OptionalInt.of(port)));
+            ports.put(property, advertisement.port(property));
         }
         this.ports = Map.copyOf(ports);
         this.address = HostAndPort.literalAddress(advertisement.ip());

@@ -132,7 +132,10 @@ class NodeRegistryTest {
 
     @Test
     void aNodeIsFoundAtEveryPortItAdvertisesUntilItReadvertisesOrLeaves() throws Exception {
-        Node node = this.registry.register(advertisement("10.0.0.7", "1", Map.of("udpPort", "5080", "tcpPort", "5081")), NodeSource.HTTP);
+        Node node = this.registry.register(advertisement("10.0.0.7", "1", Map.of("udpPort", "5080", "tcpPort", "5081", "heartbeatPort", "7000")),
+                NodeSource.HTTP);
+        assertEquals(java.util.OptionalInt.of(7000), node.port("heartbeatPort"), "a port no transport uses is read as advertised");
+        assertTrue(node.port("wssPort").isEmpty());
         Node v6 = this.registry.register(advertisement("::1", "2", Map.of("udpPort", "5090")), NodeSource.HTTP);
 
         assertSame(node, this.registry.nodeAt("10.0.0.7", 5080).orElseThrow());
