@@ -9,6 +9,14 @@ cpu_ticks() { # sum of utime+stime of the given pids, in clock ticks
     echo $total
 }
 
+sipp_scenario() { # sets UAC and UAS, sipp's arguments for the caller and the nodes, from SCENARIO (rr or builtin)
+    case ${SCENARIO:-rr} in
+        rr) UAC=(-sf "$HERE/uac-rr.xml"); UAS=(-sf "$HERE/uas-no180.xml") ;;
+        builtin) UAC=(-sn uac); UAS=(-sn uas) ;;
+        *) echo "SCENARIO is rr or builtin"; exit 1 ;;
+    esac
+}
+
 wait_for() { # file pattern seconds
     local i
     for i in $(seq 1 $(( $3 * 5 ))); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.2; done

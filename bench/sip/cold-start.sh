@@ -24,11 +24,7 @@ for tool in sipp curl; do
     command -v $tool >/dev/null || { echo "missing $tool (apt-get install sip-tester curl)"; exit 1; }
 done
 [ -x "$SERVER/bin/standalone.sh" ] || { echo "build the server first: mvn -B -ntp install -DskipTests -pl dist -am"; exit 1; }
-case $SCENARIO in
-    rr) UAC=(-sf "$HERE/uac-rr.xml"); UAS=(-sf "$HERE/uas-no180.xml") ;;
-    builtin) UAC=(-sn uac); UAS=(-sn uas) ;;
-    *) echo "SCENARIO is rr or builtin"; exit 1 ;;
-esac
+sipp_scenario
 
 stop_server() {
     [ -n "${BEAT:-}" ] && kill "$BEAT" 2>/dev/null

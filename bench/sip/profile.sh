@@ -23,10 +23,7 @@ WORK=$(mktemp -d /tmp/lb-profile-sip.XXXXXX)
 
 [ -f "$AP_JAR" ] || { echo "no async-profiler loader at $AP_JAR (see the header)"; exit 1; }
 [ -x "$SERVER/bin/standalone.sh" ] || { echo "build the server first: mvn -B -ntp install -DskipTests -pl dist -am"; exit 1; }
-case $SCENARIO in
-    rr) UAC=(-sf "$HERE/uac-rr.xml"); UAS=(-sf "$HERE/uas-no180.xml") ;;
-    *) UAC=(-sn uac); UAS=(-sn uas) ;;
-esac
+sipp_scenario
 EVENT=itimer
 if [ "$(id -u)" = 0 ]; then
     sysctl -q kernel.perf_event_paranoid=1 kernel.kptr_restrict=0 2>/dev/null && EVENT=cpu

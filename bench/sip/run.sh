@@ -39,11 +39,7 @@ for tool in sipp kamailio curl; do
     command -v $tool >/dev/null || { echo "missing $tool (apt-get install sip-tester kamailio curl)"; exit 1; }
 done
 [ -x "$SERVER/bin/standalone.sh" ] || { echo "build the server first: mvn -B -ntp install -DskipTests -pl dist -am"; exit 1; }
-case $SCENARIO in
-    rr) UAC=(-sf "$HERE/uac-rr.xml"); UAS=(-sf "$HERE/uas-no180.xml") ;;
-    builtin) UAC=(-sn uac); UAS=(-sn uas) ;;
-    *) echo "SCENARIO is rr or builtin"; exit 1 ;;
-esac
+sipp_scenario
 
 percentile() { # file percentile: P of the response times (ms) in a sipp rtt file
     awk -F';' 'NR>1 && $2 != "" {print $2}' "$1" | sort -n | awk -v p="$2" '{v[NR]=$1} END {if (NR==0) {print "-"; exit} i=int(NR*p/100); if (i<1) i=1; printf "%.2f", v[i]}'

@@ -92,11 +92,6 @@ public final class SipBalancer {
         return (this.fastPath != null) ? this.fastPath.relayedCount() : 0;
     }
 
-    /** The receive queue the kernel granted the UDP listener of a side, as it reports it; for tests. */
-    synchronized int udpReceiveBufferBytes(Side side) throws java.net.SocketException {
-        return ((FastUdpMessageProcessor) this.processor(side, Transport.UDP)).receiveBufferBytes();
-    }
-
     /** The jain-sip processor of a side's listener for a transport; for tests. */
     synchronized gov.nist.javax.sip.stack.MessageProcessor processor(Side side, Transport transport) {
         return this.rules.listeners().processor(side, transport);
