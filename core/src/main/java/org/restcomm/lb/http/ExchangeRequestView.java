@@ -7,12 +7,9 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.Cookie;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
-import org.restcomm.lb.algorithm.HttpRequestView;
 
 /** An Undertow request as algorithms see it, plus the affinity hints the engine reads before asking them. */
-final class ExchangeRequestView implements HttpRequestView {
-
-    static final String SESSION_ID = "jsessionid";
+final class ExchangeRequestView implements RoutedRequest {
 
     private final HttpServerExchange exchange;
 
@@ -55,29 +52,13 @@ final class ExchangeRequestView implements HttpRequestView {
         return this.exchange.getRequestHeaders().getFirst(name);
     }
 
-    /**
-     * The Restcomm instance id in {@code /…/Accounts/<account>/Calls/<instance>-<call sid>}: Restcomm prefixes the
-     * sids of calls it creates with its own instance id, so requests about a call reach the node that holds it.
-     */
-    String restcommInstanceId() {
-        String path = this.exchange.getRequestPath();
-        if (!path.contains("Accounts/")) {
-            // most requests: no split per request
-            return null;
-        }
-        String[] segments = path.split("/");
-        for (int i = 0; i + 3 < segments.length; i++) {
-            if (segments[i].equals("Accounts") && segments[i + 2].startsWith("Calls")) {
-                String sid = segments[i + 3];
-                int dash = sid.indexOf('-');
-                return (dash > 0) ? sid.substring(0, dash) : null;
-            }
-        }
-        return null;
+    @Override
+    public String restcommInstanceId() {
+        return RoutedRequest.instanceIdInPath(this.exchange.getRequestPath());
     }
 
-    /** The jvmRoute suffix of the session id (path parameter, query parameter, then cookie); null when none. */
-    String jvmRoute() {
+    @Override
+    public String jvmRoute() {
         String sessionId = (this.exchange.getRequestURI().indexOf(';') >= 0) ? first(this.exchange.getPathParameters(), SESSION_ID) : null;
         if (sessionId == null) {
             sessionId = this.queryParameter(SESSION_ID);
@@ -85,15 +66,11 @@ final class ExchangeRequestView implements HttpRequestView {
         if (sessionId == null) {
             sessionId = this.cookie(SESSION_ID);
         }
-        if (sessionId == null) {
-            return null;
-        }
-        int dot = sessionId.lastIndexOf('.');
-        return (dot >= 0 && dot < sessionId.length() - 1) ? sessionId.substring(dot + 1) : null;
+        return RoutedRequest.jvmRouteOf(sessionId);
     }
 
-    /** A WebSocket upgrade asking for the {@code sip} subprotocol (RFC 7118): it goes to the node's wsPort. */
-    boolean isSipWebSocket() {
+    @Override
+    public boolean isSipWebSocket() {
         if (!this.exchange.getRequestHeaders().contains(Headers.UPGRADE)) {
             return false;
         }

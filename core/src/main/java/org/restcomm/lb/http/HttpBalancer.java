@@ -24,6 +24,9 @@ import org.xnio.XnioWorker;
  */
 public final class HttpBalancer {
 
+    /** Set to false, the plain HTTP listener hands every request to Undertow's proxy: a way out should the fast path misbehave. */
+    public static final String FAST_PATH_PROPERTY = "org.restcomm.lb.http.fast-path";
+
     private final HttpBalancerSettings settings;
     private final NodeRegistry registry;
     private final Supplier<BalancerAlgorithm> algorithm;
@@ -34,6 +37,7 @@ public final class HttpBalancer {
     private NodeProxyClient proxyClient;
     private final Intake intake;
     private TrafficHandler traffic;
+    private HttpFastPath fastPath;
     private InetSocketAddress boundAddress;
     private InetSocketAddress boundHttpsAddress;
 
@@ -83,9 +87,17 @@ public final class HttpBalancer {
         // plain HTTP is redirected to HTTPS first; what reaches the node is rewritten
         HttpsRedirect redirect = new HttpsRedirect(this.settings.rewriteRules().wrap(proxy.build()));
         TrafficHandler traffic = new TrafficHandler(this.statistics, this.settings, new IntakeHandler(this.intake, redirect));
+        HttpFastPath[] fastPath = new HttpFastPath[1];
+        Listeners.PlainFront front = null;
+        if (HttpFastPath.applies(this.settings) && Boolean.parseBoolean(System.getProperty(FAST_PATH_PROPERTY, "true"))) {
+            front = (buffers, undertow) -> {
+                fastPath[0] = new HttpFastPath(selector, this.statistics, this.intake, this.settings, proxyClient.restingOnHttpPort(), buffers, undertow);
+                return fastPath[0].openListener();
+            };
+        }
         Listeners listeners;
         try {
-            listeners = Listeners.open(worker, this.serverOptions(), traffic, address, https, this.statistics.tlsHandshakeFailures(),
+            listeners = Listeners.open(worker, this.serverOptions(), traffic, address, https, front, this.statistics.tlsHandshakeFailures(),
                     this.settings.handshakeTimeout());
         } catch (IOException e) {
             proxyClient.close();
@@ -93,6 +105,10 @@ public final class HttpBalancer {
         }
         this.registry.addListener(selector);
         this.registry.addListener(proxyClient);
+        if (fastPath[0] != null) {
+            this.registry.addListener(fastPath[0]);
+        }
+        this.fastPath = fastPath[0];
         this.listeners = listeners;
         this.selector = selector;
         this.proxyClient = proxyClient;
@@ -144,6 +160,11 @@ public final class HttpBalancer {
         if (this.listeners != null) {
             this.listeners.close();
             this.traffic.closeConnections();
+            if (this.fastPath != null) {
+                this.fastPath.close();
+                this.registry.removeListener(this.fastPath);
+                this.fastPath = null;
+            }
             this.registry.removeListener(this.selector);
             this.registry.removeListener(this.proxyClient);
             this.proxyClient.close();
@@ -167,6 +188,11 @@ public final class HttpBalancer {
     /** The bound HTTPS address, with the real port when port 0 was asked for; null before start or without HTTPS. */
     public synchronized InetSocketAddress httpsAddress() {
         return this.boundHttpsAddress;
+    }
+
+    /** Requests the fast path relayed; for tests. */
+    synchronized long fastPathRequests() {
+        return (this.fastPath != null) ? this.fastPath.relayedRequests() : 0;
     }
 
     /** Session keys (jvmRoutes, instance ids) moved off a lost node; for tests. */

@@ -37,10 +37,11 @@ final class Listeners implements AutoCloseable {
 
     /**
      * @param https the HTTPS listener, or null for none
+     * @param plainFront what sees each plain HTTP connection before Undertow's listener, or null for Undertow alone
      * @param handshakeTimeout milliseconds an HTTPS client may take to finish its handshake; 0 for ever
      */
     static Listeners open(XnioWorker worker, OptionMap serverOptions, HttpHandler root, InetSocketAddress address, HttpsListener https,
-            TlsHandshakeFailures failures, int handshakeTimeout) throws IOException {
+            PlainFront plainFront, TlsHandshakeFailures failures, int handshakeTimeout) throws IOException {
         OptionMap socketOptions = OptionMap.builder()
                 .set(Options.WORKER_IO_THREADS, worker.getIoThreadCount())
                 .set(Options.TCP_NODELAY, true)
@@ -50,8 +51,9 @@ final class Listeners implements AutoCloseable {
                 .set(Options.BACKLOG, 1000)
                 .getMap();
         ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, -1, 4);
+        HttpOpenListener undertow = openListener(buffers, serverOptions, root);
         AcceptingChannel<? extends StreamConnection> http = worker.createStreamConnectionServer(address,
-                ChannelListeners.openListenerAdapter(openListener(buffers, serverOptions, root)), socketOptions);
+                ChannelListeners.openListenerAdapter((plainFront != null) ? plainFront.front(buffers, undertow) : undertow), socketOptions);
         if (https == null) {
             http.resumeAccepts();
             return new Listeners(http, null);
@@ -72,6 +74,11 @@ final class Listeners implements AutoCloseable {
             IoUtils.safeClose(http);
             throw e;
         }
+    }
+
+    /** Sees plain HTTP connections first; Undertow's listener takes those it hands over. */
+    interface PlainFront {
+        ChannelListener<StreamConnection> front(ByteBufferPool buffers, HttpOpenListener undertow);
     }
 
     private static HttpOpenListener openListener(ByteBufferPool buffers, OptionMap serverOptions, HttpHandler root) {

@@ -127,6 +127,11 @@ final class NodeProxyClient implements ProxyClient, NodeRegistryListener {
         chosen.backend().pool().connect(target, exchange, delivery, timeout, timeUnit, false);
     }
 
+    /** Nodes whose Undertow pool for HTTP rests after a refused connection: the fast path avoids them too. */
+    Predicate<Node> restingOnHttpPort() {
+        return this.restingOnHttpPort;
+    }
+
     /** Whether the node's pool for this port is in Undertow's problem state, as LoadBalancingProxyClient skips such hosts. */
     private boolean resting(Node node, String port) {
         Backend backend = this.backends.get(new Address(node.ip(), node.port(port).getAsInt()));

@@ -45,7 +45,7 @@ final class NodeSelector implements NodeRegistryListener {
      * @param avoided nodes not to pick: the one that just refused this request's connection, those resting after a refusal
      * @return the node, or null when none can take the request
      */
-    Node select(ExchangeRequestView request, String port, Predicate<Node> avoided) {
+    Node select(RoutedRequest request, String port, Predicate<Node> avoided) {
         String instanceId = request.restcommInstanceId();
         if (instanceId != null) {
             Node node = this.sticky(INSTANCE + instanceId, this.nodeOfInstance(instanceId), request, port, avoided);
@@ -95,7 +95,7 @@ final class NodeSelector implements NodeRegistryListener {
         keys(node).forEach(key -> this.moved.putIfAbsent(key, LOST));
     }
 
-    private Node sticky(String key, Node owner, ExchangeRequestView request, String port, Predicate<Node> avoided) {
+    private Node sticky(String key, Node owner, RoutedRequest request, String port, Predicate<Node> avoided) {
         String movedTo = this.moved.get(key);
         if (movedTo != null) {
             Node target = movedTo.isEmpty() ? null : this.registry.node(movedTo).orElse(null);
@@ -113,7 +113,7 @@ final class NodeSelector implements NodeRegistryListener {
     }
 
     /** One new node for every request of the key, however many arrive at once. */
-    private Node move(String key, ExchangeRequestView request, String port, Predicate<Node> avoided) {
+    private Node move(String key, RoutedRequest request, String port, Predicate<Node> avoided) {
         String name = this.moved.compute(key, (k, current) -> {
             if (current != null && !current.isEmpty() && serves(this.registry.node(current).orElse(null), port, avoided)) {
                 return current;
@@ -129,7 +129,7 @@ final class NodeSelector implements NodeRegistryListener {
     }
 
     /** The algorithm's choice when it can serve the request, else round robin over the nodes that can. */
-    private Node fresh(ExchangeRequestView request, String port, Predicate<Node> avoided) {
+    private Node fresh(RoutedRequest request, String port, Predicate<Node> avoided) {
         Node chosen = this.algorithm.get().processHttpRequest(request);
         if (chosen != null && chosen.acceptsNewWork() && serves(chosen, port, avoided)) {
             return chosen;

@@ -1,0 +1,772 @@
+package org.restcomm.lb.http;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+import io.undertow.connector.PooledByteBuffer;
+import io.undertow.util.NetworkUtils;
+import org.restcomm.lb.logging.LoadBalancerLogger;
+import org.restcomm.lb.node.Node;
+import org.restcomm.lb.node.NodeAdvertisement;
+import org.restcomm.lb.stats.HttpStatistics;
+import org.xnio.IoUtils;
+import org.xnio.StreamConnection;
+import org.xnio.XnioExecutor;
+
+/**
+ * One client connection on the {@link HttpFastPath}: its requests are read and framed in place, relayed to a node
+ * connection of the same I/O thread, and the node's answer is relayed back from the same buffer it was read into.
+ * One request at a time: pipelined requests wait in the buffer until the answer before them is through. Everything
+ * runs on the connection's I/O thread.
+ */
+final class FastHttpConnection {
+
+    private static final LoadBalancerLogger LOGGER = LoadBalancerLogger.ROOT_LOGGER;
+    private static final int READING = 0;
+    private static final int EXCHANGING = 1;
+    private static final int DONE = 2;
+    private static final byte[] CRLF = { '\r', '\n' };
+    private static final byte[] X_FORWARDED_FOR = HttpRequestHead.ascii("X-Forwarded-For: ");
+    private static final byte[] FORWARDED = HttpRequestHead.ascii("Forwarded: ");
+    private static final byte[] NO_NODE_ANSWER = HttpRequestHead.ascii("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
+    private static final String[] IDEMPOTENT = { "GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE" };
+
+    private final HttpFastPath engine;
+    private final StreamConnection client;
+    private final NodeLinks links;
+    private final HttpStatistics statistics;
+    private final HttpRequestHead head = new HttpRequestHead();
+    private final HeadRequestView view = new HeadRequestView();
+    private final HttpResponseFraming answer = new HttpResponseFraming();
+    private final byte[] clientIp;
+    private final String forPart;
+
+    private int state = READING;
+    private PooledByteBuffer in;
+    private int readStart;
+    private int readEnd;
+    /** The request being relayed, then the node's answer being relayed. */
+    private PooledByteBuffer work;
+    private NodeLinks.Link link;
+    private Node node;
+    private int requestLength;
+    private String method;
+    private boolean counted;
+    private boolean requestCounted;
+    private boolean retried;
+
+    // the answer: bytes [relayFrom, writeLimit) of work go to the client next; parsing continues at headStart or bodyScan
+    private int relayFrom;
+    private int writeLimit;
+    private int relayEnd;
+    private int headStart;
+    private int bodyScan;
+    private boolean headDone;
+    private boolean answerComplete;
+    private boolean answerStarted;
+    private boolean linkReusable;
+    private int status;
+    private long bodyBytes;
+
+    // the forwarding lines, made again only when the Host changes
+    private byte[] forwardingHost = new byte[0];
+    private byte[] forwardingLines;
+    private String forwardedElement;
+
+    // one timer for the connection: the idle, head and write-stall limits move a deadline it checks
+    private final long noRequestNanos;
+    private final long parseNanos;
+    private final long stallNanos;
+    private final long checkMillis;
+    private long deadline;
+    private boolean hasDeadline;
+    private boolean stalled;
+    private XnioExecutor.Key timer;
+
+    FastHttpConnection(HttpFastPath engine, StreamConnection client, NodeLinks links) {
+        this.engine = engine;
+        this.client = client;
+        this.links = links;
+        this.statistics = engine.statistics();
+        InetSocketAddress peer = client.getPeerAddress(InetSocketAddress.class);
+        String ip = (peer != null && peer.getAddress() != null) ? peer.getAddress().getHostAddress() : "localhost";
+        this.clientIp = HttpRequestHead.ascii(ip);
+        this.forPart = (peer != null && peer.getAddress() != null) ? "for=" + (ip.contains(":") ? "\"[" + ip + "]\"" : ip) + ';' : "";
+        HttpBalancerSettings settings = engine.settings();
+        this.noRequestNanos = TimeUnit.MILLISECONDS.toNanos(settings.noRequestTimeout());
+        this.parseNanos = TimeUnit.MILLISECONDS.toNanos(settings.requestParseTimeout());
+        this.stallNanos = TimeUnit.MILLISECONDS.toNanos(settings.writeStallTimeout());
+        long shortest = Long.MAX_VALUE;
+        for (int limit : new int[] { settings.noRequestTimeout(), settings.requestParseTimeout(), settings.writeStallTimeout() }) {
+            if (limit > 0) {
+                shortest = Math.min(shortest, limit);
+            }
+        }
+        this.checkMillis = shortest;
+    }
+
+    void start() {
+        this.client.getSourceChannel().setReadListener(channel -> this.clientReadable());
+        this.client.getSinkChannel().setWriteListener(channel -> this.clientWritable());
+        this.client.setCloseListener(connection -> this.cleanUp());
+        this.waitForRequest();
+        this.client.getSourceChannel().resumeReads();
+    }
+
+    // ---- the client's side
+
+    private void clientReadable() {
+        if (this.state != READING) {
+            this.client.getSourceChannel().suspendReads();
+            return;
+        }
+        if (this.in == null) {
+            this.in = this.engine.buffers().allocate();
+            this.readStart = 0;
+            this.readEnd = 0;
+        }
+        ByteBuffer buffer = this.in.getBuffer();
+        buffer.limit(buffer.capacity()).position(this.readEnd);
+        int read;
+        try {
+            read = this.client.getSourceChannel().read(buffer);
+        } catch (IOException e) {
+            this.close();
+            return;
+        }
+        if (read < 0) {
+            // as Undertow does: a client that half-closes gets no answer to a request it did not finish
+            this.close();
+            return;
+        }
+        if (read == 0) {
+            this.releaseInputIfEmpty();
+            return;
+        }
+        if (this.readEnd == this.readStart && this.parseNanos > 0) {
+            this.deadlineIn(this.parseNanos);
+        }
+        this.readEnd = buffer.position();
+        this.takeRequests();
+    }
+
+    /** Frames what was read: a whole fast request is relayed, anything else goes to Undertow. */
+    private void takeRequests() {
+        while (this.state == READING && this.readEnd > this.readStart) {
+            ByteBuffer buffer = this.in.getBuffer();
+            int result = this.head.parse(buffer, this.readStart, this.readEnd);
+            if (result == HttpRequestHead.INCOMPLETE) {
+                if (this.readEnd == buffer.capacity()) {
+                    if (this.readStart == 0) {
+                        this.handOver();
+                        return;
+                    }
+                    this.compactInput();
+                }
+                return;
+            }
+            long maxBody = this.engine.settings().maxRequestSize();
+            if (result == HttpRequestHead.NOT_FAST || !this.engine.intake().accepting() || (maxBody > 0 && this.head.contentLength() > maxBody)) {
+                // Undertow answers the suspended balancer's 503 and max-request-size's 413
+                this.handOver();
+                return;
+            }
+            long length = this.head.headEnd() - this.readStart + this.head.contentLength();
+            if (length > buffer.capacity() - 512) {
+                // the body streams: Undertow's; the margin is room for the forwarding lines
+                this.handOver();
+                return;
+            }
+            if (this.readStart + length > this.readEnd) {
+                if (this.readStart + length > buffer.capacity()) {
+                    this.compactInput();
+                }
+                return;
+            }
+            this.requestLength = (int) length;
+            this.exchange();
+        }
+        this.releaseInputIfEmpty();
+    }
+
+    private void exchange() {
+        HeadRequestView request = this.view.of(this.head);
+        Node chosen = this.engine.select(request);
+        if (chosen == null || chosen.address() == null || chosen.port(NodeAdvertisement.HTTP_PORT).isEmpty()) {
+            // no node (503 or the unavailable-host), or a node known by name only: Undertow's
+            this.handOver();
+            return;
+        }
+        NodeLinks.Pool pool = this.links.pool(chosen, chosen.port(NodeAdvertisement.HTTP_PORT).getAsInt());
+        NodeLinks.Link idle = this.links.take(pool);
+        if (idle == null && !this.links.canOpen(pool)) {
+            // as many requests in flight to the node on this thread as Undertow's pool allows: its queue waits
+            this.handOver();
+            return;
+        }
+        this.work = this.engine.buffers().allocate();
+        if (!this.writeRequest(this.work.getBuffer())) {
+            this.work.close();
+            this.work = null;
+            if (idle != null) {
+                this.links.release(idle);
+            }
+            this.handOver();
+            return;
+        }
+        this.node = chosen;
+        this.method = request.method();
+        this.retried = false;
+        this.requestCounted = false;
+        this.state = EXCHANGING;
+        this.hasDeadline = false;
+        this.client.getSourceChannel().suspendReads();
+        this.engine.intake().workStarted();
+        if (!this.counted) {
+            this.counted = true;
+            this.statistics.activeConnections().increment();
+        }
+        if (idle != null) {
+            this.send(idle);
+        } else {
+            this.connect(pool, true);
+        }
+    }
+
+    private void connect(NodeLinks.Pool pool, boolean handOverOnFailure) {
+        this.links.open(pool, opened -> {
+            if (this.state != EXCHANGING || this.link != null) {
+                this.links.release(opened);
+                return;
+            }
+            this.send(opened);
+        }, failure -> {
+            if (this.state != EXCHANGING || this.link != null) {
+                return;
+            }
+            if (handOverOnFailure) {
+                // never sent: Undertow's pool tries again, marks the node resting, answers 503 as it always did
+                this.endExchangeForUndertow();
+            } else {
+                this.answerNoNode();
+            }
+        });
+    }
+
+    /**
+     * The request as the node gets it: the client's request line and headers, without its X-Forwarded-Proto, -Host,
+     * -Port and -Server, then the forwarding headers as Undertow's ProxyHandler adds them, then the body.
+     *
+     * @return false when it does not fit the buffer
+     */
+    private boolean writeRequest(ByteBuffer out) {
+        ByteBuffer source = this.in.getBuffer();
+        HttpRequestHead request = this.head;
+        out.clear();
+        try {
+            copy(source, this.readStart, request.requestLineEnd(), out);
+            for (int header = 0; header < request.headerCount(); header++) {
+                int kind = request.kind(header);
+                if (kind != HttpRequestHead.FORWARDING_CLAIM && kind != HttpRequestHead.X_FORWARDED_FOR && kind != HttpRequestHead.FORWARDED) {
+                    copy(source, request.nameStart(header), request.lineEnd(header), out);
+                }
+            }
+            out.put(X_FORWARDED_FOR);
+            int chain = request.header(HttpRequestHead.X_FORWARDED_FOR);
+            if (chain >= 0 && request.valueLength(chain) > 0) {
+                copy(source, request.valueStart(chain), request.valueEnd(chain), out);
+                out.put((byte) ',');
+            }
+            out.put(this.clientIp).put(CRLF);
+            out.put(this.forwardingLines(source, request.header(HttpRequestHead.HOST)));
+            out.put(FORWARDED);
+            int earlier = request.header(HttpRequestHead.FORWARDED);
+            if (earlier >= 0 && request.valueLength(earlier) > 0) {
+                copy(source, request.valueStart(earlier), request.valueEnd(earlier), out);
+                out.put((byte) ',').put((byte) ' ');
+            }
+            for (int i = 0; i < this.forwardedElement.length(); i++) {
+                out.put((byte) this.forwardedElement.charAt(i));
+            }
+            out.put(CRLF).put(CRLF);
+            copy(source, request.headEnd(), request.headEnd() + (int) request.contentLength(), out);
+        } catch (java.nio.BufferOverflowException e) {
+            return false;
+        }
+        out.flip();
+        return true;
+    }
+
+    /**
+     * X-Forwarded-Proto, -Server, -Host and -Port as ProxyHandler writes them, and the Forwarded element, for this
+     * Host: a kept-alive connection's requests mostly name the same one.
+     */
+    private byte[] forwardingLines(ByteBuffer source, int hostHeader) {
+        int from = this.head.valueStart(hostHeader);
+        int to = this.head.valueEnd(hostHeader);
+        if (this.forwardingLines != null && sameBytes(source, from, to, this.forwardingHost)) {
+            return this.forwardingLines;
+        }
+        String host = this.head.value(hostHeader);
+        // as HttpServerExchange.getHostName and getHostPort read the Host header
+        int bracket = host.startsWith("[") ? host.indexOf(']') : -1;
+        String hostName = host.startsWith("[") ? host.substring(1, Math.max(1, bracket)) : (host.indexOf(':') >= 0) ? host.substring(0, host.indexOf(':')) : host;
+        int colon = host.startsWith("[") ? host.indexOf(':', Math.max(0, bracket)) : host.indexOf(':');
+        int port = 80;
+        if (colon >= 0) {
+            try {
+                port = Integer.parseInt(host.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                port = 80;
+            }
+        }
+        String lines = "X-Forwarded-Proto: http\r\nX-Forwarded-Server: " + hostName + "\r\nX-Forwarded-Host: " + NetworkUtils.formatPossibleIpv6Address(hostName)
+                + "\r\nX-Forwarded-Port: " + port + "\r\n";
+        this.forwardingLines = lines.getBytes(StandardCharsets.ISO_8859_1);
+        this.forwardingHost = new byte[to - from];
+        for (int i = from; i < to; i++) {
+            this.forwardingHost[i - from] = source.get(i);
+        }
+        this.forwardedElement = this.forPart + "proto=http;host=\"" + host.replace("\"", "") + '"';
+        return this.forwardingLines;
+    }
+
+    private void waitForRequest() {
+        if (this.noRequestNanos > 0) {
+            this.deadlineIn(this.noRequestNanos);
+        } else {
+            this.hasDeadline = false;
+        }
+    }
+
+    private void compactInput() {
+        ByteBuffer buffer = this.in.getBuffer();
+        buffer.limit(this.readEnd).position(this.readStart);
+        buffer.compact();
+        this.readEnd -= this.readStart;
+        this.readStart = 0;
+    }
+
+    private void releaseInputIfEmpty() {
+        if (this.in != null && this.readStart == this.readEnd) {
+            this.in.close();
+            this.in = null;
+        }
+    }
+
+    /** Undertow takes the connection for good, from the current request on; it counts the connection from there. */
+    private void handOver() {
+        this.state = DONE;
+        this.removeTimer();
+        if (this.counted) {
+            this.counted = false;
+            this.statistics.activeConnections().decrement();
+        }
+        this.client.setCloseListener(null);
+        this.client.getSourceChannel().setReadListener(null);
+        this.client.getSinkChannel().setWriteListener(null);
+        this.client.getSourceChannel().suspendReads();
+        PooledByteBuffer unread = this.in;
+        this.in = null;
+        if (unread != null) {
+            unread.getBuffer().limit(this.readEnd).position(this.readStart);
+        }
+        this.engine.handOver(this, this.client, unread);
+    }
+
+    // ---- the node's side
+
+    private void send(NodeLinks.Link chosen) {
+        this.link = chosen;
+        chosen.connection.getSourceChannel().setReadListener(channel -> this.nodeReadable());
+        chosen.connection.getSinkChannel().setWriteListener(channel -> this.nodeWritable());
+        this.nodeWritable();
+    }
+
+    private void nodeWritable() {
+        if (this.state != EXCHANGING || this.link == null) {
+            return;
+        }
+        ByteBuffer out = this.work.getBuffer();
+        try {
+            while (out.hasRemaining()) {
+                if (this.link.connection.getSinkChannel().write(out) == 0) {
+                    this.link.connection.getSinkChannel().resumeWrites();
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            this.nodeFailed();
+            return;
+        }
+        this.link.connection.getSinkChannel().suspendWrites();
+        if (!this.requestCounted) {
+            this.requestCounted = true;
+            this.statistics.requestForwarded(this.method);
+            if (this.head.contentLength() > 0) {
+                this.statistics.bytesToServer(this.head.contentLength());
+            }
+            this.engine.relayed();
+        }
+        out.clear();
+        this.relayFrom = 0;
+        this.writeLimit = 0;
+        this.relayEnd = 0;
+        this.headStart = 0;
+        this.headDone = false;
+        this.answerComplete = false;
+        this.answerStarted = false;
+        this.linkReusable = true;
+        this.bodyBytes = 0;
+        this.link.connection.getSourceChannel().resumeReads();
+    }
+
+    private void nodeReadable() {
+        if (this.state != EXCHANGING || this.link == null) {
+            return;
+        }
+        ByteBuffer buffer = this.work.getBuffer();
+        buffer.limit(buffer.capacity()).position(this.relayEnd);
+        int read;
+        try {
+            read = this.link.connection.getSourceChannel().read(buffer);
+        } catch (IOException e) {
+            this.nodeEnded();
+            return;
+        }
+        if (read == 0) {
+            return;
+        }
+        if (read < 0) {
+            this.nodeEnded();
+            return;
+        }
+        this.relayEnd = buffer.position();
+        this.frameAnswer();
+    }
+
+    /** Follows the answer in what was read, then relays what is framed. */
+    private void frameAnswer() {
+        ByteBuffer buffer = this.work.getBuffer();
+        for (;;) {
+            if (!this.headDone) {
+                int result = this.answer.parseHead(buffer, this.headStart, this.relayEnd, this.head.methodIs("HEAD"));
+                if (result == HttpResponseFraming.BAD) {
+                    this.badAnswer();
+                    return;
+                }
+                if (result == HttpResponseFraming.INCOMPLETE) {
+                    break;
+                }
+                if (this.answer.interim()) {
+                    this.headStart = this.answer.headEnd();
+                    this.writeLimit = this.headStart;
+                    continue;
+                }
+                this.headDone = true;
+                this.status = this.answer.status();
+                this.bodyScan = this.answer.headEnd();
+                this.writeLimit = this.bodyScan;
+            }
+            int end = this.answer.body(buffer, this.bodyScan, this.relayEnd);
+            if (end == -2) {
+                this.badAnswer();
+                return;
+            }
+            this.bodyBytes = this.answer.bodyBytes();
+            if (end == -1) {
+                this.bodyScan = this.relayEnd;
+                this.writeLimit = this.relayEnd;
+            } else {
+                this.writeLimit = end;
+                this.answerComplete = true;
+                // bytes after the answer: the node is out of step, its connection is not reused
+                this.linkReusable = end == this.relayEnd && this.answer.keepAlive();
+            }
+            break;
+        }
+        this.writeToClient();
+    }
+
+    private void writeToClient() {
+        ByteBuffer buffer = this.work.getBuffer();
+        if (this.relayFrom < this.writeLimit) {
+            buffer.limit(this.writeLimit).position(this.relayFrom);
+            boolean progress = false;
+            try {
+                while (buffer.hasRemaining()) {
+                    if (this.client.getSinkChannel().write(buffer) == 0) {
+                        break;
+                    }
+                    this.answerStarted = true;
+                    progress = true;
+                }
+            } catch (IOException e) {
+                this.close();
+                return;
+            }
+            this.relayFrom = buffer.position();
+            if (this.relayFrom < this.writeLimit) {
+                // the client reads slower than the node answers: the node waits, within write-stall-timeout
+                this.link.connection.getSourceChannel().suspendReads();
+                this.client.getSinkChannel().resumeWrites();
+                if ((progress || !this.stalled) && this.stallNanos > 0) {
+                    // write-stall-timeout counts from the client's last progress
+                    this.stalled = true;
+                    this.deadlineIn(this.stallNanos);
+                }
+                return;
+            }
+        }
+        this.client.getSinkChannel().suspendWrites();
+        this.stalled = false;
+        this.hasDeadline = false;
+        if (this.answerComplete) {
+            this.endExchange();
+            return;
+        }
+        // all that is framed went out: what is left (a head not yet whole) moves to the front
+        int left = this.relayEnd - this.writeLimit;
+        if (left > 0) {
+            buffer.limit(this.relayEnd).position(this.writeLimit);
+            buffer.compact();
+        }
+        this.headStart -= this.writeLimit;
+        this.bodyScan -= this.writeLimit;
+        this.relayFrom = 0;
+        this.relayEnd = left;
+        this.writeLimit = 0;
+        if (left == buffer.capacity()) {
+            // a head larger than the buffer
+            this.badAnswer();
+            return;
+        }
+        if (this.link != null) {
+            this.link.connection.getSourceChannel().resumeReads();
+        }
+    }
+
+    private void clientWritable() {
+        if (this.state == EXCHANGING) {
+            this.writeToClient();
+        } else {
+            this.client.getSinkChannel().suspendWrites();
+        }
+    }
+
+    /** The node closed its connection: the end of an answer that runs until then, or a failure. */
+    private void nodeEnded() {
+        if (this.headDone && this.answer.untilClose()) {
+            this.answerComplete = true;
+            this.linkReusable = false;
+            this.writeToClient();
+            return;
+        }
+        if (this.answerStarted || this.headDone || this.relayEnd > 0) {
+            // part of an answer: the client cannot be told otherwise
+            this.close();
+            return;
+        }
+        this.nodeFailed();
+    }
+
+    /**
+     * Nothing of an answer came: as ProxyHandler does, a request that may be repeated is tried again (a kept-alive
+     * connection the node had just closed, then through Undertow on another node), any other is answered 503.
+     */
+    private void nodeFailed() {
+        this.links.close(this.link);
+        NodeLinks.Link failed = this.link;
+        this.link = null;
+        boolean idempotent = false;
+        for (String candidate : IDEMPOTENT) {
+            idempotent |= candidate.equals(this.method);
+        }
+        if (idempotent && failed.reused && !this.retried) {
+            this.retried = true;
+            if (this.writeRequest(this.work.getBuffer())) {
+                this.connect(failed.pool, false);
+                return;
+            }
+        }
+        if (idempotent) {
+            this.endExchangeForUndertow();
+        } else {
+            LOGGER.debugf("node %s failed a %s request before answering", this.node.name(), this.method);
+            this.answerNoNode();
+        }
+    }
+
+    private void answerNoNode() {
+        if (this.link != null) {
+            this.links.close(this.link);
+            this.link = null;
+        }
+        ByteBuffer buffer = this.work.getBuffer();
+        buffer.clear();
+        buffer.put(NO_NODE_ANSWER);
+        this.status = 503;
+        this.bodyBytes = 0;
+        this.relayFrom = 0;
+        this.writeLimit = NO_NODE_ANSWER.length;
+        this.relayEnd = this.writeLimit;
+        this.headDone = true;
+        this.answerComplete = true;
+        this.linkReusable = false;
+        this.writeToClient();
+    }
+
+    /** A malformed answer: a 503 when the client has seen none of it, else the client's connection closes. */
+    private void badAnswer() {
+        LOGGER.debugf("node %s sent a malformed answer to %s", this.node.name(), this.method);
+        if (this.answerStarted) {
+            this.close();
+        } else {
+            this.answerNoNode();
+        }
+    }
+
+    private void endExchange() {
+        this.statistics.responseReturned(this.status);
+        if (this.bodyBytes > 0) {
+            this.statistics.bytesToClient(this.bodyBytes);
+        }
+        this.engine.intake().workEnded();
+        boolean keepClient = !this.headDone || this.answer.keepAlive() || this.link == null;
+        if (this.link != null) {
+            if (this.linkReusable) {
+                this.links.release(this.link);
+            } else {
+                this.links.close(this.link);
+            }
+            this.link = null;
+        }
+        this.work.close();
+        this.work = null;
+        this.readStart += this.requestLength;
+        this.state = READING;
+        if (!keepClient || this.engine.isClosed()) {
+            // the node's answer says the connection ends with it
+            this.close();
+            return;
+        }
+        this.waitForRequest();
+        this.client.getSourceChannel().resumeReads();
+        this.takeRequests();
+    }
+
+    /** The request goes to Undertow after all, with everything still unanswered. */
+    private void endExchangeForUndertow() {
+        this.engine.intake().workEnded();
+        if (this.link != null) {
+            this.links.close(this.link);
+            this.link = null;
+        }
+        this.work.close();
+        this.work = null;
+        this.handOver();
+    }
+
+    // ---- limits and closing
+
+    private void deadlineIn(long nanos) {
+        this.deadline = System.nanoTime() + nanos;
+        this.hasDeadline = true;
+        if (this.timer == null && this.checkMillis != Long.MAX_VALUE) {
+            this.timer = this.client.getIoThread().executeAfter(this::checkDeadline, this.checkMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void checkDeadline() {
+        this.timer = null;
+        if (this.state == DONE) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (this.hasDeadline && now - this.deadline >= 0) {
+            if (this.stalled) {
+                this.statistics.stalledConnection();
+                LOGGER.httpWriteStalled(String.valueOf(this.client.getPeerAddress()), TimeUnit.NANOSECONDS.toMillis(this.stallNanos));
+            }
+            this.close();
+            return;
+        }
+        long wait = this.hasDeadline ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(this.deadline - now) + 1) : this.checkMillis;
+        this.timer = this.client.getIoThread().executeAfter(this::checkDeadline, wait, TimeUnit.MILLISECONDS);
+    }
+
+    private void removeTimer() {
+        if (this.timer != null) {
+            this.timer.remove();
+            this.timer = null;
+        }
+    }
+
+    void closeFromAnyThread() {
+        this.client.getIoThread().execute(() -> {
+            if (this.state != DONE) {
+                this.close();
+            }
+        });
+    }
+
+    private void close() {
+        IoUtils.safeClose(this.client);
+        this.cleanUp();
+    }
+
+    /** Runs once, when the client's connection closes for any reason while the fast path holds it. */
+    private void cleanUp() {
+        if (this.state == DONE) {
+            return;
+        }
+        boolean exchanging = this.state == EXCHANGING;
+        this.state = DONE;
+        this.removeTimer();
+        if (exchanging) {
+            this.engine.intake().workEnded();
+        }
+        if (this.link != null) {
+            this.links.close(this.link);
+            this.link = null;
+        }
+        if (this.work != null) {
+            this.work.close();
+            this.work = null;
+        }
+        if (this.in != null) {
+            this.in.close();
+            this.in = null;
+        }
+        if (this.counted) {
+            this.counted = false;
+            this.statistics.activeConnections().decrement();
+        }
+        this.engine.closed(this);
+    }
+
+    /** Bytes of the source, by position, without a view of it made per copy. */
+    private static void copy(ByteBuffer source, int from, int to, ByteBuffer out) {
+        int length = to - from;
+        if (length > out.remaining()) {
+            throw new java.nio.BufferOverflowException();
+        }
+        out.put(out.position(), source, from, length);
+        out.position(out.position() + length);
+    }
+
+    private static boolean sameBytes(ByteBuffer source, int from, int to, byte[] bytes) {
+        if (to - from != bytes.length) {
+            return false;
+        }
+        for (int i = 0; i < bytes.length; i++) {
+            if (source.get(from + i) != bytes[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,193 @@
+package org.restcomm.lb.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The HTTP fast path against Undertow's proxy, side by side: two balancers, one with the fast path and one without
+ * ({@link HttpBalancer#FAST_PATH_PROPERTY}), each in front of its own node. A plain request must reach the node as
+ * Undertow's proxy would send it; every request whose framing could be read two ways (request smuggling, desync)
+ * must be left to Undertow and answered exactly as Undertow alone answers it.
+ */
+class HttpFastPathTest {
+
+    private BalancerTestBed fast;
+    private BalancerTestBed undertow;
+    private TestNode fastNode;
+    private TestNode undertowNode;
+
+    @BeforeEach
+    void beds() throws Exception {
+        this.fast = new BalancerTestBed();
+        this.fastNode = this.fast.node("n", "n");
+        this.fast.start(HttpBalancerSettings.defaults());
+        this.undertow = new BalancerTestBed();
+        this.undertowNode = this.undertow.node("n", "n");
+        System.setProperty(HttpBalancer.FAST_PATH_PROPERTY, "false");
+        try {
+            this.undertow.start(HttpBalancerSettings.defaults());
+        } finally {
+            System.clearProperty(HttpBalancer.FAST_PATH_PROPERTY);
+        }
+    }
+
+    @AfterEach
+    void close() {
+        this.fast.close();
+        this.undertow.close();
+    }
+
+    @Test
+    void aPlainRequestTakesTheFastPathAndReachesTheNodeAsUndertowsProxySendsIt() throws Exception {
+        String request = "GET /app/page?x=1&jsessionid=abc.n HTTP/1.1\r\nHost: lb.example:8080\r\nUser-Agent: t\r\nAccept: */*\r\n"
+                + "X-Forwarded-For: 203.0.113.9\r\nForwarded: for=203.0.113.9\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Server: trusted\r\n"
+                + "Cookie: a=1; JSESSIONID=abc.n\r\nConnection: keep-alive\r\n\r\n";
+        Answer viaFast = exchange(this.fast, request);
+        Answer viaUndertow = exchange(this.undertow, request);
+        assertEquals(1, this.fast.balancer.fastPathRequests(), "the fast path took it");
+        assertEquals(0, this.undertow.balancer.fastPathRequests());
+        assertEquals("HTTP/1.1 200 OK", viaFast.statusLine());
+        assertEquals(viaUndertow.statusLine(), viaFast.statusLine());
+        assertTrue(viaFast.text.endsWith("node=n"), viaFast.text);
+        assertEquals(this.undertowNode.lastUri, this.fastNode.lastUri);
+        for (String header : List.of("Host", "User-Agent", "Accept", "X-Forwarded-For", "Forwarded", "X-Forwarded-Proto", "X-Forwarded-Host",
+                "X-Forwarded-Port", "X-Forwarded-Server", "Cookie", "Connection")) {
+            assertEquals(this.undertowNode.lastHeader(header), this.fastNode.lastHeader(header), header);
+        }
+        assertEquals("203.0.113.9,127.0.0.1", this.fastNode.lastHeader("X-Forwarded-For"));
+        assertEquals("for=203.0.113.9, for=127.0.0.1;proto=http;host=\"lb.example:8080\"", this.fastNode.lastHeader("Forwarded"));
+        assertEquals("http", this.fastNode.lastHeader("X-Forwarded-Proto"));
+        assertEquals("8080", this.fastNode.lastHeader("X-Forwarded-Port"));
+        assertEquals("lb.example", this.fastNode.lastHeader("X-Forwarded-Server"));
+    }
+
+    @Test
+    void pipelinedRequestsAndABodyAreAnsweredInOrderOnOneConnection() throws Exception {
+        byte[] body = new byte[3000];
+        java.util.Arrays.fill(body, (byte) 'b');
+        String requests = "GET /one HTTP/1.1\r\nHost: lb\r\n\r\n"
+                + "POST /upload HTTP/1.1\r\nHost: lb\r\nContent-Length: 3000\r\n\r\n" + new String(body, StandardCharsets.ISO_8859_1)
+                + "GET /three HTTP/1.1\r\nHost: lb\r\n\r\n";
+        try (Socket socket = new Socket("127.0.0.1", this.fast.port())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(requests.getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = socket.getInputStream();
+            assertTrue(readAnswer(in).text.endsWith("node=n"));
+            String upload = readAnswer(in).text;
+            assertTrue(upload.endsWith("n 3000 " + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(body))), upload);
+            assertTrue(readAnswer(in).text.endsWith("node=n"));
+        }
+        assertEquals(3, this.fast.balancer.fastPathRequests());
+        BalancerTestBed.eventually(3000, () -> this.fast.statistics.http().bytesToServer(), "the body counted once");
+    }
+
+    @Test
+    void requestsWhoseFramingCouldBeReadTwoWaysAreLeftToUndertowAndAnsweredAsItAnswersThem() throws Exception {
+        String x = "x".repeat(17_000);
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("CL.TE", "POST / HTTP/1.1\r\nHost: lb\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nG");
+        cases.put("TE.CL", "POST / HTTP/1.1\r\nHost: lb\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n8\r\nSMUGGLED\r\n0\r\n\r\n");
+        cases.put("TE obfuscated", "POST / HTTP/1.1\r\nHost: lb\r\nTransfer-Encoding: xchunked\r\nContent-Length: 4\r\n\r\nabcd");
+        cases.put("TE with a space before the colon", "POST / HTTP/1.1\r\nHost: lb\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n");
+        cases.put("two Content-Length, different", "POST / HTTP/1.1\r\nHost: lb\r\nContent-Length: 4\r\nContent-Length: 5\r\n\r\nabcde");
+        cases.put("two Content-Length, same", "POST / HTTP/1.1\r\nHost: lb\r\nContent-Length: 4\r\nContent-Length: 4\r\n\r\nabcd");
+        cases.put("Content-Length with a sign", "POST / HTTP/1.1\r\nHost: lb\r\nContent-Length: +4\r\n\r\nabcd");
+        cases.put("Content-Length negative", "POST / HTTP/1.1\r\nHost: lb\r\nContent-Length: -1\r\n\r\n");
+        cases.put("Content-Length with a space inside", "POST / HTTP/1.1\r\nHost: lb\r\nContent-Length: 1 0\r\n\r\nabcdefghij");
+        cases.put("Content-Length as a list", "POST / HTTP/1.1\r\nHost: lb\r\nContent-Length: 4, 4\r\n\r\nabcd");
+        cases.put("Content-Length in hex", "POST / HTTP/1.1\r\nHost: lb\r\nContent-Length: 0x4\r\n\r\nabcd");
+        cases.put("obsolete line folding", "GET / HTTP/1.1\r\nHost: lb\r\nX-Folded: a\r\n b\r\n\r\n");
+        cases.put("folded Content-Length", "POST / HTTP/1.1\r\nHost: lb\r\nX-A: 1\r\n Content-Length: 4\r\n\r\nabcd");
+        cases.put("NUL in a value", "GET / HTTP/1.1\r\nHost: lb\r\nX-Nul: a\0b\r\n\r\n");
+        cases.put("bare LF line ends", "GET / HTTP/1.1\nHost: lb\n\n");
+        cases.put("bare CR inside a line", "GET / HTTP/1.1\r\nHost: lb\rX-Injected: 1\r\n\r\n");
+        cases.put("space before the colon", "GET / HTTP/1.1\r\nHost : lb\r\n\r\n");
+        cases.put("header line longer than the buffer", "GET / HTTP/1.1\r\nHost: lb\r\nX-Long: " + x + "\r\n\r\n");
+        cases.put("two Host headers", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n");
+        cases.put("no Host", "GET / HTTP/1.1\r\n\r\n");
+        cases.put("absolute-form target", "GET http://lb/ HTTP/1.1\r\nHost: lb\r\n\r\n");
+        cases.put("HTTP/1.0", "GET / HTTP/1.0\r\nHost: lb\r\n\r\n");
+        cases.put("Expect 100-continue", "POST / HTTP/1.1\r\nHost: lb\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\nabcd");
+        cases.put("Connection: close", "GET / HTTP/1.1\r\nHost: lb\r\nConnection: close\r\n\r\n");
+        cases.put("h2c upgrade", "GET / HTTP/1.1\r\nHost: lb\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n");
+        cases.put("percent-encoded path", "GET /a%2Fb HTTP/1.1\r\nHost: lb\r\n\r\n");
+        cases.put("path parameter", "GET /a;jsessionid=x.n HTTP/1.1\r\nHost: lb\r\n\r\n");
+        cases.put("obs-text in a value", "GET / HTTP/1.1\r\nHost: lb\r\nX-Latin: caf\u00e9\r\n\r\n");
+        cases.put("tab in the request line", "GET\t/ HTTP/1.1\r\nHost: lb\r\n\r\n");
+        cases.put("CONNECT", "CONNECT lb:443 HTTP/1.1\r\nHost: lb:443\r\n\r\n");
+        List<String> differences = new ArrayList<>();
+        for (Map.Entry<String, String> smuggling : cases.entrySet()) {
+            Answer viaFast = exchange(this.fast, smuggling.getValue());
+            Answer viaUndertow = exchange(this.undertow, smuggling.getValue());
+            if (!viaFast.statusLine().equals(viaUndertow.statusLine())) {
+                differences.add(smuggling.getKey() + ": fast path '" + viaFast.statusLine() + "', Undertow '" + viaUndertow.statusLine() + "'");
+            }
+        }
+        assertEquals(List.of(), differences);
+        assertEquals(0, this.fast.balancer.fastPathRequests(), "none of them was relayed by the fast path");
+        assertEquals(this.undertowNode.requests.get(), this.fastNode.requests.get(), "the node got as many requests either way");
+    }
+
+    /** One request on a new connection; the answer read until framed, the connection's close, or 2 s of silence. */
+    private static Answer exchange(BalancerTestBed bed, String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", bed.port())) {
+            socket.setSoTimeout(2000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return readAnswer(socket.getInputStream());
+        }
+    }
+
+    /** An answer's head and its Content-Length body (the test node always sends one), or what came before close or silence. */
+    private static Answer readAnswer(InputStream in) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            int headEnd = -1;
+            long length = -1;
+            for (int c; (c = in.read()) >= 0;) {
+                bytes.write(c);
+                String text = bytes.toString(StandardCharsets.ISO_8859_1);
+                if (headEnd < 0 && text.endsWith("\r\n\r\n")) {
+                    headEnd = text.length();
+                    length = 0;
+                    for (String line : text.split("\r\n")) {
+                        if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                            length = Long.parseLong(line.substring(15).trim());
+                        }
+                    }
+                    if (text.startsWith("HTTP/1.1 1")) {
+                        headEnd = -1;
+                        continue;
+                    }
+                }
+                if (headEnd >= 0 && text.length() - headEnd >= length) {
+                    break;
+                }
+            }
+        } catch (SocketTimeoutException | java.net.SocketException e) {
+            // silence or reset: the answer is what came
+        }
+        return new Answer(bytes.toString(StandardCharsets.ISO_8859_1));
+    }
+
+    private record Answer(String text) {
+        String statusLine() {
+            int end = this.text.indexOf("\r\n");
+            return (end < 0) ? this.text : this.text.substring(0, end);
+        }
+    }
+}
