@@ -45,11 +45,11 @@ final class FastHttpConnection {
     private final String forPart;
 
     private int state = READING;
-    private PooledByteBuffer in;
+    private ByteBuffer in;
     private int readStart;
     private int readEnd;
     /** The request being relayed, then the node's answer being relayed. */
-    private PooledByteBuffer work;
+    private ByteBuffer work;
     private NodeLinks.Link link;
     private Node node;
     private int requestLength;
@@ -57,6 +57,7 @@ final class FastHttpConnection {
     private boolean counted;
     private boolean requestCounted;
     private boolean retried;
+    private boolean requestSent;
 
     // the answer: bytes [relayFrom, writeLimit) of work go to the client next; parsing continues at headStart or bodyScan
     private int relayFrom;
@@ -120,15 +121,16 @@ final class FastHttpConnection {
 
     private void clientReadable() {
         if (this.state != READING) {
+            // a pipelined request or the client's close, during an exchange: read once the answer is through
             this.client.getSourceChannel().suspendReads();
             return;
         }
         if (this.in == null) {
-            this.in = this.engine.buffers().allocate();
+            this.in = this.links.buffer();
             this.readStart = 0;
             this.readEnd = 0;
         }
-        ByteBuffer buffer = this.in.getBuffer();
+        ByteBuffer buffer = this.in;
         buffer.limit(buffer.capacity()).position(this.readEnd);
         int read;
         try {
@@ -156,7 +158,7 @@ final class FastHttpConnection {
     /** Frames what was read: a whole fast request is relayed, anything else goes to Undertow. */
     private void takeRequests() {
         while (this.state == READING && this.readEnd > this.readStart) {
-            ByteBuffer buffer = this.in.getBuffer();
+            ByteBuffer buffer = this.in;
             int result = this.head.parse(buffer, this.readStart, this.readEnd);
             if (result == HttpRequestHead.INCOMPLETE) {
                 if (this.readEnd == buffer.capacity()) {
@@ -207,9 +209,9 @@ final class FastHttpConnection {
             this.handOver();
             return;
         }
-        this.work = this.engine.buffers().allocate();
-        if (!this.writeRequest(this.work.getBuffer())) {
-            this.work.close();
+        this.work = this.links.buffer();
+        if (!this.writeRequest(this.work)) {
+            this.links.recycle(this.work);
             this.work = null;
             if (idle != null) {
                 this.links.release(idle);
@@ -223,7 +225,7 @@ final class FastHttpConnection {
         this.requestCounted = false;
         this.state = EXCHANGING;
         this.hasDeadline = false;
-        this.client.getSourceChannel().suspendReads();
+        // the client's reads stay resumed: each suspend and resume would cost an epoll_ctl per request
         this.engine.intake().workStarted();
         if (!this.counted) {
             this.counted = true;
@@ -263,7 +265,7 @@ final class FastHttpConnection {
      * @return false when it does not fit the buffer
      */
     private boolean writeRequest(ByteBuffer out) {
-        ByteBuffer source = this.in.getBuffer();
+        ByteBuffer source = this.in;
         HttpRequestHead request = this.head;
         out.clear();
         try {
@@ -343,7 +345,7 @@ final class FastHttpConnection {
     }
 
     private void compactInput() {
-        ByteBuffer buffer = this.in.getBuffer();
+        ByteBuffer buffer = this.in;
         buffer.limit(this.readEnd).position(this.readStart);
         buffer.compact();
         this.readEnd -= this.readStart;
@@ -352,7 +354,7 @@ final class FastHttpConnection {
 
     private void releaseInputIfEmpty() {
         if (this.in != null && this.readStart == this.readEnd) {
-            this.in.close();
+            this.links.recycle(this.in);
             this.in = null;
         }
     }
@@ -369,10 +371,15 @@ final class FastHttpConnection {
         this.client.getSourceChannel().setReadListener(null);
         this.client.getSinkChannel().setWriteListener(null);
         this.client.getSourceChannel().suspendReads();
-        PooledByteBuffer unread = this.in;
-        this.in = null;
-        if (unread != null) {
-            unread.getBuffer().limit(this.readEnd).position(this.readStart);
+        PooledByteBuffer unread = null;
+        if (this.in != null) {
+            // Undertow frees what it is given into its own pool: a buffer of that pool carries the bytes
+            unread = this.engine.buffers().allocate();
+            this.in.limit(this.readEnd).position(this.readStart);
+            unread.getBuffer().clear();
+            unread.getBuffer().put(this.in).flip();
+            this.links.recycle(this.in);
+            this.in = null;
         }
         this.engine.handOver(this, this.client, unread);
     }
@@ -381,6 +388,7 @@ final class FastHttpConnection {
 
     private void send(NodeLinks.Link chosen) {
         this.link = chosen;
+        this.requestSent = false;
         chosen.connection.getSourceChannel().setReadListener(channel -> this.nodeReadable());
         chosen.connection.getSinkChannel().setWriteListener(channel -> this.nodeWritable());
         this.nodeWritable();
@@ -390,7 +398,7 @@ final class FastHttpConnection {
         if (this.state != EXCHANGING || this.link == null) {
             return;
         }
-        ByteBuffer out = this.work.getBuffer();
+        ByteBuffer out = this.work;
         try {
             while (out.hasRemaining()) {
                 if (this.link.connection.getSinkChannel().write(out) == 0) {
@@ -403,6 +411,7 @@ final class FastHttpConnection {
             return;
         }
         this.link.connection.getSinkChannel().suspendWrites();
+        this.requestSent = true;
         if (!this.requestCounted) {
             this.requestCounted = true;
             this.statistics.requestForwarded(this.method);
@@ -428,7 +437,12 @@ final class FastHttpConnection {
         if (this.state != EXCHANGING || this.link == null) {
             return;
         }
-        ByteBuffer buffer = this.work.getBuffer();
+        if (!this.requestSent) {
+            // the node answers before it has the whole request: its answer waits until the buffer is free of the request
+            this.link.connection.getSourceChannel().suspendReads();
+            return;
+        }
+        ByteBuffer buffer = this.work;
         buffer.limit(buffer.capacity()).position(this.relayEnd);
         int read;
         try {
@@ -450,7 +464,7 @@ final class FastHttpConnection {
 
     /** Follows the answer in what was read, then relays what is framed. */
     private void frameAnswer() {
-        ByteBuffer buffer = this.work.getBuffer();
+        ByteBuffer buffer = this.work;
         for (;;) {
             if (!this.headDone) {
                 int result = this.answer.parseHead(buffer, this.headStart, this.relayEnd, this.head.methodIs("HEAD"));
@@ -492,7 +506,7 @@ final class FastHttpConnection {
     }
 
     private void writeToClient() {
-        ByteBuffer buffer = this.work.getBuffer();
+        ByteBuffer buffer = this.work;
         if (this.relayFrom < this.writeLimit) {
             buffer.limit(this.writeLimit).position(this.relayFrom);
             boolean progress = false;
@@ -587,7 +601,7 @@ final class FastHttpConnection {
         }
         if (idempotent && failed.reused && !this.retried) {
             this.retried = true;
-            if (this.writeRequest(this.work.getBuffer())) {
+            if (this.writeRequest(this.work)) {
                 this.connect(failed.pool, false);
                 return;
             }
@@ -605,7 +619,7 @@ final class FastHttpConnection {
             this.links.close(this.link);
             this.link = null;
         }
-        ByteBuffer buffer = this.work.getBuffer();
+        ByteBuffer buffer = this.work;
         buffer.clear();
         buffer.put(NO_NODE_ANSWER);
         this.status = 503;
@@ -644,7 +658,7 @@ final class FastHttpConnection {
             }
             this.link = null;
         }
-        this.work.close();
+        this.links.recycle(this.work);
         this.work = null;
         this.readStart += this.requestLength;
         this.state = READING;
@@ -665,7 +679,7 @@ final class FastHttpConnection {
             this.links.close(this.link);
             this.link = null;
         }
-        this.work.close();
+        this.links.recycle(this.work);
         this.work = null;
         this.handOver();
     }
@@ -734,11 +748,11 @@ final class FastHttpConnection {
             this.link = null;
         }
         if (this.work != null) {
-            this.work.close();
+            this.links.recycle(this.work);
             this.work = null;
         }
         if (this.in != null) {
-            this.in.close();
+            this.links.recycle(this.in);
             this.in = null;
         }
         if (this.counted) {

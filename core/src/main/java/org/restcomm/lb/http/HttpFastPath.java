@@ -68,7 +68,7 @@ final class HttpFastPath implements NodeRegistryListener {
                 return;
             }
             NodeLinks threadLinks = this.links.computeIfAbsent(connection.getIoThread(),
-                    thread -> new NodeLinks(thread, this.settings.connectionsPerThread()));
+                    thread -> new NodeLinks(thread, this.settings.connectionsPerThread(), this.buffers.getBufferSize()));
             FastHttpConnection fast = new FastHttpConnection(this, connection, threadLinks);
             this.connections.add(fast);
             fast.start();

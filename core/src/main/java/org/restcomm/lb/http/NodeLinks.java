@@ -2,6 +2,7 @@ package org.restcomm.lb.http;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -58,13 +59,32 @@ final class NodeLinks {
         }
     }
 
+    /** Buffers kept for reuse per thread, 16 KiB each: allocating and zeroing a direct buffer per request costs more than relaying it. */
+    private static final int KEPT_BUFFERS = 256;
+
     private final XnioIoThread thread;
     private final int maxPerNode;
+    private final int bufferSize;
     private final Map<Node, Pool> pools = new IdentityHashMap<>();
+    private final ArrayDeque<ByteBuffer> buffers = new ArrayDeque<>();
 
-    NodeLinks(XnioIoThread thread, int maxPerNode) {
+    NodeLinks(XnioIoThread thread, int maxPerNode, int bufferSize) {
         this.thread = thread;
         this.maxPerNode = maxPerNode;
+        this.bufferSize = bufferSize;
+    }
+
+    /** A cleared direct buffer for this thread's requests and answers. */
+    ByteBuffer buffer() {
+        ByteBuffer buffer = this.buffers.pollFirst();
+        return (buffer != null) ? buffer.clear() : ByteBuffer.allocateDirect(this.bufferSize);
+    }
+
+    /** A buffer back for reuse; beyond what is kept, the collector frees it. */
+    void recycle(ByteBuffer buffer) {
+        if (this.buffers.size() < KEPT_BUFFERS) {
+            this.buffers.addFirst(buffer);
+        }
     }
 
     XnioIoThread thread() {
@@ -88,7 +108,7 @@ final class NodeLinks {
     Link take(Pool pool) {
         Link link;
         while ((link = pool.idle.pollFirst()) != null) {
-            link.connection.getSourceChannel().suspendReads();
+            // its reads stay resumed: the taker sets its own listener before the thread sees another event
             if (link.connection.isOpen()) {
                 link.reused = true;
                 return link;
