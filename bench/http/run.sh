@@ -13,6 +13,7 @@
 #   PROXIES="balancer" flock /tmp/wildfly.lock bench/http/run.sh          # a subset: balancer wildfly haproxy
 #   BALANCER_JAVA_OPTS="... -XX:StartFlightRecording=..." ...             # JAVA_OPTS of the balancer server
 #   IO_THREADS=2 ...              # I/O threads of both JVM proxies (default: the io subsystem's, 2 per core)
+#   BODY_KB=64 ...                # POST requests with a body of that many KiB instead of GETs
 #
 # Needs: mvn -B -o install -DskipTests -pl testsuite,dist -am (dist/target/server, testsuite/target/server-full);
 # wrk, haproxy and nginx (installed with apt-get when missing); ports 2080, 2610, 9990, BACKEND1/2, HAPROXY_PORT
@@ -34,6 +35,7 @@ BACKEND2=${BACKEND2:-19082}
 HAPROXY_PORT=${HAPROXY_PORT:-12080}
 WF_OFFSET=${WF_OFFSET:-300}
 IO_THREADS=${IO_THREADS:-}
+BODY_KB=${BODY_KB:-0}
 WF_PORT=$(( 8080 + WF_OFFSET ))
 WF_MGMT=$(( 9990 + WF_OFFSET ))
 LB_PORT=2080
@@ -77,6 +79,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# POSTs: wrk sends each request with the same body of BODY_KB KiB
+WRK_SCRIPT=()
+REQUESTS="GET requests"
+if [ "$BODY_KB" -gt 0 ]; then
+    printf 'wrk.method = "POST"\nwrk.body = string.rep("x", %d)\nwrk.headers["Content-Type"] = "application/octet-stream"\n' \
+        $(( BODY_KB * 1024 )) > "$WORK/post.lua"
+    WRK_SCRIPT=(-s "$WORK/post.lua")
+    REQUESTS="POST requests with a $BODY_KB KiB body"
+fi
+
 ms() { # a wrk latency (850.00us, 1.20ms, 2.01s) in milliseconds
     awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/ && v !~ /ms$/) n *= 1000; else if (v ~ /m$/) n *= 60000; printf "%.2f", n }'
 }
@@ -85,14 +97,14 @@ warm_up() { # proxy-name: checks the path to the backends, then one unmeasured r
     local body
     body=$(curl -s -m 5 "http://127.0.0.1:${PORT[$1]}/bench") || true
     [[ "$body" == "backend b"* ]] || { echo "$1 does not proxy to the backends (got: ${body:0:200})"; return 1; }
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:${PORT[$1]}/bench" > "$WORK/wrk-$1-warmup.out" 2>&1
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "${WRK_SCRIPT[@]}" "http://127.0.0.1:${PORT[$1]}/bench" > "$WORK/wrk-$1-warmup.out" 2>&1
 }
 
 measure() { # proxy-name round
     local name=$1 out=$WORK/wrk-$1-$2.out
     local before backends_before after backends_after
     before=$(cpu_ticks ${PID[$name]}); backends_before=$(cpu_ticks $NGINX_PIDS)
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:${PORT[$name]}/bench" > "$out" 2>&1
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "${WRK_SCRIPT[@]}" "http://127.0.0.1:${PORT[$name]}/bench" > "$out" 2>&1
     after=$(cpu_ticks ${PID[$name]}); backends_after=$(cpu_ticks $NGINX_PIDS)
     local rps requests p50 p99 errors
     rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
@@ -187,7 +199,7 @@ done
 for proxy in $PROXIES; do stop_proxy "$proxy"; done
 
 # --- the table (the median round of each proxy) and the ratios the issue asks for
-echo "HTTP, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency (keep-alive, 32-byte body), $ROUNDS rounds in turn after a ${WARMUP}s warm-up each; $(date -u +%F)"
+echo "HTTP, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency (keep-alive $REQUESTS, 32-byte answers), $ROUNDS rounds in turn after a ${WARMUP}s warm-up each; $(date -u +%F)"
 printf "%-9s %9s %-23s %8s %8s %7s %13s %16s\n" proxy "req/s" "rounds req/s" p50ms p99ms errors "proxy-µs/req" "backends-µs/req"
 sort -k1,1 -k3,3n "$WORK/results.txt" | awk -v tck="$CLK_TCK" -v order="$PROXIES" '
     FNR == NR { rounds[$1] = rounds[$1] (rounds[$1] == "" ? "" : "/") $3; next }

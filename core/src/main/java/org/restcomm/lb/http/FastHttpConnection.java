@@ -52,7 +52,22 @@ final class FastHttpConnection {
     private ByteBuffer work;
     private NodeLinks.Link link;
     private Node node;
-    private int requestLength;
+    /** Room the forwarding lines need beside the client's head in the request buffer. */
+    private static final int FORWARDING_ROOM = 512;
+
+    /** Where the request ends in the input buffer, once its last byte has been read; -1 while its body streams. */
+    private int requestEnd;
+    /** Body bytes still to come from the client, read and written on as they arrive: a body larger than a buffer. */
+    private long bodyLeft;
+    /** The next body byte to write to the node, in the input buffer. */
+    private int bodyFrom;
+    private long contentLength;
+    private boolean headRequest;
+    private boolean streamed;
+    /** The request's head, and any body in the same buffer, went out to the node. */
+    private boolean headSent;
+    /** The client is still sending a body nobody will read: its connection ends with the answer. */
+    private boolean closeAfterAnswer;
     private String method;
     private boolean counted;
     private boolean requestCounted;
@@ -110,16 +125,32 @@ final class FastHttpConnection {
     }
 
     void start() {
-        this.client.getSourceChannel().setReadListener(channel -> this.clientReadable());
-        this.client.getSinkChannel().setWriteListener(channel -> this.clientWritable());
+        this.client.getSourceChannel().setReadListener(channel -> this.guarded(this::clientReadable));
+        this.client.getSinkChannel().setWriteListener(channel -> this.guarded(this::clientWritable));
         this.client.setCloseListener(connection -> this.cleanUp());
         this.waitForRequest();
         this.client.getSourceChannel().resumeReads();
     }
 
+    /** A fault of the fast path's own closes the connection it happened on, rather than leave it waiting for ever. */
+    private void guarded(Runnable event) {
+        try {
+            event.run();
+        } catch (RuntimeException e) {
+            LOGGER.httpFastPathFailed(String.valueOf(this.client.getPeerAddress()), e);
+            this.close();
+        }
+    }
+
     // ---- the client's side
 
     private void clientReadable() {
+        if (this.state == EXCHANGING && this.headSent && this.bodyLeft > 0) {
+            if (this.pumpBody()) {
+                this.requestSent();
+            }
+            return;
+        }
         if (this.state != READING) {
             // a pipelined request or the client's close, during an exchange: read once the answer is through
             this.client.getSourceChannel().suspendReads();
@@ -159,6 +190,8 @@ final class FastHttpConnection {
     private void takeRequests() {
         while (this.state == READING && this.readEnd > this.readStart) {
             ByteBuffer buffer = this.in;
+            // reads by index stop at the limit, which the body's writes moved
+            buffer.limit(buffer.capacity());
             int result = this.head.parse(buffer, this.readStart, this.readEnd);
             if (result == HttpRequestHead.INCOMPLETE) {
                 if (this.readEnd == buffer.capacity()) {
@@ -171,16 +204,17 @@ final class FastHttpConnection {
                 return;
             }
             long maxBody = this.engine.settings().maxRequestSize();
-            if (result == HttpRequestHead.NOT_FAST || !this.engine.intake().accepting() || (maxBody > 0 && this.head.contentLength() > maxBody)) {
-                // Undertow answers the suspended balancer's 503 and max-request-size's 413
+            if (result == HttpRequestHead.NOT_FAST || !this.engine.intake().accepting() || (maxBody > 0 && this.head.contentLength() > maxBody)
+                    || this.engine.standsAside()) {
+                // Undertow answers the suspended balancer's 503, max-request-size's 413 and the redirect to HTTPS
                 this.handOver();
                 return;
             }
             long length = this.head.headEnd() - this.readStart + this.head.contentLength();
-            if (length > buffer.capacity() - 512) {
-                // the body streams: Undertow's; the margin is room for the forwarding lines
-                this.handOver();
-                return;
+            if (length > buffer.capacity() - FORWARDING_ROOM) {
+                // a body larger than the buffer streams to the node as it arrives
+                this.exchange(true);
+                continue;
             }
             if (this.readStart + length > this.readEnd) {
                 if (this.readStart + length > buffer.capacity()) {
@@ -188,13 +222,13 @@ final class FastHttpConnection {
                 }
                 return;
             }
-            this.requestLength = (int) length;
-            this.exchange();
+            this.exchange(false);
         }
         this.releaseInputIfEmpty();
     }
 
-    private void exchange() {
+    /** @param streamed whether the body streams: the head is in the buffer, the body not all */
+    private void exchange(boolean streamed) {
         HeadRequestView request = this.view.of(this.head);
         Node chosen = this.engine.select(request);
         if (chosen == null || chosen.address() == null || chosen.port(NodeAdvertisement.HTTP_PORT).isEmpty()) {
@@ -210,6 +244,10 @@ final class FastHttpConnection {
             return;
         }
         this.work = this.links.buffer();
+        this.streamed = streamed;
+        this.contentLength = this.head.contentLength();
+        this.headRequest = this.head.methodIs("HEAD");
+        this.closeAfterAnswer = false;
         if (!this.writeRequest(this.work)) {
             this.links.recycle(this.work);
             this.work = null;
@@ -260,11 +298,17 @@ final class FastHttpConnection {
 
     /**
      * The request as the node gets it: the client's request line and headers, without its X-Forwarded-Proto, -Host,
-     * -Port and -Server, then the forwarding headers as Undertow's ProxyHandler adds them, then the body.
+     * -Port and -Server, then the forwarding headers as Undertow's ProxyHandler adds them, then the body when it is
+     * all in the buffer; a streamed one follows from the input buffer.
      *
      * @return false when it does not fit the buffer
      */
     private boolean writeRequest(ByteBuffer out) {
+        this.headSent = false;
+        this.bodyFrom = this.head.headEnd();
+        this.bodyLeft = this.streamed ? this.contentLength : 0;
+        this.requestEnd = this.streamed ? -1 : this.head.headEnd() + (int) this.contentLength;
+        this.in.limit(this.in.capacity());
         ByteBuffer source = this.in;
         HttpRequestHead request = this.head;
         out.clear();
@@ -294,7 +338,9 @@ final class FastHttpConnection {
                 out.put((byte) this.forwardedElement.charAt(i));
             }
             out.put(CRLF).put(CRLF);
-            copy(source, request.headEnd(), request.headEnd() + (int) request.contentLength(), out);
+            if (!this.streamed) {
+                copy(source, request.headEnd(), request.headEnd() + (int) request.contentLength(), out);
+            }
         } catch (java.nio.BufferOverflowException e) {
             return false;
         }
@@ -389,13 +435,13 @@ final class FastHttpConnection {
     private void send(NodeLinks.Link chosen) {
         this.link = chosen;
         this.requestSent = false;
-        chosen.connection.getSourceChannel().setReadListener(channel -> this.nodeReadable());
-        chosen.connection.getSinkChannel().setWriteListener(channel -> this.nodeWritable());
+        chosen.connection.getSourceChannel().setReadListener(channel -> this.guarded(this::nodeReadable));
+        chosen.connection.getSinkChannel().setWriteListener(channel -> this.guarded(this::nodeWritable));
         this.nodeWritable();
     }
 
     private void nodeWritable() {
-        if (this.state != EXCHANGING || this.link == null) {
+        if (this.state != EXCHANGING || this.link == null || this.requestSent) {
             return;
         }
         ByteBuffer out = this.work;
@@ -410,13 +456,82 @@ final class FastHttpConnection {
             this.nodeFailed();
             return;
         }
+        this.headSent = true;
+        if (this.bodyLeft > 0 && !this.pumpBody()) {
+            return;
+        }
+        this.requestSent();
+    }
+
+    /**
+     * Writes the streamed body on: what the input buffer holds, then what the client sends, as long as the node takes
+     * it. The node's writes, or the client's reads, resume what waits.
+     *
+     * @return true once the whole body went out
+     */
+    private boolean pumpBody() {
+        org.xnio.conduits.ConduitStreamSinkChannel sink = this.link.connection.getSinkChannel();
+        while (this.bodyLeft > 0) {
+            int available = (int) Math.min(this.bodyLeft, this.readEnd - this.bodyFrom);
+            if (available > 0) {
+                this.in.limit(this.bodyFrom + available).position(this.bodyFrom);
+                int written;
+                try {
+                    written = sink.write(this.in);
+                } catch (IOException e) {
+                    this.nodeFailed();
+                    return false;
+                }
+                this.bodyFrom += written;
+                this.bodyLeft -= written;
+                if (written < available) {
+                    // the node reads slower than the client sends: the client waits in its socket
+                    this.client.getSourceChannel().suspendReads();
+                    sink.resumeWrites();
+                    return false;
+                }
+                continue;
+            }
+            if (this.bodyLeft < this.contentLength) {
+                // all of the buffer went out, part of the body with it: it fills again from the start. Until then
+                // the head stays where it is, for a retry or Undertow.
+                this.readStart = 0;
+                this.readEnd = 0;
+                this.bodyFrom = 0;
+            }
+            this.in.limit(this.in.capacity()).position(this.readEnd);
+            int read;
+            try {
+                read = this.client.getSourceChannel().read(this.in);
+            } catch (IOException e) {
+                this.close();
+                return false;
+            }
+            if (read < 0) {
+                // the client gave up in the middle of its body
+                this.close();
+                return false;
+            }
+            this.readEnd = this.in.position();
+            if (read == 0) {
+                this.client.getSourceChannel().resumeReads();
+                return false;
+            }
+        }
+        this.requestEnd = this.bodyFrom;
+        return true;
+    }
+
+    /** The whole request is with the node: its answer is read into the request's buffer from now on. */
+    private void requestSent() {
+        ByteBuffer out = this.work;
         this.link.connection.getSinkChannel().suspendWrites();
         this.requestSent = true;
         if (!this.requestCounted) {
             this.requestCounted = true;
             this.statistics.requestForwarded(this.method);
-            if (this.head.contentLength() > 0) {
-                this.statistics.bytesToServer(this.head.contentLength());
+            if (this.contentLength > 0) {
+                this.statistics.bytesToServer(this.contentLength);
             }
             this.engine.relayed();
         }
@@ -467,7 +582,7 @@ final class FastHttpConnection {
         ByteBuffer buffer = this.work;
         for (;;) {
             if (!this.headDone) {
-                int result = this.answer.parseHead(buffer, this.headStart, this.relayEnd, this.head.methodIs("HEAD"));
+                int result = this.answer.parseHead(buffer, this.headStart, this.relayEnd, this.headRequest);
                 if (result == HttpResponseFraming.BAD) {
                     this.badAnswer();
                     return;
@@ -599,14 +714,16 @@ final class FastHttpConnection {
         for (String candidate : IDEMPOTENT) {
             idempotent |= candidate.equals(this.method);
         }
-        if (idempotent && failed.reused && !this.retried) {
+        // a streamed body that began to go out cannot be sent again: what the client sends next is the rest of it
+        boolean bodyConsumed = this.streamed && this.bodyLeft < this.contentLength;
+        if (idempotent && failed.reused && !this.retried && !bodyConsumed) {
             this.retried = true;
             if (this.writeRequest(this.work)) {
                 this.connect(failed.pool, false);
                 return;
             }
         }
-        if (idempotent) {
+        if (idempotent && !bodyConsumed) {
             this.endExchangeForUndertow();
         } else {
             LOGGER.debugf("node %s failed a %s request before answering", this.node.name(), this.method);
@@ -615,6 +732,11 @@ final class FastHttpConnection {
     }
 
     private void answerNoNode() {
+        if (this.requestEnd < 0) {
+            // the rest of the body is still on its way: nothing can be read after it
+            this.closeAfterAnswer = true;
+            this.requestEnd = this.readEnd;
+        }
         if (this.link != null) {
             this.links.close(this.link);
             this.link = null;
@@ -660,9 +782,9 @@ final class FastHttpConnection {
         }
         this.links.recycle(this.work);
         this.work = null;
-        this.readStart += this.requestLength;
+        this.readStart = this.requestEnd;
         this.state = READING;
-        if (!keepClient || this.engine.isClosed()) {
+        if (!keepClient || this.closeAfterAnswer || this.engine.isClosed()) {
             // the node's answer says the connection ends with it
             this.close();
             return;

@@ -91,7 +91,8 @@ public final class HttpBalancer {
         Listeners.PlainFront front = null;
         if (HttpFastPath.applies(this.settings) && Boolean.parseBoolean(System.getProperty(FAST_PATH_PROPERTY, "true"))) {
             front = (buffers, undertow) -> {
-                fastPath[0] = new HttpFastPath(selector, this.statistics, this.intake, this.settings, proxyClient.restingOnHttpPort(), buffers, undertow);
+                fastPath[0] = new HttpFastPath(selector, this.statistics, this.intake, this.settings, proxyClient.restingOnHttpPort(), buffers, undertow,
+                        redirect);
                 return fastPath[0].openListener();
             };
         }

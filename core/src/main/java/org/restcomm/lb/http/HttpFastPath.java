@@ -26,7 +26,8 @@ import org.xnio.XnioIoThread;
  * Undertow's listener, which keeps the connection from then on and does what it always did.
  * <p>
  * It runs only with settings it has nothing to add to: no rewrite rules, no redirect to HTTPS, no TLS to the nodes,
- * no response size or request time limits, no bad-node pattern, forwarded headers on.
+ * no response size or request time limits, no bad-node pattern, forwarded headers on; and while plain requests are
+ * not redirected to HTTPS, which can be turned on and off at run time.
  */
 final class HttpFastPath implements NodeRegistryListener {
 
@@ -37,13 +38,14 @@ final class HttpFastPath implements NodeRegistryListener {
     private final Predicate<Node> resting;
     private final ByteBufferPool buffers;
     private final HttpOpenListener undertow;
+    private final HttpsRedirect redirect;
     private final Map<XnioIoThread, NodeLinks> links = new ConcurrentHashMap<>();
     private final Set<FastHttpConnection> connections = ConcurrentHashMap.newKeySet();
     private final LongAdder fastRequests = new LongAdder();
     private volatile boolean closed;
 
     HttpFastPath(NodeSelector selector, HttpStatistics statistics, Intake intake, HttpBalancerSettings settings, Predicate<Node> resting,
-            ByteBufferPool buffers, HttpOpenListener undertow) {
+            ByteBufferPool buffers, HttpOpenListener undertow, HttpsRedirect redirect) {
         this.selector = selector;
         this.statistics = statistics;
         this.intake = intake;
@@ -51,12 +53,12 @@ final class HttpFastPath implements NodeRegistryListener {
         this.resting = resting;
         this.buffers = buffers;
         this.undertow = undertow;
+        this.redirect = redirect;
     }
 
     /** Whether the settings leave nothing for Undertow to do on a plain request. */
     static boolean applies(HttpBalancerSettings settings) {
-        return settings.forwardedHeaders() && settings.rewriteRules().expressions().isEmpty() && !settings.httpsRedirect().enabled()
-                && settings.backendSslContext() == null && settings.maxResponseSize() <= 0 && settings.maxRequestTime() <= 0
+        return settings.forwardedHeaders() && settings.rewriteRules().expressions().isEmpty() && settings.backendSslContext() == null && settings.maxResponseSize() <= 0 && settings.maxRequestTime() <= 0
                 && settings.badNodeRequestPattern() == null;
     }
 
@@ -89,6 +91,11 @@ final class HttpFastPath implements NodeRegistryListener {
 
     void closed(FastHttpConnection fast) {
         this.connections.remove(fast);
+    }
+
+    /** Whether every request is Undertow's now: plain HTTP is being redirected to HTTPS. */
+    boolean standsAside() {
+        return this.redirect.active();
     }
 
     boolean isClosed() {

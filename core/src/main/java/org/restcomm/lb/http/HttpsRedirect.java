@@ -28,6 +28,11 @@ final class HttpsRedirect implements HttpHandler {
         this.port = port;
     }
 
+    /** Whether plain requests are redirected now: the fast path then leaves them all to this handler. */
+    boolean active() {
+        return this.port != 0;
+    }
+
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         int target = this.port;

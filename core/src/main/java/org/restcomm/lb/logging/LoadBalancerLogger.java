@@ -222,6 +222,10 @@ public interface LoadBalancerLogger extends BasicLogger {
     @Message(id = 93, value = "SIP UDP listener %s:%d got a receive queue of %d bytes of the %d asked (gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE): datagrams of a longer pause are dropped; raise the kernel's net.core.rmem_max")
     void udpReceiveBufferCapped(String address, int port, int granted, int asked);
 
+    @LogMessage(level = Level.ERROR)
+    @Message(id = 94, value = "HTTP fast path failed on the connection from %s: connection closed")
+    void httpFastPathFailed(String peer, @Cause Throwable cause);
+
     @LogMessage(level = Level.WARN)
     @Message(id = 120, value = "%s asked /lbstop: the server suspends and stops within %d ms (stop-timeout)")
     void adminStopRequested(InetSocketAddress client, long timeoutMillis);

@@ -97,6 +97,30 @@ class HttpFastPathTest {
     }
 
     @Test
+    void aBodyLargerThanABufferStreamsToTheNodeAndTheRequestAfterItIsServedToo() throws Exception {
+        byte[] body = TestNode.pattern(3);
+        try (Socket socket = new Socket("127.0.0.1", this.fast.port())) {
+            socket.setSoTimeout(10_000);
+            var out = socket.getOutputStream();
+            out.write(("PUT /upload HTTP/1.1\r\nHost: lb\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            // in pieces, as a client on a slow link sends it
+            for (int from = 0; from < body.length; from += 100_000) {
+                out.write(body, from, Math.min(100_000, body.length - from));
+                out.flush();
+            }
+            out.write("GET /after HTTP/1.1\r\nHost: lb\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = socket.getInputStream();
+            String upload = readAnswer(in).text;
+            String digest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(body));
+            assertTrue(upload.endsWith("n " + body.length + " " + digest), upload);
+            String after = readAnswer(in).text;
+            assertTrue(after.endsWith("node=n"), after);
+        }
+        assertEquals(2, this.fast.balancer.fastPathRequests(), "both relayed by the fast path");
+        BalancerTestBed.eventually(body.length, () -> this.fast.statistics.http().bytesToServer(), "the streamed body counted");
+    }
+
+    @Test
     void requestsWhoseFramingCouldBeReadTwoWaysAreLeftToUndertowAndAnsweredAsItAnswersThem() throws Exception {
         String x = "x".repeat(17_000);
         Map<String, String> cases = new LinkedHashMap<>();
@@ -153,7 +177,7 @@ class HttpFastPathTest {
     }
 
     /** An answer's head and its Content-Length body (the test node always sends one), or what came before close or silence. */
-    private static Answer readAnswer(InputStream in) throws IOException {
+    static Answer readAnswer(InputStream in) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
             int headEnd = -1;
@@ -184,7 +208,7 @@ class HttpFastPathTest {
         return new Answer(bytes.toString(StandardCharsets.ISO_8859_1));
     }
 
-    private record Answer(String text) {
+    record Answer(String text) {
         String statusLine() {
             int end = this.text.indexOf("\r\n");
             return (end < 0) ? this.text : this.text.substring(0, end);

@@ -96,6 +96,22 @@ class HttpsRedirectTest {
     }
 
     @Test
+    void turnedOnLiveAConnectionTheFastPathServedIsRedirectedFromItsNextRequest() throws Exception {
+        this.start(HttpsRedirectSettings.OFF);
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), this.bed.port())) {
+            socket.setSoTimeout(10_000);
+            InputStream in = socket.getInputStream();
+            socket.getOutputStream().write("GET /first HTTP/1.1\r\nHost: lb.example\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("HTTP/1.1 200 OK", HttpFastPathTest.readAnswer(in).statusLine());
+            assertEquals(1, this.bed.balancer.fastPathRequests(), "served by the fast path");
+            this.bed.balancer.redirectToHttps(new HttpsRedirectSettings(true, 0));
+            socket.getOutputStream().write("GET /second HTTP/1.1\r\nHost: lb.example\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("HTTP/1.1 308 Permanent Redirect", HttpFastPathTest.readAnswer(in).statusLine());
+        }
+        assertEquals(1, this.bed.balancer.fastPathRequests(), "the second was Undertow's");
+    }
+
+    @Test
     void httpsRequestsAreNotRedirected() throws Exception {
         this.start(new HttpsRedirectSettings(true, 0));
         HttpResponse<String> response = BalancerTestBed.httpsClient().send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + this.bed.httpsPort() + "/"))
