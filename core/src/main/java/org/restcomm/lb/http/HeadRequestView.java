@@ -7,6 +7,7 @@ package org.restcomm.lb.http;
  */
 final class HeadRequestView implements RoutedRequest {
 
+    private static final byte[] ACCOUNTS = HttpRequestHead.ascii("Accounts/");
     private static final String[] COMMON_METHODS = { "GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH" };
 
     private HttpRequestHead head;
@@ -63,7 +64,23 @@ final class HeadRequestView implements RoutedRequest {
 
     @Override
     public String restcommInstanceId() {
-        return RoutedRequest.instanceIdInPath(this.path());
+        // most paths name no account: no string made for them
+        return this.pathContains(ACCOUNTS) ? RoutedRequest.instanceIdInPath(this.path()) : null;
+    }
+
+    private boolean pathContains(byte[] part) {
+        java.nio.ByteBuffer in = this.head.buffer();
+        int end = (this.head.queryStart() < 0) ? this.head.targetEnd() : this.head.queryStart() - 1;
+        for (int i = this.head.targetStart(); i + part.length <= end; i++) {
+            int j = 0;
+            while (j < part.length && in.get(i + j) == part[j]) {
+                j++;
+            }
+            if (j == part.length) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
