@@ -398,8 +398,9 @@ final class FastHttpConnection {
         this.readStart = 0;
     }
 
+    /** Between requests only: during an exchange the buffer holds the request, or is the one a streamed body refills. */
     private void releaseInputIfEmpty() {
-        if (this.in != null && this.readStart == this.readEnd) {
+        if (this.state == READING && this.in != null && this.readStart == this.readEnd) {
             this.links.recycle(this.in);
             this.in = null;
         }
