@@ -420,9 +420,11 @@ final class FastHttpConnection {
         this.client.getSourceChannel().suspendReads();
         PooledByteBuffer unread = null;
         if (this.in != null) {
-            // Undertow frees what it is given into its own pool: a buffer of that pool carries the bytes
-            unread = this.engine.buffers().allocate();
+            // Undertow frees what it is given into its own pool: a buffer of that pool carries the bytes, or one of
+            // their own when they are more than it holds
             this.in.limit(this.readEnd).position(this.readStart);
+            unread = (this.in.remaining() <= this.engine.buffers().getBufferSize()) ? this.engine.buffers().allocate()
+                    : new io.undertow.util.ImmediatePooledByteBuffer(ByteBuffer.allocate(this.in.remaining()));
             unread.getBuffer().clear();
             unread.getBuffer().put(this.in).flip();
             this.links.recycle(this.in);

@@ -31,6 +31,12 @@ import org.xnio.XnioIoThread;
  */
 final class HttpFastPath implements NodeRegistryListener {
 
+    /**
+     * A request's or an answer's bytes per read and write: 64 KiB bodies, the common upload size, then go in one
+     * system call each way instead of four.
+     */
+    static final int BUFFER_SIZE = 64 * 1024;
+
     private final NodeSelector selector;
     private final HttpStatistics statistics;
     private final Intake intake;
@@ -70,7 +76,7 @@ final class HttpFastPath implements NodeRegistryListener {
                 return;
             }
             NodeLinks threadLinks = this.links.computeIfAbsent(connection.getIoThread(),
-                    thread -> new NodeLinks(thread, this.settings.connectionsPerThread(), this.buffers.getBufferSize()));
+                    thread -> new NodeLinks(thread, this.settings.connectionsPerThread(), BUFFER_SIZE));
             FastHttpConnection fast = new FastHttpConnection(this, connection, threadLinks);
             this.connections.add(fast);
             fast.start();

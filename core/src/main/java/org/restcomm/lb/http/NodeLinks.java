@@ -59,8 +59,8 @@ final class NodeLinks {
         }
     }
 
-    /** Buffers kept for reuse per thread, 16 KiB each: allocating and zeroing a direct buffer per request costs more than relaying it. */
-    private static final int KEPT_BUFFERS = 256;
+    /** Buffers kept for reuse per thread: allocating and zeroing a direct buffer per request costs more than relaying it. */
+    private static final int KEPT_BUFFERS = 64;
 
     private final XnioIoThread thread;
     private final int maxPerNode;
