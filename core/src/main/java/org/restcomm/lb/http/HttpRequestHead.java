@@ -14,6 +14,10 @@ final class HttpRequestHead {
     static final int FAST = 1;
     static final int NOT_FAST = 2;
 
+    /** What {@link #headerLine} answers for a line that has not all arrived, and for one outside the grammar. */
+    static final int LINE_INCOMPLETE = -1;
+    static final int LINE_BAD = -2;
+
     /** More headers than this: Undertow's. */
     static final int MAX_HEADERS = 64;
 
@@ -156,60 +160,84 @@ final class HttpRequestHead {
                 this.headEnd = i + 2;
                 return this.framing();
             }
-            // a line starting with a space or tab (obsolete folding), or a space before the colon, fails here
-            int nameStart = i;
-            for (;; i++) {
-                if (i == limit) {
-                    return INCOMPLETE;
-                }
-                byte b = buffer.get(i);
-                if (b == ':') {
-                    break;
-                }
-                if (!is(TOKEN, b)) {
-                    return NOT_FAST;
-                }
-            }
-            int nameEnd = i++;
-            while (i < limit && isSpace(buffer.get(i))) {
-                i++;
-            }
-            int valueStart = i;
-            int valueEnd = i;
-            for (;; i++) {
-                if (i == limit) {
-                    return INCOMPLETE;
-                }
-                byte b = buffer.get(i);
-                if (b == '\r') {
-                    break;
-                }
-                // visible ASCII, space and tab only: no NUL, no bare LF, no other control, no obs-text
-                if (b < 0x20 && b != '\t' || b >= 0x7f) {
-                    return NOT_FAST;
-                }
-                if (!isSpace(b)) {
-                    valueEnd = i + 1;
-                }
-            }
-            if (i + 1 == limit) {
-                return INCOMPLETE;
-            }
-            if (buffer.get(i + 1) != '\n' || nameStart == nameEnd || this.headerCount == MAX_HEADERS) {
+            if (this.headerCount == MAX_HEADERS) {
                 return NOT_FAST;
             }
-            int index = this.headerCount++;
-            int at = index * 4;
-            this.lines[at] = nameStart;
-            this.lines[at + 1] = nameEnd;
-            this.lines[at + 2] = valueStart;
-            this.lines[at + 3] = valueEnd;
+            int index = this.headerCount;
+            int next = headerLine(buffer, i, limit, false, this.lines, index * 4);
+            if (next < 0) {
+                return (next == LINE_INCOMPLETE) ? INCOMPLETE : NOT_FAST;
+            }
+            this.headerCount++;
+            int nameStart = this.lines[index * 4];
+            int nameEnd = this.lines[index * 4 + 1];
             int kind = this.kindOf(nameStart, nameEnd);
             this.kinds[index] = kind;
             this.counts[kind]++;
             this.last[kind] = index;
-            i += 2;
+            i = next;
         }
+    }
+
+    /**
+     * Frames the header line at {@code i}: name start, name end, value start and value end (the value without the
+     * spaces around it) go into {@code line} from {@code at}. A line starting with a space or tab (obsolete folding),
+     * a space before the colon, a control byte or a bare CR or LF makes it bad.
+     *
+     * @param obsText whether bytes 0x80-0xFF may be in the value: answers may carry them, fast requests may not
+     * @return the index after the line's CRLF, {@link #LINE_INCOMPLETE} or {@link #LINE_BAD}
+     */
+    static int headerLine(ByteBuffer in, int i, int limit, boolean obsText, int[] line, int at) {
+        int nameStart = i;
+        for (;; i++) {
+            if (i == limit) {
+                return LINE_INCOMPLETE;
+            }
+            byte b = in.get(i);
+            if (b == ':') {
+                break;
+            }
+            if (!is(TOKEN, b)) {
+                return LINE_BAD;
+            }
+        }
+        int nameEnd = i++;
+        while (i < limit && isSpace(in.get(i))) {
+            i++;
+        }
+        int valueStart = i;
+        int valueEnd = i;
+        for (;; i++) {
+            if (i == limit) {
+                return LINE_INCOMPLETE;
+            }
+            byte b = in.get(i);
+            if (b == '\r') {
+                break;
+            }
+            if (!isFieldByte(b, obsText)) {
+                return LINE_BAD;
+            }
+            if (!isSpace(b)) {
+                valueEnd = i + 1;
+            }
+        }
+        if (i + 1 == limit) {
+            return LINE_INCOMPLETE;
+        }
+        if (in.get(i + 1) != '\n' || nameStart == nameEnd) {
+            return LINE_BAD;
+        }
+        line[at] = nameStart;
+        line[at + 1] = nameEnd;
+        line[at + 2] = valueStart;
+        line[at + 3] = valueEnd;
+        return i + 2;
+    }
+
+    /** Visible ASCII, space and tab; obs-text only when allowed. No NUL, no other control, no bare CR or LF. */
+    static boolean isFieldByte(byte b, boolean obsText) {
+        return (b >= 0x20 && b != 0x7f) || b == '\t' || (b < 0 && obsText);
     }
 
     /** Whether the request's length and meaning are beyond doubt, and nothing in it asks for what only Undertow does. */

@@ -39,6 +39,8 @@ final class HttpResponseFraming {
     private static final int TRAILER_LF = 9;
     private static final int LAST_LF = 10;
 
+    /** The header line being read: name start and end, value start and end. */
+    private final int[] line = new int[4];
     private int status;
     private int headEnd;
     private int body;
@@ -76,8 +78,8 @@ final class HttpResponseFraming {
         }
         int i = from + 12;
         while (in.get(i) != '\r') {
-            byte b = in.get(i);
-            if (b < 0x20 && b != '\t' || b == 0x7f) {
+            // the reason phrase: any text, obs-text included
+            if (!HttpRequestHead.isFieldByte(in.get(i), true)) {
                 return BAD;
             }
             if (++i == to) {
@@ -108,43 +110,16 @@ final class HttpResponseFraming {
                 i += 2;
                 break;
             }
-            int nameStart = i;
-            for (;; i++) {
-                if (i == to) {
-                    return INCOMPLETE;
-                }
-                byte b = in.get(i);
-                if (b == ':') {
-                    break;
-                }
-                if (!HttpRequestHead.isToken(b)) {
-                    return BAD;
-                }
+            int next = HttpRequestHead.headerLine(in, i, to, true, this.line, 0);
+            if (next < 0) {
+                return (next == HttpRequestHead.LINE_INCOMPLETE) ? INCOMPLETE : BAD;
             }
-            int nameEnd = i++;
-            while (i < to && HttpRequestHead.isSpace(in.get(i))) {
-                i++;
-            }
-            int valueStart = i;
-            int valueEnd = i;
-            for (;; i++) {
-                if (i == to) {
-                    return INCOMPLETE;
-                }
-                byte b = in.get(i);
-                if (b == '\r') {
-                    break;
-                }
-                if (b < 0x20 && b != '\t' || b == 0x7f) {
-                    return BAD;
-                }
-                if (!HttpRequestHead.isSpace(b)) {
-                    valueEnd = i + 1;
-                }
-            }
-            if (nameStart == nameEnd) {
-                return BAD;
-            }
+            int nameStart = this.line[0];
+            int nameEnd = this.line[1];
+            int valueStart = this.line[2];
+            int valueEnd = this.line[3];
+            // from here on i is where the line's CR is: the loop's head checks its LF
+            i = next - 2;
             if (is(in, nameStart, nameEnd, CONTENT_LENGTH)) {
                 long value = digits(in, valueStart, valueEnd);
                 if (value < 0 || (length >= 0 && length != value)) {

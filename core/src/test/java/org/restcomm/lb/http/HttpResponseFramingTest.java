@@ -49,11 +49,22 @@ class HttpResponseFramingTest {
     }
 
     @Test
+    void anAnswerMayCarryBytesBeyondAsciiInItsReasonAndHeaderValues() {
+        // UTF-8 as nodes send it in file names and localised reason phrases; Undertow's client takes these too
+        String answer = "HTTP/1.1 200 Tr\u00e8s bien\r\nContent-Disposition: attachment; filename=\"caf\u00e9.txt\"\r\nContent-Length: 2\r\n\r\nok";
+        ByteBuffer in = ByteBuffer.wrap(answer.getBytes(StandardCharsets.UTF_8));
+        HttpResponseFraming framing = new HttpResponseFraming();
+        assertEquals(HttpResponseFraming.HEAD, framing.parseHead(in, 0, in.limit(), false));
+        assertEquals(in.limit(), framing.body(in, framing.headEnd(), in.limit()));
+    }
+
+    @Test
     void ambiguousOrMalformedAnswersAreBad() {
         for (String bad : new String[] { "HTTP/1.1 200 OK\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n",
                 "HTTP/1.1 200 OK\r\nContent-Length: 4\r\nContent-Length: 5\r\n\r\n", "HTTP/1.1 200 OK\r\nContent-Length: -4\r\n\r\n",
                 "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", "HTTP/1.1 200 OK\nContent-Length: 0\n\n",
-                "HTTP/2 200 OK\r\n\r\n", "HTTP/1.1 2x0 OK\r\n\r\n", "HTTP/1.1 200 OK\r\nBad Name: 1\r\n\r\n" }) {
+                "HTTP/2 200 OK\r\n\r\n", "HTTP/1.1 2x0 OK\r\n\r\n", "HTTP/1.1 200 OK\r\nBad Name: 1\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nX-Nul: a\0b\r\n\r\n", "HTTP/1.1 200 OK\r\nX-Folded: a\r\n b\r\n\r\n" }) {
             HttpResponseFraming framing = new HttpResponseFraming();
             ByteBuffer in = ascii(bad);
             assertEquals(HttpResponseFraming.BAD, framing.parseHead(in, 0, in.limit(), false), bad);
