@@ -593,6 +593,9 @@ final class FastHttpConnection {
                 if (result == HttpResponseFraming.INCOMPLETE) {
                     break;
                 }
+                // an intermediary sends its own HTTP version (RFC 9112, 2.3): an HTTP/1.0 node's answer goes out as 1.1,
+                // framed by its Content-Length, or by the close of the client's connection when it has none
+                buffer.put(this.headStart + 7, (byte) '1');
                 if (this.answer.interim()) {
                     this.headStart = this.answer.headEnd();
                     this.writeLimit = this.headStart;
@@ -774,7 +777,9 @@ final class FastHttpConnection {
             this.statistics.bytesToClient(this.bodyBytes);
         }
         this.engine.intake().workEnded();
-        boolean keepClient = !this.headDone || this.answer.keepAlive() || this.link == null;
+        // the node's connection may end with the answer (HTTP/1.0) while the client's goes on; not when the answer
+        // says Connection: close, or runs until the node closes
+        boolean keepClient = !this.headDone || this.link == null || !(this.answer.closeAsked() || this.answer.untilClose());
         if (this.link != null) {
             if (this.linkReusable) {
                 this.links.release(this.link);

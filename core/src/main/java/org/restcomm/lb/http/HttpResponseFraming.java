@@ -46,6 +46,7 @@ final class HttpResponseFraming {
     private int body;
     private long remaining;
     private boolean keepAlive;
+    private boolean closeAsked;
     private int chunkState;
     private int sizeDigits;
     private long bodyBytes;
@@ -87,6 +88,7 @@ final class HttpResponseFraming {
             }
         }
         boolean keepAlive = minor == '1';
+        boolean closeAsked = false;
         long length = -1;
         boolean chunked = false;
         for (;;) {
@@ -135,6 +137,7 @@ final class HttpResponseFraming {
             } else if (is(in, nameStart, nameEnd, CONNECTION)) {
                 if (contains(in, valueStart, valueEnd, CLOSE)) {
                     keepAlive = false;
+                    closeAsked = true;
                 } else if (contains(in, valueStart, valueEnd, KEEP_ALIVE)) {
                     keepAlive = true;
                 }
@@ -146,6 +149,7 @@ final class HttpResponseFraming {
         this.status = status;
         this.headEnd = i;
         this.keepAlive = keepAlive;
+        this.closeAsked = closeAsked;
         this.chunkState = SIZE_FIRST;
         this.sizeDigits = 0;
         this.bodyBytes = 0;
@@ -185,6 +189,11 @@ final class HttpResponseFraming {
     /** Whether the node keeps its connection after this answer. */
     boolean keepAlive() {
         return this.keepAlive;
+    }
+
+    /** Whether the answer says {@code Connection: close}: the client is told its connection ends with it. */
+    boolean closeAsked() {
+        return this.closeAsked;
     }
 
     /** Whether the body ends only when the node closes its connection. */

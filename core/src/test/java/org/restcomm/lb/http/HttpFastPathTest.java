@@ -125,6 +125,46 @@ class HttpFastPathTest {
     }
 
     @Test
+    void anHttp10NodesAnswersReachTheClientAsHttp11OnOneKeptConnection() throws Exception {
+        try (java.net.ServerSocket oldNode = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+                BalancerTestBed bed = new BalancerTestBed()) {
+            // an HTTP/1.0 server: one answer per connection, then it closes
+            Thread server = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 2; i++) {
+                        try (Socket accepted = oldNode.accept()) {
+                            InputStream in = accepted.getInputStream();
+                            StringBuilder head = new StringBuilder();
+                            while (!head.toString().endsWith("\r\n\r\n")) {
+                                head.append((char) in.read());
+                            }
+                            accepted.getOutputStream().write("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
+                        }
+                    }
+                } catch (IOException e) {
+                    // the test's end
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            bed.registry.register(new org.restcomm.lb.node.NodeAdvertisement("old", "127.0.0.1",
+                    Map.of("httpPort", Integer.toString(oldNode.getLocalPort()), "sessionId", "old-1")), org.restcomm.lb.node.NodeSource.HTTP);
+            bed.start(HttpBalancerSettings.defaults());
+            try (Socket socket = new Socket("127.0.0.1", bed.port())) {
+                socket.setSoTimeout(5000);
+                InputStream in = socket.getInputStream();
+                for (int i = 0; i < 2; i++) {
+                    socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: lb\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    Answer answer = readAnswer(in);
+                    assertEquals("HTTP/1.1 200 OK", answer.statusLine(), "an intermediary sends its own version");
+                    assertTrue(answer.text.endsWith("ok"), answer.text);
+                }
+            }
+            assertEquals(2, bed.balancer.fastPathRequests());
+        }
+    }
+
+    @Test
     void requestsWhoseFramingCouldBeReadTwoWaysAreLeftToUndertowAndAnsweredAsItAnswersThem() throws Exception {
         String x = "x".repeat(HttpFastPath.BUFFER_SIZE + 1000);
         Map<String, String> cases = new LinkedHashMap<>();
