@@ -32,7 +32,8 @@ final class FastHttpConnection {
     private static final byte[] X_FORWARDED_FOR = HttpRequestHead.ascii("X-Forwarded-For: ");
     private static final byte[] FORWARDED = HttpRequestHead.ascii("Forwarded: ");
     private static final byte[] NO_NODE_ANSWER = HttpRequestHead.ascii("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
-    private static final String[] IDEMPOTENT = { "GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE" };
+    /** What Undertow's ProxyHandler tries again after a failure (its IdempotentPredicate). */
+    private static final String[] IDEMPOTENT = { "GET", "HEAD", "OPTIONS", "PUT", "DELETE" };
 
     private final HttpFastPath engine;
     private final StreamConnection client;
@@ -52,6 +53,9 @@ final class FastHttpConnection {
     private ByteBuffer work;
     private NodeLinks.Link link;
     private Node node;
+    /** A request head not whole after this many bytes is Undertow's. */
+    private static final int MAX_PARTIAL_HEAD = 8 * 1024;
+
     /** Room the forwarding lines need beside the client's head in the request buffer. */
     private static final int FORWARDING_ROOM = 512;
 
@@ -100,6 +104,8 @@ final class FastHttpConnection {
     private long deadline;
     private boolean hasDeadline;
     private boolean stalled;
+    /** A request's head has begun and is not whole yet: request-parse-timeout runs. */
+    private boolean parsing;
     private XnioExecutor.Key timer;
 
     FastHttpConnection(HttpFastPath engine, StreamConnection client, NodeLinks links) {
@@ -179,9 +185,6 @@ final class FastHttpConnection {
             this.releaseInputIfEmpty();
             return;
         }
-        if (this.readEnd == this.readStart && this.parseNanos > 0) {
-            this.deadlineIn(this.parseNanos);
-        }
         this.readEnd = buffer.position();
         this.takeRequests();
     }
@@ -194,14 +197,26 @@ final class FastHttpConnection {
             buffer.limit(buffer.capacity());
             int result = this.head.parse(buffer, this.readStart, this.readEnd);
             if (result == HttpRequestHead.INCOMPLETE) {
+                if (this.readEnd - this.readStart > MAX_PARTIAL_HEAD) {
+                    // a long head arriving in pieces would be framed again from its start at every piece: Undertow's
+                    // parser keeps its place
+                    this.handOver();
+                    return;
+                }
                 if (this.readEnd == buffer.capacity()) {
-                    if (this.readStart == 0) {
-                        this.handOver();
-                        return;
-                    }
                     this.compactInput();
                 }
+                if (!this.parsing && this.parseNanos > 0) {
+                    // request-parse-timeout counts from the head's first bytes
+                    this.parsing = true;
+                    this.deadlineIn(this.parseNanos);
+                }
                 return;
+            }
+            if (this.parsing) {
+                // the head is whole: as Undertow's, the parse limit does not cover the body
+                this.parsing = false;
+                this.hasDeadline = false;
             }
             long maxBody = this.engine.settings().maxRequestSize();
             if (result == HttpRequestHead.NOT_FAST || !this.engine.intake().accepting() || (maxBody > 0 && this.head.contentLength() > maxBody)
@@ -212,6 +227,11 @@ final class FastHttpConnection {
             }
             long length = this.head.headEnd() - this.readStart + this.head.contentLength();
             if (length > buffer.capacity() - FORWARDING_ROOM) {
+                if (this.readStart > 0) {
+                    // the head first to the front, so that the body has room behind it; framed again there
+                    this.compactInput();
+                    continue;
+                }
                 // a body larger than the buffer streams to the node as it arrives
                 this.exchange(true);
                 continue;
@@ -231,8 +251,9 @@ final class FastHttpConnection {
     private void exchange(boolean streamed) {
         HeadRequestView request = this.view.of(this.head);
         Node chosen = this.engine.select(request);
-        if (chosen == null || chosen.address() == null || chosen.port(NodeAdvertisement.HTTP_PORT).isEmpty()) {
-            // no node (503 or the unavailable-host), or a node known by name only: Undertow's
+        if (chosen == null || chosen.address() == null || chosen.port(NodeAdvertisement.HTTP_PORT).isEmpty() || !this.engine.isRegistered(chosen)) {
+            // no node (503 or the unavailable-host), a node known by name only, or one that has just left (its pool
+            // would never be retired): Undertow's
             this.handOver();
             return;
         }
@@ -277,13 +298,13 @@ final class FastHttpConnection {
     }
 
     private void connect(NodeLinks.Pool pool, boolean handOverOnFailure) {
-        this.links.open(pool, opened -> {
+        this.links.open(pool, opened -> this.guarded(() -> {
             if (this.state != EXCHANGING || this.link != null) {
                 this.links.release(opened);
                 return;
             }
             this.send(opened);
-        }, failure -> {
+        }), failure -> this.guarded(() -> {
             if (this.state != EXCHANGING || this.link != null) {
                 return;
             }
@@ -293,7 +314,7 @@ final class FastHttpConnection {
             } else {
                 this.answerNoNode();
             }
-        });
+        }));
     }
 
     /**
@@ -517,6 +538,9 @@ final class FastHttpConnection {
             }
             this.readEnd = this.in.position();
             if (read == 0) {
+                // waiting for the client now, not for the node: a node socket left writable would wake the thread on
+                // every pass
+                sink.suspendWrites();
                 this.client.getSourceChannel().resumeReads();
                 return false;
             }
@@ -646,7 +670,9 @@ final class FastHttpConnection {
             this.relayFrom = buffer.position();
             if (this.relayFrom < this.writeLimit) {
                 // the client reads slower than the node answers: the node waits, within write-stall-timeout
-                this.link.connection.getSourceChannel().suspendReads();
+                if (this.link != null) {
+                    this.link.connection.getSourceChannel().suspendReads();
+                }
                 this.client.getSinkChannel().resumeWrites();
                 if ((progress || !this.stalled) && this.stallNanos > 0) {
                     // write-stall-timeout counts from the client's last progress
@@ -838,7 +864,9 @@ final class FastHttpConnection {
             this.close();
             return;
         }
-        long wait = this.hasDeadline ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(this.deadline - now) + 1) : this.checkMillis;
+        // never parked longer than the shortest limit: a deadline set meanwhile is at least that far away, so the
+        // timer is never late for it
+        long wait = this.hasDeadline ? Math.min(this.checkMillis, Math.max(1, TimeUnit.NANOSECONDS.toMillis(this.deadline - now) + 1)) : this.checkMillis;
         this.timer = this.client.getIoThread().executeAfter(this::checkDeadline, wait, TimeUnit.MILLISECONDS);
     }
 

@@ -89,6 +89,11 @@ final class HttpFastPath implements NodeRegistryListener {
         return (node != null) ? node : this.selector.select(request, NodeAdvertisement.HTTP_PORT, candidate -> false);
     }
 
+    /** Whether this very registration of the node is still in the registry. */
+    boolean isRegistered(Node node) {
+        return this.selector.isRegistered(node);
+    }
+
     /** Undertow takes the connection for good, with the bytes read and not yet relayed. */
     void handOver(FastHttpConnection fast, StreamConnection connection, io.undertow.connector.PooledByteBuffer unread) {
         this.connections.remove(fast);

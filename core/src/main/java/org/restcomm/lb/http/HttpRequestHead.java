@@ -243,7 +243,7 @@ final class HttpRequestHead {
     /** Whether the request's length and meaning are beyond doubt, and nothing in it asks for what only Undertow does. */
     private int framing() {
         int[] count = this.counts;
-        if (count[HOST] != 1 || this.valueLength(this.last[HOST]) == 0 || count[TRANSFER_ENCODING] > 0 || count[UPGRADE] > 0
+        if (count[HOST] != 1 || !this.hostIsPlain(this.last[HOST]) || count[TRANSFER_ENCODING] > 0 || count[UPGRADE] > 0
                 || count[EXPECT] > 0 || count[HTTP2_SETTINGS] > 0 || count[CONTENT_LENGTH] > 1 || count[CONNECTION] > 1
                 || count[COOKIE] > 1 || count[X_FORWARDED_FOR] > 1 || count[FORWARDED] > 1) {
             return NOT_FAST;
@@ -271,6 +271,55 @@ final class HttpRequestHead {
             this.contentLength = length;
         }
         return FAST;
+    }
+
+    /**
+     * Whether the Host is a name or IPv4 address (letters, digits, '-', '.', '_', '~') or a bracketed IPv6 address,
+     * with an optional port of digits: anything else (a path, spaces, two ports) is for Undertow to refuse, not for
+     * the node to build its links with.
+     */
+    private boolean hostIsPlain(int header) {
+        int from = this.lines[header * 4 + 2];
+        int to = this.lines[header * 4 + 3];
+        if (from == to) {
+            return false;
+        }
+        int i = from;
+        if (this.in.get(i) == '[') {
+            for (i++; i < to && this.in.get(i) != ']'; i++) {
+                byte b = this.in.get(i);
+                if (!(b == ':' || b == '.' || (b >= '0' && b <= '9') || ((b | 0x20) >= 'a' && (b | 0x20) <= 'f'))) {
+                    return false;
+                }
+            }
+            if (i == to) {
+                return false;
+            }
+            i++;
+        } else {
+            for (; i < to && this.in.get(i) != ':'; i++) {
+                byte b = this.in.get(i);
+                if (!(b == '-' || b == '.' || b == '_' || b == '~' || (b >= '0' && b <= '9') || ((b | 0x20) >= 'a' && (b | 0x20) <= 'z'))) {
+                    return false;
+                }
+            }
+            if (i == from) {
+                return false;
+            }
+        }
+        if (i == to) {
+            return true;
+        }
+        if (this.in.get(i) != ':' || i + 1 == to || to - i > 6) {
+            return false;
+        }
+        for (i++; i < to; i++) {
+            byte b = this.in.get(i);
+            if (b < '0' || b > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private int kindOf(int from, int to) {

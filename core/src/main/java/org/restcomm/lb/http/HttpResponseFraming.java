@@ -138,7 +138,7 @@ final class HttpResponseFraming {
                 if (contains(in, valueStart, valueEnd, CLOSE)) {
                     keepAlive = false;
                     closeAsked = true;
-                } else if (contains(in, valueStart, valueEnd, KEEP_ALIVE)) {
+                } else if (!closeAsked && contains(in, valueStart, valueEnd, KEEP_ALIVE)) {
                     keepAlive = true;
                 }
             }

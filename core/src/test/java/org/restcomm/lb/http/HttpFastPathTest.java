@@ -188,6 +188,10 @@ class HttpFastPathTest {
         cases.put("header line longer than the buffer", "GET / HTTP/1.1\r\nHost: lb\r\nX-Long: " + x + "\r\n\r\n");
         cases.put("two Host headers", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n");
         cases.put("no Host", "GET / HTTP/1.1\r\n\r\n");
+        cases.put("Host with a path", "GET / HTTP/1.1\r\nHost: evil.example/x\r\n\r\n");
+        cases.put("Host with a space", "GET / HTTP/1.1\r\nHost: a b\r\n\r\n");
+        cases.put("Host with two ports", "GET / HTTP/1.1\r\nHost: lb:1:2\r\n\r\n");
+        cases.put("Host with user info", "GET / HTTP/1.1\r\nHost: user@lb\r\n\r\n");
         cases.put("absolute-form target", "GET http://lb/ HTTP/1.1\r\nHost: lb\r\n\r\n");
         cases.put("HTTP/1.0", "GET / HTTP/1.0\r\nHost: lb\r\n\r\n");
         cases.put("Expect 100-continue", "POST / HTTP/1.1\r\nHost: lb\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\nabcd");
