@@ -435,7 +435,8 @@ final class FastHttpConnection {
             this.counted = false;
             this.statistics.activeConnections().decrement();
         }
-        this.client.setCloseListener(null);
+        // the close listener stays: XNIO adds listeners to it rather than replacing them, and cleanUp does nothing
+        // once the connection is handed over
         this.client.getSourceChannel().setReadListener(null);
         this.client.getSinkChannel().setWriteListener(null);
         this.client.getSourceChannel().suspendReads();

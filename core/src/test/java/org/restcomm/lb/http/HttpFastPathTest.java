@@ -46,10 +46,36 @@ class HttpFastPathTest {
         }
     }
 
+    /** What XNIO and Undertow log as errors: a listener of the fast path's that throws shows only there. */
+    private final List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.logging.Handler errorLog = new java.util.logging.Handler() {
+        @Override
+        public void publish(java.util.logging.LogRecord record) {
+            if (record.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()) {
+                HttpFastPathTest.this.errors.add(record.getLoggerName() + ": " + record.getMessage() + " " + record.getThrown());
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void watchErrors() {
+        java.util.logging.Logger.getLogger("").addHandler(this.errorLog);
+    }
+
     @AfterEach
     void close() {
         this.fast.close();
         this.undertow.close();
+        java.util.logging.Logger.getLogger("").removeHandler(this.errorLog);
+        assertEquals(List.of(), this.errors, "no listener failed, on the fast path or after it handed a connection to Undertow");
     }
 
     @Test
