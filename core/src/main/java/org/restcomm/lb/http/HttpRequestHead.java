@@ -97,18 +97,9 @@ final class HttpRequestHead {
         this.contentLength = 0;
         java.util.Arrays.fill(this.counts, 0);
         java.util.Arrays.fill(this.last, -1);
-        int i = start;
-        for (;; i++) {
-            if (i == limit) {
-                return INCOMPLETE;
-            }
-            byte b = buffer.get(i);
-            if (b == ' ') {
-                break;
-            }
-            if (!is(TOKEN, b)) {
-                return NOT_FAST;
-            }
+        int i = scan(buffer, start, limit, TOKEN, (byte) ' ');
+        if (i < 0) {
+            return (i == LINE_INCOMPLETE) ? INCOMPLETE : NOT_FAST;
         }
         if (i == start || i - start > MAX_METHOD || this.bytesAre(start, i, "CONNECT")) {
             return NOT_FAST;
@@ -122,21 +113,16 @@ final class HttpRequestHead {
             // absolute-form, authority-form, asterisk-form: Undertow's
             return NOT_FAST;
         }
-        for (;; i++) {
-            if (i == limit) {
-                return INCOMPLETE;
-            }
-            byte b = buffer.get(i);
-            if (b == ' ') {
-                break;
-            }
-            if (!is(TARGET, b)) {
-                return NOT_FAST;
-            }
-            if (b == '?' && this.queryStart < 0) {
+        int targetEnd = scan(buffer, i, limit, TARGET, (byte) ' ');
+        if (targetEnd < 0) {
+            return (targetEnd == LINE_INCOMPLETE) ? INCOMPLETE : NOT_FAST;
+        }
+        for (; i < targetEnd && this.queryStart < 0; i++) {
+            if (buffer.get(i) == '?') {
                 this.queryStart = i + 1;
             }
         }
+        i = targetEnd;
         this.targetEnd = i;
         for (byte expected : VERSION) {
             if (i == limit) {
@@ -189,17 +175,9 @@ final class HttpRequestHead {
      */
     static int headerLine(ByteBuffer in, int i, int limit, boolean obsText, int[] line, int at) {
         int nameStart = i;
-        for (;; i++) {
-            if (i == limit) {
-                return LINE_INCOMPLETE;
-            }
-            byte b = in.get(i);
-            if (b == ':') {
-                break;
-            }
-            if (!is(TOKEN, b)) {
-                return LINE_BAD;
-            }
+        i = scan(in, i, limit, TOKEN, (byte) ':');
+        if (i < 0) {
+            return i;
         }
         int nameEnd = i++;
         while (i < limit && isSpace(in.get(i))) {
@@ -233,6 +211,27 @@ final class HttpRequestHead {
         line[at + 2] = valueStart;
         line[at + 3] = valueEnd;
         return i + 2;
+    }
+
+    /**
+     * Skips bytes of a table up to the delimiter.
+     *
+     * @return the delimiter's index, {@link #LINE_INCOMPLETE} when the bytes end first, {@link #LINE_BAD} for a byte
+     *         outside the table
+     */
+    private static int scan(ByteBuffer in, int i, int limit, boolean[] table, byte delimiter) {
+        for (;; i++) {
+            if (i == limit) {
+                return LINE_INCOMPLETE;
+            }
+            byte b = in.get(i);
+            if (b == delimiter) {
+                return i;
+            }
+            if (!is(table, b)) {
+                return LINE_BAD;
+            }
+        }
     }
 
     /** Visible ASCII, space and tab; obs-text only when allowed. No NUL, no other control, no bare CR or LF. */
