@@ -66,7 +66,9 @@ class SmppMuxAlgorithmsTest extends SmppTestBed {
             assertTrue(esmes[i % 2].submit("m" + i).getMessageId().startsWith("a-"), "the first SMSC takes every submit");
         }
         a.stop();
-        eventually("the balancer noticed", () -> !onA.isBound());
+        eventually("the SMSC's session ended", () -> !onA.isBound());
+        // the balancer sees its own session to a end a moment later: a submit in between is answered with an error
+        eventually("the balancer noticed", () -> esmes[0].submitReaches(b));
         for (int i = 0; i < 4; i++) {
             SubmitSmResp response = esmes[i % 2].submit("while a is down");
             assertEquals(0, response.getCommandStatus());
