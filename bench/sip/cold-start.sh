@@ -7,6 +7,8 @@
 #
 #   bench/sip/cold-start.sh            ROUNDS=3 RATE=2000 DURATION=20 SCENARIO=rr
 #   JAVA_OPTS=...                      passed on to standalone.sh, to compare JVM options with the shipped ones
+#   SETTLE=10                          seconds the started server idles before the calls start: tells the JVM's own
+#                                      start-up work (still going at WFLYSRV0025) from the balancer's cold code
 #
 # Needs: a built server (mvn -B -ntp install -DskipTests -pl dist -am), sipp (sip-tester), curl.
 set -uo pipefail
@@ -45,7 +47,7 @@ percentile_within() { # rtt-file from-ms to-ms percentile: P of the response tim
 }
 
 echo "cold start: $ROUNDS rounds, $RATE calls/s for $DURATION s from the moment the server started; scenario $SCENARIO; $(nproc) cores"
-echo "JAVA_OPTS: ${JAVA_OPTS:-as standalone.conf of the dist server sets them}"
+echo "JAVA_OPTS: ${JAVA_OPTS:-as standalone.conf of the dist server sets them}; calls start ${SETTLE:-0} s after the server reports started"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 ( cd "$WORK"; sipp "${UAS[@]}" -i 127.0.0.1 -p 5191 -nostdin -bg > uas1.out 2>&1; sipp "${UAS[@]}" -i 127.0.0.1 -p 5192 -nostdin -bg > uas2.out 2>&1 )
 sleep 0.5
@@ -56,6 +58,7 @@ for round in $(seq 1 "$ROUNDS"); do
     mkdir -p "$dir"
     LAUNCH_JBOSS_IN_BACKGROUND=1 "$SERVER/bin/standalone.sh" > "$dir/server.log" 2>&1 &
     wait_for "$dir/server.log" WFLYSRV0025 90 || exit 1
+    sleep "${SETTLE:-0}"
     heartbeat_nodes udpPort 9001:5191 9002:5192 & BEAT=$!
     # the first heartbeat round registers both nodes; the calls start right after
     for i in $(seq 1 50); do [ "$(curl -s http://127.0.0.1:2006/lbinfo 2>/dev/null | grep -o '"ip"' | wc -l)" -ge 2 ] && break; sleep 0.05; done

@@ -226,6 +226,14 @@ public interface LoadBalancerLogger extends BasicLogger {
     @Message(id = 94, value = "HTTP fast path failed on the connection from %s: connection closed")
     void httpFastPathFailed(String peer, @Cause Throwable cause);
 
+    @LogMessage(level = Level.INFO)
+    @Message(id = 95, value = "SIP engine warmed up before its listeners open: %d of %d synthetic calls over loopback in %d ms (-D%s=false turns this off)")
+    void sipWarmedUp(int completed, int calls, long millis, String property);
+
+    @LogMessage(level = Level.WARN)
+    @Message(id = 96, value = "SIP warm-up failed (%s): the engine starts cold, and its first calls are answered late")
+    void sipWarmUpFailed(String cause);
+
     @LogMessage(level = Level.WARN)
     @Message(id = 120, value = "%s asked /lbstop: the server suspends and stops within %d ms (stop-timeout)")
     void adminStopRequested(InetSocketAddress client, long timeoutMillis);

@@ -35,10 +35,22 @@ public final class NodeRegistry {
     private volatile long generation;
     /** The nodes by ip and port, rebuilt with each generation: {@link #nodeAt} is asked for every message from a node. */
     private volatile NodeAddresses addresses = NodeAddresses.NONE;
+    /** Whether nodes joining and becoming unreachable are logged; not for a registry of synthetic nodes. */
+    private final boolean announced;
 
     public NodeRegistry(Clock clock, long nodeTimeoutMillis) {
+        this(clock, nodeTimeoutMillis, true);
+    }
+
+    private NodeRegistry(Clock clock, long nodeTimeoutMillis, boolean announced) {
         this.clock = clock;
         this.nodeTimeoutMillis = nodeTimeoutMillis;
+        this.announced = announced;
+    }
+
+    /** A registry whose nodes come and go without a log line: the synthetic node of an engine's warm-up. */
+    public static NodeRegistry unannounced(Clock clock, long nodeTimeoutMillis) {
+        return new NodeRegistry(clock, nodeTimeoutMillis, false);
     }
 
     public void addListener(NodeRegistryListener listener) {
@@ -99,7 +111,9 @@ public final class NodeRegistry {
         if (jvmRoute != null) {
             this.jvmRouteSwitchovers.remove(jvmRoute);
         }
-        LOGGER.nodeRegistered(name, source.displayName(), node.version(), sessionId);
+        if (this.announced) {
+            LOGGER.nodeRegistered(name, source.displayName(), node.version(), sessionId);
+        }
         this.listeners.forEach(listener -> listener.nodeAdded(node));
         this.applyGracefulShutdown(node, advertisement);
         return node;
@@ -211,7 +225,9 @@ public final class NodeRegistry {
             if (node.state() != NodeState.ACTIVE || this.nodesByName.get(node.name()) != node) {
                 return false;
             }
-            LOGGER.nodeUnreachable(node.name(), reason);
+            if (this.announced) {
+                LOGGER.nodeUnreachable(node.name(), reason);
+            }
             this.changeState(node, NodeState.UNREACHABLE);
             return true;
         }
@@ -360,7 +376,9 @@ public final class NodeRegistry {
         NodeState previous = node.state(state);
         if (previous != state) {
             this.changed();
-            LOGGER.nodeStateChanged(node.name(), state.displayName());
+            if (this.announced) {
+                LOGGER.nodeStateChanged(node.name(), state.displayName());
+            }
             this.listeners.forEach(listener -> listener.nodeStateChanged(node, previous));
         }
     }

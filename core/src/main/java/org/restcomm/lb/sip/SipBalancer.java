@@ -21,6 +21,7 @@ import org.restcomm.lb.intake.Intake;
 import org.restcomm.lb.logging.LoadBalancerLogger;
 import org.restcomm.lb.node.HeartbeatProtocol;
 import org.restcomm.lb.node.NodeRegistry;
+import org.restcomm.lb.stats.LoadBalancerStatistics;
 import org.restcomm.lb.stats.SipStatistics;
 
 /** The SIP engine: a jain-sip stack whose listening points feed the stateless forwarder. */
@@ -41,6 +42,8 @@ public final class SipBalancer {
     private SipMessageProcessorFactory processors;
     private SipFastPath fastPath;
     private java.util.concurrent.ScheduledExecutorService health;
+    /** Whether the listeners opening are logged; not for the warm-up's engine on loopback. */
+    private final boolean announced;
 
     public SipBalancer(SipBalancerSettings settings, NodeRegistry registry, Supplier<BalancerAlgorithm> algorithm, HeartbeatProtocol heartbeats, SipStatistics statistics) {
         this(settings, registry, algorithm, heartbeats, statistics, new Intake());
@@ -49,6 +52,12 @@ public final class SipBalancer {
     /** @param intake whether new calls are taken; a closed one answers them 503 while dialogs carry on */
     public SipBalancer(SipBalancerSettings settings, NodeRegistry registry, Supplier<BalancerAlgorithm> algorithm, HeartbeatProtocol heartbeats, SipStatistics statistics,
             Intake intake) {
+        this(settings, registry, algorithm, heartbeats, statistics, intake, true);
+    }
+
+    private SipBalancer(SipBalancerSettings settings, NodeRegistry registry, Supplier<BalancerAlgorithm> algorithm, HeartbeatProtocol heartbeats,
+            SipStatistics statistics, Intake intake, boolean announced) {
+        this.announced = announced;
         this.intake = intake;
         this.settings = settings;
         this.registry = registry;
@@ -73,7 +82,9 @@ public final class SipBalancer {
             for (SipListenerSettings listener : this.settings.listeners()) {
                 ListeningPoint point = created.createListeningPoint(listener.bind().getAddress().getHostAddress(), listener.bind().getPort(), listener.transport().viaName());
                 listeners.add(((ListeningPointImpl) point).getMessageProcessor(), listener);
-                LoadBalancerLogger.ROOT_LOGGER.sipListenerStarted(listener.side().name().toLowerCase(java.util.Locale.ROOT), listener.bind(), listener.transport().viaName());
+                if (this.announced) {
+                    LoadBalancerLogger.ROOT_LOGGER.sipListenerStarted(listener.side().name().toLowerCase(java.util.Locale.ROOT), listener.bind(), listener.transport().viaName());
+                }
             }
             created.start();
         } catch (SipException | javax.sip.InvalidArgumentException | RuntimeException e) {
@@ -85,6 +96,20 @@ public final class SipBalancer {
         this.rules = rules;
         this.processors = processors;
         this.fastPath = fastPath;
+    }
+
+    /** An engine that opens its listeners without a log line: the warm-up's, on loopback. */
+    static SipBalancer unannounced(SipBalancerSettings settings, NodeRegistry registry, Supplier<BalancerAlgorithm> algorithm,
+            LoadBalancerStatistics statistics) {
+        return new SipBalancer(settings, registry, algorithm, new HeartbeatProtocol(registry, statistics.heartbeats()), statistics.sip(), new Intake(), false);
+    }
+
+    /**
+     * Runs synthetic calls through an engine of these settings on loopback before this one's listeners open, the
+     * first time in this JVM ({@link SipWarmUp}); call it before {@link #start()}.
+     */
+    public void warmUp() {
+        SipWarmUp.oncePerProcess(this.settings);
     }
 
     /** Datagrams relayed without a full parse since start; for tests. */
@@ -165,6 +190,8 @@ public final class SipBalancer {
         properties.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
         // TLS keys come from Elytron, never from javax.net.ssl.*
         properties.setProperty("gov.nist.javax.sip.SECURITY_MANAGER_PROVIDER", NoJvmKeyStores.class.getName());
+        // jain-sip's own default, named so that it does not warn "using default tls security policy" at every start
+        properties.putIfAbsent("gov.nist.javax.sip.TLS_SECURITY_POLICY", "gov.nist.javax.sip.stack.DefaultTlsSecurityPolicy");
         // NIO processors: TCP without a thread per connection, and the WS transport
         properties.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
         // one worker keeps each socket's messages in arrival order: a 180 overtaking its 200 breaks strict UAs (sipp aborts)

@@ -485,6 +485,8 @@ class SipResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar
 
     private static void start(SipBalancer balancer) {
         try {
+            // before the ports open: a failover to a fresh server must not meet a cold engine
+            balancer.warmUp();
             balancer.start();
         } catch (SipException e) {
             throw new IllegalStateException(e.getMessage(), e);
