@@ -28,6 +28,10 @@ final class FastHttpConnection {
     private static final int READING = 0;
     private static final int EXCHANGING = 1;
     private static final int DONE = 2;
+    /** Reading and dropping the rest of a body answered early, before the close (drainBody). */
+    private static final int DRAINING = 3;
+    /** Bodies up to this much left are drained before the close, as TrafficHandler drains them before its 413. */
+    private static final long DRAINED_BODY_LIMIT = 16L * 1024 * 1024;
     private static final byte[] CRLF = { '\r', '\n' };
     private static final byte[] X_FORWARDED_FOR = HttpRequestHead.ascii("X-Forwarded-For: ");
     private static final byte[] FORWARDED = HttpRequestHead.ascii("Forwarded: ");
@@ -47,6 +51,8 @@ final class FastHttpConnection {
 
     private int state = READING;
     private ByteBuffer in;
+    /** A partial head between reads, out of the direct buffer (parkPartialHead). */
+    private ByteBuffer parked;
     private int readStart;
     private int readEnd;
     /** The request being relayed, then the node's answer being relayed. */
@@ -63,6 +69,8 @@ final class FastHttpConnection {
     private int requestEnd;
     /** Body bytes still to come from the client, read and written on as they arrive: a body larger than a buffer. */
     private long bodyLeft;
+    /** Body bytes of an early-answered request still in the client's socket: drained before the close. */
+    private long drainLeft;
     /** The next body byte to write to the node, in the input buffer. */
     private int bodyFrom;
     private long contentLength;
@@ -151,6 +159,10 @@ final class FastHttpConnection {
     // ---- the client's side
 
     private void clientReadable() {
+        if (this.state == DRAINING) {
+            this.drainBody();
+            return;
+        }
         if (this.state == EXCHANGING && this.headSent && this.bodyLeft > 0) {
             if (this.pumpBody()) {
                 this.requestSent();
@@ -162,10 +174,9 @@ final class FastHttpConnection {
             this.client.getSourceChannel().suspendReads();
             return;
         }
-        if (this.in == null) {
-            this.in = this.links.buffer();
-            this.readStart = 0;
-            this.readEnd = 0;
+        if (this.in == null && !this.takeInputBuffer()) {
+            this.close();
+            return;
         }
         ByteBuffer buffer = this.in;
         buffer.limit(buffer.capacity()).position(this.readEnd);
@@ -211,6 +222,7 @@ final class FastHttpConnection {
                     this.parsing = true;
                     this.deadlineIn(this.parseNanos);
                 }
+                this.parkPartialHead();
                 return;
             }
             if (this.parsing) {
@@ -265,6 +277,14 @@ final class FastHttpConnection {
             return;
         }
         this.work = this.links.buffer();
+        if (this.work == null) {
+            // direct memory used up: Undertow's pool may still have a buffer
+            if (idle != null) {
+                this.links.release(idle);
+            }
+            this.handOver();
+            return;
+        }
         this.streamed = streamed;
         this.contentLength = this.head.contentLength();
         this.headRequest = this.head.methodIs("HEAD");
@@ -411,6 +431,39 @@ final class FastHttpConnection {
         }
     }
 
+    /**
+     * The thread's buffer to read into, holding first what was parked; false when direct memory is used up.
+     */
+    private boolean takeInputBuffer() {
+        ByteBuffer buffer = this.links.buffer();
+        if (buffer == null) {
+            return false;
+        }
+        this.in = buffer;
+        this.readStart = 0;
+        this.readEnd = 0;
+        if (this.parked != null) {
+            buffer.put(this.parked.flip());
+            this.readEnd = buffer.position();
+            this.parked = null;
+        }
+        return true;
+    }
+
+    /**
+     * A head that has not all arrived waits in a heap buffer of its own size, and the 64 KiB direct one goes back to
+     * the thread: thousands of slow clients (slowloris) would otherwise hold that much direct memory each until
+     * request-parse-timeout. Heads mostly arrive whole, and this costs a copy only for those that do not.
+     */
+    private void parkPartialHead() {
+        int partial = this.readEnd - this.readStart;
+        ByteBuffer parked = ByteBuffer.allocate(partial);
+        parked.put(0, this.in, this.readStart, partial).position(partial);
+        this.links.recycle(this.in);
+        this.in = null;
+        this.parked = parked;
+    }
+
     private void compactInput() {
         ByteBuffer buffer = this.in;
         buffer.limit(this.readEnd).position(this.readStart);
@@ -555,14 +608,6 @@ final class FastHttpConnection {
         ByteBuffer out = this.work;
         this.link.connection.getSinkChannel().suspendWrites();
         this.requestSent = true;
-        if (!this.requestCounted) {
-            this.requestCounted = true;
-            this.statistics.requestForwarded(this.method);
-            if (this.contentLength > 0) {
-                this.statistics.bytesToServer(this.contentLength);
-            }
-            this.engine.relayed();
-        }
         out.clear();
         this.relayFrom = 0;
         this.writeLimit = 0;
@@ -574,6 +619,23 @@ final class FastHttpConnection {
         this.linkReusable = true;
         this.bodyBytes = 0;
         this.link.connection.getSourceChannel().resumeReads();
+    }
+
+    /**
+     * Counts the request once it is the fast path's for good: an answer began, the balancer answered it, or the client
+     * left. Not when it goes to Undertow after all (a node that failed it before answering), which counts it again.
+     */
+    private void countRequest() {
+        if (this.requestCounted) {
+            return;
+        }
+        this.requestCounted = true;
+        this.statistics.requestForwarded(this.method);
+        long sent = this.headSent ? this.contentLength - this.bodyLeft : 0;
+        if (sent > 0) {
+            this.statistics.bytesToServer(sent);
+        }
+        this.engine.relayed();
     }
 
     private void nodeReadable() {
@@ -601,6 +663,7 @@ final class FastHttpConnection {
             this.nodeEnded();
             return;
         }
+        this.countRequest();
         this.relayEnd = buffer.position();
         this.frameAnswer();
     }
@@ -765,9 +828,11 @@ final class FastHttpConnection {
     }
 
     private void answerNoNode() {
+        this.countRequest();
         if (this.requestEnd < 0) {
             // the rest of the body is still on its way: nothing can be read after it
             this.closeAfterAnswer = true;
+            this.drainLeft = Math.max(0, this.bodyLeft - Math.max(0, this.readEnd - this.bodyFrom));
             this.requestEnd = this.readEnd;
         }
         if (this.link != null) {
@@ -820,6 +885,10 @@ final class FastHttpConnection {
         this.readStart = this.requestEnd;
         this.state = READING;
         if (!keepClient || this.closeAfterAnswer || this.engine.isClosed()) {
+            if (this.closeAfterAnswer && this.drainLeft > 0 && this.drainLeft <= DRAINED_BODY_LIMIT && !this.engine.isClosed()) {
+                this.drain();
+                return;
+            }
             // the node's answer says the connection ends with it
             this.close();
             return;
@@ -827,6 +896,45 @@ final class FastHttpConnection {
         this.waitForRequest();
         this.client.getSourceChannel().resumeReads();
         this.takeRequests();
+    }
+
+    /**
+     * The rest of the body of a request answered before it all came (the 503 of a node that failed mid-upload) is read
+     * and dropped, then the connection closes: closing on a client still sending resets the connection, and the reset
+     * can destroy the answer before the client reads it. no-request-timeout bounds the wait.
+     */
+    private void drain() {
+        this.state = DRAINING;
+        this.waitForRequest();
+        this.client.getSourceChannel().resumeReads();
+        this.drainBody();
+    }
+
+    private void drainBody() {
+        if (this.in == null && !this.takeInputBuffer()) {
+            this.close();
+            return;
+        }
+        ByteBuffer buffer = this.in;
+        while (this.drainLeft > 0) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), this.drainLeft));
+            int read;
+            try {
+                read = this.client.getSourceChannel().read(buffer);
+            } catch (IOException e) {
+                this.close();
+                return;
+            }
+            if (read < 0) {
+                this.close();
+                return;
+            }
+            if (read == 0) {
+                return;
+            }
+            this.drainLeft -= read;
+        }
+        this.close();
     }
 
     /** The request goes to Undertow after all, with everything still unanswered. */
@@ -897,6 +1005,10 @@ final class FastHttpConnection {
             return;
         }
         boolean exchanging = this.state == EXCHANGING;
+        if (exchanging) {
+            // as Undertow counts a request whose client left before its answer
+            this.countRequest();
+        }
         this.state = DONE;
         this.removeTimer();
         if (exchanging) {

@@ -74,10 +74,19 @@ final class NodeLinks {
         this.bufferSize = bufferSize;
     }
 
-    /** A cleared direct buffer for this thread's requests and answers. */
+    /** A cleared direct buffer for this thread's requests and answers; null when direct memory is used up. */
     ByteBuffer buffer() {
         ByteBuffer buffer = this.buffers.pollFirst();
-        return (buffer != null) ? buffer.clear() : ByteBuffer.allocateDirect(this.bufferSize);
+        if (buffer != null) {
+            return buffer.clear();
+        }
+        try {
+            return ByteBuffer.allocateDirect(this.bufferSize);
+        } catch (OutOfMemoryError e) {
+            // direct memory is used up (-XX:MaxDirectMemorySize): the one connection that asked fails, not the I/O
+            // thread's listener, and the heap is untouched
+            return null;
+        }
     }
 
     /** A buffer back for reuse; beyond what is kept, the collector frees it. */
