@@ -85,6 +85,10 @@ final class FastHttpConnection {
     private boolean requestCounted;
     private boolean retried;
     private boolean requestSent;
+    /** The node's answer is read: from the whole request's end, or from the head's for a streamed body (an early answer). */
+    private boolean answerExpected;
+    /** The node stopped taking a streamed body: what it answered, if anything, is all that is left to read. */
+    private boolean bodyRefused;
 
     // the answer: bytes [relayFrom, writeLimit) of work go to the client next; parsing continues at headStart or bodyScan
     private int relayFrom;
@@ -163,7 +167,7 @@ final class FastHttpConnection {
             this.drainBody();
             return;
         }
-        if (this.state == EXCHANGING && this.headSent && this.bodyLeft > 0) {
+        if (this.state == EXCHANGING && this.headSent && this.bodyLeft > 0 && !this.bodyRefused) {
             if (this.pumpBody()) {
                 this.requestSent();
             }
@@ -346,6 +350,8 @@ final class FastHttpConnection {
      */
     private boolean writeRequest(ByteBuffer out) {
         this.headSent = false;
+        this.answerExpected = false;
+        this.bodyRefused = false;
         this.bodyFrom = this.head.headEnd();
         this.bodyLeft = this.streamed ? this.contentLength : 0;
         this.requestEnd = this.streamed ? -1 : this.head.headEnd() + (int) this.contentLength;
@@ -519,26 +525,38 @@ final class FastHttpConnection {
     }
 
     private void nodeWritable() {
-        if (this.state != EXCHANGING || this.link == null || this.requestSent) {
+        if (this.state != EXCHANGING || this.link == null || this.requestSent || this.bodyRefused) {
             return;
         }
+        if (!this.headSent && !this.writeHead()) {
+            return;
+        }
+        if (this.bodyLeft > 0 && !this.pumpBody()) {
+            return;
+        }
+        this.requestSent();
+    }
+
+    /** @return true once the head (and a body that fitted with it) is with the node */
+    private boolean writeHead() {
         ByteBuffer out = this.work;
         try {
             while (out.hasRemaining()) {
                 if (this.link.connection.getSinkChannel().write(out) == 0) {
                     this.link.connection.getSinkChannel().resumeWrites();
-                    return;
+                    return false;
                 }
             }
         } catch (IOException e) {
             this.nodeFailed();
-            return;
+            return false;
         }
         this.headSent = true;
-        if (this.bodyLeft > 0 && !this.pumpBody()) {
-            return;
+        if (this.bodyLeft > 0) {
+            // a node may answer before the body ends (a 401, a 413): the buffer the head went out of takes its answer
+            this.expectAnswer();
         }
-        this.requestSent();
+        return true;
     }
 
     /**
@@ -557,7 +575,7 @@ final class FastHttpConnection {
                 try {
                     written = sink.write(this.in);
                 } catch (IOException e) {
-                    this.nodeFailed();
+                    this.bodyRefused();
                     return false;
                 }
                 this.bodyFrom += written;
@@ -603,12 +621,28 @@ final class FastHttpConnection {
         return true;
     }
 
-    /** The whole request is with the node: its answer is read into the request's buffer from now on. */
+    /**
+     * The node stopped taking the body. It may have answered first, before closing (a 413 or 401 before the body
+     * ends, as Undertow relays it): that answer is read, and only when none comes has the request failed.
+     */
+    private void bodyRefused() {
+        this.bodyRefused = true;
+        this.link.connection.getSinkChannel().suspendWrites();
+        this.nodeReadable();
+    }
+
+    /** The whole request is with the node: its answer is read into the request's buffer, if it is not already. */
     private void requestSent() {
-        ByteBuffer out = this.work;
         this.link.connection.getSinkChannel().suspendWrites();
         this.requestSent = true;
-        out.clear();
+        if (!this.answerExpected) {
+            this.expectAnswer();
+        }
+    }
+
+    private void expectAnswer() {
+        this.answerExpected = true;
+        this.work.clear();
         this.relayFrom = 0;
         this.writeLimit = 0;
         this.relayEnd = 0;
@@ -642,8 +676,8 @@ final class FastHttpConnection {
         if (this.state != EXCHANGING || this.link == null) {
             return;
         }
-        if (!this.requestSent) {
-            // the node answers before it has the whole request: its answer waits until the buffer is free of the request
+        if (!this.answerExpected) {
+            // the node answers before it has the request's head: its answer waits until the buffer is free of it
             this.link.connection.getSourceChannel().suspendReads();
             return;
         }
@@ -829,12 +863,7 @@ final class FastHttpConnection {
 
     private void answerNoNode() {
         this.countRequest();
-        if (this.requestEnd < 0) {
-            // the rest of the body is still on its way: nothing can be read after it
-            this.closeAfterAnswer = true;
-            this.drainLeft = Math.max(0, this.bodyLeft - Math.max(0, this.readEnd - this.bodyFrom));
-            this.requestEnd = this.readEnd;
-        }
+        this.abandonBody();
         if (this.link != null) {
             this.links.close(this.link);
             this.link = null;
@@ -853,6 +882,18 @@ final class FastHttpConnection {
         this.writeToClient();
     }
 
+    /**
+     * A request answered before all its body came: the rest is drained (drain) and the client's connection closes
+     * after the answer, as nothing can be read after that body.
+     */
+    private void abandonBody() {
+        if (this.requestEnd < 0) {
+            this.closeAfterAnswer = true;
+            this.drainLeft = Math.max(0, this.bodyLeft - Math.max(0, this.readEnd - this.bodyFrom));
+            this.requestEnd = this.readEnd;
+        }
+    }
+
     /** A malformed answer: a 503 when the client has seen none of it, else the client's connection closes. */
     private void badAnswer() {
         LOGGER.debugf("node %s sent a malformed answer to %s", this.node.name(), this.method);
@@ -864,6 +905,11 @@ final class FastHttpConnection {
     }
 
     private void endExchange() {
+        if (this.requestEnd < 0) {
+            // the node answered before it had the whole body: its connection holds half a request
+            this.linkReusable = false;
+            this.abandonBody();
+        }
         this.statistics.responseReturned(this.status);
         if (this.bodyBytes > 0) {
             this.statistics.bytesToClient(this.bodyBytes);
