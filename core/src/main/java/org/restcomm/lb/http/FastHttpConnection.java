@@ -184,16 +184,9 @@ final class FastHttpConnection {
         }
         ByteBuffer buffer = this.in;
         buffer.limit(buffer.capacity()).position(this.readEnd);
-        int read;
-        try {
-            read = this.client.getSourceChannel().read(buffer);
-        } catch (IOException e) {
-            this.close();
-            return;
-        }
+        // as Undertow does: a client that half-closes gets no answer to a request it did not finish
+        int read = this.readFromClient(buffer);
         if (read < 0) {
-            // as Undertow does: a client that half-closes gets no answer to a request it did not finish
-            this.close();
             return;
         }
         if (read == 0) {
@@ -202,6 +195,20 @@ final class FastHttpConnection {
         }
         this.readEnd = buffer.position();
         this.takeRequests();
+    }
+
+    /** Reads what the client sent; -1, its connection closed, when it ended its side or failed. */
+    private int readFromClient(ByteBuffer buffer) {
+        int read;
+        try {
+            read = this.client.getSourceChannel().read(buffer);
+        } catch (IOException e) {
+            read = -1;
+        }
+        if (read < 0) {
+            this.close();
+        }
+        return read;
     }
 
     /** Frames what was read: a whole fast request is relayed, anything else goes to Undertow. */
@@ -596,16 +603,9 @@ final class FastHttpConnection {
                 this.bodyFrom = 0;
             }
             this.in.limit(this.in.capacity()).position(this.readEnd);
-            int read;
-            try {
-                read = this.client.getSourceChannel().read(this.in);
-            } catch (IOException e) {
-                this.close();
-                return false;
-            }
+            int read = this.readFromClient(this.in);
             if (read < 0) {
                 // the client gave up in the middle of its body
-                this.close();
                 return false;
             }
             this.readEnd = this.in.position();
@@ -964,15 +964,8 @@ final class FastHttpConnection {
         ByteBuffer buffer = this.in;
         while (this.drainLeft > 0) {
             buffer.clear().limit((int) Math.min(buffer.capacity(), this.drainLeft));
-            int read;
-            try {
-                read = this.client.getSourceChannel().read(buffer);
-            } catch (IOException e) {
-                this.close();
-                return;
-            }
+            int read = this.readFromClient(buffer);
             if (read < 0) {
-                this.close();
                 return;
             }
             if (read == 0) {

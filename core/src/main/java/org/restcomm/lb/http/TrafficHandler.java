@@ -165,6 +165,14 @@ final class TrafficHandler implements HttpHandler {
      */
     void closeConnections() {
         this.closed = true;
-        this.connections.forEach(IoUtils::safeClose);
+        for (ServerConnection connection : this.connections) {
+            // on the connection's own I/O thread: an exchange still under way ends with it, and Undertow's proxy
+            // pool, returning its node connection, allows that only there
+            try {
+                connection.getIoThread().execute(() -> IoUtils.safeClose(connection));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                IoUtils.safeClose(connection);
+            }
+        }
     }
 }

@@ -225,53 +225,37 @@ class HttpFastPathTest {
     // a balancer that stops reading leaves the client blocked in its write, where no read timeout helps
     @org.junit.jupiter.api.Timeout(60)
     void aNodeThatFailsMidUploadGetsTheClientA503ItCanReadWhileItSendsTheRestOfItsBody() throws Exception {
-        try (java.net.ServerSocket failing = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-                BalancerTestBed bed = new BalancerTestBed()) {
-            // reads the head and some of the body, then resets the connection
-            Thread server = new Thread(() -> {
-                try (Socket accepted = failing.accept()) {
-                    InputStream in = accepted.getInputStream();
-                    in.readNBytes(16 * 1024);
-                    accepted.setSoLinger(true, 0);
-                } catch (IOException e) {
-                    // the test's end
-                }
-            });
-            server.setDaemon(true);
-            server.start();
-            bed.registry.register(new org.restcomm.lb.node.NodeAdvertisement("failing", "127.0.0.1",
-                    Map.of("httpPort", Integer.toString(failing.getLocalPort()), "sessionId", "failing-1")), org.restcomm.lb.node.NodeSource.HTTP);
-            bed.start(HttpBalancerSettings.defaults());
-            int length = 4 * 1024 * 1024;
-            try (Socket socket = new Socket("127.0.0.1", bed.port())) {
-                socket.setSoTimeout(10_000);
-                java.io.OutputStream out = socket.getOutputStream();
-                out.write(("POST /upload HTTP/1.1\r\nHost: lb\r\nContent-Length: " + length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                byte[] chunk = new byte[64 * 1024];
-                // all of it, though the node is long gone: the balancer reads and drops what its 503 made useless
-                for (int sent = 0; sent < length; sent += chunk.length) {
-                    out.write(chunk);
-                }
-                Answer answer = readAnswer(socket.getInputStream());
-                assertEquals("HTTP/1.1 503 Service Unavailable", answer.statusLine());
-                assertEquals(-1, socket.getInputStream().read(), "then the balancer closes the connection");
-            }
+        try (BalancerTestBed bed = new BalancerTestBed()) {
+            // all of the body, though the node is long gone: the balancer reads and drops what its 503 made useless
+            Answer answer = uploadToANodeThatResetsAfter16KiB(bed, "");
+            assertEquals("HTTP/1.1 503 Service Unavailable", answer.statusLine());
             assertEquals(1, bed.statistics.http().requests());
         }
     }
 
     @Test
-    // a balancer that stops reading leaves the client blocked in its write, where no read timeout helps
     @org.junit.jupiter.api.Timeout(60)
     void aNodeThatRefusesAnUploadEarlyAndResetsGetsItsAnswerToTheClient() throws Exception {
-        try (java.net.ServerSocket refusing = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-                BalancerTestBed bed = new BalancerTestBed()) {
-            // as a server with a body limit: reads the head and a little, answers 413 and resets the connection
+        try (BalancerTestBed bed = new BalancerTestBed()) {
+            // as a server with a body limit: answers 413 before the body ends
+            Answer answer = uploadToANodeThatResetsAfter16KiB(bed, "HTTP/1.1 413 Payload Too Large\r\nContent-Length: 7\r\nConnection: close\r\n\r\ntoo big");
+            assertEquals("HTTP/1.1 413 Payload Too Large", answer.statusLine(), "the node's own answer, not the balancer's 503");
+            assertTrue(answer.text.endsWith("too big"), answer.text);
+            assertEquals(1, bed.statistics.http().requests());
+            BalancerTestBed.eventually(1L, () -> bed.statistics.http().responsesByStatusCode().get("4XX"), "the 413 counted");
+        }
+    }
+
+    /**
+     * A 4 MiB POST, all of it sent, to a node that reads the head and 16 KiB, writes {@code nodeAnswer} and resets the
+     * connection; returns what the client then reads, having checked that the balancer closes the connection after it.
+     */
+    private static Answer uploadToANodeThatResetsAfter16KiB(BalancerTestBed bed, String nodeAnswer) throws Exception {
+        try (java.net.ServerSocket node = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             Thread server = new Thread(() -> {
-                try (Socket accepted = refusing.accept()) {
+                try (Socket accepted = node.accept()) {
                     accepted.getInputStream().readNBytes(16 * 1024);
-                    accepted.getOutputStream().write("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 7\r\nConnection: close\r\n\r\ntoo big"
-                            .getBytes(StandardCharsets.ISO_8859_1));
+                    accepted.getOutputStream().write(nodeAnswer.getBytes(StandardCharsets.ISO_8859_1));
                     accepted.setSoLinger(true, 0);
                 } catch (IOException e) {
                     // the test's end
@@ -279,8 +263,8 @@ class HttpFastPathTest {
             });
             server.setDaemon(true);
             server.start();
-            bed.registry.register(new org.restcomm.lb.node.NodeAdvertisement("refusing", "127.0.0.1",
-                    Map.of("httpPort", Integer.toString(refusing.getLocalPort()), "sessionId", "refusing-1")), org.restcomm.lb.node.NodeSource.HTTP);
+            bed.registry.register(new org.restcomm.lb.node.NodeAdvertisement("resetting", "127.0.0.1",
+                    Map.of("httpPort", Integer.toString(node.getLocalPort()), "sessionId", "resetting-1")), org.restcomm.lb.node.NodeSource.HTTP);
             bed.start(HttpBalancerSettings.defaults());
             int length = 4 * 1024 * 1024;
             try (Socket socket = new Socket("127.0.0.1", bed.port())) {
@@ -292,12 +276,9 @@ class HttpFastPathTest {
                     out.write(chunk);
                 }
                 Answer answer = readAnswer(socket.getInputStream());
-                assertEquals("HTTP/1.1 413 Payload Too Large", answer.statusLine(), "the node's own answer, not the balancer's 503");
-                assertTrue(answer.text.endsWith("too big"), answer.text);
-                assertEquals(-1, socket.getInputStream().read(), "then the balancer closes the connection");
+                assertEquals(-1, socket.getInputStream().read(), "the balancer closes the connection after the answer");
+                return answer;
             }
-            assertEquals(1, bed.statistics.http().requests());
-            BalancerTestBed.eventually(1L, () -> bed.statistics.http().responsesByStatusCode().get("4XX"), "the 413 counted");
         }
     }
 
