@@ -89,6 +89,8 @@ final class FastHttpConnection {
     private boolean answerExpected;
     /** The node stopped taking a streamed body: what it answered, if anything, is all that is left to read. */
     private boolean bodyRefused;
+    /** The node's whole answer went to the client while its body still goes to the node: the later of the two ends the exchange. */
+    private boolean answerRelayed;
 
     // the answer: bytes [relayFrom, writeLimit) of work go to the client next; parsing continues at headStart or bodyScan
     private int relayFrom;
@@ -359,6 +361,7 @@ final class FastHttpConnection {
         this.headSent = false;
         this.answerExpected = false;
         this.bodyRefused = false;
+        this.answerRelayed = false;
         this.bodyFrom = this.head.headEnd();
         this.bodyLeft = this.streamed ? this.contentLength : 0;
         this.requestEnd = this.streamed ? -1 : this.head.headEnd() + (int) this.contentLength;
@@ -628,6 +631,12 @@ final class FastHttpConnection {
     private void bodyRefused() {
         this.bodyRefused = true;
         this.link.connection.getSinkChannel().suspendWrites();
+        if (this.answerRelayed) {
+            // it had answered already: the rest of the body is the client's to drain
+            this.linkReusable = false;
+            this.endExchange();
+            return;
+        }
         this.nodeReadable();
     }
 
@@ -635,6 +644,10 @@ final class FastHttpConnection {
     private void requestSent() {
         this.link.connection.getSinkChannel().suspendWrites();
         this.requestSent = true;
+        if (this.answerRelayed) {
+            this.endExchange();
+            return;
+        }
         if (!this.answerExpected) {
             this.expectAnswer();
         }
@@ -665,11 +678,15 @@ final class FastHttpConnection {
         }
         this.requestCounted = true;
         this.statistics.requestForwarded(this.method);
+        this.engine.relayed();
+    }
+
+    /** The body bytes that went to the node, once the exchange is over: a node may answer before they all have. */
+    private void countBodySent() {
         long sent = this.headSent ? this.contentLength - this.bodyLeft : 0;
         if (sent > 0) {
             this.statistics.bytesToServer(sent);
         }
-        this.engine.relayed();
     }
 
     private void nodeReadable() {
@@ -784,6 +801,15 @@ final class FastHttpConnection {
         this.stalled = false;
         this.hasDeadline = false;
         if (this.answerComplete) {
+            if (this.requestEnd < 0 && !this.bodyRefused) {
+                // answered before the whole body came (nginx does, and reads the body after): the body still goes to
+                // the node, and both connections stay kept-alive; a node that stops taking it ends the exchange there
+                this.answerRelayed = true;
+                if (this.link != null) {
+                    this.link.connection.getSourceChannel().suspendReads();
+                }
+                return;
+            }
             this.endExchange();
             return;
         }
@@ -910,6 +936,7 @@ final class FastHttpConnection {
             this.linkReusable = false;
             this.abandonBody();
         }
+        this.countBodySent();
         this.statistics.responseReturned(this.status);
         if (this.bodyBytes > 0) {
             this.statistics.bytesToClient(this.bodyBytes);
@@ -1047,6 +1074,7 @@ final class FastHttpConnection {
         if (exchanging) {
             // as Undertow counts a request whose client left before its answer
             this.countRequest();
+            this.countBodySent();
         }
         this.state = DONE;
         this.removeTimer();

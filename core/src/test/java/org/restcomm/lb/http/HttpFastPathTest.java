@@ -246,6 +246,65 @@ class HttpFastPathTest {
         }
     }
 
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aNodeThatAnswersBeforeReadingTheBodyAsNginxDoesKeepsBothConnections() throws Exception {
+        try (java.net.ServerSocket eager = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+                BalancerTestBed bed = new BalancerTestBed()) {
+            java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+            Thread server = new Thread(() -> {
+                try {
+                    while (true) {
+                        Socket connection = eager.accept();
+                        accepted.incrementAndGet();
+                        InputStream in = connection.getInputStream();
+                        for (int request = 1; ; request++) {
+                            StringBuilder head = new StringBuilder();
+                            while (!head.toString().endsWith("\r\n\r\n")) {
+                                int c = in.read();
+                                if (c < 0) {
+                                    throw new IOException("closed");
+                                }
+                                head.append((char) c);
+                            }
+                            // the answer first, then the body is read and dropped
+                            connection.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n" + request % 10 + "!").getBytes(StandardCharsets.ISO_8859_1));
+                            java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
+                            if (length.find()) {
+                                in.readNBytes(Integer.parseInt(length.group(1)));
+                            }
+                        }
+                    }
+                } catch (IOException e) {
+                    // the test's end
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            bed.registry.register(new org.restcomm.lb.node.NodeAdvertisement("eager", "127.0.0.1",
+                    Map.of("httpPort", Integer.toString(eager.getLocalPort()), "sessionId", "eager-1")), org.restcomm.lb.node.NodeSource.HTTP);
+            bed.start(HttpBalancerSettings.defaults());
+            int length = 1024 * 1024;
+            try (Socket socket = new Socket("127.0.0.1", bed.port())) {
+                socket.setSoTimeout(10_000);
+                java.io.OutputStream out = socket.getOutputStream();
+                out.write(("POST /upload HTTP/1.1\r\nHost: lb\r\nContent-Length: " + length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.write(new byte[128 * 1024]);
+                // the answer reaches the client while most of its body is still to come
+                Answer first = readAnswer(socket.getInputStream());
+                assertEquals("HTTP/1.1 200 OK", first.statusLine());
+                assertTrue(first.text.endsWith("1!"), first.text);
+                out.write(new byte[length - 128 * 1024]);
+                out.write("GET /next HTTP/1.1\r\nHost: lb\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                Answer next = readAnswer(socket.getInputStream());
+                assertEquals("HTTP/1.1 200 OK", next.statusLine(), "the client's connection is still there");
+                assertTrue(next.text.endsWith("2!"), "the node's connection too, its second request: " + next.text);
+            }
+            assertEquals(1, accepted.get(), "one node connection for both requests");
+            assertEquals(length, bed.statistics.http().bytesToServer(), "the whole body counted, though answered before it was sent");
+        }
+    }
+
     /**
      * A 4 MiB POST, all of it sent, to a node that reads the head and 16 KiB, writes {@code nodeAnswer} and resets the
      * connection; returns what the client then reads, having checked that the balancer closes the connection after it.
