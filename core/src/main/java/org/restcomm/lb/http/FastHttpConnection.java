@@ -83,6 +83,7 @@ final class FastHttpConnection {
     private String method;
     private boolean counted;
     private boolean requestCounted;
+    private boolean responseCounted;
     private boolean retried;
     private boolean requestSent;
     /** The node's answer is read: from the whole request's end, or from the head's for a streamed body (an early answer). */
@@ -169,7 +170,7 @@ final class FastHttpConnection {
             this.drainBody();
             return;
         }
-        if (this.state == EXCHANGING && this.headSent && this.bodyLeft > 0 && !this.bodyRefused) {
+        if (this.state == EXCHANGING && this.headSent && this.bodyLeft > 0 && !this.bodyRefused && this.link != null) {
             if (this.pumpBody()) {
                 this.requestSent();
             }
@@ -291,11 +292,11 @@ final class FastHttpConnection {
         }
         this.work = this.links.buffer();
         if (this.work == null) {
-            // direct memory used up: Undertow's pool may still have a buffer
+            // direct memory used up: Undertow's buffers come from it too, so the connection closes
             if (idle != null) {
                 this.links.release(idle);
             }
-            this.handOver();
+            this.close();
             return;
         }
         this.streamed = streamed;
@@ -315,6 +316,7 @@ final class FastHttpConnection {
         this.method = request.method();
         this.retried = false;
         this.requestCounted = false;
+        this.responseCounted = false;
         this.state = EXCHANGING;
         this.hasDeadline = false;
         // the client's reads stay resumed: each suspend and resume would cost an epoll_ctl per request
@@ -514,8 +516,17 @@ final class FastHttpConnection {
             // Undertow frees what it is given into its own pool: a buffer of that pool carries the bytes, or one of
             // their own when they are more than it holds
             this.in.limit(this.readEnd).position(this.readStart);
-            unread = (this.in.remaining() <= this.engine.buffers().getBufferSize()) ? this.engine.buffers().allocate()
-                    : new io.undertow.util.ImmediatePooledByteBuffer(ByteBuffer.allocate(this.in.remaining()));
+            try {
+                unread = (this.in.remaining() <= this.engine.buffers().getBufferSize()) ? this.engine.buffers().allocate()
+                        : new io.undertow.util.ImmediatePooledByteBuffer(ByteBuffer.allocate(this.in.remaining()));
+            } catch (OutOfMemoryError e) {
+                // Undertow's pool is direct memory too: the connection cannot be served, and must not be left open
+                this.links.recycle(this.in);
+                this.in = null;
+                IoUtils.safeClose(this.client);
+                this.engine.closed(this);
+                return;
+            }
             unread.getBuffer().clear();
             unread.getBuffer().put(this.in).flip();
             this.links.recycle(this.in);
@@ -681,6 +692,18 @@ final class FastHttpConnection {
         this.engine.relayed();
     }
 
+    /** The answer, once it is all with the client. */
+    private void countResponse() {
+        if (this.responseCounted) {
+            return;
+        }
+        this.responseCounted = true;
+        this.statistics.responseReturned(this.status);
+        if (this.bodyBytes > 0) {
+            this.statistics.bytesToClient(this.bodyBytes);
+        }
+    }
+
     /** The body bytes that went to the node, once the exchange is over: a node may answer before they all have. */
     private void countBodySent() {
         long sent = this.headSent ? this.contentLength - this.bodyLeft : 0;
@@ -801,13 +824,15 @@ final class FastHttpConnection {
         this.stalled = false;
         this.hasDeadline = false;
         if (this.answerComplete) {
-            if (this.requestEnd < 0 && !this.bodyRefused) {
+            if (this.requestEnd < 0 && !this.bodyRefused && this.link != null && this.linkReusable
+                    && !(this.answer.closeAsked() || this.answer.untilClose())) {
                 // answered before the whole body came (nginx does, and reads the body after): the body still goes to
-                // the node, and both connections stay kept-alive; a node that stops taking it ends the exchange there
+                // the node, and both connections stay kept-alive; a node that stops taking it ends the exchange
+                // there, a client that stops sending it ends it at no-request-timeout
                 this.answerRelayed = true;
-                if (this.link != null) {
-                    this.link.connection.getSourceChannel().suspendReads();
-                }
+                this.countResponse();
+                this.link.connection.getSourceChannel().suspendReads();
+                this.waitForRequest();
                 return;
             }
             this.endExchange();
@@ -936,11 +961,9 @@ final class FastHttpConnection {
             this.linkReusable = false;
             this.abandonBody();
         }
+        this.hasDeadline = false;
         this.countBodySent();
-        this.statistics.responseReturned(this.status);
-        if (this.bodyBytes > 0) {
-            this.statistics.bytesToClient(this.bodyBytes);
-        }
+        this.countResponse();
         this.engine.intake().workEnded();
         // the node's connection may end with the answer (HTTP/1.0) while the client's goes on; not when the answer
         // says Connection: close, or runs until the node closes
@@ -996,6 +1019,9 @@ final class FastHttpConnection {
                 return;
             }
             if (read == 0) {
+                // nothing held between reads, as for a half-sent head
+                this.links.recycle(this.in);
+                this.in = null;
                 return;
             }
             this.drainLeft -= read;

@@ -3,6 +3,7 @@ package org.restcomm.lb.http;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
@@ -148,5 +149,16 @@ final class HttpFastPath implements NodeRegistryListener {
         this.closed = true;
         this.connections.forEach(FastHttpConnection::closeFromAnyThread);
         this.links.values().forEach(threadLinks -> threadLinks.thread().execute(threadLinks::dropAll));
+        // each closes on its own I/O thread; the engine has stopped once they have (a client writing right after
+        // the stop would otherwise race the close, and get a reset instead of the end of the connection)
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (!this.connections.isEmpty() && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 }

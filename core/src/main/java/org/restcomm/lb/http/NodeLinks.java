@@ -68,6 +68,10 @@ final class NodeLinks {
     private final Map<Node, Pool> pools = new IdentityHashMap<>();
     private final ArrayDeque<ByteBuffer> buffers = new ArrayDeque<>();
 
+    private static final long DIRECT_MEMORY_BACKOFF_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    private boolean directMemoryShort;
+    private long directMemoryShortSince;
+
     NodeLinks(XnioIoThread thread, int maxPerNode, int bufferSize) {
         this.thread = thread;
         this.maxPerNode = maxPerNode;
@@ -80,11 +84,19 @@ final class NodeLinks {
         if (buffer != null) {
             return buffer.clear();
         }
+        if (this.directMemoryShort && System.nanoTime() - this.directMemoryShortSince < DIRECT_MEMORY_BACKOFF_NANOS) {
+            return null;
+        }
         try {
-            return ByteBuffer.allocateDirect(this.bufferSize);
+            ByteBuffer allocated = ByteBuffer.allocateDirect(this.bufferSize);
+            this.directMemoryShort = false;
+            return allocated;
         } catch (OutOfMemoryError e) {
             // direct memory is used up (-XX:MaxDirectMemorySize): the one connection that asked fails, not the I/O
-            // thread's listener, and the heap is untouched
+            // thread's listener, and the heap is untouched. The JVM tries a collection and half a second of waiting
+            // before it gives up, on this I/O thread: not again for a second
+            this.directMemoryShort = true;
+            this.directMemoryShortSince = System.nanoTime();
             return null;
         }
     }

@@ -165,14 +165,26 @@ final class TrafficHandler implements HttpHandler {
      */
     void closeConnections() {
         this.closed = true;
-        for (ServerConnection connection : this.connections) {
+        java.util.List<ServerConnection> open = java.util.List.copyOf(this.connections);
+        java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(open.size());
+        for (ServerConnection connection : open) {
             // on the connection's own I/O thread: an exchange still under way ends with it, and Undertow's proxy
             // pool, returning its node connection, allows that only there
-            try {
-                connection.getIoThread().execute(() -> IoUtils.safeClose(connection));
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            Runnable close = () -> {
                 IoUtils.safeClose(connection);
+                closing.countDown();
+            };
+            try {
+                connection.getIoThread().execute(close);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                close.run();
             }
+        }
+        try {
+            // the engine has stopped once they are closed; bounded, should the stop run on an I/O thread itself
+            closing.await(2, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

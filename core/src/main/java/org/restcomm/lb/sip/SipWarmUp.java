@@ -58,8 +58,12 @@ final class SipWarmUp {
         long start = System.nanoTime();
         try {
             Rehearsal rehearsal = rehearse(settings, CALLS, DEADLINE_MILLIS);
-            LoadBalancerLogger.ROOT_LOGGER.sipWarmedUp(rehearsal.completedCalls(), CALLS, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), PROPERTY);
-        } catch (Exception e) {
+            if (rehearsal.completedCalls() == 0) {
+                LoadBalancerLogger.ROOT_LOGGER.sipWarmUpFailed("no synthetic call completed in " + DEADLINE_MILLIS + " ms");
+            } else {
+                LoadBalancerLogger.ROOT_LOGGER.sipWarmedUp(rehearsal.completedCalls(), CALLS, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), PROPERTY);
+            }
+        } catch (Exception | LinkageError e) {
             LoadBalancerLogger.ROOT_LOGGER.sipWarmUpFailed(String.valueOf(e));
         }
     }
@@ -74,21 +78,26 @@ final class SipWarmUp {
         Map<String, String> stackProperties = new HashMap<>(settings.stackProperties());
         // jain-sip's own receive queue: a queue larger than rmem_max would be logged for these listeners too
         stackProperties.put("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", "65536");
+        // jain-sip hands out the stack it already has for an IP_ADDRESS, whatever the STACK_NAME: the real engine
+        // would get this one, and lose it when it stops
+        stackProperties.remove("javax.sip.IP_ADDRESS");
         SipBalancerSettings onLoopback = new SipBalancerSettings(List.of(
                 SipListenerSettings.of(Side.EXTERNAL, "udp", new InetSocketAddress(loopback, freeUdpPort(loopback))),
                 SipListenerSettings.of(Side.INTERNAL, "udp", new InetSocketAddress(loopback, freeUdpPort(loopback)))),
                 settings.sendTrying(), settings.noNodeStatus(), settings.noNodeReason(), settings.blockedUserAgents(), stackProperties,
-                settings.badNodeDetection(), settings.failureAnswer(), settings.streamConnections(), settings.reachability(),
-                SipBalancerSettings.Tls.DEFAULT, settings.routing());
+                // the synthetic node answers calls only: no probes, no judging of a node the cold engine keeps waiting,
+                // and the plain routing the fast path takes
+                SipBalancerSettings.BadNodeDetection.DEFAULT, settings.failureAnswer(), settings.streamConnections(),
+                SipBalancerSettings.Reachability.DEFAULT, SipBalancerSettings.Tls.DEFAULT, SipRouting.DEFAULT);
         try (DatagramSocket client = new DatagramSocket(new InetSocketAddress(loopback, 0));
                 DatagramSocket nodeSocket = new DatagramSocket(new InetSocketAddress(loopback, 0))) {
             Clock clock = Clock.systemUTC();
             NodeRegistry registry = NodeRegistry.unannounced(clock, 60_000);
             CallIdAffinityAlgorithm algorithm = new CallIdAffinityAlgorithm();
-            algorithm.start(new AlgorithmContext(registry, clock, Map.of()));
-            registry.addListener(algorithm);
             SipBalancer engine = SipBalancer.unannounced(onLoopback, registry, () -> algorithm, new LoadBalancerStatistics(true));
             try {
+                algorithm.start(new AlgorithmContext(registry, clock, Map.of()));
+                registry.addListener(algorithm);
                 engine.start();
                 Thread node = new Thread(() -> answerCalls(nodeSocket), "load-balancer-sip-warm-up-node");
                 node.setDaemon(true);
@@ -108,8 +117,11 @@ final class SipWarmUp {
     /** jain-sip's stack sleeps a second as it stops: the warm-up's engine stops on a thread of its own, the real one does not wait. */
     private static void stopLater(SipBalancer engine, CallIdAffinityAlgorithm algorithm) {
         Thread stopping = new Thread(() -> {
-            engine.stop();
-            algorithm.stop();
+            try {
+                engine.stop();
+            } finally {
+                algorithm.stop();
+            }
         }, "load-balancer-sip-warm-up-stop");
         stopping.setDaemon(true);
         stopping.start();
@@ -175,13 +187,13 @@ final class SipWarmUp {
         }
 
         int call(int calls, long deadlineMillis) throws IOException {
-            long deadline = System.currentTimeMillis() + deadlineMillis;
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadlineMillis);
             byte[] buffer = new byte[8192];
             DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
             this.socket.setSoTimeout(50);
             int started = 0;
             int completed = 0;
-            while (completed < calls && System.currentTimeMillis() < deadline) {
+            while (completed < calls && System.nanoTime() - deadline < 0) {
                 while (this.inFlight.size() < WINDOW && completed + this.inFlight.size() < calls) {
                     this.invite("warm-up-" + started++);
                 }
