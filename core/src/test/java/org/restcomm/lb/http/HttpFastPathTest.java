@@ -305,6 +305,63 @@ class HttpFastPathTest {
         }
     }
 
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void anUploadToANodeThatReadsSlowlyArrivesWhole() throws Exception {
+        try (java.net.ServerSocket slow = new java.net.ServerSocket();
+                BalancerTestBed bed = new BalancerTestBed()) {
+            // a small receive queue and pauses between reads: the balancer's writes to the node stop and resume many
+            // times in the middle of the body
+            slow.setReceiveBufferSize(8 * 1024);
+            slow.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+            Thread server = new Thread(() -> {
+                try (Socket accepted = slow.accept()) {
+                    InputStream in = accepted.getInputStream();
+                    StringBuilder head = new StringBuilder();
+                    while (!head.toString().endsWith("\r\n\r\n")) {
+                        head.append((char) in.read());
+                    }
+                    java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
+                    length.find();
+                    java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+                    byte[] piece = new byte[64 * 1024];
+                    for (long left = Long.parseLong(length.group(1)); left > 0; ) {
+                        int read = in.read(piece, 0, (int) Math.min(piece.length, left));
+                        if (read < 0) {
+                            break;
+                        }
+                        digest.update(piece, 0, read);
+                        left -= read;
+                        Thread.sleep(1);
+                    }
+                    String hash = java.util.HexFormat.of().formatHex(digest.digest());
+                    accepted.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: " + hash.length() + "\r\n\r\n" + hash).getBytes(StandardCharsets.ISO_8859_1));
+                    in.read();
+                } catch (Exception e) {
+                    // the test's end
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            bed.registry.register(new org.restcomm.lb.node.NodeAdvertisement("slow", "127.0.0.1",
+                    Map.of("httpPort", Integer.toString(slow.getLocalPort()), "sessionId", "slow-1")), org.restcomm.lb.node.NodeSource.HTTP);
+            bed.start(HttpBalancerSettings.defaults());
+            byte[] body = new byte[8 * 1024 * 1024];
+            new java.util.Random(11).nextBytes(body);
+            try (Socket socket = new Socket("127.0.0.1", bed.port())) {
+                socket.setSoTimeout(30_000);
+                java.io.OutputStream out = socket.getOutputStream();
+                out.write(("POST /upload HTTP/1.1\r\nHost: lb\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.write(body);
+                Answer answer = readAnswer(socket.getInputStream());
+                assertEquals("HTTP/1.1 200 OK", answer.statusLine());
+                String expected = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(body));
+                assertTrue(answer.text.endsWith(expected), "the node got the body byte for byte: " + answer.text);
+            }
+            assertEquals(1, bed.balancer.fastPathRequests());
+        }
+    }
+
     /**
      * A 4 MiB POST, all of it sent, to a node that reads the head and 16 KiB, writes {@code nodeAnswer} and resets the
      * connection; returns what the client then reads, having checked that the balancer closes the connection after it.
