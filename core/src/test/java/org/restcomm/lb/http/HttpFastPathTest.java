@@ -155,15 +155,12 @@ class HttpFastPathTest {
         try (java.net.ServerSocket oldNode = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
                 BalancerTestBed bed = new BalancerTestBed()) {
             // an HTTP/1.0 server: one answer per connection, then it closes
-            Thread server = new Thread(() -> {
+            serveAsNode(bed, "old", oldNode, () -> {
                 try {
                     for (int i = 0; i < 2; i++) {
                         try (Socket accepted = oldNode.accept()) {
                             InputStream in = accepted.getInputStream();
-                            StringBuilder head = new StringBuilder();
-                            while (!head.toString().endsWith("\r\n\r\n")) {
-                                head.append((char) in.read());
-                            }
+                            readHead(in);
                             accepted.getOutputStream().write("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
                         }
                     }
@@ -171,10 +168,6 @@ class HttpFastPathTest {
                     // the test's end
                 }
             });
-            server.setDaemon(true);
-            server.start();
-            bed.registry.register(new org.restcomm.lb.node.NodeAdvertisement("old", "127.0.0.1",
-                    Map.of("httpPort", Integer.toString(oldNode.getLocalPort()), "sessionId", "old-1")), org.restcomm.lb.node.NodeSource.HTTP);
             bed.start(HttpBalancerSettings.defaults());
             try (Socket socket = new Socket("127.0.0.1", bed.port())) {
                 socket.setSoTimeout(5000);
@@ -252,21 +245,14 @@ class HttpFastPathTest {
         try (java.net.ServerSocket eager = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
                 BalancerTestBed bed = new BalancerTestBed()) {
             java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
-            Thread server = new Thread(() -> {
+            serveAsNode(bed, "eager", eager, () -> {
                 try {
                     while (true) {
                         Socket connection = eager.accept();
                         accepted.incrementAndGet();
                         InputStream in = connection.getInputStream();
                         for (int request = 1; ; request++) {
-                            StringBuilder head = new StringBuilder();
-                            while (!head.toString().endsWith("\r\n\r\n")) {
-                                int c = in.read();
-                                if (c < 0) {
-                                    throw new IOException("closed");
-                                }
-                                head.append((char) c);
-                            }
+                            String head = readHead(in);
                             // the answer first, then the body is read and dropped
                             connection.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n" + request % 10 + "!").getBytes(StandardCharsets.ISO_8859_1));
                             java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
@@ -279,10 +265,6 @@ class HttpFastPathTest {
                     // the test's end
                 }
             });
-            server.setDaemon(true);
-            server.start();
-            bed.registry.register(new org.restcomm.lb.node.NodeAdvertisement("eager", "127.0.0.1",
-                    Map.of("httpPort", Integer.toString(eager.getLocalPort()), "sessionId", "eager-1")), org.restcomm.lb.node.NodeSource.HTTP);
             bed.start(HttpBalancerSettings.defaults());
             int length = 1024 * 1024;
             try (Socket socket = new Socket("127.0.0.1", bed.port())) {
@@ -314,13 +296,10 @@ class HttpFastPathTest {
             // times in the middle of the body
             slow.setReceiveBufferSize(8 * 1024);
             slow.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
-            Thread server = new Thread(() -> {
+            serveAsNode(bed, "slow", slow, () -> {
                 try (Socket accepted = slow.accept()) {
                     InputStream in = accepted.getInputStream();
-                    StringBuilder head = new StringBuilder();
-                    while (!head.toString().endsWith("\r\n\r\n")) {
-                        head.append((char) in.read());
-                    }
+                    String head = readHead(in);
                     java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
                     length.find();
                     java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
@@ -341,10 +320,6 @@ class HttpFastPathTest {
                     // the test's end
                 }
             });
-            server.setDaemon(true);
-            server.start();
-            bed.registry.register(new org.restcomm.lb.node.NodeAdvertisement("slow", "127.0.0.1",
-                    Map.of("httpPort", Integer.toString(slow.getLocalPort()), "sessionId", "slow-1")), org.restcomm.lb.node.NodeSource.HTTP);
             bed.start(HttpBalancerSettings.defaults());
             byte[] body = new byte[8 * 1024 * 1024];
             new java.util.Random(11).nextBytes(body);
@@ -368,7 +343,7 @@ class HttpFastPathTest {
      */
     private static Answer uploadToANodeThatResetsAfter16KiB(BalancerTestBed bed, String nodeAnswer) throws Exception {
         try (java.net.ServerSocket node = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            Thread server = new Thread(() -> {
+            serveAsNode(bed, "resetting", node, () -> {
                 try (Socket accepted = node.accept()) {
                     accepted.getInputStream().readNBytes(16 * 1024);
                     accepted.getOutputStream().write(nodeAnswer.getBytes(StandardCharsets.ISO_8859_1));
@@ -377,10 +352,6 @@ class HttpFastPathTest {
                     // the test's end
                 }
             });
-            server.setDaemon(true);
-            server.start();
-            bed.registry.register(new org.restcomm.lb.node.NodeAdvertisement("resetting", "127.0.0.1",
-                    Map.of("httpPort", Integer.toString(node.getLocalPort()), "sessionId", "resetting-1")), org.restcomm.lb.node.NodeSource.HTTP);
             bed.start(HttpBalancerSettings.defaults());
             int length = 4 * 1024 * 1024;
             try (Socket socket = new Socket("127.0.0.1", bed.port())) {
@@ -403,7 +374,7 @@ class HttpFastPathTest {
         try (java.net.ServerSocket flaky = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
                 BalancerTestBed bed = new BalancerTestBed()) {
             // answers the first request, then reads every later one and closes without a word
-            Thread server = new Thread(() -> {
+            serveAsNode(bed, "flaky", flaky, () -> {
                 boolean answered = false;
                 List<Socket> open = new ArrayList<>();
                 try {
@@ -411,10 +382,7 @@ class HttpFastPathTest {
                         Socket accepted = flaky.accept();
                         open.add(accepted);
                         InputStream in = accepted.getInputStream();
-                        StringBuilder head = new StringBuilder();
-                        while (!head.toString().endsWith("\r\n\r\n")) {
-                            head.append((char) in.read());
-                        }
+                        readHead(in);
                         if (!answered) {
                             answered = true;
                             accepted.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
@@ -439,10 +407,6 @@ class HttpFastPathTest {
                     // the test's end
                 }
             });
-            server.setDaemon(true);
-            server.start();
-            bed.registry.register(new org.restcomm.lb.node.NodeAdvertisement("flaky", "127.0.0.1",
-                    Map.of("httpPort", Integer.toString(flaky.getLocalPort()), "sessionId", "flaky-1")), org.restcomm.lb.node.NodeSource.HTTP);
             bed.start(HttpBalancerSettings.defaults());
             try (Socket socket = new Socket("127.0.0.1", bed.port())) {
                 socket.setSoTimeout(10_000);
@@ -523,6 +487,28 @@ class HttpFastPathTest {
     }
 
     /** An answer's head and its Content-Length body (the test node always sends one), or what came before close or silence. */
+    /** A raw node of the test's own: {@code serving} runs on a daemon thread, and the socket's port is registered as the node's HTTP port. */
+    private static void serveAsNode(BalancerTestBed bed, String name, java.net.ServerSocket socket, Runnable serving) {
+        Thread server = new Thread(serving);
+        server.setDaemon(true);
+        server.start();
+        bed.registry.register(new org.restcomm.lb.node.NodeAdvertisement(name, "127.0.0.1",
+                Map.of("httpPort", Integer.toString(socket.getLocalPort()), "sessionId", name + "-1")), org.restcomm.lb.node.NodeSource.HTTP);
+    }
+
+    /** A request head as a raw node reads it, up to its empty line. */
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                throw new IOException("closed");
+            }
+            head.append((char) c);
+        }
+        return head.toString();
+    }
+
     static Answer readAnswer(InputStream in) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
