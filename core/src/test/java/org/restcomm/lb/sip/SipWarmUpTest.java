@@ -48,7 +48,7 @@ class SipWarmUpTest {
             assertEquals(0, registry.size(), "the warm-up's node is not in the balancer's registry");
             assertEquals(0, statistics.sip().requestsProcessed(), "the warm-up's calls are not in the balancer's statistics");
             assertEquals(0, balancer.fastPathRelayed());
-            // its engine stops on a thread of its own (jain-sip sleeps a second in its stop)
+            // its node's thread ends once its socket is closed
             long deadline = System.currentTimeMillis() + 10_000;
             while (warmUpThreads() > 0 && System.currentTimeMillis() < deadline) {
                 Thread.sleep(50);
