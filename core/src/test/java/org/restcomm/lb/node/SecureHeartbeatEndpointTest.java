@@ -72,7 +72,13 @@ class SecureHeartbeatEndpointTest {
             socket.getOutputStream().write(("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " + body.length
                     + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().write(body);
-            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            String answer;
+            try {
+                answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            } catch (java.net.SocketException e) {
+                // the TLS side closes on bytes it cannot read; with some of them still unread that is a reset: no answer either
+                answer = "";
+            }
             assertFalse(answer.contains("HTTP/1.1"), "no HTTP answer over the TLS port: " + answer);
         }
         assertTrue(this.registry.nodes().isEmpty(), "nothing registered: " + this.registry.nodes());
