@@ -5,6 +5,7 @@ import java.net.DatagramPacket;
 import java.net.InetAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.Arrays;
 import java.util.LinkedList;
@@ -63,7 +64,7 @@ final class FastUdpMessageProcessor extends UDPMessageProcessor {
 
     /** Sends the output as one datagram from this listener's socket. */
     void send(SipFastPath.Output datagram, InetAddress address, int port) throws IOException {
-        this.sock.send(new DatagramPacket(datagram.buffer(), datagram.length(), address, port));
+        this.sock.send(datagram.packet(address, port));
     }
 
     @Override
@@ -151,8 +152,13 @@ final class FastUdpMessageProcessor extends UDPMessageProcessor {
 
     /** The port a request's answer goes to: the source port when the top Via asks for rport, else the Via's port. */
     private static int viaPort(String via, int sourcePort) {
-        SipFastPath.TopVia top = (via != null) ? SipFastPath.TopVia.of(via.split(",")[0].trim()) : null;
-        return (top == null || top.rport) ? sourcePort : top.port;
+        if (via == null) {
+            return sourcePort;
+        }
+        byte[] bytes = via.getBytes(StandardCharsets.UTF_8);
+        int comma = SipBytes.indexOf(bytes, 0, bytes.length, (byte) ',');
+        SipFastPath.ViaEntry top = new SipFastPath.ViaEntry();
+        return (!top.read(bytes, 0, (comma < 0) ? bytes.length : comma) || top.rport) ? sourcePort : top.port;
     }
 
     /**

@@ -12,7 +12,9 @@ import org.restcomm.lb.algorithm.SipMessageView;
  */
 final class RawSipMessage implements SipMessageView {
 
-    private static final int MAX_HEADERS = 96;
+    static final int MAX_HEADERS = 96;
+    private static final byte OUTSIDE_DIALOG = 1;
+    private static final byte IN_DIALOG = 2;
     /** Names every call carries, matched without allocating a String per header line. */
     private static final String[] KNOWN_NAMES = { "via", "from", "to", "call-id", "cseq", "max-forwards", "contact", "content-length",
         "content-type", "route", "record-route", "user-agent", "allow", "supported", "expires", "subject", "accept", "date", "server" };
@@ -36,6 +38,10 @@ final class RawSipMessage implements SipMessageView {
     /** Where the empty line that ends the headers starts. */
     final int headersEnd;
     final int bodyStart;
+    /** Read once when first asked: the algorithm, the rules and the statistics ask for them again and again. */
+    private String callId;
+    private String responseMethod;
+    private byte dialogState;
 
     private RawSipMessage(byte[] bytes, int length, boolean request, String method, int statusCode, int startLineEnd, int headerCount,
             String[] names, int[] lineStart, int[] valueStart, int[] valueEnd, int[] lineEnd, int headersEnd, int bodyStart) {
@@ -141,9 +147,10 @@ final class RawSipMessage implements SipMessageView {
 
     /** Whether the CSeq names the request line's method: anything else is the grammar's business (400). */
     private boolean cseqMatches() {
-        String cseq = this.value("cseq");
-        int space = cseq.lastIndexOf(' ');
-        return space > 0 && cseq.regionMatches(space + 1, this.method, 0, this.method.length()) && cseq.length() - space - 1 == this.method.length();
+        int index = this.index("cseq");
+        int space = SipBytes.lastIndexOf(this.bytes, this.valueStart[index], this.valueEnd[index], (byte) ' ');
+        return space > this.valueStart[index] && this.valueEnd[index] - space - 1 == this.method.length()
+                && SipBytes.startsWith(this.bytes, space + 1, this.valueEnd[index], this.method);
     }
 
     /** The index of the first header with this canonical name, or -1. */
@@ -216,7 +223,10 @@ final class RawSipMessage implements SipMessageView {
 
     @Override
     public String callId() {
-        return this.value("call-id");
+        if (this.callId == null) {
+            this.callId = this.value("call-id");
+        }
+        return this.callId;
     }
 
     @Override
@@ -224,9 +234,13 @@ final class RawSipMessage implements SipMessageView {
         if (this.request) {
             return this.method;
         }
-        String cseq = this.value("cseq");
-        int space = cseq.lastIndexOf(' ');
-        return cseq.substring(space + 1).trim();
+        if (this.responseMethod == null) {
+            int index = this.index("cseq");
+            int from = SipBytes.lastIndexOf(this.bytes, this.valueStart[index], this.valueEnd[index], (byte) ' ') + 1;
+            int to = this.valueEnd[index];
+            this.responseMethod = knownMethod(this.bytes, Math.max(from, this.valueStart[index]), to);
+        }
+        return this.responseMethod;
     }
 
     @Override
@@ -246,7 +260,11 @@ final class RawSipMessage implements SipMessageView {
 
     @Override
     public boolean inDialog() {
-        return parameter(this.value("to"), "tag") != null;
+        if (this.dialogState == 0) {
+            int to = this.index("to");
+            this.dialogState = (SipBytes.parameter(this.bytes, this.valueStart[to], this.valueEnd[to], "tag") != SipBytes.NONE) ? IN_DIALOG : OUTSIDE_DIALOG;
+        }
+        return this.dialogState == IN_DIALOG;
     }
 
     /** The user part of the sip/sips URI in a name-addr or addr-spec; null when there is none. */
@@ -338,15 +356,20 @@ final class RawSipMessage implements SipMessageView {
     }
 
     private static String method(byte[] bytes, int length) {
-        return switch (length) {
-            case 3 -> startsWith(bytes, 0, "ACK") ? "ACK" : startsWith(bytes, 0, "BYE") ? "BYE" : text(bytes, length);
-            case 6 -> startsWith(bytes, 0, "INVITE") ? "INVITE" : startsWith(bytes, 0, "CANCEL") ? "CANCEL" : text(bytes, length);
-            default -> text(bytes, length);
+        return knownMethod(bytes, 0, length);
+    }
+
+    /** The method's constant for the usual ones, so that a message's method costs no String. */
+    private static String knownMethod(byte[] bytes, int from, int to) {
+        return switch (to - from) {
+            case 3 -> startsWith(bytes, from, "ACK") ? "ACK" : startsWith(bytes, from, "BYE") ? "BYE" : text(bytes, from, to);
+            case 6 -> startsWith(bytes, from, "INVITE") ? "INVITE" : startsWith(bytes, from, "CANCEL") ? "CANCEL" : text(bytes, from, to);
+            default -> text(bytes, from, to);
         };
     }
 
-    private static String text(byte[] bytes, int length) {
-        return new String(bytes, 0, length, StandardCharsets.US_ASCII);
+    private static String text(byte[] bytes, int from, int to) {
+        return new String(bytes, from, to - from, StandardCharsets.US_ASCII);
     }
 
     /** The index of the CR of the CRLF ending the line at {@code from}; -1 when there is none or a bare LF comes first. */

@@ -2,8 +2,10 @@ package org.restcomm.lb.sip;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
+import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
@@ -33,6 +35,9 @@ final class SipFastPath {
     private final SipListeners listeners;
     private final SipStatistics statistics;
     private final LongAdder relayed = new LongAdder();
+    /** The balancer's own headers towards the nodes and towards the clients, remade when the listener changes. */
+    private volatile OwnHeaders internalHeaders;
+    private volatile OwnHeaders externalHeaders;
 
     SipFastPath(SipRules rules, SipStatistics statistics) {
         this.rules = rules;
@@ -74,22 +79,21 @@ final class SipFastPath {
             return false;
         }
         int topVia = message.index("via");
-        TopVia client = clientVia(message, topVia);
-        if (client == null) {
+        ViaEntry client = out.via;
+        if (!clientVia(message, topVia, client)) {
             return false;
         }
-        ToNode route = this.route(message);
+        ToNode route = this.route(message, out);
         if (route == null) {
             return false;
         }
         // from here on the message is ours
-        InetAddress source = packet.getAddress();
-        String clientVia = client.received(source.getHostAddress(), packet.getPort());
+        out.source(packet.getAddress(), packet.getPort());
         this.statistics.requestProcessed(message.method, message.length);
         if (settings.sendTrying() && SipRules.getsTrying(message.method)) {
-            this.answerTrying(message, topVia, clientVia, client, packet, arrivedOn, out);
+            this.answerTrying(message, topVia, client, packet, arrivedOn, out);
         }
-        this.writeToNode(message, topVia, clientVia, client, source, route, out);
+        this.writeToNode(message, topVia, client, route, out);
         // counted before the send: the node's answer may be handled before the send returns
         this.rules.requestSent(route.node(), message.method);
         try {
@@ -108,7 +112,7 @@ final class SipFastPath {
     private boolean needsFullPath(RawSipMessage message) {
         if (this.rules.refusesNewWork(message.method, message.inDialog())
                 || SipRules.isHeartbeat(message.method, name -> message.index(name.toLowerCase(Locale.ROOT)) >= 0)
-                || this.rules.isBlocked(String.valueOf(message.value("user-agent")), message.value("from"), message.value("to"))
+                || (this.rules.blocksAny() && this.rules.isBlocked(String.valueOf(message.value("user-agent")), message.value("from"), message.value("to")))
                 || message.index(INITIAL_REMOTE_ADDR) >= 0 || message.index(INITIAL_REMOTE_PORT) >= 0) {
             return true;
         }
@@ -116,14 +120,11 @@ final class SipFastPath {
         return maxForwards < 0 || (maxForwards == 0 && !"CANCEL".equals(message.method));
     }
 
-    /** The client's single top Via over UDP; null for anything else (several values in one line, TCP, unreadable). */
-    private static TopVia clientVia(RawSipMessage message, int topVia) {
-        String value = message.value(topVia);
-        if (value.indexOf(',') >= 0) {
-            return null;
-        }
-        TopVia client = TopVia.of(value);
-        return (client != null && Transport.of(client.transport) == Transport.UDP) ? client : null;
+    /** Reads the client's single top Via over UDP; false for anything else (several values in one line, TCP, unreadable). */
+    private static boolean clientVia(RawSipMessage message, int topVia, ViaEntry client) {
+        int from = message.valueStart[topVia];
+        int to = message.valueEnd[topVia];
+        return SipBytes.indexOf(message.bytes, from, to, (byte) ',') < 0 && client.read(message.bytes, from, to) && client.udp;
     }
 
     /**
@@ -131,13 +132,12 @@ final class SipFastPath {
      * port and address, and the internal UDP socket; null when the full path must answer (no node, no UDP port or
      * socket, an address that does not resolve) or the Routes are unreadable.
      */
-    private ToNode route(RawSipMessage message) {
-        boolean[] dropped = new boolean[message.headerCount];
-        SipRules.NodeHint hint = this.popOwnRoutes(message, dropped);
-        if (hint == NodeHints.UNREADABLE) {
+    private ToNode route(RawSipMessage message, Output out) {
+        Arrays.fill(out.dropped, 0, message.headerCount, false);
+        if (!this.popOwnRoutes(message, out)) {
             return null;
         }
-        Node node = (hint != null) ? this.rules.liveNode(hint) : this.nodeAddressedDirectly(message);
+        Node node = (out.hintHost != null) ? this.rules.liveNode(out.hintHost, out.hintPort) : this.nodeAddressedDirectly(message, out);
         if (node == null) {
             node = this.rules.algorithm().processExternalRequest(message);
         }
@@ -150,7 +150,8 @@ final class SipFastPath {
         }
         try {
             InetAddress address = node.address();
-            return new ToNode(node, nodePort.getAsInt(), (address != null) ? address : InetAddress.getByName(node.ip()), toNodes, external, internal, dropped);
+            return new ToNode(node, nodePort.getAsInt(), (address != null) ? address : InetAddress.getByName(node.ip()), toNodes,
+                    this.ownHeaders(external), this.ownHeaders(internal));
         } catch (IOException e) {
             // an address that does not resolve: the full path answers as configured (send-failure-status)
             return null;
@@ -161,14 +162,13 @@ final class SipFastPath {
      * The datagram for the node: the balancer's two Vias on top, the client's Via as received, own Routes cut,
      * Max-Forwards counted down, two Record-Routes on a dialog-creating request, and where the client really is.
      */
-    private void writeToNode(RawSipMessage message, int topVia, String clientVia, TopVia client, InetAddress source, ToNode route, Output out) {
+    private void writeToNode(RawSipMessage message, int topVia, ViaEntry client, ToNode route, Output out) {
         String method = message.method;
         Node node = route.node();
-        String callId = message.callId();
         out.reset();
         out.write(message.bytes, 0, message.startLineEnd + 2);
-        out.header("Via", SipRules.via(route.internal(), SipRules.branch(client.branch, callId, Side.INTERNAL, node.version())));
-        out.header("Via", SipRules.via(route.external(), SipRules.branch(client.branch, callId, Side.EXTERNAL, node.version())));
+        out.ownVia(route.internal(), client, message, Side.INTERNAL, node.version());
+        out.ownVia(route.external(), client, message, Side.EXTERNAL, node.version());
         boolean recordRoute = SipRules.isRecordRouted(method, message.inDialog());
         if (recordRoute) {
             node.callAssigned();
@@ -176,7 +176,7 @@ final class SipFastPath {
         boolean recordRouted = !recordRoute;
         boolean cancel = "CANCEL".equals(method);
         for (int i = 0; i < message.headerCount; i++) {
-            if (route.dropped()[i]) {
+            if (out.dropped[i]) {
                 continue;
             }
             String name = message.names[i];
@@ -185,9 +185,11 @@ final class SipFastPath {
                 recordRouted = true;
             }
             if (i == topVia) {
-                out.header("Via", clientVia);
+                out.clientVia(client);
             } else if (name.equals("max-forwards") && !cancel) {
-                out.header("Max-Forwards", Integer.toString(message.maxForwards() - 1));
+                out.ascii("Max-Forwards: ");
+                out.decimal(message.maxForwards() - 1);
+                out.write(CRLF, 0, 2);
             } else {
                 out.write(message.bytes, message.lineStart[i], message.lineEnd[i]);
             }
@@ -196,21 +198,26 @@ final class SipFastPath {
             out.recordRoutes(route);
         }
         if (SipRules.carriesInitialRemote(method, message.length > message.bodyStart)) {
-            out.header(SipRules.INITIAL_REMOTE_ADDR, source.getHostAddress());
-            out.header(SipRules.INITIAL_REMOTE_PORT, Integer.toString(client.port));
+            out.ascii(SipRules.INITIAL_REMOTE_ADDR);
+            out.ascii(": ");
+            out.write(out.sourceText, 0, out.sourceLength);
+            out.write(CRLF, 0, 2);
+            out.ascii(SipRules.INITIAL_REMOTE_PORT);
+            out.ascii(": ");
+            out.decimal(client.port);
+            out.write(CRLF, 0, 2);
         }
         out.write(message.bytes, message.headersEnd, message.length);
     }
 
     /** 100 Trying back to the client: its Vias (the top one as received), From, To, Call-ID and CSeq. */
-    private void answerTrying(RawSipMessage message, int topVia, String clientVia, TopVia client, DatagramPacket packet, FastUdpMessageProcessor arrivedOn,
-            Output out) {
+    private void answerTrying(RawSipMessage message, int topVia, ViaEntry client, DatagramPacket packet, FastUdpMessageProcessor arrivedOn, Output out) {
         out.reset();
         out.ascii("SIP/2.0 100 Trying\r\n");
         for (int i = 0; i < message.headerCount; i++) {
             String name = message.names[i];
             if (i == topVia) {
-                out.header("Via", clientVia);
+                out.clientVia(client);
             } else if (name.equals("via") || name.equals("from") || name.equals("to") || name.equals("call-id") || name.equals("cseq")) {
                 out.write(message.bytes, message.lineStart[i], message.lineEnd[i]);
             }
@@ -230,40 +237,46 @@ final class SipFastPath {
      * holding only the balancer's entries is dropped, one that goes on to the client's is written again without them.
      */
     private boolean fromNode(RawSipMessage message, DatagramPacket packet, Output out) {
-        boolean[] dropped = new boolean[message.headerCount];
-        String[] rest = new String[message.headerCount];
-        TopVia next = null;
-        String ownBranch = null;
+        byte[] bytes = message.bytes;
+        boolean[] dropped = out.dropped;
+        int[] rest = out.rest;
+        Arrays.fill(dropped, 0, message.headerCount, false);
+        Arrays.fill(rest, 0, message.headerCount, -1);
+        ViaEntry via = out.via;
+        boolean nextFound = false;
+        boolean probeAnswer = false;
         int own = 0;
-        for (int i = 0; i < message.headerCount && next == null; i++) {
+        for (int i = 0; i < message.headerCount && !nextFound; i++) {
             if (!message.names[i].equals("via")) {
                 continue;
             }
-            String value = message.value(i);
-            for (int start = 0; start < value.length() && next == null; ) {
-                int end = entryEnd(value, start);
-                TopVia via = (end < 0) ? null : TopVia.of(value.substring(start, end).trim());
-                if (via == null) {
+            int to = message.valueEnd[i];
+            for (int start = message.valueStart[i]; start < to && !nextFound; ) {
+                int end = SipBytes.entryEnd(bytes, start, to);
+                if (end < 0 || !via.read(bytes, start, end)) {
                     return false;
                 }
-                if (own < 2 && this.rules.isOwn(via.host, via.port)) {
+                if (own < 2 && this.rules.isOwn(out.text(bytes, via.hostStart, via.hostEnd), via.port)) {
                     if (own++ == 0) {
-                        ownBranch = via.branch;
+                        probeAnswer = via.branch != SipBytes.NONE
+                                && SipBytes.startsWith(bytes, SipBytes.start(via.branch), SipBytes.end(via.branch), SipRules.PROBE_BRANCH);
                     }
                     start = end + 1;
-                    dropped[i] = start >= value.length();
-                    rest[i] = dropped[i] ? null : value.substring(start).trim();
+                    dropped[i] = start >= to;
+                    rest[i] = dropped[i] ? -1 : SipBytes.trimStart(bytes, start, to);
                 } else {
-                    next = via;
+                    // the entry after the balancer's own: via holds it from here on
+                    nextFound = true;
                 }
             }
         }
-        if (next == null && own > 0 && SipRules.isProbeAnswer(ownBranch)) {
+        if (!nextFound && own > 0 && probeAnswer) {
             this.rules.probeAnswered(packet.getAddress().getHostAddress(), packet.getPort());
             return true;
         }
-        Node node = (next != null && own > 0) ? this.rules.nodeAt(packet.getAddress(), packet.getPort()) : null;
-        if (node == null || Transport.of(next.transport) != Transport.UDP || HostAndPort.isIpv6Literal(next.responseTarget().host())
+        Node node = (nextFound && own > 0) ? this.rules.nodeAt(packet.getAddress(), packet.getPort()) : null;
+        SipRules.HostPort target = (node != null) ? via.responseTarget(out) : null;
+        if (node == null || !via.udp || HostAndPort.isIpv6Literal(target.host())
                 || !(this.listeners.processor(Side.EXTERNAL, Transport.UDP) instanceof FastUdpMessageProcessor toClients)) {
             // anything but a registered node's answer through the balancer: the full path's rules decide
             return false;
@@ -271,56 +284,54 @@ final class SipFastPath {
         this.statistics.responseProcessed(message.statusCode, message.length);
         this.rules.nodeResponded(node, message.statusCode, message);
         out.reset();
-        out.write(message.bytes, 0, message.startLineEnd + 2);
+        out.write(bytes, 0, message.startLineEnd + 2);
         for (int i = 0; i < message.headerCount; i++) {
-            if (rest[i] != null) {
-                out.header("Via", rest[i]);
+            if (rest[i] >= 0) {
+                out.ascii("Via: ");
+                out.write(bytes, rest[i], message.valueEnd[i]);
+                out.write(CRLF, 0, 2);
             } else if (!dropped[i]) {
-                out.write(message.bytes, message.lineStart[i], message.lineEnd[i]);
+                out.write(bytes, message.lineStart[i], message.lineEnd[i]);
             }
         }
-        out.write(message.bytes, message.headersEnd, message.length);
-        SipRules.HostPort target = next.responseTarget();
+        out.write(bytes, message.headersEnd, message.length);
         try {
-            toClients.send(out, InetAddress.getByName(target.host()), target.port());
+            toClients.send(out, out.address(target.host()), target.port());
         } catch (IOException e) {
-            LoadBalancerLogger.ROOT_LOGGER.sipForwardingFailed(new String(message.bytes, 0, message.startLineEnd, StandardCharsets.UTF_8), e);
+            LoadBalancerLogger.ROOT_LOGGER.sipForwardingFailed(new String(bytes, 0, message.startLineEnd, StandardCharsets.UTF_8), e);
         }
         return true;
     }
 
     /**
-     * Marks the leading Route lines that name the balancer and returns the first node hint among them. A line may
-     * carry the whole route set, comma-separated, as most user agents send it (sipp's [routes] among them): dropped
-     * when every entry names the balancer; a line that names the balancer and then another hop is left to the full
-     * path, which rewrites it.
+     * Marks the leading Route lines that name the balancer in {@link Output#dropped} and keeps the first node hint
+     * among them in {@link Output#hintHost} and {@link Output#hintPort}; false when the Routes are unreadable. A line
+     * may carry the whole route set, comma-separated, as most user agents send it (sipp's [routes] among them):
+     * dropped when every entry names the balancer; a line that names the balancer and then another hop is left to
+     * the full path, which rewrites it.
      */
-    private SipRules.NodeHint popOwnRoutes(RawSipMessage message, boolean[] dropped) {
-        SipRules.NodeHint hint = null;
+    private boolean popOwnRoutes(RawSipMessage message, Output out) {
+        byte[] bytes = message.bytes;
+        SipUri uri = out.uri;
+        out.hintHost = null;
         for (int i = 0; i < message.headerCount; i++) {
             if (!message.names[i].equals("route")) {
                 continue;
             }
-            String value = message.value(i);
+            int to = message.valueEnd[i];
             int own = 0;
             int entries = 0;
-            for (int start = 0; start < value.length(); entries++) {
-                int end = entryEnd(value, start);
-                if (end < 0) {
-                    return NodeHints.UNREADABLE;
+            for (int start = message.valueStart[i]; start < to; entries++) {
+                int end = SipBytes.entryEnd(bytes, start, to);
+                int open = (end < 0) ? -1 : SipBytes.indexOf(bytes, start, to, (byte) '<');
+                int close = (open >= 0) ? SipBytes.indexOf(bytes, open, to, (byte) '>') : -1;
+                if (close < 0 || close >= end || !uri.read(bytes, open + 1, close)) {
+                    return false;
                 }
-                SipUriParts uri = routeUri(value, start, end);
-                if (uri == null) {
-                    return NodeHints.UNREADABLE;
-                }
-                if (own == entries && this.rules.isOwnRoute(uri.host, uri.port)) {
+                if (own == entries && this.rules.isOwnRoute(out.text(bytes, uri.hostStart, uri.hostEnd), uri.port)) {
                     own++;
-                    if (hint == null) {
-                        try {
-                            hint = SipRules.hint(uri.parameter(SipRules.NODE_HOST), uri.parameter(SipRules.NODE_PORT));
-                        } catch (NumberFormatException e) {
-                            return NodeHints.UNREADABLE;
-                        }
+                    if (out.hintHost == null && !this.readHint(uri, out)) {
+                        return false;
                     }
                 }
                 start = end + 1;
@@ -329,212 +340,214 @@ final class SipFastPath {
                 break;
             }
             if (own < entries) {
-                return NodeHints.UNREADABLE;
+                return false;
             }
-            dropped[i] = true;
+            out.dropped[i] = true;
         }
-        return hint;
+        return true;
     }
 
-    /** Where the route entry starting at from ends: the next comma outside quotes and angle brackets, or the end; -1 if unbalanced. */
-    private static int entryEnd(String value, int from) {
-        boolean quoted = false;
-        boolean bracketed = false;
-        for (int i = from; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (quoted) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == '<') {
-                bracketed = true;
-            } else if (c == '>') {
-                bracketed = false;
-            } else if (c == ',' && !bracketed) {
-                return i;
+    /** The node_host and node_port of one of the balancer's own Routes, when it has both; false when the port is no number. */
+    private static boolean readHint(SipUri uri, Output out) {
+        long host = uri.parameter(SipRules.NODE_HOST);
+        long port = uri.parameter(SipRules.NODE_PORT);
+        if (host == SipBytes.NONE || port == SipBytes.NONE) {
+            return true;
+        }
+        int portValue = SipBytes.decimal(uri.bytes, SipBytes.start(port), SipBytes.end(port));
+        if (portValue < 0) {
+            return false;
+        }
+        out.hintHost = out.text(uri.bytes, SipBytes.start(host), SipBytes.end(host));
+        out.hintPort = portValue;
+        return true;
+    }
+
+    private Node nodeAddressedDirectly(RawSipMessage message, Output out) {
+        SipUri uri = out.uri;
+        int space = SipBytes.indexOf(message.bytes, 0, message.startLineEnd, (byte) ' ');
+        if (!uri.read(message.bytes, space + 1, message.startLineEnd - " SIP/2.0".length()) || !uri.explicitPort) {
+            return null;
+        }
+        return this.rules.nodeAddressedDirectly(out.text(message.bytes, uri.hostStart, uri.hostEnd), uri.port, true);
+    }
+
+    /** The balancer's own Via and Record-Route of a listener, kept as the bytes they are for as long as the listener is. */
+    private OwnHeaders ownHeaders(SipListenerSettings listener) {
+        OwnHeaders headers = (listener.side() == Side.INTERNAL) ? this.internalHeaders : this.externalHeaders;
+        if (headers == null || headers.listener != listener) {
+            headers = new OwnHeaders(listener);
+            if (listener.side() == Side.INTERNAL) {
+                this.internalHeaders = headers;
+            } else {
+                this.externalHeaders = headers;
             }
         }
-        return (quoted || bracketed) ? -1 : value.length();
-    }
-
-    /** The sip: URI in angle brackets of one route entry; null when it has none. */
-    private static SipUriParts routeUri(String value, int from, int to) {
-        int open = value.indexOf('<', from);
-        int close = (open >= 0) ? value.indexOf('>', open) : -1;
-        return (open < 0 || close < 0 || close >= to) ? null : SipUriParts.of(value.substring(open + 1, close));
-    }
-
-    private Node nodeAddressedDirectly(RawSipMessage message) {
-        SipUriParts uri = SipUriParts.of(message.requestUri());
-        return (uri != null) ? this.rules.nodeAddressedDirectly(uri.host, uri.port, uri.explicitPort) : null;
+        return headers;
     }
 
     /** The node a client's request goes to, and the sockets and listeners on the way. */
-    private record ToNode(Node node, int port, InetAddress address, FastUdpMessageProcessor socket, SipListenerSettings external, SipListenerSettings internal,
-            boolean[] dropped) {
+    private record ToNode(Node node, int port, InetAddress address, FastUdpMessageProcessor socket, OwnHeaders external, OwnHeaders internal) {
     }
 
-    private static final class NodeHints {
-        /** Routes the fast path cannot read: the full path takes the request. */
-        static final SipRules.NodeHint UNREADABLE = new SipRules.NodeHint("", -1);
+    /** As {@link SipRules#via} and {@link SipRules#recordRouteUri} write them, up to the parts that change per message. */
+    static final class OwnHeaders {
+        final SipListenerSettings listener;
+        final byte[] viaUpToBranch;
+        final byte[] viaEnd;
+        final byte[] recordRouteUpToNode;
+        final byte[] recordRouteEnd;
+
+        OwnHeaders(SipListenerSettings listener) {
+            this.listener = listener;
+            this.viaUpToBranch = utf8("Via: " + SipRules.viaUpToBranch(listener));
+            this.viaEnd = utf8(SipRules.VIA_END + "\r\n");
+            this.recordRouteUpToNode = utf8("Record-Route: <" + SipRules.recordRouteUpToNode(listener));
+            this.recordRouteEnd = utf8(SipRules.recordRouteEnd(listener) + ">\r\n");
+        }
+
+        private static byte[] utf8(String text) {
+            return text.getBytes(StandardCharsets.UTF_8);
+        }
     }
 
-    /** host, port and parameters of a sip: URI; null for anything else. */
-    private record SipUriParts(String host, int port, boolean explicitPort, String parameters) {
-        static SipUriParts of(String uri) {
-            if (!uri.regionMatches(true, 0, "sip:", 0, 4)) {
-                return null;
+    /**
+     * One Via entry read in place: the offsets of what routing needs ({@code sent-by}, branch, received, rport), the
+     * datagram's bytes untouched. Reused from one message to the next by the receiving thread.
+     */
+    static final class ViaEntry {
+        byte[] bytes;
+        int start;
+        int end;
+        boolean udp;
+        int hostStart;
+        int hostEnd;
+        int port;
+        long branch;
+        long received;
+        boolean rport;
+        int rportValue;
+
+        /** Reads the entry between from and to; false when it is no {@code SIP/2.0/transport sent-by} Via or a number in it is unreadable. */
+        boolean read(byte[] bytes, int from, int to) {
+            from = SipBytes.trimStart(bytes, from, to);
+            to = SipBytes.trimEnd(bytes, from, to);
+            int space = SipBytes.indexOf(bytes, from, to, (byte) ' ');
+            if (!SipBytes.startsWithIgnoreCase(bytes, from, to, "SIP/2.0/") || space < from + 8) {
+                return false;
             }
-            int semicolon = uri.indexOf(';');
-            int question = uri.indexOf('?');
-            int end = (semicolon >= 0) ? semicolon : (question >= 0 ? question : uri.length());
-            String hostPort = uri.substring(4, end);
-            int at = hostPort.lastIndexOf('@');
-            if (at >= 0) {
-                hostPort = hostPort.substring(at + 1);
-            }
-            if (hostPort.startsWith("[")) {
+            int transportStart = SipBytes.trimStart(bytes, from + 8, space);
+            this.udp = SipBytes.equalsIgnoreCase(bytes, transportStart, SipBytes.trimEnd(bytes, transportStart, space), "UDP");
+            int semicolon = SipBytes.indexOf(bytes, space, to, (byte) ';');
+            int sentByStart = SipBytes.trimStart(bytes, space + 1, (semicolon < 0) ? to : semicolon);
+            int sentByEnd = SipBytes.trimEnd(bytes, sentByStart, (semicolon < 0) ? to : semicolon);
+            if (sentByStart < sentByEnd && bytes[sentByStart] == '[') {
                 // IPv6 references: the full path knows them
-                return null;
+                return false;
             }
-            int colon = hostPort.indexOf(':');
-            try {
-                int port = (colon >= 0) ? Integer.parseInt(hostPort.substring(colon + 1)) : 5060;
-                return new SipUriParts((colon >= 0) ? hostPort.substring(0, colon) : hostPort, port, colon >= 0,
-                        (semicolon >= 0) ? uri.substring(semicolon) : "");
-            } catch (NumberFormatException e) {
-                return null;
+            int colon = SipBytes.indexOf(bytes, sentByStart, sentByEnd, (byte) ':');
+            this.port = (colon < 0) ? Transport.UDP.defaultPort() : SipBytes.decimal(bytes, SipBytes.trimStart(bytes, colon + 1, sentByEnd), sentByEnd);
+            if (this.port < 0) {
+                return false;
             }
-        }
-
-        /** A name=value parameter's value; a scan rather than a split, as it runs for every in-dialog request. */
-        String parameter(String name) {
-            String parameters = this.parameters;
-            for (int start = 0; start < parameters.length(); ) {
-                int end = parameters.indexOf(';', start);
-                end = (end < 0) ? parameters.length() : end;
-                int equals = parameters.indexOf('=', start);
-                if (equals > start && equals < end && parameters.substring(start, equals).trim().equalsIgnoreCase(name)) {
-                    return parameters.substring(equals + 1, end).trim();
-                }
-                start = end + 1;
+            this.hostStart = sentByStart;
+            this.hostEnd = (colon < 0) ? sentByEnd : SipBytes.trimEnd(bytes, sentByStart, colon);
+            long rport = SipBytes.parameter(bytes, from, to, "rport");
+            this.rport = rport != SipBytes.NONE;
+            this.rportValue = (this.rport && SipBytes.end(rport) > SipBytes.start(rport)) ? SipBytes.decimal(bytes, SipBytes.start(rport), SipBytes.end(rport)) : 0;
+            if (this.rportValue < 0) {
+                return false;
             }
-            return null;
-        }
-    }
-
-    /** The parts of one Via value routing needs. */
-    static final class TopVia {
-        final String value;
-        final String transport;
-        final String host;
-        final int port;
-        final String branch;
-        final String received;
-        final boolean rport;
-        final int rportValue;
-
-        private TopVia(String value, String transport, String host, int port, String branch, String received, boolean rport, int rportValue) {
-            this.value = value;
-            this.transport = transport;
-            this.host = host;
-            this.port = port;
-            this.branch = branch;
-            this.received = received;
-            this.rport = rport;
-            this.rportValue = rportValue;
-        }
-
-        static TopVia of(String value) {
-            int space = value.indexOf(' ');
-            if (!value.regionMatches(true, 0, "SIP/2.0/", 0, 8) || space < 8) {
-                return null;
-            }
-            String transport = value.substring(8, space).trim().toUpperCase(Locale.ROOT);
-            int semicolon = value.indexOf(';', space);
-            String sentBy = value.substring(space + 1, (semicolon < 0) ? value.length() : semicolon).trim();
-            if (sentBy.startsWith("[")) {
-                return null;
-            }
-            int colon = sentBy.indexOf(':');
-            int port;
-            try {
-                port = (colon >= 0) ? Integer.parseInt(sentBy.substring(colon + 1).trim()) : 5060;
-            } catch (NumberFormatException e) {
-                return null;
-            }
-            String host = (colon >= 0) ? sentBy.substring(0, colon).trim() : sentBy;
-            String rport = RawSipMessage.parameter(value, "rport");
-            int rportValue = 0;
-            if (rport != null && !rport.isEmpty()) {
-                try {
-                    rportValue = Integer.parseInt(rport);
-                } catch (NumberFormatException e) {
-                    return null;
-                }
-            }
-            return new TopVia(value, transport, host, port, RawSipMessage.parameter(value, "branch"), RawSipMessage.parameter(value, "received"),
-                    rport != null, rportValue);
+            this.branch = SipBytes.parameter(bytes, from, to, "branch");
+            this.received = SipBytes.parameter(bytes, from, to, "received");
+            this.bytes = bytes;
+            this.start = from;
+            this.end = to;
+            return true;
         }
 
         /** Where a response to this Via goes, by {@link SipRules#responseTarget}. */
-        SipRules.HostPort responseTarget() {
-            return SipRules.responseTarget(this.host, this.port, this.received, this.rportValue, Transport.of(this.transport));
+        SipRules.HostPort responseTarget(Output out) {
+            String received = (this.received != SipBytes.NONE && SipBytes.end(this.received) > SipBytes.start(this.received))
+                    ? out.text(this.bytes, SipBytes.start(this.received), SipBytes.end(this.received)) : null;
+            return SipRules.responseTarget(out.text(this.bytes, this.hostStart, this.hostEnd), this.port, received, this.rportValue, Transport.UDP);
         }
 
-        String target() {
-            return this.responseTarget().host();
-        }
-
-        int targetPort() {
-            return this.responseTarget().port();
-        }
-
-        /**
-         * The Via as a server records it on arrival, as jain-sip does: received= when the client asked for rport or
-         * sent from another address than it says, rport= filled in when asked for.
-         */
-        String received(String sourceAddress, int sourcePort) {
-            boolean tagReceived = this.rport || !this.host.equals(sourceAddress);
-            if (!tagReceived) {
-                return this.value;
-            }
-            StringBuilder via = new StringBuilder(this.value.length() + 40);
-            int semicolon = this.value.indexOf(';');
-            via.append(this.value, 0, (semicolon < 0) ? this.value.length() : semicolon);
-            boolean receivedWritten = false;
-            boolean rportWritten = false;
-            if (semicolon >= 0) {
-                for (String parameter : this.value.substring(semicolon + 1).split(";")) {
-                    String key = parameter.contains("=") ? parameter.substring(0, parameter.indexOf('=')).trim() : parameter.trim();
-                    if (key.equalsIgnoreCase("received")) {
-                        via.append(";received=").append(sourceAddress);
-                        receivedWritten = true;
-                    } else if (key.equalsIgnoreCase("rport")) {
-                        via.append(";rport=").append(sourcePort);
-                        rportWritten = true;
-                    } else {
-                        via.append(';').append(parameter);
-                    }
-                }
-            }
-            if (!receivedWritten) {
-                via.append(";received=").append(sourceAddress);
-            }
-            if (this.rport && !rportWritten) {
-                via.append(";rport=").append(sourcePort);
-            }
-            return via.toString();
+        private boolean hostIs(byte[] text, int length) {
+            return Arrays.equals(this.bytes, this.hostStart, this.hostEnd, text, 0, length);
         }
     }
 
-    /** A reusable datagram under construction, and the header offsets of the one received; one per receiving thread. */
+    /** A sip: URI read in place: host, port and where its parameters are; reused as {@link ViaEntry} is. */
+    static final class SipUri {
+        byte[] bytes;
+        int hostStart;
+        int hostEnd;
+        int port;
+        boolean explicitPort;
+        int parametersStart;
+        int parametersEnd;
+
+        /** Reads the URI between from and to; false for anything but a sip: URI with a readable port (IPv6 references too). */
+        boolean read(byte[] bytes, int from, int to) {
+            if (!SipBytes.startsWithIgnoreCase(bytes, from, to, "sip:")) {
+                return false;
+            }
+            int semicolon = SipBytes.indexOf(bytes, from, to, (byte) ';');
+            int question = SipBytes.indexOf(bytes, from, to, (byte) '?');
+            int end = (semicolon >= 0) ? semicolon : (question >= 0 ? question : to);
+            int at = SipBytes.lastIndexOf(bytes, from + 4, end, (byte) '@');
+            int hostStart = (at >= 0) ? at + 1 : from + 4;
+            if (hostStart < end && bytes[hostStart] == '[') {
+                return false;
+            }
+            int colon = SipBytes.indexOf(bytes, hostStart, end, (byte) ':');
+            this.port = (colon >= 0) ? SipBytes.decimal(bytes, colon + 1, end) : Transport.UDP.defaultPort();
+            if (this.port < 0) {
+                return false;
+            }
+            this.bytes = bytes;
+            this.hostStart = hostStart;
+            this.hostEnd = (colon >= 0) ? colon : end;
+            this.explicitPort = colon >= 0;
+            this.parametersStart = (semicolon >= 0) ? semicolon : to;
+            this.parametersEnd = to;
+            return true;
+        }
+
+        long parameter(String name) {
+            return SipBytes.uriParameter(this.bytes, this.parametersStart, this.parametersEnd, name);
+        }
+    }
+
+    /**
+     * A reusable datagram under construction, and what the receiving thread keeps from one message to the next so
+     * that relaying one allocates nothing: the header offsets, the Via and URI read in place, the texts of hosts and
+     * the addresses they name, the packet sent. One per receiving thread.
+     */
     static final class Output {
+        private static final int TEXTS = 64;
+        private static final int ADDRESSES = 16;
+
         final RawSipMessage.Lines lines = new RawSipMessage.Lines();
+        /** The header lines the message loses: the balancer's own Routes, or Vias of a response. */
+        final boolean[] dropped = new boolean[RawSipMessage.MAX_HEADERS];
+        /** Where a response's Via line goes on after the balancer's own entries, -1 where it does not. */
+        final int[] rest = new int[RawSipMessage.MAX_HEADERS];
+        final ViaEntry via = new ViaEntry();
+        final SipUri uri = new SipUri();
+        /** The node hint of the balancer's own Route, null when the request has none. */
+        String hintHost;
+        int hintPort;
+        /** The client's address as text, as {@link InetAddress#getHostAddress()} writes it, and its port. */
+        final byte[] sourceText = new byte[64];
+        int sourceLength;
+        int sourcePort;
+        private final String[] texts = new String[TEXTS];
+        private final byte[][] textBytes = new byte[TEXTS][];
+        private final String[] addressHosts = new String[ADDRESSES];
+        private final InetAddress[] addresses = new InetAddress[ADDRESSES];
+        private final DatagramPacket packet = new DatagramPacket(new byte[0], 0);
         private byte[] buffer = new byte[4096];
         private int length;
 
@@ -550,11 +563,23 @@ final class SipFastPath {
             return this.buffer;
         }
 
+        /** The datagram as the packet to send to address:port; the same packet object every time. */
+        DatagramPacket packet(InetAddress address, int port) {
+            this.packet.setData(this.buffer, 0, this.length);
+            this.packet.setAddress(address);
+            this.packet.setPort(port);
+            return this.packet;
+        }
+
         void write(byte[] bytes, int from, int to) {
             int count = to - from;
             this.ensure(count);
             System.arraycopy(bytes, from, this.buffer, this.length, count);
             this.length += count;
+        }
+
+        private void write(byte[] bytes) {
+            this.write(bytes, 0, bytes.length);
         }
 
         /** The text in UTF-8; character by character while it is ASCII, as the balancer's own headers are, to spare a byte[] per write. */
@@ -579,16 +604,213 @@ final class SipFastPath {
             this.write(CRLF, 0, 2);
         }
 
+        /** A number in decimal, without a String. */
+        void decimal(int value) {
+            this.ensure(11);
+            if (value < 0) {
+                this.buffer[this.length++] = '-';
+                value = -value;
+            }
+            int digits = 1;
+            for (int rest = value / 10; rest > 0; rest /= 10) {
+                digits++;
+            }
+            for (int i = this.length + digits - 1; i >= this.length; i--) {
+                this.buffer[i] = (byte) ('0' + value % 10);
+                value /= 10;
+            }
+            this.length += digits;
+        }
+
+        /**
+         * The text of a byte range (a host, mostly), from a small cache of the texts this thread saw last: the same
+         * few addresses come in every message, so each is made once.
+         */
+        String text(byte[] bytes, int from, int to) {
+            int hash = 1;
+            for (int i = from; i < to; i++) {
+                hash = 31 * hash + bytes[i];
+            }
+            int slot = (hash ^ (hash >>> 16)) & (TEXTS - 1);
+            byte[] cached = this.textBytes[slot];
+            if (cached != null && Arrays.equals(cached, 0, cached.length, bytes, from, to)) {
+                return this.texts[slot];
+            }
+            byte[] copy = Arrays.copyOfRange(bytes, from, to);
+            String text = new String(copy, StandardCharsets.UTF_8);
+            this.textBytes[slot] = copy;
+            this.texts[slot] = text;
+            return text;
+        }
+
+        /** The address of a host; IPv4 literals from a small cache, names resolved each time as the JVM's DNS cache allows. */
+        InetAddress address(String host) throws UnknownHostException {
+            int slot = host.hashCode() & (ADDRESSES - 1);
+            if (host.equals(this.addressHosts[slot])) {
+                return this.addresses[slot];
+            }
+            InetAddress address = InetAddress.getByName(host);
+            if (isIpv4Literal(host)) {
+                this.addressHosts[slot] = host;
+                this.addresses[slot] = address;
+            }
+            return address;
+        }
+
+        /** Keeps the client's address as text: its Via may need it in received=, and the node in X-Sip-Balancer-InitialRemoteAddr. */
+        void source(InetAddress address, int port) {
+            this.sourcePort = port;
+            if (!(address instanceof Inet4Address)) {
+                byte[] text = address.getHostAddress().getBytes(StandardCharsets.US_ASCII);
+                this.sourceLength = Math.min(text.length, this.sourceText.length);
+                System.arraycopy(text, 0, this.sourceText, 0, this.sourceLength);
+                return;
+            }
+            byte[] octets = address.getAddress();
+            int at = 0;
+            for (int i = 0; i < 4; i++) {
+                if (i > 0) {
+                    this.sourceText[at++] = '.';
+                }
+                int octet = octets[i] & 0xff;
+                if (octet >= 100) {
+                    this.sourceText[at++] = (byte) ('0' + octet / 100);
+                }
+                if (octet >= 10) {
+                    this.sourceText[at++] = (byte) ('0' + octet / 10 % 10);
+                }
+                this.sourceText[at++] = (byte) ('0' + octet % 10);
+            }
+            this.sourceLength = at;
+        }
+
+        /**
+         * The client's Via as a server records it on arrival, as jain-sip does: received= when the client asked for
+         * rport or sent from another address than it says, rport= filled in when asked for. {@link #source} first.
+         */
+        void clientVia(ViaEntry via) {
+            this.ascii("Via: ");
+            byte[] bytes = via.bytes;
+            if (!via.rport && via.hostIs(this.sourceText, this.sourceLength)) {
+                this.write(bytes, via.start, via.end);
+                this.write(CRLF, 0, 2);
+                return;
+            }
+            int semicolon = SipBytes.indexOf(bytes, via.start, via.end, (byte) ';');
+            this.write(bytes, via.start, (semicolon < 0) ? via.end : semicolon);
+            boolean receivedWritten = false;
+            boolean rportWritten = false;
+            for (int start = (semicolon < 0) ? via.end : semicolon + 1; start < via.end; ) {
+                int end = SipBytes.indexOf(bytes, start, via.end, (byte) ';');
+                end = (end < 0) ? via.end : end;
+                int equals = SipBytes.indexOf(bytes, start, end, (byte) '=');
+                int keyStart = SipBytes.trimStart(bytes, start, (equals < 0) ? end : equals);
+                int keyEnd = SipBytes.trimEnd(bytes, keyStart, (equals < 0) ? end : equals);
+                if (SipBytes.equalsIgnoreCase(bytes, keyStart, keyEnd, "received")) {
+                    this.received();
+                    receivedWritten = true;
+                } else if (SipBytes.equalsIgnoreCase(bytes, keyStart, keyEnd, "rport")) {
+                    this.rport();
+                    rportWritten = true;
+                } else if (end > start) {
+                    this.ascii(";");
+                    this.write(bytes, start, end);
+                }
+                start = end + 1;
+            }
+            if (!receivedWritten) {
+                this.received();
+            }
+            if (via.rport && !rportWritten) {
+                this.rport();
+            }
+            this.write(CRLF, 0, 2);
+        }
+
+        private void received() {
+            this.ascii(";received=");
+            this.write(this.sourceText, 0, this.sourceLength);
+        }
+
+        private void rport() {
+            this.ascii(";rport=");
+            this.decimal(this.sourcePort);
+        }
+
+        /**
+         * The balancer's Via on one side, as {@link SipRules#via} with {@link SipRules#branch} writes it: the client's
+         * branch and the Call-ID's first five characters, the side's marker and the node's version, token characters only.
+         */
+        void ownVia(OwnHeaders headers, ViaEntry client, RawSipMessage message, Side side, String version) {
+            this.write(headers.viaUpToBranch);
+            if (client.branch != SipBytes.NONE) {
+                this.token(client.bytes, SipBytes.start(client.branch), SipBytes.end(client.branch));
+            } else {
+                this.token(SipRules.DEFAULT_BRANCH);
+            }
+            int callId = message.index("call-id");
+            int characters = 0;
+            int i = message.valueStart[callId];
+            // characters, not bytes: a UTF-8 continuation byte is part of the character before it
+            for (; i < message.valueEnd[callId] && (characters < 5 || (message.bytes[i] & 0xc0) == 0x80); i++) {
+                int b = message.bytes[i] & 0xff;
+                characters += ((b & 0xc0) == 0x80) ? 0 : (b >= 0xf0 ? 2 : 1);
+            }
+            this.token(message.bytes, message.valueStart[callId], i);
+            this.token((side == Side.INTERNAL) ? SipRules.INTERNAL_BRANCH_MARKER : "_");
+            this.token(String.valueOf(version));
+            this.write(headers.viaEnd);
+        }
+
         /** The balancer's two Record-Routes, internal side first, as {@link SipRules#recordRouteUri} writes them. */
         private void recordRoutes(ToNode route) {
-            this.header("Record-Route", "<" + SipRules.recordRouteUri(route.internal(), route.node(), route.port()) + ">");
-            this.header("Record-Route", "<" + SipRules.recordRouteUri(route.external(), route.node(), route.port()) + ">");
+            this.recordRoute(route.internal(), route.node(), route.port());
+            this.recordRoute(route.external(), route.node(), route.port());
+        }
+
+        void recordRoute(OwnHeaders headers, Node node, int nodePort) {
+            this.write(headers.recordRouteUpToNode);
+            this.ascii(node.ip());
+            this.ascii(SipRules.RECORD_ROUTE_NODE_PORT);
+            this.decimal(nodePort);
+            this.ascii(SipRules.RECORD_ROUTE_VERSION);
+            this.ascii(String.valueOf(node.version()));
+            this.write(headers.recordRouteEnd);
+        }
+
+        private void token(byte[] bytes, int from, int to) {
+            this.ensure(to - from);
+            for (int i = from; i < to; i++) {
+                if (SipRules.isTokenChar(bytes[i])) {
+                    this.buffer[this.length++] = bytes[i];
+                }
+            }
+        }
+
+        private void token(String text) {
+            this.ensure(text.length());
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (SipRules.isTokenChar(c)) {
+                    this.buffer[this.length++] = (byte) c;
+                }
+            }
         }
 
         private void ensure(int more) {
             if (this.length + more > this.buffer.length) {
                 this.buffer = Arrays.copyOf(this.buffer, Math.max(this.buffer.length * 2, this.length + more));
             }
+        }
+
+        private static boolean isIpv4Literal(String host) {
+            for (int i = 0; i < host.length(); i++) {
+                char c = host.charAt(i);
+                if ((c < '0' || c > '9') && c != '.') {
+                    return false;
+                }
+            }
+            return !host.isEmpty();
         }
     }
 }

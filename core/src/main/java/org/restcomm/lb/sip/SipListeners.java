@@ -3,7 +3,6 @@ package org.restcomm.lb.sip;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,15 +16,16 @@ final class SipListeners {
     private final Map<MessageProcessor, SipListenerSettings> byProcessor = new IdentityHashMap<>();
     /** In the order the model lists them: a side's first listener is the same one on every start. */
     private final List<Map.Entry<MessageProcessor, SipListenerSettings>> inOrder = new ArrayList<>();
-    private final Set<String> ownAddresses = new HashSet<>();
+    /** A list, not a set of host:port texts: asked for each Via and Route of each message, it makes no key. */
+    private final List<OwnAddress> ownAddresses = new ArrayList<>();
     private final Map<Side, Set<Transport>> transportsBySide = new java.util.EnumMap<>(Side.class);
 
     void add(MessageProcessor processor, SipListenerSettings listener) {
         this.byProcessor.put(processor, listener);
         this.inOrder.add(Map.entry(processor, listener));
         this.transportsBySide.computeIfAbsent(listener.side(), side -> java.util.EnumSet.noneOf(Transport.class)).add(listener.transport());
-        this.ownAddresses.add(key(listener.advertisedHost(), listener.advertisedPort()));
-        this.ownAddresses.add(key(listener.bind().getAddress().getHostAddress(), listener.bind().getPort()));
+        this.ownAddresses.add(new OwnAddress(listener.advertisedHost(), listener.advertisedPort()));
+        this.ownAddresses.add(new OwnAddress(listener.bind().getAddress().getHostAddress(), listener.bind().getPort()));
     }
 
     Side side(MessageProcessor processor) {
@@ -59,14 +59,23 @@ final class SipListeners {
 
     /** Whether host:port is one of the balancer's own addresses (bound or advertised). */
     boolean isOwn(String host, int port) {
-        if (this.ownAddresses.contains(key(host, port))) {
+        if (this.isOwnAddress(host, port)) {
             return true;
         }
         try {
-            return this.ownAddresses.contains(key(InetAddress.getByName(host).getHostAddress(), port));
+            return this.isOwnAddress(InetAddress.getByName(host).getHostAddress(), port);
         } catch (UnknownHostException e) {
             return false;
         }
+    }
+
+    private boolean isOwnAddress(String host, int port) {
+        for (OwnAddress own : this.ownAddresses) {
+            if (own.port() == port && own.host().equals(host)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     List<SipListenerSettings> all() {
@@ -111,7 +120,6 @@ final class SipListeners {
         return (sameFamily != null) ? sameFamily : (sameTransport != null) ? sameTransport : first;
     }
 
-    private static String key(String host, int port) {
-        return host + ":" + port;
+    private record OwnAddress(String host, int port) {
     }
 }

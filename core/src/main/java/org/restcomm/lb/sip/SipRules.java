@@ -25,6 +25,10 @@ final class SipRules {
     static final String NODE_HOST = "node_host";
     static final String NODE_PORT = "node_port";
     static final String VERSION = "version";
+    static final String RECORD_ROUTE_NODE_PORT = ";" + NODE_PORT + "=";
+    static final String RECORD_ROUTE_VERSION = ";" + VERSION + "=";
+    /** What the balancer's Via carries after its branch. */
+    static final String VIA_END = ";rport";
     static final String INITIAL_REMOTE_ADDR = "X-Sip-Balancer-InitialRemoteAddr";
     static final String INITIAL_REMOTE_PORT = "X-Sip-Balancer-InitialRemotePort";
     /** The headers that make an OPTIONS or INFO on the internal side a node's heartbeat. */
@@ -34,7 +38,7 @@ final class SipRules {
     static final String INTERNAL_BRANCH_MARKER = "zsd_";
     private static final Set<String> TRYING_METHODS = Set.of("INVITE", "SUBSCRIBE", "NOTIFY", "MESSAGE", "REFER", "PUBLISH", "UPDATE");
     private static final Set<String> DIALOG_CREATING = Set.of("INVITE", "SUBSCRIBE");
-    private static final String DEFAULT_BRANCH = "z9hG4bK";
+    static final String DEFAULT_BRANCH = "z9hG4bK";
     /** Starts the branch of the balancer's OPTIONS probes: their answers end at the balancer. */
     static final String PROBE_BRANCH = "z9hG4bK-lbprobe-";
 
@@ -100,6 +104,11 @@ final class SipRules {
     /** An OPTIONS or INFO carrying one of the heartbeat headers (names compared as the caller's lookup does). */
     static boolean isHeartbeat(String method, java.util.function.Predicate<String> hasHeader) {
         return ("OPTIONS".equals(method) || "INFO".equals(method)) && HEARTBEAT_HEADERS.stream().anyMatch(hasHeader);
+    }
+
+    /** Whether any scanner is blocked: {@link #isBlocked} needs its texts only then. */
+    boolean blocksAny() {
+        return this.settings.blocksAny();
     }
 
     /** Scanners the settings block, by User-Agent, From or To. */
@@ -287,7 +296,7 @@ final class SipRules {
         StringBuilder token = null;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || ".!%*_+`'~-".indexOf(c) >= 0;
+            boolean allowed = isTokenChar(c);
             if (!allowed && token == null) {
                 token = new StringBuilder(value.length()).append(value, 0, i);
             } else if (allowed && token != null) {
@@ -299,19 +308,33 @@ final class SipRules {
 
     /** The balancer's Via value as jain-sip writes it: {@code SIP/2.0/UDP host:port;branch=...;rport}. */
     static String via(SipListenerSettings listener, String branch) {
-        return "SIP/2.0/" + listener.transport().viaName() + " " + HostAndPort.bracketed(listener.viaHost()) + ":" + listener.viaPort() + ";branch=" + branch + ";rport";
+        return viaUpToBranch(listener) + branch + VIA_END;
+    }
+
+    /** The RFC 3261 token characters, those a branch keeps. */
+    static boolean isTokenChar(int c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || ".!%*_+`'~-".indexOf(c) >= 0;
+    }
+
+    /** The balancer's Via up to its branch's value, the same for every message of a listener. */
+    static String viaUpToBranch(SipListenerSettings listener) {
+        return "SIP/2.0/" + listener.transport().viaName() + " " + HostAndPort.bracketed(listener.viaHost()) + ":" + listener.viaPort() + ";branch=";
     }
 
     /** The balancer's Record-Route URI: {@code sip:host:port;node_host=..;node_port=..;version=..[;transport=..];lr}. */
     static String recordRouteUri(SipListenerSettings listener, Node node, int nodePort) {
-        StringBuilder uri = new StringBuilder(96).append("sip:").append(HostAndPort.bracketed(listener.advertisedHost())).append(':').append(listener.advertisedPort())
-                .append(';').append(NODE_HOST).append('=').append(node.ip())
-                .append(';').append(NODE_PORT).append('=').append(nodePort)
-                .append(';').append(VERSION).append('=').append(node.version());
-        if (listener.transport() != Transport.UDP) {
-            uri.append(";transport=").append(listener.transport().parameter());
-        }
-        return uri.append(";lr").toString();
+        return recordRouteUpToNode(listener) + node.ip() + RECORD_ROUTE_NODE_PORT + nodePort + RECORD_ROUTE_VERSION + node.version()
+                + recordRouteEnd(listener);
+    }
+
+    /** The balancer's Record-Route URI up to the node_host value, the same for every message of a listener. */
+    static String recordRouteUpToNode(SipListenerSettings listener) {
+        return "sip:" + HostAndPort.bracketed(listener.advertisedHost()) + ":" + listener.advertisedPort() + ";" + NODE_HOST + "=";
+    }
+
+    /** The balancer's Record-Route URI after the version value: the transport when not UDP, then lr. */
+    static String recordRouteEnd(SipListenerSettings listener) {
+        return ((listener.transport() != Transport.UDP) ? ";transport=" + listener.transport().parameter() : "") + ";lr";
     }
 
     /** Where a response to a Via goes: received/rport when present (RFC 3581), else sent-by, else the default port. */

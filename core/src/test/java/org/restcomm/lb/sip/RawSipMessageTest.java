@@ -76,18 +76,6 @@ class RawSipMessageTest {
         assertNull(frame("SIP/2.0 99 Odd\r\n\r\n"), "a status out of range");
     }
 
-    @Test
-    void viaReceivedAsJainSipMarksIt() {
-        SipFastPath.TopVia asked = SipFastPath.TopVia.of("SIP/2.0/UDP 10.0.0.1:5070;branch=z9hG4bK-1;rport");
-        assertEquals("SIP/2.0/UDP 10.0.0.1:5070;branch=z9hG4bK-1;rport=40000;received=192.0.2.9", asked.received("192.0.2.9", 40000));
-        SipFastPath.TopVia direct = SipFastPath.TopVia.of("SIP/2.0/UDP 10.0.0.1:5070;branch=z9hG4bK-1");
-        assertEquals(direct.value, direct.received("10.0.0.1", 5070), "nothing to add when it came from where it says");
-        assertEquals("SIP/2.0/UDP 10.0.0.1:5070;branch=z9hG4bK-1;received=192.0.2.9", direct.received("192.0.2.9", 5070));
-        SipFastPath.TopVia back = SipFastPath.TopVia.of("SIP/2.0/UDP 10.0.0.1:5070;branch=z9hG4bK-1;rport=40000;received=192.0.2.9");
-        assertEquals("192.0.2.9", back.target());
-        assertEquals(40000, back.targetPort());
-    }
-
     private static RawSipMessage frame(String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         return RawSipMessage.frame(bytes, bytes.length);
