@@ -2,7 +2,8 @@ package org.restcomm.lb.algorithm;
 
 /**
  * What an algorithm may read of a SIP message. The SIP engine implements it over whatever parser it uses, so
- * an algorithm never forces a full parse on the forwarding path.
+ * an algorithm never forces a full parse on the forwarding path. A view is valid only during the call it is passed
+ * to: the engine reads the next message into the same view and buffer. The Strings it returns stay valid; keep those.
  */
 public interface SipMessageView {
 

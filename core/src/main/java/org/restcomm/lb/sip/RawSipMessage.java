@@ -19,65 +19,44 @@ final class RawSipMessage implements SipMessageView {
     private static final String[] KNOWN_NAMES = { "via", "from", "to", "call-id", "cseq", "max-forwards", "contact", "content-length",
         "content-type", "route", "record-route", "user-agent", "allow", "supported", "expires", "subject", "accept", "date", "server" };
 
-    final byte[] bytes;
-    final int length;
-    final boolean request;
+    byte[] bytes;
+    int length;
+    boolean request;
     /** The request method, or null for a response. */
-    final String method;
-    final int statusCode;
+    String method;
+    int statusCode;
     /** End of the start line, before its CRLF. */
-    final int startLineEnd;
-    final int headerCount;
+    int startLineEnd;
+    int headerCount;
     /** Canonical lower-case names (compact forms expanded). */
-    final String[] names;
-    final int[] lineStart;
-    final int[] valueStart;
-    final int[] valueEnd;
+    final String[] names = new String[MAX_HEADERS];
+    final int[] lineStart = new int[MAX_HEADERS];
+    final int[] valueStart = new int[MAX_HEADERS];
+    final int[] valueEnd = new int[MAX_HEADERS];
     /** Start of the next line, after this header's CRLF. */
-    final int[] lineEnd;
+    final int[] lineEnd = new int[MAX_HEADERS];
     /** Where the empty line that ends the headers starts. */
-    final int headersEnd;
-    final int bodyStart;
+    int headersEnd;
+    int bodyStart;
     /** Read once when first asked: the algorithm, the rules and the statistics ask for them again and again. */
     private String callId;
     private String responseMethod;
     private byte dialogState;
 
-    private RawSipMessage(byte[] bytes, int length, boolean request, String method, int statusCode, int startLineEnd, int headerCount,
-            String[] names, int[] lineStart, int[] valueStart, int[] valueEnd, int[] lineEnd, int headersEnd, int bodyStart) {
-        this.bytes = bytes;
-        this.length = length;
-        this.request = request;
-        this.method = method;
-        this.statusCode = statusCode;
-        this.startLineEnd = startLineEnd;
-        this.headerCount = headerCount;
-        this.names = names;
-        this.lineStart = lineStart;
-        this.valueStart = valueStart;
-        this.valueEnd = valueEnd;
-        this.lineEnd = lineEnd;
-        this.headersEnd = headersEnd;
-        this.bodyStart = bodyStart;
+    /** A datagram framed into a message of its own. */
+    static RawSipMessage frame(byte[] bytes, int length) {
+        return new RawSipMessage().read(bytes, length);
     }
 
     /**
-     * The offsets of a message's header lines, kept by a receiving thread from one datagram to the next: framing then
-     * allocates no arrays. A message framed into them is valid until the next is.
+     * Frames the datagram into this message, which a receiving thread keeps from one datagram to the next: framing
+     * then allocates nothing. Returns this, valid until the next datagram is read into it, or null when the datagram
+     * is unusual.
      */
-    static final class Lines {
-        final String[] names = new String[MAX_HEADERS];
-        final int[] lineStart = new int[MAX_HEADERS];
-        final int[] valueStart = new int[MAX_HEADERS];
-        final int[] valueEnd = new int[MAX_HEADERS];
-        final int[] lineEnd = new int[MAX_HEADERS];
-    }
-
-    static RawSipMessage frame(byte[] bytes, int length) {
-        return frame(bytes, length, new Lines());
-    }
-
-    static RawSipMessage frame(byte[] bytes, int length, Lines lines) {
+    RawSipMessage read(byte[] bytes, int length) {
+        this.callId = null;
+        this.responseMethod = null;
+        this.dialogState = 0;
         int startLineEnd = lineEnd(bytes, 0, length);
         if (startLineEnd < 0) {
             return null;
@@ -102,11 +81,11 @@ final class RawSipMessage implements SipMessageView {
             }
             method = method(bytes, space);
         }
-        String[] names = lines.names;
-        int[] lineStart = lines.lineStart;
-        int[] valueStart = lines.valueStart;
-        int[] valueEnd = lines.valueEnd;
-        int[] lineEnds = lines.lineEnd;
+        String[] names = this.names;
+        int[] lineStart = this.lineStart;
+        int[] valueStart = this.valueStart;
+        int[] valueEnd = this.valueEnd;
+        int[] lineEnds = this.lineEnd;
         int count = 0;
         int position = startLineEnd + 2;
         while (true) {
@@ -134,15 +113,20 @@ final class RawSipMessage implements SipMessageView {
             count++;
             position = end + 2;
         }
-        int bodyStart = position + 2;
-        RawSipMessage message = new RawSipMessage(bytes, length, request, method, status, startLineEnd, count, names, lineStart, valueStart,
-                valueEnd, lineEnds, position, bodyStart);
-        int contentLength = message.contentLength();
-        if (contentLength != length - bodyStart || message.count("content-length") != 1 || message.index("via") < 0 || message.index("call-id") < 0
-                || message.index("cseq") < 0 || message.index("from") < 0 || message.index("to") < 0 || (request && !message.cseqMatches())) {
+        this.bytes = bytes;
+        this.length = length;
+        this.request = request;
+        this.method = method;
+        this.statusCode = status;
+        this.startLineEnd = startLineEnd;
+        this.headerCount = count;
+        this.headersEnd = position;
+        this.bodyStart = position + 2;
+        if (this.contentLength() != length - this.bodyStart || this.count("content-length") != 1 || this.index("via") < 0 || this.index("call-id") < 0
+                || this.index("cseq") < 0 || this.index("from") < 0 || this.index("to") < 0 || (request && !this.cseqMatches())) {
             return null;
         }
-        return message;
+        return this;
     }
 
     /** Whether the CSeq names the request line's method: anything else is the grammar's business (400). */

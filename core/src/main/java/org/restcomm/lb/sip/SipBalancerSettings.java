@@ -132,11 +132,6 @@ public record SipBalancerSettings(List<SipListenerSettings> listeners, boolean s
         return new SipBalancerSettings(listeners, true, 503, "Service Unavailable", DEFAULT_BLOCKED_USER_AGENTS, Map.of(), BadNodeDetection.DEFAULT, FailureAnswer.NONE);
     }
 
-    /** Whether any scanner is blocked at all: when not, the fast path reads no User-Agent, From or To. */
-    boolean blocksAny() {
-        return !this.blockedUserAgents.isEmpty();
-    }
-
     /** Whether a request with these User-Agent, From and To texts comes from a blocked scanner (case-insensitive). */
     boolean blocks(String userAgent, String from, String to) {
         if (this.blockedUserAgents.isEmpty()) {

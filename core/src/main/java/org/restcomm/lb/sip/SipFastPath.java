@@ -51,7 +51,7 @@ final class SipFastPath {
         if (this.listeners.singleEntry() || arrivedOn.getIpAddress() instanceof Inet6Address || !this.rules.settings().routing().allowsFastPath()) {
             return false;
         }
-        RawSipMessage message = RawSipMessage.frame(packet.getData(), packet.getLength(), out.lines);
+        RawSipMessage message = out.message.read(packet.getData(), packet.getLength());
         if (message == null) {
             return false;
         }
@@ -112,7 +112,7 @@ final class SipFastPath {
     private boolean needsFullPath(RawSipMessage message) {
         if (this.rules.refusesNewWork(message.method, message.inDialog())
                 || SipRules.isHeartbeat(message.method, name -> message.index(name.toLowerCase(Locale.ROOT)) >= 0)
-                || (this.rules.blocksAny() && this.rules.isBlocked(String.valueOf(message.value("user-agent")), message.value("from"), message.value("to")))
+                || this.rules.isBlocked(message)
                 || message.index(INITIAL_REMOTE_ADDR) >= 0 || message.index(INITIAL_REMOTE_PORT) >= 0) {
             return true;
         }
@@ -529,7 +529,7 @@ final class SipFastPath {
         private static final int TEXTS = 64;
         private static final int ADDRESSES = 16;
 
-        final RawSipMessage.Lines lines = new RawSipMessage.Lines();
+        final RawSipMessage message = new RawSipMessage();
         /** The header lines the message loses: the balancer's own Routes, or Vias of a response. */
         final boolean[] dropped = new boolean[RawSipMessage.MAX_HEADERS];
         /** Where a response's Via line goes on after the balancer's own entries, -1 where it does not. */

@@ -37,6 +37,8 @@ final class SipRules {
     /** Marks the branch of the Via the balancer adds on its internal side. */
     static final String INTERNAL_BRANCH_MARKER = "zsd_";
     private static final Set<String> TRYING_METHODS = Set.of("INVITE", "SUBSCRIBE", "NOTIFY", "MESSAGE", "REFER", "PUBLISH", "UPDATE");
+    /** The headers a scanner is recognised by, as {@link RawSipMessage} names them. */
+    private static final String[] SCANNER_HEADERS = { "user-agent", "from", "to" };
     private static final Set<String> DIALOG_CREATING = Set.of("INVITE", "SUBSCRIBE");
     static final String DEFAULT_BRANCH = "z9hG4bK";
     /** Starts the branch of the balancer's OPTIONS probes: their answers end at the balancer. */
@@ -46,6 +48,7 @@ final class SipRules {
     private final NodeRegistry registry;
     private final Supplier<BalancerAlgorithm> algorithm;
     private volatile SipBalancerSettings settings;
+    private volatile BlockedScanners blockedScanners;
     private volatile BadNodeDetector badNodes;
     private final NodeReachability reachability;
     private final Intake intake;
@@ -63,6 +66,7 @@ final class SipRules {
     void reconfigure(SipBalancerSettings settings) {
         SipBalancerSettings.BadNodeDetection detection = settings.badNodeDetection();
         this.badNodes = new BadNodeDetector(this.registry, java.time.Clock.systemUTC(), detection);
+        this.blockedScanners = new BlockedScanners(settings.blockedUserAgents());
         this.settings = settings;
     }
 
@@ -106,9 +110,22 @@ final class SipRules {
         return ("OPTIONS".equals(method) || "INFO".equals(method)) && HEARTBEAT_HEADERS.stream().anyMatch(hasHeader);
     }
 
-    /** Whether any scanner is blocked: {@link #isBlocked} needs its texts only then. */
-    boolean blocksAny() {
-        return this.settings.blocksAny();
+    /** As {@link #isBlocked(String, String, String)} for a message read in place: its values' bytes, no text made. */
+    boolean isBlocked(RawSipMessage message) {
+        BlockedScanners blocked = this.blockedScanners;
+        if (!blocked.any()) {
+            return false;
+        }
+        if (!blocked.ascii()) {
+            return this.isBlocked(String.valueOf(message.value("user-agent")), message.value("from"), message.value("to"));
+        }
+        for (String header : SCANNER_HEADERS) {
+            int index = message.index(header);
+            if (index >= 0 && blocked.foundIn(message.bytes, message.valueStart[index], message.valueEnd[index])) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Scanners the settings block, by User-Agent, From or To. */

@@ -353,6 +353,17 @@ class SipForwardingTest {
     }
 
     @Test
+    void scannersAreKnownByFromAndToInAnyCase() throws Exception {
+        this.registerNode("1");
+        this.client.send(invite("scan-from", 70).replace("From: <sip:alice", "From: \"SIPVicious\" <sip:alice"), this.external);
+        this.client.send(invite("scan-to", 70).replace("To: <sip:bob", "To: <sip:Friendly-Scanner"), this.external);
+        this.client.send(invite("not-a-scanner", 70), this.external);
+
+        assertEquals("not-a-scanner", ((SIPRequest) this.node.receive()).getCallId().getCallId(), "the scanners' INVITEs never reach the node");
+        assertNull(this.node.receive(300));
+    }
+
+    @Test
     void inDialogRequestOfALostNodeFailsOverToALiveOne() throws Exception {
         this.registerNode("1");
         this.client.send(invite("failover-1", 70), this.external);
