@@ -150,7 +150,7 @@ final class SipFastPath {
         }
         try {
             InetAddress address = node.address();
-            return new ToNode(node, nodePort.getAsInt(), (address != null) ? address : InetAddress.getByName(node.ip()), toNodes,
+            return out.route.set(node, nodePort.getAsInt(), (address != null) ? address : InetAddress.getByName(node.ip()), toNodes,
                     this.ownHeaders(external), this.ownHeaders(internal));
         } catch (IOException e) {
             // an address that does not resolve: the full path answers as configured (send-failure-status)
@@ -386,8 +386,48 @@ final class SipFastPath {
         return headers;
     }
 
-    /** The node a client's request goes to, and the sockets and listeners on the way. */
-    private record ToNode(Node node, int port, InetAddress address, FastUdpMessageProcessor socket, OwnHeaders external, OwnHeaders internal) {
+    /** The node a client's request goes to, and the sockets and listeners on the way; one per receiving thread, set per request. */
+    static final class ToNode {
+        private Node node;
+        private int port;
+        private InetAddress address;
+        private FastUdpMessageProcessor socket;
+        private OwnHeaders external;
+        private OwnHeaders internal;
+
+        ToNode set(Node node, int port, InetAddress address, FastUdpMessageProcessor socket, OwnHeaders external, OwnHeaders internal) {
+            this.node = node;
+            this.port = port;
+            this.address = address;
+            this.socket = socket;
+            this.external = external;
+            this.internal = internal;
+            return this;
+        }
+
+        Node node() {
+            return this.node;
+        }
+
+        int port() {
+            return this.port;
+        }
+
+        InetAddress address() {
+            return this.address;
+        }
+
+        FastUdpMessageProcessor socket() {
+            return this.socket;
+        }
+
+        OwnHeaders external() {
+            return this.external;
+        }
+
+        OwnHeaders internal() {
+            return this.internal;
+        }
     }
 
     /** As {@link SipRules#via} and {@link SipRules#recordRouteUri} write them, up to the parts that change per message. */
@@ -536,6 +576,7 @@ final class SipFastPath {
         final int[] rest = new int[RawSipMessage.MAX_HEADERS];
         final ViaEntry via = new ViaEntry();
         final SipUri uri = new SipUri();
+        final ToNode route = new ToNode();
         /** The node hint of the balancer's own Route, null when the request has none. */
         String hintHost;
         int hintPort;
@@ -543,6 +584,7 @@ final class SipFastPath {
         final byte[] sourceText = new byte[64];
         int sourceLength;
         int sourcePort;
+        private InetAddress source;
         private final String[] texts = new String[TEXTS];
         private final byte[][] textBytes = new byte[TEXTS][];
         private final String[] addressHosts = new String[ADDRESSES];
@@ -660,6 +702,11 @@ final class SipFastPath {
         /** Keeps the client's address as text: its Via may need it in received=, and the node in X-Sip-Balancer-InitialRemoteAddr. */
         void source(InetAddress address, int port) {
             this.sourcePort = port;
+            if (address == this.source) {
+                // the socket hands over the same address object while the sender stays the same
+                return;
+            }
+            this.source = address;
             if (!(address instanceof Inet4Address)) {
                 byte[] text = address.getHostAddress().getBytes(StandardCharsets.US_ASCII);
                 this.sourceLength = Math.min(text.length, this.sourceText.length);

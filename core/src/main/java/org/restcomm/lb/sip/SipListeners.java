@@ -70,7 +70,8 @@ final class SipListeners {
     }
 
     private boolean isOwnAddress(String host, int port) {
-        for (OwnAddress own : this.ownAddresses) {
+        for (int i = 0; i < this.ownAddresses.size(); i++) {
+            OwnAddress own = this.ownAddresses.get(i);
             if (own.port() == port && own.host().equals(host)) {
                 return true;
             }
@@ -95,7 +96,9 @@ final class SipListeners {
         Map.Entry<MessageProcessor, SipListenerSettings> sameFamily = null;
         Map.Entry<MessageProcessor, SipListenerSettings> sameTransport = null;
         Map.Entry<MessageProcessor, SipListenerSettings> first = null;
-        for (Map.Entry<MessageProcessor, SipListenerSettings> entry : this.inOrder) {
+        // indexed: an iterator per call showed in the fast path's allocation profile
+        for (int i = 0; i < this.inOrder.size(); i++) {
+            Map.Entry<MessageProcessor, SipListenerSettings> entry = this.inOrder.get(i);
             SipListenerSettings listener = entry.getValue();
             if (listener.side() != side) {
                 continue;
