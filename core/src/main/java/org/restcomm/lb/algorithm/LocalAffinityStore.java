@@ -14,11 +14,23 @@ public final class LocalAffinityStore implements AffinityStore {
         }
     }
 
+    /** How stale a key's last use may be before a lookup records it again: far below any idle time worth setting. */
+    private static final long TOUCH_GRANULARITY_MILLIS = 10;
+
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
     @Override
     public String owner(String key, long now) {
-        Entry entry = this.entries.computeIfPresent(key, (k, e) -> new Entry(e.node(), now));
+        Entry entry = this.entries.get(key);
+        if (entry == null) {
+            return null;
+        }
+        // a key asked for again within the same few milliseconds (a call's ACK after its 200) is not written again:
+        // every in-dialog request would otherwise make a new entry
+        if (now - entry.lastUsed() < TOUCH_GRANULARITY_MILLIS) {
+            return entry.node();
+        }
+        entry = this.entries.computeIfPresent(key, (k, e) -> new Entry(e.node(), now));
         return (entry != null) ? entry.node() : null;
     }
 

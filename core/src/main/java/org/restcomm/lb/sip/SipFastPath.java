@@ -5,7 +5,9 @@ import java.net.DatagramPacket;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
@@ -275,8 +277,8 @@ final class SipFastPath {
             return true;
         }
         Node node = (nextFound && own > 0) ? this.rules.nodeAt(packet.getAddress(), packet.getPort()) : null;
-        SipRules.HostPort target = (node != null) ? via.responseTarget(out) : null;
-        if (node == null || !via.udp || HostAndPort.isIpv6Literal(target.host())
+        String targetHost = (node != null) ? via.responseHost(out) : null;
+        if (node == null || !via.udp || HostAndPort.isIpv6Literal(targetHost)
                 || !(this.listeners.processor(Side.EXTERNAL, Transport.UDP) instanceof FastUdpMessageProcessor toClients)) {
             // anything but a registered node's answer through the balancer: the full path's rules decide
             return false;
@@ -296,7 +298,7 @@ final class SipFastPath {
         }
         out.write(bytes, message.headersEnd, message.length);
         try {
-            toClients.send(out, out.address(target.host()), target.port());
+            toClients.send(out, out.address(targetHost), via.responsePort());
         } catch (IOException e) {
             LoadBalancerLogger.ROOT_LOGGER.sipForwardingFailed(new String(bytes, 0, message.startLineEnd, StandardCharsets.UTF_8), e);
         }
@@ -506,11 +508,16 @@ final class SipFastPath {
             return true;
         }
 
-        /** Where a response to this Via goes, by {@link SipRules#responseTarget}. */
-        SipRules.HostPort responseTarget(Output out) {
+        /** The host a response to this Via goes to, by {@link SipRules#responseTarget}. */
+        String responseHost(Output out) {
             String received = (this.received != SipBytes.NONE && SipBytes.end(this.received) > SipBytes.start(this.received))
                     ? out.text(this.bytes, SipBytes.start(this.received), SipBytes.end(this.received)) : null;
-            return SipRules.responseTarget(out.text(this.bytes, this.hostStart, this.hostEnd), this.port, received, this.rportValue, Transport.UDP);
+            return SipRules.responseHost(out.text(this.bytes, this.hostStart, this.hostEnd), received);
+        }
+
+        /** The port a response to this Via goes to, by {@link SipRules#responseTarget}. */
+        int responsePort() {
+            return SipRules.responsePort(this.port, this.rportValue, Transport.UDP);
         }
 
         private boolean hostIs(byte[] text, int length) {
@@ -563,11 +570,12 @@ final class SipFastPath {
     /**
      * A reusable datagram under construction, and what the receiving thread keeps from one message to the next so
      * that relaying one allocates nothing: the header offsets, the Via and URI read in place, the texts of hosts and
-     * the addresses they name, the packet sent. One per receiving thread.
+     * the addresses they name and the peers sent to. One per receiving thread.
      */
     static final class Output {
         private static final int TEXTS = 64;
         private static final int ADDRESSES = 16;
+        private static final int TARGETS = 16;
 
         final RawSipMessage message = new RawSipMessage();
         /** The header lines the message loses: the balancer's own Routes, or Vias of a response. */
@@ -589,7 +597,8 @@ final class SipFastPath {
         private final byte[][] textBytes = new byte[TEXTS][];
         private final String[] addressHosts = new String[ADDRESSES];
         private final InetAddress[] addresses = new InetAddress[ADDRESSES];
-        private final DatagramPacket packet = new DatagramPacket(new byte[0], 0);
+        private final InetSocketAddress[] targets = new InetSocketAddress[TARGETS];
+        private ByteBuffer contents;
         private byte[] buffer = new byte[4096];
         private int length;
 
@@ -605,12 +614,24 @@ final class SipFastPath {
             return this.buffer;
         }
 
-        /** The datagram as the packet to send to address:port; the same packet object every time. */
-        DatagramPacket packet(InetAddress address, int port) {
-            this.packet.setData(this.buffer, 0, this.length);
-            this.packet.setAddress(address);
-            this.packet.setPort(port);
-            return this.packet;
+        /** The datagram's bytes, in the same buffer object every time. */
+        ByteBuffer contents() {
+            if (this.contents == null || this.contents.array() != this.buffer) {
+                this.contents = ByteBuffer.wrap(this.buffer);
+            }
+            this.contents.clear().limit(this.length);
+            return this.contents;
+        }
+
+        /** address:port as a socket address, from a small cache of the peers this thread sent to last. */
+        InetSocketAddress target(InetAddress address, int port) {
+            int slot = (address.hashCode() * 31 + port) & (TARGETS - 1);
+            InetSocketAddress target = this.targets[slot];
+            if (target == null || target.getPort() != port || !address.equals(target.getAddress())) {
+                target = new InetSocketAddress(address, port);
+                this.targets[slot] = target;
+            }
+            return target;
         }
 
         void write(byte[] bytes, int from, int to) {

@@ -356,9 +356,17 @@ final class SipRules {
 
     /** Where a response to a Via goes: received/rport when present (RFC 3581), else sent-by, else the default port. */
     static HostPort responseTarget(String host, int port, String received, int rport, Transport transport) {
-        String targetHost = (received != null && !received.isEmpty()) ? received : host;
-        int targetPort = (rport > 0) ? rport : (port > 0 ? port : defaultPort(transport));
-        return new HostPort(targetHost, targetPort);
+        return new HostPort(responseHost(host, received), responsePort(port, rport, transport));
+    }
+
+    /** The host part of {@link #responseTarget}: received when present. */
+    static String responseHost(String host, String received) {
+        return (received != null && !received.isEmpty()) ? received : host;
+    }
+
+    /** The port part of {@link #responseTarget}: rport when filled in, else the Via's port, else the default. */
+    static int responsePort(int port, int rport, Transport transport) {
+        return (rport > 0) ? rport : (port > 0 ? port : defaultPort(transport));
     }
 
     static int defaultPort(Transport transport) {

@@ -76,9 +76,10 @@ class SipFastPathOutputTest {
         assertTrue(via.udp);
         assertEquals("10.0.0.1", new String(via.bytes, via.hostStart, via.hostEnd - via.hostStart, StandardCharsets.US_ASCII));
         assertEquals(5070, via.port);
-        SipRules.HostPort target = via.responseTarget(new SipFastPath.Output());
-        assertEquals("192.0.2.9", target.host());
-        assertEquals(40000, target.port());
+        assertEquals("192.0.2.9", via.responseHost(new SipFastPath.Output()));
+        assertEquals(40000, via.responsePort());
+        assertEquals("10.0.0.1", via("SIP/2.0/UDP 10.0.0.1:5070;received=").responseHost(new SipFastPath.Output()), "an empty received");
+        assertEquals(5070, via("SIP/2.0/UDP 10.0.0.1:5070;rport").responsePort(), "rport not filled in");
         assertEquals(5060, via("SIP/2.0/TCP host").port);
         assertFalse(via("SIP/2.0/TCP host").udp);
         SipFastPath.ViaEntry unread = new SipFastPath.ViaEntry();
