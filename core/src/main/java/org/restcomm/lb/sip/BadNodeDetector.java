@@ -2,9 +2,9 @@ package org.restcomm.lb.sip;
 
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.BitSet;
 import java.util.Deque;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -24,7 +24,8 @@ final class BadNodeDetector {
 
     private final NodeRegistry registry;
     private final Clock clock;
-    private final Set<Integer> statusCodes;
+    /** The status codes that count as errors, as a bit set: a lookup per response boxes no Integer. */
+    private final BitSet statusCodes = new BitSet(700);
     private final int maxErrors;
     private final long windowMillis;
     private final int maxUnanswered;
@@ -35,7 +36,11 @@ final class BadNodeDetector {
     BadNodeDetector(NodeRegistry registry, Clock clock, SipBalancerSettings.BadNodeDetection settings) {
         this.registry = registry;
         this.clock = clock;
-        this.statusCodes = Set.copyOf(settings.statusCodes());
+        settings.statusCodes().forEach(code -> {
+            if (code >= 0) {
+                this.statusCodes.set(code);
+            }
+        });
         this.maxErrors = settings.maxErrors();
         this.windowMillis = settings.windowMillis();
         this.maxUnanswered = settings.maxUnansweredRequests();
@@ -66,7 +71,7 @@ final class BadNodeDetector {
                 requests.lastAnswerAt = this.clock.millis();
             }
         }
-        if (this.maxErrors <= 0 || !this.statusCodes.contains(status)) {
+        if (this.maxErrors <= 0 || status < 0 || !this.statusCodes.get(status)) {
             return;
         }
         long now = this.clock.millis();
