@@ -61,7 +61,7 @@ public record HostAndPort(String host, int port) {
      * not looked up here.
      */
     public static java.net.InetAddress literalAddress(String host) {
-        boolean literal = isIpv6Literal(host) || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+        boolean literal = isIpv6Literal(host) || isDottedQuad(host);
         if (!literal) {
             return null;
         }
@@ -70,6 +70,23 @@ public record HostAndPort(String host, int port) {
         } catch (java.net.UnknownHostException e) {
             return null;
         }
+    }
+
+    /**
+     * Four decimal octets of at most 255: anything else that looks like one (999.1.1.1) is no address, and handing it
+     * to {@link java.net.InetAddress#getByName} would ask DNS for it.
+     */
+    static boolean isDottedQuad(String host) {
+        String[] octets = host.split("\\.", -1);
+        if (octets.length != 4) {
+            return false;
+        }
+        for (String octet : octets) {
+            if (octet.isEmpty() || octet.length() > 3 || !octet.chars().allMatch(c -> c >= '0' && c <= '9') || Integer.parseInt(octet) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String bare(String host) {
