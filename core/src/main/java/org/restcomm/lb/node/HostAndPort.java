@@ -76,7 +76,7 @@ public record HostAndPort(String host, int port) {
      * Four decimal octets of at most 255: anything else that looks like one (999.1.1.1) is no address, and handing it
      * to {@link java.net.InetAddress#getByName} would ask DNS for it.
      */
-    static boolean isDottedQuad(String host) {
+    public static boolean isDottedQuad(String host) {
         String[] octets = host.split("\\.", -1);
         if (octets.length != 4) {
             return false;

@@ -2,13 +2,9 @@ package org.restcomm.lb.sip;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.net.StandardSocketOptions;
-import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.Arrays;
@@ -46,15 +42,11 @@ final class FastUdpMessageProcessor extends UDPMessageProcessor {
     private final SipFastPath fastPath;
     private final SipStatistics statistics;
     private final SipFastPath.Output out = new SipFastPath.Output();
-    /** The listener's socket as a channel, which the fast path sends through. */
-    private final DatagramChannel channel;
 
     FastUdpMessageProcessor(InetAddress address, SIPTransactionStack stack, int port, SipFastPath fastPath, SipStatistics statistics) throws IOException {
         super(address, stack, port);
         this.fastPath = fastPath;
         this.statistics = statistics;
-        this.channel = rebindAsChannel(this.sock, stack);
-        this.sock = this.channel.socket();
         // jain-sip's stop() closes the channels in this list; its own run() would have created it
         this.messageChannels = new LinkedList<>();
         // Linux reports twice what it granted (its bookkeeping share included); less than asked means rmem_max capped it
@@ -72,30 +64,7 @@ final class FastUdpMessageProcessor extends UDPMessageProcessor {
 
     /** Sends the output as one datagram from this listener's socket. */
     void send(SipFastPath.Output datagram, InetAddress address, int port) throws IOException {
-        this.channel.send(datagram.contents(), datagram.target(address, port));
-    }
-
-    /**
-     * jain-sip's socket bound again, as a channel, to the same address with the same buffers and timeout: a
-     * DatagramSocket makes an InetSocketAddress for every datagram it sends, a channel sends to one the fast path
-     * keeps per peer. jain-sip's full path and its stop() use the channel's socket as they used their own. The port
-     * is free only between the close and the bind.
-     */
-    private static DatagramChannel rebindAsChannel(DatagramSocket socket, SIPTransactionStack stack) throws IOException {
-        SocketAddress bound = socket.getLocalSocketAddress();
-        int timeout = socket.getSoTimeout();
-        socket.close();
-        DatagramChannel channel = DatagramChannel.open();
-        try {
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, stack.getReceiveUdpBufferSize());
-            channel.setOption(StandardSocketOptions.SO_SNDBUF, stack.getSendUdpBufferSize());
-            channel.bind(bound);
-            channel.socket().setSoTimeout(timeout);
-            return channel;
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
-        }
+        this.sock.send(datagram.packet(address, port));
     }
 
     @Override

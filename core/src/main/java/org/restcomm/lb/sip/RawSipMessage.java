@@ -76,7 +76,8 @@ final class RawSipMessage implements SipMessageView {
         } else {
             request = true;
             int space = indexOf(bytes, 0, startLineEnd, (byte) ' ');
-            if (space <= 0 || !endsWith(bytes, startLineEnd, " SIP/2.0")) {
+            // a Request-URI between method and version, or the grammar's 400
+            if (space <= 0 || !endsWith(bytes, startLineEnd, " SIP/2.0") || space + 1 >= startLineEnd - " SIP/2.0".length()) {
                 return null;
             }
             method = method(bytes, space);

@@ -88,6 +88,16 @@ final class SipBytes {
         return true;
     }
 
+    /** Whether every byte of the range is ASCII. */
+    static boolean isAscii(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The range as a decimal number of one to nine digits; -1 for anything else (a sign, a space, nothing). */
     static int decimal(byte[] bytes, int from, int to) {
         if (to <= from || to - from > 9) {

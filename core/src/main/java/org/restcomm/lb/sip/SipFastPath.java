@@ -5,9 +5,7 @@ import java.net.DatagramPacket;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
@@ -570,12 +568,11 @@ final class SipFastPath {
     /**
      * A reusable datagram under construction, and what the receiving thread keeps from one message to the next so
      * that relaying one allocates nothing: the header offsets, the Via and URI read in place, the texts of hosts and
-     * the addresses they name and the peers sent to. One per receiving thread.
+     * the addresses they name, the packet sent. One per receiving thread.
      */
     static final class Output {
         private static final int TEXTS = 64;
         private static final int ADDRESSES = 16;
-        private static final int TARGETS = 16;
 
         final RawSipMessage message = new RawSipMessage();
         /** The header lines the message loses: the balancer's own Routes, or Vias of a response. */
@@ -597,8 +594,7 @@ final class SipFastPath {
         private final byte[][] textBytes = new byte[TEXTS][];
         private final String[] addressHosts = new String[ADDRESSES];
         private final InetAddress[] addresses = new InetAddress[ADDRESSES];
-        private final InetSocketAddress[] targets = new InetSocketAddress[TARGETS];
-        private ByteBuffer contents;
+        private final DatagramPacket packet = new DatagramPacket(new byte[0], 0);
         private byte[] buffer = new byte[4096];
         private int length;
 
@@ -614,24 +610,16 @@ final class SipFastPath {
             return this.buffer;
         }
 
-        /** The datagram's bytes, in the same buffer object every time. */
-        ByteBuffer contents() {
-            if (this.contents == null || this.contents.array() != this.buffer) {
-                this.contents = ByteBuffer.wrap(this.buffer);
-            }
-            this.contents.clear().limit(this.length);
-            return this.contents;
-        }
-
-        /** address:port as a socket address, from a small cache of the peers this thread sent to last. */
-        InetSocketAddress target(InetAddress address, int port) {
-            int slot = (address.hashCode() * 31 + port) & (TARGETS - 1);
-            InetSocketAddress target = this.targets[slot];
-            if (target == null || target.getPort() != port || !address.equals(target.getAddress())) {
-                target = new InetSocketAddress(address, port);
-                this.targets[slot] = target;
-            }
-            return target;
+        /**
+         * The datagram as the packet to send to address:port; the same packet object every time. (A channel would
+         * spare the JDK's socket address per send, but an interrupted sender closes a channel for good, and jain-sip
+         * sends through this socket from its own threads too.)
+         */
+        DatagramPacket packet(InetAddress address, int port) {
+            this.packet.setData(this.buffer, 0, this.length);
+            this.packet.setAddress(address);
+            this.packet.setPort(port);
+            return this.packet;
         }
 
         void write(byte[] bytes, int from, int to) {
@@ -713,7 +701,7 @@ final class SipFastPath {
                 return this.addresses[slot];
             }
             InetAddress address = InetAddress.getByName(host);
-            if (isIpv4Literal(host)) {
+            if (HostAndPort.isDottedQuad(host)) {
                 this.addressHosts[slot] = host;
                 this.addresses[slot] = address;
             }
@@ -807,24 +795,27 @@ final class SipFastPath {
 
         /**
          * The balancer's Via on one side, as {@link SipRules#via} with {@link SipRules#branch} writes it: the client's
-         * branch and the Call-ID's first five characters, the side's marker and the node's version, token characters only.
+         * branch and the Call-ID's first five characters, the side's marker and the node's version, token characters
+         * only. A Call-ID beyond ASCII takes the text's way, where a character may be several bytes.
          */
         void ownVia(OwnHeaders headers, ViaEntry client, RawSipMessage message, Side side, String version) {
             this.write(headers.viaUpToBranch);
+            int callId = message.index("call-id");
+            if (!SipBytes.isAscii(message.bytes, message.valueStart[callId], message.valueEnd[callId])) {
+                // characters are counted as the text decodes them, malformed UTF-8 included
+                String branch = (client.branch != SipBytes.NONE)
+                        ? new String(client.bytes, SipBytes.start(client.branch), SipBytes.end(client.branch) - SipBytes.start(client.branch), StandardCharsets.UTF_8)
+                        : null;
+                this.ascii(SipRules.branch(branch, message.callId(), side, version));
+                this.write(headers.viaEnd);
+                return;
+            }
             if (client.branch != SipBytes.NONE) {
                 this.token(client.bytes, SipBytes.start(client.branch), SipBytes.end(client.branch));
             } else {
                 this.token(SipRules.DEFAULT_BRANCH);
             }
-            int callId = message.index("call-id");
-            int characters = 0;
-            int i = message.valueStart[callId];
-            // characters, not bytes: a UTF-8 continuation byte is part of the character before it
-            for (; i < message.valueEnd[callId] && (characters < 5 || (message.bytes[i] & 0xc0) == 0x80); i++) {
-                int b = message.bytes[i] & 0xff;
-                characters += ((b & 0xc0) == 0x80) ? 0 : (b >= 0xf0 ? 2 : 1);
-            }
-            this.token(message.bytes, message.valueStart[callId], i);
+            this.token(message.bytes, message.valueStart[callId], Math.min(message.valueEnd[callId], message.valueStart[callId] + 5));
             this.token((side == Side.INTERNAL) ? SipRules.INTERNAL_BRANCH_MARKER : "_");
             this.token(String.valueOf(version));
             this.write(headers.viaEnd);
@@ -869,16 +860,6 @@ final class SipFastPath {
             if (this.length + more > this.buffer.length) {
                 this.buffer = Arrays.copyOf(this.buffer, Math.max(this.buffer.length * 2, this.length + more));
             }
-        }
-
-        private static boolean isIpv4Literal(String host) {
-            for (int i = 0; i < host.length(); i++) {
-                char c = host.charAt(i);
-                if ((c < '0' || c > '9') && c != '.') {
-                    return false;
-                }
-            }
-            return !host.isEmpty();
         }
     }
 }

@@ -39,6 +39,8 @@ final class SipRules {
     private static final Set<String> TRYING_METHODS = Set.of("INVITE", "SUBSCRIBE", "NOTIFY", "MESSAGE", "REFER", "PUBLISH", "UPDATE");
     /** The headers a scanner is recognised by, as {@link RawSipMessage} names them. */
     private static final String[] SCANNER_HEADERS = { "user-agent", "from", "to" };
+    /** What the text comparison sees of a missing header: the full path writes it as "null". */
+    private static final byte[] ABSENT = "null".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final Set<String> DIALOG_CREATING = Set.of("INVITE", "SUBSCRIBE");
     static final String DEFAULT_BRANCH = "z9hG4bK";
     /** Starts the branch of the balancer's OPTIONS probes: their answers end at the balancer. */
@@ -110,18 +112,26 @@ final class SipRules {
         return ("OPTIONS".equals(method) || "INFO".equals(method)) && HEARTBEAT_HEADERS.stream().anyMatch(hasHeader);
     }
 
-    /** As {@link #isBlocked(String, String, String)} for a message read in place: its values' bytes, no text made. */
+    /**
+     * As {@link #isBlocked(String, String, String)} for a message read in place: its values' bytes, no text made. A
+     * value or a header beyond ASCII takes the text comparison, whose lower case maps some letters onto ASCII ones.
+     */
     boolean isBlocked(RawSipMessage message) {
         BlockedScanners blocked = this.blockedScanners;
         if (!blocked.any()) {
             return false;
         }
-        if (!blocked.ascii()) {
+        boolean ascii = blocked.ascii();
+        for (int i = 0; i < SCANNER_HEADERS.length && ascii; i++) {
+            int index = message.index(SCANNER_HEADERS[i]);
+            ascii = index < 0 || SipBytes.isAscii(message.bytes, message.valueStart[index], message.valueEnd[index]);
+        }
+        if (!ascii) {
             return this.isBlocked(String.valueOf(message.value("user-agent")), message.value("from"), message.value("to"));
         }
         for (String header : SCANNER_HEADERS) {
             int index = message.index(header);
-            if (index >= 0 && blocked.foundIn(message.bytes, message.valueStart[index], message.valueEnd[index])) {
+            if ((index >= 0) ? blocked.foundIn(message.bytes, message.valueStart[index], message.valueEnd[index]) : blocked.foundIn(ABSENT, 0, ABSENT.length)) {
                 return true;
             }
         }

@@ -46,4 +46,15 @@ class LocalAffinityStoreTest {
         assertEquals(Map.of("b", 1), this.store.keysByNode());
         assertEquals(1, this.store.size());
     }
+
+    @Test
+    void aKeyUsedAgainWithinTenMillisecondsIsNotRewrittenButLaterUseCounts() {
+        this.store.claim("again-at-once", "a", 1000, IDLE);
+        this.store.claim("again-later", "b", 1000, IDLE);
+        assertEquals("a", this.store.owner("again-at-once", 1005));
+        assertEquals("b", this.store.owner("again-later", 1010));
+        this.store.evictIdleSince(1001);
+        assertNull(this.store.owner("again-at-once", 1020), "its use 5 ms after the claim was not recorded: idle since the claim");
+        assertEquals("b", this.store.owner("again-later", 1020), "its use 10 ms after the claim was");
+    }
 }

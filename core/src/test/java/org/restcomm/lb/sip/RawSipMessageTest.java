@@ -74,6 +74,8 @@ class RawSipMessageTest {
         assertNull(frame(INVITE.replace(" SIP/2.0\r\n", " SIP/3.0\r\n")), "another SIP version");
         assertNull(frame("\u0000\u0001garbage"), "garbage");
         assertNull(frame("SIP/2.0 99 Odd\r\n\r\n"), "a status out of range");
+        assertNull(frame("INVITE SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK-1\r\nFrom: <sip:a@h>;tag=1\r\nTo: <sip:b@h>\r\nCall-ID: 1\r\n"
+                + "CSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n"), "no Request-URI");
     }
 
     private static RawSipMessage frame(String text) {

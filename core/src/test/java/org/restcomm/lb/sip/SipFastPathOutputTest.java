@@ -71,6 +71,42 @@ class SipFastPathOutputTest {
     }
 
     @Test
+    void oneOutputServesMessageAfterMessageFromChangingSenders() throws Exception {
+        SipFastPath.Output out = new SipFastPath.Output();
+        SipFastPath.ViaEntry via = via("SIP/2.0/UDP 10.0.0.1:5070;branch=z9hG4bK-1;rport");
+        for (String sender : new String[] { "192.0.2.9", "192.0.2.10", "10.0.0.1", "192.0.2.9" }) {
+            out.reset();
+            out.source(InetAddress.getByName(sender), 40000);
+            out.clientVia(via);
+            assertEquals("Via: SIP/2.0/UDP 10.0.0.1:5070;branch=z9hG4bK-1;rport=40000;received=" + sender + "\r\n", written(out));
+        }
+    }
+
+    @Test
+    void emptyViaParametersAreLeftOutWhenTheViaIsMarked() throws Exception {
+        assertEquals("Via: SIP/2.0/UDP 10.0.0.1:5070;branch=z9hG4bK-1;x;received=192.0.2.9\r\n",
+                clientVia("SIP/2.0/UDP 10.0.0.1:5070;branch=z9hG4bK-1;;x;", "192.0.2.9", 5070));
+    }
+
+    @Test
+    void theOwnBranchOfACallIdThatIsNoUtf8IsTheFullPaths() {
+        byte[] head = ("INVITE sip:b@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5070;branch=z9hG4bK-1\r\nFrom: <sip:a@x>;tag=1\r\n"
+                + "To: <sip:b@x>\r\nCall-ID: ").getBytes(StandardCharsets.US_ASCII);
+        // a character cut short: two bytes that decode to one replacement character, so bytes and characters part
+        byte[] callId = { (byte) 0xe2, (byte) 0x82, 'a', 'b', 'c', 'd', 'e', 'f' };
+        byte[] tail = "\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] bytes = new byte[head.length + callId.length + tail.length];
+        System.arraycopy(head, 0, bytes, 0, head.length);
+        System.arraycopy(callId, 0, bytes, head.length, callId.length);
+        System.arraycopy(tail, 0, bytes, head.length + callId.length, tail.length);
+        RawSipMessage message = RawSipMessage.frame(bytes, bytes.length);
+        SipFastPath.Output out = new SipFastPath.Output();
+        out.ownVia(new SipFastPath.OwnHeaders(INTERNAL), via("SIP/2.0/UDP 10.0.0.1:5070;branch=z9hG4bK-1"), message, Side.INTERNAL, "1");
+        String fullPath = SipRules.branch("z9hG4bK-1", new String(callId, StandardCharsets.UTF_8), Side.INTERNAL, "1");
+        assertEquals("Via: " + SipRules.via(INTERNAL, fullPath) + "\r\n", written(out));
+    }
+
+    @Test
     void aViaIsReadWhereItLies() {
         SipFastPath.ViaEntry via = via("SIP/2.0/udp  10.0.0.1 : 5070 ;branch=z9hG4bK-1;rport=40000;received=192.0.2.9");
         assertTrue(via.udp);

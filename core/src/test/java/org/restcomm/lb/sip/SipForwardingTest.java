@@ -357,6 +357,8 @@ class SipForwardingTest {
         this.registerNode("1");
         this.client.send(invite("scan-from", 70).replace("From: <sip:alice", "From: \"SIPVicious\" <sip:alice"), this.external);
         this.client.send(invite("scan-to", 70).replace("To: <sip:bob", "To: <sip:Friendly-Scanner"), this.external);
+        // lower case maps the dotted capital I onto an i and a dot: the text comparison finds sipcli there
+        this.client.send(invite("scan-dotted-i", 70).replace("To: <sip:bob", "To: <sip:SIPCL\u0130"), this.external);
         this.client.send(invite("not-a-scanner", 70), this.external);
 
         assertEquals("not-a-scanner", ((SIPRequest) this.node.receive()).getCallId().getCallId(), "the scanners' INVITEs never reach the node");
