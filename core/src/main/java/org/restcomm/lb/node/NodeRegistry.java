@@ -306,7 +306,12 @@ public final class NodeRegistry {
 
     /** The node at this address: by name first, else any node of that ip advertising the port on any transport. */
     public Optional<Node> nodeAt(String ip, int port) {
-        return Optional.ofNullable(this.addresses.at(ip, port));
+        return Optional.ofNullable(this.findNodeAt(ip, port));
+    }
+
+    /** As {@link #nodeAt(String, int)}, null when there is none: the SIP fast path asks for each in-dialog request. */
+    public Node findNodeAt(String ip, int port) {
+        return this.addresses.at(ip, port);
     }
 
     /** As {@link #nodeAt(String, int)} for a datagram's source: no text is made of the address of a known node. */

@@ -177,7 +177,8 @@ final class SipRules {
 
     /** The node at host:port while it keeps its work; else null so the algorithm fails the call over. */
     Node liveNode(String host, int port) {
-        return this.registry.nodeAt(host, port).filter(node -> node.state().keepsExistingWork()).orElse(null);
+        Node node = this.registry.findNodeAt(host, port);
+        return (node != null && node.state().keepsExistingWork()) ? node : null;
     }
 
     Node liveNode(NodeHint hint) {
