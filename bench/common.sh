@@ -15,6 +15,11 @@ sipp_scenario() { # sets UAC and UAS, sipp's arguments for the caller and the no
         builtin) UAC=(-sn uac); UAS=(-sn uas) ;;
         *) echo "SCENARIO is rr or builtin"; exit 1 ;;
     esac
+    # SIPP_BUFF: the sipp sockets' queues in bytes (sipp keeps 64 KiB unless told), so a burst the peer sends after
+    # a pause is not dropped at sipp
+    if [ -n "${SIPP_BUFF:-}" ]; then
+        UAC+=(-buff_size "$SIPP_BUFF"); UAS+=(-buff_size "$SIPP_BUFF")
+    fi
 }
 
 wait_for() { # file pattern seconds
