@@ -75,7 +75,7 @@ final class RawSipMessage implements SipMessageView {
             }
         } else {
             request = true;
-            int space = indexOf(bytes, 0, startLineEnd, (byte) ' ');
+            int space = SipBytes.indexOf(bytes, 0, startLineEnd, (byte) ' ');
             // a Request-URI between method and version, or the grammar's 400
             if (space <= 0 || !endsWith(bytes, startLineEnd, " SIP/2.0") || space + 1 >= startLineEnd - " SIP/2.0".length()) {
                 return null;
@@ -102,7 +102,7 @@ final class RawSipMessage implements SipMessageView {
                 // folded header lines and header floods are jain-sip's business
                 return null;
             }
-            int colon = indexOf(bytes, position, end, (byte) ':');
+            int colon = SipBytes.indexOf(bytes, position, end, (byte) ':');
             if (colon < 0) {
                 return null;
             }
@@ -202,7 +202,7 @@ final class RawSipMessage implements SipMessageView {
     }
 
     String requestUri() {
-        int space = indexOf(this.bytes, 0, this.startLineEnd, (byte) ' ');
+        int space = SipBytes.indexOf(this.bytes, 0, this.startLineEnd, (byte) ' ');
         return new String(this.bytes, space + 1, this.startLineEnd - " SIP/2.0".length() - space - 1, StandardCharsets.UTF_8);
     }
 
@@ -365,15 +365,6 @@ final class RawSipMessage implements SipMessageView {
             }
             if (bytes[i] == '\r') {
                 return (i + 1 < length && bytes[i + 1] == '\n') ? i : -1;
-            }
-        }
-        return -1;
-    }
-
-    private static int indexOf(byte[] bytes, int from, int to, byte wanted) {
-        for (int i = from; i < to; i++) {
-            if (bytes[i] == wanted) {
-                return i;
             }
         }
         return -1;
