@@ -131,8 +131,7 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
 
                 @Override
                 public void send(SocketChannel socket, byte[] data) throws IOException {
-                    SipMessageProcessorFactory.this.writes.admit(this, socket, data.length);
-                    super.send(socket, data);
+                    SipMessageProcessorFactory.this.writes.send(this, socket, data, super::send);
                 }
             };
         }
@@ -166,8 +165,7 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
 
                 @Override
                 public void send(SocketChannel socket, byte[] data) throws IOException {
-                    SipMessageProcessorFactory.this.writes.admit(this, socket, data.length);
-                    super.send(socket, data);
+                    SipMessageProcessorFactory.this.writes.send(this, socket, data, super::send);
                 }
             };
             SipTls.use(processor, server, this.clientContext);
@@ -203,8 +201,7 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
 
                 @Override
                 public void send(SocketChannel socket, byte[] data) throws IOException {
-                    SipMessageProcessorFactory.this.writes.admit(this, socket, data.length);
-                    super.send(socket, data);
+                    SipMessageProcessorFactory.this.writes.send(this, socket, data, super::send);
                 }
             };
             SipTls.use(processor, server, this.clientContext);
@@ -231,8 +228,7 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
 
                 @Override
                 public void send(SocketChannel socket, byte[] data) throws IOException {
-                    SipMessageProcessorFactory.this.writes.admit(this, socket, data.length);
-                    super.send(socket, data);
+                    SipMessageProcessorFactory.this.writes.send(this, socket, data, super::send);
                 }
             };
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
@@ -49,6 +50,37 @@ final class SipWriteGate {
             return field;
         } catch (NoSuchFieldException e) {
             throw new IllegalStateException("jain-sip without " + owner.getSimpleName() + "." + name, e);
+        }
+    }
+
+    /** jain-sip's own send: queues the bytes for the listener's selector thread to write. */
+    interface Queueing {
+        void send(SocketChannel socket, byte[] data) throws IOException;
+    }
+
+    /**
+     * Sends on the calling thread what the socket takes now, when nothing is queued before it, and queues the rest
+     * through jain-sip. jain-sip queues everything and wakes its selector thread to write it: a thread switch and a
+     * wake-up per message, which at a few hundred calls per second costs more than the write. Senders to one socket
+     * are serialized on it, so bytes keep their order; the selector thread only drains the queue.
+     */
+    void send(NioTcpMessageProcessor processor, SocketChannel socket, byte[] data, Queueing queueing) throws IOException {
+        this.admit(processor, socket, data.length);
+        synchronized (socket) {
+            byte[] rest = data;
+            if (socket.isConnected() && !socket.isBlocking() && queued(processor, socket) == 0) {
+                ByteBuffer buffer = ByteBuffer.wrap(data);
+                try {
+                    socket.write(buffer);
+                } catch (IOException e) {
+                    // queued as jain-sip would have: its selector thread meets the error and closes the connection
+                }
+                if (!buffer.hasRemaining()) {
+                    return;
+                }
+                rest = (buffer.position() == 0) ? data : Arrays.copyOfRange(data, buffer.position(), data.length);
+            }
+            queueing.send(socket, rest);
         }
     }
 
