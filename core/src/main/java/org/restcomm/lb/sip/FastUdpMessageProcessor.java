@@ -37,7 +37,7 @@ import org.restcomm.lb.stats.SipStatistics;
  * (the forwarder) right there. No queue hand-off, one reused receive buffer instead of jain-sip's 64 KiB per datagram,
  * and a socket's datagrams are handled in arrival order.
  */
-final class FastUdpMessageProcessor extends UDPMessageProcessor {
+final class FastUdpMessageProcessor extends UDPMessageProcessor implements SipFastPath.Link {
 
     private final SipFastPath fastPath;
     private final SipStatistics statistics;
@@ -63,7 +63,8 @@ final class FastUdpMessageProcessor extends UDPMessageProcessor {
     }
 
     /** Sends the output as one datagram from this listener's socket. */
-    void send(SipFastPath.Output datagram, InetAddress address, int port) throws IOException {
+    @Override
+    public void send(SipFastPath.Output datagram, InetAddress address, int port) throws IOException {
         this.sock.send(datagram.packet(address, port));
     }
 

@@ -6,23 +6,28 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.LongAdder;
 
+import gov.nist.javax.sip.stack.MessageProcessor;
+import gov.nist.javax.sip.stack.NioTcpMessageProcessor;
 import org.restcomm.lb.logging.LoadBalancerLogger;
 import org.restcomm.lb.node.HostAndPort;
 import org.restcomm.lb.node.Node;
 import org.restcomm.lb.stats.SipStatistics;
 
 /**
- * The UDP hot path: the traffic that makes up a call — new and in-dialog requests from clients, responses from
- * nodes — relayed by editing the datagram's bytes (two Vias and the Record-Routes spliced in, own Routes and Vias
- * cut out, Max-Forwards counted down) without jain-sip parsing it. It applies the same {@link SipRules} as {@link SipForwarder}
- * and gives up, before any side effect, on whatever those rules treat specially (heartbeats, scanners, exhausted
- * Max-Forwards, no node, requests from nodes, odd framing); jain-sip and the forwarder then take the message.
+ * The hot path: the traffic that makes up a call — new and in-dialog requests from clients, responses from nodes —
+ * relayed by editing the message's bytes (two Vias and the Record-Routes spliced in, own Routes and Vias cut out,
+ * Max-Forwards counted down) without jain-sip parsing it. It takes UDP datagrams, and whole messages read from TCP
+ * and TLS connections that go on over the same transport on connections already open. It applies the same
+ * {@link SipRules} as {@link SipForwarder} and gives up, before any side effect, on whatever those rules treat
+ * specially (heartbeats, scanners, exhausted Max-Forwards, no node, requests from nodes, odd framing, a connection not
+ * open yet); jain-sip and the forwarder then take the message.
  */
 final class SipFastPath {
 
@@ -35,9 +40,16 @@ final class SipFastPath {
     private final SipListeners listeners;
     private final SipStatistics statistics;
     private final LongAdder relayed = new LongAdder();
-    /** The balancer's own headers towards the nodes and towards the clients, remade when the listener changes. */
-    private volatile OwnHeaders internalHeaders;
-    private volatile OwnHeaders externalHeaders;
+    /** The balancer's own headers by side and transport, remade when the listener changes; immutable, so shared without a lock. */
+    private final OwnHeaders[] ownHeaders = new OwnHeaders[Side.values().length * Transport.values().length];
+    /** What each selector thread of the stream listeners keeps from one message to the next. */
+    private final ThreadLocal<Output> streamOutput = ThreadLocal.withInitial(Output::new);
+
+    /** Where a relayed message leaves: a UDP listener's socket, or one stream connection. */
+    interface Link {
+        /** Sends the output to address:port (a connection sends to its own peer). */
+        void send(Output out, InetAddress address, int port) throws IOException;
+    }
 
     SipFastPath(SipRules rules, SipStatistics statistics) {
         this.rules = rules;
@@ -52,12 +64,28 @@ final class SipFastPath {
             return false;
         }
         RawSipMessage message = out.message.read(packet.getData(), packet.getLength());
-        if (message == null) {
+        return message != null && this.relay(message, Transport.UDP, this.listeners.side(arrivedOn), packet.getAddress(), packet.getPort(), arrivedOn, out);
+    }
+
+    /**
+     * Relays a whole message read from a TCP or TLS connection, on the thread that read it, and returns true; or
+     * returns false having changed nothing. The caller sends a connection's messages here only while none of its
+     * earlier ones waits for the full path, so a connection's messages keep their order.
+     */
+    boolean relay(byte[] message, SipStreamLink arrivedOn) {
+        if (this.listeners.singleEntry() || arrivedOn.processor.getIpAddress() instanceof Inet6Address || this.rules.settings().routing().rewritesAddresses()
+                || !arrivedOn.usable()) {
             return false;
         }
-        Side side = this.listeners.side(arrivedOn);
-        boolean relayed = (message.request && side == Side.EXTERNAL) ? this.fromClient(message, packet, arrivedOn, out)
-                : (!message.request && side == Side.INTERNAL) && this.fromNode(message, packet, out);
+        Output out = this.streamOutput.get();
+        RawSipMessage read = out.message.read(message, message.length);
+        return read != null && this.relay(read, arrivedOn.transport, this.listeners.side(arrivedOn.processor), arrivedOn.peerAddress(), arrivedOn.peerPort(),
+                arrivedOn, out);
+    }
+
+    private boolean relay(RawSipMessage message, Transport transport, Side side, InetAddress peer, int peerPort, Link arrivedOn, Output out) {
+        boolean relayed = (message.request && side == Side.EXTERNAL) ? this.fromClient(message, transport, peer, peerPort, arrivedOn, out)
+                : (!message.request && side == Side.INTERNAL) && this.fromNode(message, transport, peer, peerPort, out);
         if (relayed) {
             this.relayed.increment();
         }
@@ -73,31 +101,31 @@ final class SipFastPath {
      * A client's request, in stages: whether it is ordinary call traffic at all, its top Via, the node it goes to,
      * then (the message is ours from there) 100 Trying back and the edited datagram to the node.
      */
-    private boolean fromClient(RawSipMessage message, DatagramPacket packet, FastUdpMessageProcessor arrivedOn, Output out) {
+    private boolean fromClient(RawSipMessage message, Transport transport, InetAddress peer, int peerPort, Link arrivedOn, Output out) {
         SipBalancerSettings settings = this.rules.settings();
         if (this.needsFullPath(message)) {
             return false;
         }
         int topVia = message.index("via");
         ViaEntry client = out.via;
-        if (!clientVia(message, topVia, client)) {
+        if (!clientVia(message, topVia, client, transport)) {
             return false;
         }
-        ToNode route = this.route(message, out);
+        ToNode route = this.route(message, transport, out);
         if (route == null) {
             return false;
         }
         // from here on the message is ours
-        out.source(packet.getAddress(), packet.getPort());
+        out.source(peer, peerPort);
         this.statistics.requestProcessed(message.method, message.length);
         if (settings.sendTrying() && SipRules.getsTrying(message.method)) {
-            this.answerTrying(message, topVia, client, packet, arrivedOn, out);
+            this.answerTrying(message, topVia, client, peer, peerPort, arrivedOn, out);
         }
         this.writeToNode(message, topVia, client, route, out);
         // counted before the send: the node's answer may be handled before the send returns
         this.rules.requestSent(route.node(), message.method);
         try {
-            route.socket().send(out, route.address(), route.port());
+            route.link().send(out, route.address(), route.port());
         } catch (IOException e) {
             this.rules.sendFailed(route.node(), e);
             LoadBalancerLogger.ROOT_LOGGER.sipForwardingFailed(new String(message.bytes, 0, message.startLineEnd, StandardCharsets.UTF_8), e);
@@ -120,19 +148,20 @@ final class SipFastPath {
         return maxForwards < 0 || (maxForwards == 0 && !"CANCEL".equals(message.method));
     }
 
-    /** Reads the client's single top Via over UDP; false for anything else (several values in one line, TCP, unreadable). */
-    private static boolean clientVia(RawSipMessage message, int topVia, ViaEntry client) {
+    /** Reads the client's single top Via over the transport it came by; false for anything else (several values in one line, another transport, unreadable). */
+    private static boolean clientVia(RawSipMessage message, int topVia, ViaEntry client, Transport transport) {
         int from = message.valueStart[topVia];
         int to = message.valueEnd[topVia];
-        return SipBytes.indexOf(message.bytes, from, to, (byte) ',') < 0 && client.read(message.bytes, from, to) && client.udp;
+        return SipBytes.indexOf(message.bytes, from, to, (byte) ',') < 0 && client.read(message.bytes, from, to) && client.transport == transport;
     }
 
     /**
-     * Where the request goes: the node its own Route's hint, its Request-URI or the algorithm names, the node's UDP
-     * port and address, and the internal UDP socket; null when the full path must answer (no node, no UDP port or
-     * socket, an address that does not resolve) or the Routes are unreadable.
+     * Where the request goes: the node its own Route's hint, its Request-URI or the algorithm names, the node's port
+     * and address for the transport the request came by, and the internal UDP socket or the connection open to the
+     * node; null when the full path must answer or connect (no node, no port for the transport, no socket or open
+     * connection, an address that does not resolve) or the Routes are unreadable.
      */
-    private ToNode route(RawSipMessage message, Output out) {
+    private ToNode route(RawSipMessage message, Transport transport, Output out) {
         Arrays.fill(out.dropped, 0, message.headerCount, false);
         if (!this.popOwnRoutes(message, out)) {
             return null;
@@ -141,21 +170,43 @@ final class SipFastPath {
         if (node == null) {
             node = this.rules.algorithm().processExternalRequest(message);
         }
-        OptionalInt nodePort = (node != null) ? node.port(Transport.UDP.nodePortProperty()) : OptionalInt.empty();
-        SipListenerSettings external = this.listeners.advertised(Side.EXTERNAL, Transport.UDP);
-        SipListenerSettings internal = this.listeners.advertised(Side.INTERNAL, Transport.UDP);
-        if (nodePort.isEmpty() || HostAndPort.isIpv6Literal(node.ip()) || !(this.listeners.processor(Side.INTERNAL, Transport.UDP) instanceof FastUdpMessageProcessor toNodes)
-                || external.transport() != Transport.UDP || internal.transport() != Transport.UDP) {
+        int nodePort = (node != null) ? this.nodePort(node, transport) : -1;
+        SipListenerSettings external = this.listeners.advertised(Side.EXTERNAL, transport);
+        SipListenerSettings internal = this.listeners.advertised(Side.INTERNAL, transport);
+        if (nodePort < 0 || HostAndPort.isIpv6Literal(node.ip()) || external.transport() != transport || internal.transport() != transport) {
             return null;
         }
         try {
-            InetAddress address = node.address();
-            return out.route.set(node, nodePort.getAsInt(), (address != null) ? address : InetAddress.getByName(node.ip()), toNodes,
-                    this.ownHeaders(external), this.ownHeaders(internal));
+            InetAddress known = node.address();
+            InetAddress address = (known != null) ? known : InetAddress.getByName(node.ip());
+            Link toNode = this.link(Side.INTERNAL, transport, address, nodePort, out);
+            return (toNode == null) ? null : out.route.set(node, nodePort, address, toNode, this.ownHeaders(external), this.ownHeaders(internal));
         } catch (IOException e) {
             // an address that does not resolve: the full path answers as configured (send-failure-status)
             return null;
         }
+    }
+
+    /** The node's port for the transport, when the full path would send over that transport too; else -1. */
+    private int nodePort(Node node, Transport transport) {
+        if (transport == Transport.UDP) {
+            OptionalInt port = node.port(Transport.UDP.nodePortProperty());
+            return port.isPresent() ? port.getAsInt() : -1;
+        }
+        SipRules.Leg leg = this.rules.towardsNode(node, transport);
+        return (leg != null && leg.transport() == transport) ? leg.port() : -1;
+    }
+
+    /**
+     * Where a message to address:port leaves a side's listener for the transport: the UDP socket, or the connection
+     * jain-sip has open there; null when there is none (the full path opens connections).
+     */
+    private Link link(Side side, Transport transport, InetAddress address, int port, Output out) {
+        MessageProcessor processor = this.listeners.processor(side, transport);
+        if (transport == Transport.UDP) {
+            return (processor instanceof FastUdpMessageProcessor socket) ? socket : null;
+        }
+        return (processor instanceof NioTcpMessageProcessor stream && Transport.of(stream.getTransport()) == transport) ? out.links.find(stream, address, port) : null;
     }
 
     /**
@@ -211,7 +262,7 @@ final class SipFastPath {
     }
 
     /** 100 Trying back to the client: its Vias (the top one as received), From, To, Call-ID and CSeq. */
-    private void answerTrying(RawSipMessage message, int topVia, ViaEntry client, DatagramPacket packet, FastUdpMessageProcessor arrivedOn, Output out) {
+    private void answerTrying(RawSipMessage message, int topVia, ViaEntry client, InetAddress peer, int peerPort, Link arrivedOn, Output out) {
         out.reset();
         out.ascii("SIP/2.0 100 Trying\r\n");
         for (int i = 0; i < message.headerCount; i++) {
@@ -224,7 +275,7 @@ final class SipFastPath {
         }
         out.ascii("Content-Length: 0\r\n\r\n");
         try {
-            arrivedOn.send(out, packet.getAddress(), client.rport ? packet.getPort() : client.port);
+            arrivedOn.send(out, peer, client.rport ? peerPort : client.port);
             this.statistics.responseProcessed(100, out.length());
         } catch (IOException e) {
             LoadBalancerLogger.ROOT_LOGGER.sipForwardingFailed("SIP/2.0 100 Trying", e);
@@ -236,7 +287,7 @@ final class SipFastPath {
      * one per line or several in one comma-separated line, as sipp's [last_Via:] and many stacks write them: a line
      * holding only the balancer's entries is dropped, one that goes on to the client's is written again without them.
      */
-    private boolean fromNode(RawSipMessage message, DatagramPacket packet, Output out) {
+    private boolean fromNode(RawSipMessage message, Transport transport, InetAddress peer, int peerPort, Output out) {
         byte[] bytes = message.bytes;
         boolean[] dropped = out.dropped;
         int[] rest = out.rest;
@@ -271,14 +322,23 @@ final class SipFastPath {
             }
         }
         if (!nextFound && own > 0 && probeAnswer) {
-            this.rules.probeAnswered(packet.getAddress().getHostAddress(), packet.getPort());
+            this.rules.probeAnswered(peer.getHostAddress(), peerPort);
             return true;
         }
-        Node node = (nextFound && own > 0) ? this.rules.nodeAt(packet.getAddress(), packet.getPort()) : null;
+        Node node = (nextFound && own > 0) ? this.rules.nodeAt(peer, peerPort) : null;
         String targetHost = (node != null) ? via.responseHost(out) : null;
-        if (node == null || !via.udp || HostAndPort.isIpv6Literal(targetHost)
-                || !(this.listeners.processor(Side.EXTERNAL, Transport.UDP) instanceof FastUdpMessageProcessor toClients)) {
+        if (node == null || via.transport != transport || HostAndPort.isIpv6Literal(targetHost)) {
             // anything but a registered node's answer through the balancer: the full path's rules decide
+            return false;
+        }
+        InetAddress target;
+        try {
+            target = out.address(targetHost);
+        } catch (UnknownHostException e) {
+            return false;
+        }
+        Link toClient = this.link(Side.EXTERNAL, transport, target, via.responsePort(), out);
+        if (toClient == null) {
             return false;
         }
         this.statistics.responseProcessed(message.statusCode, message.length);
@@ -296,7 +356,7 @@ final class SipFastPath {
         }
         out.write(bytes, message.headersEnd, message.length);
         try {
-            toClients.send(out, out.address(targetHost), via.responsePort());
+            toClient.send(out, target, via.responsePort());
         } catch (IOException e) {
             LoadBalancerLogger.ROOT_LOGGER.sipForwardingFailed(new String(bytes, 0, message.startLineEnd, StandardCharsets.UTF_8), e);
         }
@@ -374,14 +434,11 @@ final class SipFastPath {
 
     /** The balancer's own Via and Record-Route of a listener, kept as the bytes they are for as long as the listener is. */
     private OwnHeaders ownHeaders(SipListenerSettings listener) {
-        OwnHeaders headers = (listener.side() == Side.INTERNAL) ? this.internalHeaders : this.externalHeaders;
+        int slot = listener.side().ordinal() * Transport.values().length + listener.transport().ordinal();
+        OwnHeaders headers = this.ownHeaders[slot];
         if (headers == null || headers.listener != listener) {
             headers = new OwnHeaders(listener);
-            if (listener.side() == Side.INTERNAL) {
-                this.internalHeaders = headers;
-            } else {
-                this.externalHeaders = headers;
-            }
+            this.ownHeaders[slot] = headers;
         }
         return headers;
     }
@@ -391,15 +448,15 @@ final class SipFastPath {
         private Node node;
         private int port;
         private InetAddress address;
-        private FastUdpMessageProcessor socket;
+        private Link link;
         private OwnHeaders external;
         private OwnHeaders internal;
 
-        ToNode set(Node node, int port, InetAddress address, FastUdpMessageProcessor socket, OwnHeaders external, OwnHeaders internal) {
+        ToNode set(Node node, int port, InetAddress address, Link link, OwnHeaders external, OwnHeaders internal) {
             this.node = node;
             this.port = port;
             this.address = address;
-            this.socket = socket;
+            this.link = link;
             this.external = external;
             this.internal = internal;
             return this;
@@ -417,8 +474,8 @@ final class SipFastPath {
             return this.address;
         }
 
-        FastUdpMessageProcessor socket() {
-            return this.socket;
+        Link link() {
+            return this.link;
         }
 
         OwnHeaders external() {
@@ -459,7 +516,8 @@ final class SipFastPath {
         byte[] bytes;
         int start;
         int end;
-        boolean udp;
+        /** UDP, TCP or TLS; null for any other. */
+        Transport transport;
         int hostStart;
         int hostEnd;
         int port;
@@ -477,7 +535,7 @@ final class SipFastPath {
                 return false;
             }
             int transportStart = SipBytes.trimStart(bytes, from + 8, space);
-            this.udp = SipBytes.equalsIgnoreCase(bytes, transportStart, SipBytes.trimEnd(bytes, transportStart, space), "UDP");
+            this.transport = transport(bytes, transportStart, SipBytes.trimEnd(bytes, transportStart, space));
             int semicolon = SipBytes.indexOf(bytes, space, to, (byte) ';');
             int sentByStart = SipBytes.trimStart(bytes, space + 1, (semicolon < 0) ? to : semicolon);
             int sentByEnd = SipBytes.trimEnd(bytes, sentByStart, (semicolon < 0) ? to : semicolon);
@@ -486,7 +544,7 @@ final class SipFastPath {
                 return false;
             }
             int colon = SipBytes.indexOf(bytes, sentByStart, sentByEnd, (byte) ':');
-            this.port = (colon < 0) ? Transport.UDP.defaultPort() : SipBytes.decimal(bytes, SipBytes.trimStart(bytes, colon + 1, sentByEnd), sentByEnd);
+            this.port = (colon < 0) ? SipRules.defaultPort(this.transport) : SipBytes.decimal(bytes, SipBytes.trimStart(bytes, colon + 1, sentByEnd), sentByEnd);
             if (this.port < 0) {
                 return false;
             }
@@ -506,6 +564,12 @@ final class SipFastPath {
             return true;
         }
 
+        private static Transport transport(byte[] bytes, int from, int to) {
+            return SipBytes.equalsIgnoreCase(bytes, from, to, "UDP") ? Transport.UDP
+                    : SipBytes.equalsIgnoreCase(bytes, from, to, "TCP") ? Transport.TCP
+                    : SipBytes.equalsIgnoreCase(bytes, from, to, "TLS") ? Transport.TLS : null;
+        }
+
         /** The host a response to this Via goes to, by {@link SipRules#responseTarget}. */
         String responseHost(Output out) {
             String received = (this.received != SipBytes.NONE && SipBytes.end(this.received) > SipBytes.start(this.received))
@@ -515,7 +579,7 @@ final class SipFastPath {
 
         /** The port a response to this Via goes to, by {@link SipRules#responseTarget}. */
         int responsePort() {
-            return SipRules.responsePort(this.port, this.rportValue, Transport.UDP);
+            return SipRules.responsePort(this.port, this.rportValue, this.transport);
         }
 
         private boolean hostIs(byte[] text, int length) {
@@ -595,6 +659,9 @@ final class SipFastPath {
         private final String[] addressHosts = new String[ADDRESSES];
         private final InetAddress[] addresses = new InetAddress[ADDRESSES];
         private final DatagramPacket packet = new DatagramPacket(new byte[0], 0);
+        /** The stream connections this thread sends on, and where their TLS records are written. */
+        final SipStreamLink.Cache links = new SipStreamLink.Cache();
+        private ByteBuffer records;
         private byte[] buffer = new byte[4096];
         private int length;
 
@@ -620,6 +687,14 @@ final class SipFastPath {
             this.packet.setAddress(address);
             this.packet.setPort(port);
             return this.packet;
+        }
+
+        /** A buffer of at least the capacity for TLS records, kept by the thread. */
+        ByteBuffer records(int capacity) {
+            if (this.records == null || this.records.capacity() < capacity) {
+                this.records = ByteBuffer.allocate(capacity);
+            }
+            return this.records;
         }
 
         void write(byte[] bytes, int from, int to) {
@@ -742,12 +817,15 @@ final class SipFastPath {
 
         /**
          * The client's Via as a server records it on arrival, as jain-sip does: received= when the client asked for
-         * rport or sent from another address than it says, rport= filled in when asked for. {@link #source} first.
+         * rport or sent from another address than it says; rport= filled in when asked for, and over TCP and TLS
+         * always (jain-sip's stream channels do, and the answer finds the connection by it). {@link #source} first.
          */
         void clientVia(ViaEntry via) {
             this.ascii("Via: ");
             byte[] bytes = via.bytes;
-            if (!via.rport && via.hostIs(this.sourceText, this.sourceLength)) {
+            boolean received = via.rport || !via.hostIs(this.sourceText, this.sourceLength);
+            boolean rport = via.rport || via.transport != Transport.UDP;
+            if (!received && !rport) {
                 this.write(bytes, via.start, via.end);
                 this.write(CRLF, 0, 2);
                 return;
@@ -762,7 +840,7 @@ final class SipFastPath {
                 int equals = SipBytes.indexOf(bytes, start, end, (byte) '=');
                 int keyStart = SipBytes.trimStart(bytes, start, (equals < 0) ? end : equals);
                 int keyEnd = SipBytes.trimEnd(bytes, keyStart, (equals < 0) ? end : equals);
-                if (SipBytes.equalsIgnoreCase(bytes, keyStart, keyEnd, "received")) {
+                if (received && SipBytes.equalsIgnoreCase(bytes, keyStart, keyEnd, "received")) {
                     this.received();
                     receivedWritten = true;
                 } else if (SipBytes.equalsIgnoreCase(bytes, keyStart, keyEnd, "rport")) {
@@ -774,10 +852,10 @@ final class SipFastPath {
                 }
                 start = end + 1;
             }
-            if (!receivedWritten) {
+            if (received && !receivedWritten) {
                 this.received();
             }
-            if (via.rport && !rportWritten) {
+            if (rport && !rportWritten) {
                 this.rport();
             }
             this.write(CRLF, 0, 2);

@@ -176,8 +176,9 @@ final class SipForwarder implements SIPMessageValve {
                 this.addRecordRoute(request, towardsClient, node, leg.port());
                 this.addRecordRoute(request, this.listeners.advertised(Side.INTERNAL, leg.transport(), HostAndPort.isIpv6Literal(node.ip())), node, leg.port());
             }
-            this.addVia(request, towardsClient, Side.EXTERNAL, node.version());
-            this.addVia(request, this.listeners.advertised(Side.INTERNAL, leg.transport(), HostAndPort.isIpv6Literal(node.ip())), Side.INTERNAL, node.version());
+            String arriving = topBranch(request);
+            this.addVia(request, towardsClient, arriving, Side.EXTERNAL, node.version());
+            this.addVia(request, this.listeners.advertised(Side.INTERNAL, leg.transport(), HostAndPort.isIpv6Literal(node.ip())), arriving, Side.INTERNAL, node.version());
             // counted before the send: the node's answer may be handled before the send returns
             this.rules.requestSent(node, method);
             try {
@@ -242,8 +243,9 @@ final class SipForwarder implements SIPMessageValve {
             }
         }
         String version = (from != null) ? from.version() : NodeAdvertisement.DEFAULT_VERSION;
-        this.addVia(request, this.listeners.advertised(Side.INTERNAL, arrival, overIpv6(channel)), Side.INTERNAL, version);
-        this.addVia(request, towardsClient, Side.EXTERNAL, version);
+        String arriving = topBranch(request);
+        this.addVia(request, this.listeners.advertised(Side.INTERNAL, arrival, overIpv6(channel)), arriving, Side.INTERNAL, version);
+        this.addVia(request, towardsClient, arriving, Side.EXTERNAL, version);
         if (this.rules.isOwn(hop.host(), hop.port())) {
             // still addressed to the balancer: a loop
             return;
@@ -419,9 +421,14 @@ final class SipForwarder implements SIPMessageValve {
     }
 
     /** The Via text of {@link SipRules#via}, parsed, with the branch {@link SipRules#branch} gives for the side. */
-    private void addVia(SIPRequest request, SipListenerSettings listener, Side side, String version) throws ParseException, SipException {
+    /** The branch of the request's top Via as it arrived; both of the balancer's Vias are made from it, as the original's are. */
+    private static String topBranch(SIPRequest request) {
         Via top = request.getTopmostVia();
-        String branch = SipRules.branch((top != null) ? top.getBranch() : null, request.getCallId().getCallId(), side, version);
+        return (top != null) ? top.getBranch() : null;
+    }
+
+    private void addVia(SIPRequest request, SipListenerSettings listener, String arrivingBranch, Side side, String version) throws ParseException, SipException {
+        String branch = SipRules.branch(arrivingBranch, request.getCallId().getCallId(), side, version);
         Via via = (Via) ((ViaList) new ViaParser("Via: " + SipRules.via(listener, branch) + "\n").parse()).getFirst();
         request.addFirst(via);
     }

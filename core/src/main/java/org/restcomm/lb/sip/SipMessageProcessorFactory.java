@@ -15,10 +15,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.SSLContext;
 
+import gov.nist.core.HostPort;
 import gov.nist.javax.sip.parser.NioPipelineParser;
+import gov.nist.javax.sip.stack.ByteBufferFactory;
+import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.MessageProcessor;
 import gov.nist.javax.sip.stack.NioMessageProcessorFactory;
 import gov.nist.javax.sip.stack.NioTcpMessageChannel;
@@ -75,6 +79,9 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
         this.clientContext = (tls.backendSslContext() != null) ? tls.backendSslContext()
                 : this.listeners.stream().anyMatch(listener -> listener.transport().isSecure()) ? SipTls.trustingAnyPeer() : null;
         this.handshakeTimeoutMillis = tls.handshakeTimeoutMillis();
+        // jain-sip takes a new buffer for every TLS record it reads or writes, direct unless told otherwise: a heap one
+        // costs the collector little, a direct one a native allocation and a cleaner each
+        ByteBufferFactory.getInstance().setUseDirect(false);
         this.writes = new SipWriteGate(this.connections.maxQueuedBytes(), this.connections.writeStallTimeoutMillis(), statistics);
         long shortest = Math.min(Math.min(this.connections.idleTimeoutMillis(), this.connections.firstMessageTimeoutMillis()), this.handshakeTimeoutMillis);
         long sweep = Math.max(100, Math.min(1000, shortest / 4));
@@ -118,6 +125,16 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
                 }
 
                 @Override
+                public MessageChannel createMessageChannel(InetAddress address, int port) throws IOException {
+                    return SipMessageProcessorFactory.this.guardOutgoing(super.createMessageChannel(address, port), stack);
+                }
+
+                @Override
+                public MessageChannel createMessageChannel(HostPort target) throws IOException {
+                    return SipMessageProcessorFactory.this.guardOutgoing(super.createMessageChannel(target), stack);
+                }
+
+                @Override
                 public void start() throws IOException {
                     this.selector = Selector.open();
                     this.channel = listen(this.getIpAddress(), this.getPort(), backlog, this.selector);
@@ -149,6 +166,16 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
                     NioTcpMessageChannel channel = SipMessageProcessorFactory.this.guard(super.createMessageChannel(processor, client), stack);
                     SipTls.restore(clientAuth, channel);
                     return channel;
+                }
+
+                @Override
+                public MessageChannel createMessageChannel(InetAddress address, int port) throws IOException {
+                    return SipMessageProcessorFactory.this.guardOutgoing(super.createMessageChannel(address, port), stack);
+                }
+
+                @Override
+                public MessageChannel createMessageChannel(HostPort target) throws IOException {
+                    return SipMessageProcessorFactory.this.guardOutgoing(super.createMessageChannel(target), stack);
                 }
 
                 @Override
@@ -268,12 +295,28 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
         return thread;
     }
 
-    /** Swaps the channel's parser for a guarded one, once: jain-sip asks again for a known connection. */
+    /** Swaps an accepted connection's parser for a guarded one, once: jain-sip asks again for a known connection. */
     private NioTcpMessageChannel guard(NioTcpMessageChannel channel, SIPTransactionStack stack) throws IOException {
         try {
             if (!(PARSER.get(channel) instanceof GuardedParser)) {
-                setField(PARSER, channel, new GuardedParser(stack, channel, this));
+                setField(PARSER, channel, new GuardedParser(stack, channel, this, true));
                 noDelay(channel.getSocketChannel());
+            }
+        } catch (IllegalAccessException e) {
+            throw new IOException(e);
+        }
+        return channel;
+    }
+
+    /**
+     * The same for a connection the balancer opens (to a node, mostly), so what comes back on it is framed, and may
+     * take the fast path, as on accepted ones. It is swapped before the first send: nothing can have been read yet.
+     * The balancer's timeouts and the connections gauge stay with accepted connections, as before.
+     */
+    private MessageChannel guardOutgoing(MessageChannel channel, SIPTransactionStack stack) throws IOException {
+        try {
+            if (channel instanceof NioTcpMessageChannel stream && !(PARSER.get(stream) instanceof GuardedParser)) {
+                setField(PARSER, stream, new GuardedParser(stack, stream, this, false));
             }
         } catch (IllegalAccessException e) {
             throw new IOException(e);
@@ -352,12 +395,20 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
 
     /**
      * jain-sip's parser of one connection, fed by a {@link SipStreamFramer}: whole, normalized messages only; refused
-     * ones are answered and counted, and a stream whose framing is lost is counted and closed.
+     * ones are answered and counted, and a stream whose framing is lost is counted and closed. A TCP or TLS message
+     * the {@link SipFastPath} can relay is relayed on the selector thread that read it; the others go to jain-sip's
+     * parser, which hands them to its one message thread (THREAD_POOL_SIZE 1, see {@link SipBalancer}). While any of
+     * those is still waiting there, the connection's next messages follow them, so none overtakes an earlier one.
      */
     private static final class GuardedParser extends NioPipelineParser implements SipStreamFramer.Listener {
         private final SipStreamFramer framer;
         private final SipMessageProcessorFactory factory;
+        private final SIPTransactionStack stack;
         private final NioTcpMessageChannel channel;
+        private final SipStreamLink link;
+        /** Messages handed to jain-sip's message thread and not yet done there. */
+        private final AtomicInteger inFullPath = new AtomicInteger();
+        private final Runnable fullPathDone = this.inFullPath::decrementAndGet;
         private final boolean secure;
         private final long openedAt = System.currentTimeMillis();
         private volatile long lastActivity = this.openedAt;
@@ -365,14 +416,18 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
         private volatile long registeredUntil;
         private boolean refused;
 
-        GuardedParser(SIPTransactionStack stack, NioTcpMessageChannel channel, SipMessageProcessorFactory factory) {
+        GuardedParser(SIPTransactionStack stack, NioTcpMessageChannel channel, SipMessageProcessorFactory factory, boolean accepted) {
             super(stack, channel, stack.getMaxMessageSize());
             // an unlimited stack (MAX_MESSAGE_SIZE 0) still gets a bound: the framer is what keeps allocations sane
             this.framer = new SipStreamFramer(stack.getMaxMessageSize() > 0 ? stack.getMaxMessageSize() : DEFAULT_LIMIT, this);
             this.factory = factory;
+            this.stack = stack;
             this.channel = channel;
+            this.link = (factory.fastPath != null) ? SipStreamLink.of(channel) : null;
             this.secure = SipTls.isSecure(channel);
-            factory.opened(this);
+            if (accepted) {
+                factory.opened(this);
+            }
         }
 
         @Override
@@ -408,7 +463,16 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
                 // a re-REGISTER comes a little before expiry; the slack lets a late one still find the connection open
                 this.registeredUntil = (expires > 0) ? System.currentTimeMillis() + (expires + REGISTRATION_SLACK_SECONDS) * 1000 : 0;
             }
-            super.addBytes(message);
+            if (this.link != null && this.inFullPath.get() == 0 && this.factory.fastPath.relay(message, this.link)) {
+                return;
+            }
+            this.inFullPath.incrementAndGet();
+            try {
+                super.addBytes(message);
+            } finally {
+                // runs on the message thread after the message it follows
+                this.stack.getSelfRoutingThreadpoolExecutor().execute(this.fullPathDone);
+            }
         }
 
         @Override

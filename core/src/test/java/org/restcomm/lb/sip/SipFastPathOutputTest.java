@@ -2,6 +2,7 @@ package org.restcomm.lb.sip;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -109,7 +110,7 @@ class SipFastPathOutputTest {
     @Test
     void aViaIsReadWhereItLies() {
         SipFastPath.ViaEntry via = via("SIP/2.0/udp  10.0.0.1 : 5070 ;branch=z9hG4bK-1;rport=40000;received=192.0.2.9");
-        assertTrue(via.udp);
+        assertEquals(Transport.UDP, via.transport);
         assertEquals("10.0.0.1", new String(via.bytes, via.hostStart, via.hostEnd - via.hostStart, StandardCharsets.US_ASCII));
         assertEquals(5070, via.port);
         assertEquals("192.0.2.9", via.responseHost(new SipFastPath.Output()));
@@ -117,7 +118,10 @@ class SipFastPathOutputTest {
         assertEquals("10.0.0.1", via("SIP/2.0/UDP 10.0.0.1:5070;received=").responseHost(new SipFastPath.Output()), "an empty received");
         assertEquals(5070, via("SIP/2.0/UDP 10.0.0.1:5070;rport").responsePort(), "rport not filled in");
         assertEquals(5060, via("SIP/2.0/TCP host").port);
-        assertFalse(via("SIP/2.0/TCP host").udp);
+        assertEquals(Transport.TCP, via("SIP/2.0/TCP host").transport);
+        assertEquals(5061, via("SIP/2.0/tls host").port, "TLS's default port");
+        assertEquals(Transport.TLS, via("SIP/2.0/tls host").transport);
+        assertNull(via("SIP/2.0/SCTP host").transport, "a transport the fast path does not take");
         SipFastPath.ViaEntry unread = new SipFastPath.ViaEntry();
         for (String odd : new String[] { "SIP/2.0/UDP [::1]:5060", "SIP/2.0/UDP host:50x", "SIP/2.0/UDP host;rport=x", "SIP/2.0 UDP host" }) {
             byte[] bytes = odd.getBytes(StandardCharsets.US_ASCII);

@@ -50,6 +50,7 @@ class SipTlsTest {
     private SipBalancer balancer;
     private SipBalancerSettings settings;
     private int externalTls;
+    private int externalTcp;
     private TlsNode node;
 
     @BeforeEach
@@ -66,8 +67,10 @@ class SipTlsTest {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         for (int attempt = 1;; attempt++) {
             this.externalTls = freePort();
+            this.externalTcp = freePort();
             SipBalancerSettings defaults = SipBalancerSettings.defaults(List.of(
                     SipListenerSettings.secure(Side.EXTERNAL, "tls", new InetSocketAddress(loopback, this.externalTls), external),
+                    SipListenerSettings.of(Side.EXTERNAL, "tcp", new InetSocketAddress(loopback, this.externalTcp)),
                     SipListenerSettings.of(Side.INTERNAL, "tcp", new InetSocketAddress(loopback, freePort())),
                     SipListenerSettings.secure(Side.INTERNAL, "tls", new InetSocketAddress(loopback, freePort()), TestTls.server())));
             this.settings = defaults.withTls(new SipBalancerSettings.Tls(false, backend, HANDSHAKE_TIMEOUT_MILLIS));
@@ -103,6 +106,74 @@ class SipTlsTest {
             String answers = readUntil(client, "SIP/2.0 200");
             assertTrue(answers.contains("SIP/2.0 100 Trying"), answers);
             assertTrue(answers.contains("SIP/2.0 200 OK"), answers);
+        }
+    }
+
+    @Test
+    void afterAConnectionsFirstRequestItsCallsTakeTheFastPathOverTlsAndTheNodeAndClientGetWhatTheFullPathSends() throws Exception {
+        try (SSLSocket client = this.client()) {
+            this.callsOnOneConnectionTakeTheFastPathAndMatchTheFullPath(client, "tls", "TLS");
+        }
+    }
+
+    @Test
+    void afterAConnectionsFirstRequestItsCallsTakeTheFastPathOverTcpAndTheNodeAndClientGetWhatTheFullPathSends() throws Exception {
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), this.externalTcp)) {
+            client.setSoTimeout(10_000);
+            this.callsOnOneConnectionTakeTheFastPathAndMatchTheFullPath(client, "tcp", "TCP");
+        }
+    }
+
+    /**
+     * The first call on a connection takes the full path (jain-sip learns the connection from it); the next ones are
+     * relayed by the fast path, request and answer, and everything the node and the client see is what the full path
+     * made of the first call, but for the Call-ID.
+     */
+    private void callsOnOneConnectionTakeTheFastPathAndMatchTheFullPath(Socket client, String transport, String via) throws Exception {
+        int calls = 5;
+        List<String> firstInvite = null;
+        List<String> firstAnswers = null;
+        long relayedBefore = 0;
+        for (int call = 0; call < calls; call++) {
+            String callId = "stream-call-" + call;
+            client.getOutputStream().write(invite(callId, client.getLocalPort(), via).getBytes(StandardCharsets.US_ASCII));
+            Received invite = this.node.next();
+            assertEquals(transport, invite.transport, "the node is reached over the client's transport");
+            invite.answer(200);
+            String answers = readUntil(client, "SIP/2.0 200");
+            assertTrue(answers.contains("SIP/2.0 100 Trying") && answers.contains("SIP/2.0 200 OK"), answers);
+            List<String> nodeSaw = headerEntries(invite.text.replace(callId, "CALL"));
+            List<String> clientSaw = headerEntries(answers.replace(callId, "CALL"));
+            if (call == 0) {
+                firstInvite = nodeSaw;
+                firstAnswers = clientSaw;
+                assertTrue(nodeSaw.contains("Via: SIP/2.0/" + via + " 127.0.0.1:" + client.getLocalPort() + ";branch=z9hG4bK-CALL;rport=" + client.getLocalPort()),
+                        "the client's Via records its port: " + nodeSaw);
+                relayedBefore = this.balancer.fastPathRelayed();
+            } else {
+                assertEquals(firstInvite, nodeSaw, "the node gets what the full path sent for the first call");
+                assertEquals(firstAnswers, clientSaw, "the client gets what the full path sent for the first call");
+            }
+        }
+        // each later call: the INVITE and its 200; the first of them may still follow the first call's full path
+        long relayed = this.balancer.fastPathRelayed() - relayedBefore;
+        assertTrue(relayed >= 2 * (calls - 1) - 1, "relayed by the fast path: " + relayed);
+    }
+
+    @Test
+    void aRequestBehindOneTheFullPathTakesIsNotOvertakenOnItsConnection() throws Exception {
+        try (SSLSocket client = this.client()) {
+            client.getOutputStream().write(invite("opening", client.getLocalPort()).getBytes(StandardCharsets.US_ASCII));
+            this.node.next().answer(200);
+            readUntil(client, "SIP/2.0 200");
+            for (int round = 0; round < 5; round++) {
+                // no Max-Forwards: the full path's (it adds one); the next request right behind it could take the fast path
+                String slow = invite("slow-" + round, client.getLocalPort()).replace("Max-Forwards: 70\r\n", "");
+                String fast = invite("fast-" + round, client.getLocalPort());
+                client.getOutputStream().write((slow + fast).getBytes(StandardCharsets.US_ASCII));
+                assertTrue(this.node.next().text.contains("Call-ID: slow-" + round), "the earlier request first");
+                assertTrue(this.node.next().text.contains("Call-ID: fast-" + round), "then the one behind it");
+            }
         }
     }
 
@@ -201,15 +272,48 @@ class SipTlsTest {
     }
 
     private static String invite(String callId, int port) {
+        return invite(callId, port, "TLS");
+    }
+
+    private static String invite(String callId, int port, String transport) {
         return "INVITE sip:bob@127.0.0.1 SIP/2.0\r\n"
-                + "Via: SIP/2.0/TLS 127.0.0.1:" + port + ";branch=z9hG4bK-" + callId + ";rport\r\n"
+                + "Via: SIP/2.0/" + transport + " 127.0.0.1:" + port + ";branch=z9hG4bK-" + callId + "\r\n"
                 + "Max-Forwards: 70\r\n"
                 + "From: <sip:alice@127.0.0.1>;tag=a\r\n"
                 + "To: <sip:bob@127.0.0.1>\r\n"
                 + "Call-ID: " + callId + "\r\n"
                 + "CSeq: 1 INVITE\r\n"
-                + "Contact: <sip:alice@127.0.0.1:" + port + ";transport=tls>\r\n"
+                + "Contact: <sip:alice@127.0.0.1:" + port + ";transport=" + transport.toLowerCase(java.util.Locale.ROOT) + ">\r\n"
                 + "Content-Length: 0\r\n\r\n";
+    }
+
+    /**
+     * The start line and header entries of each message in the text, one per Via, Route and Record-Route value
+     * whether the sender wrote them on one line or several (jain-sip joins them); within a message, entries by name,
+     * each name's in the order written (the order of different names means nothing).
+     */
+    private static List<String> headerEntries(String text) {
+        List<String> all = new java.util.ArrayList<>();
+        for (String message : text.split("\r\n\r\n")) {
+            String[] lines = message.split("\r\n");
+            all.add(lines[0]);
+            List<String> entries = new java.util.ArrayList<>();
+            for (int i = 1; i < lines.length; i++) {
+                String line = lines[i];
+                int colon = line.indexOf(':');
+                String name = (colon > 0) ? line.substring(0, colon) : "";
+                if (List.of("Via", "Route", "Record-Route").contains(name)) {
+                    for (String value : line.substring(colon + 1).split(",")) {
+                        entries.add(name + ": " + value.trim());
+                    }
+                } else if (!line.isEmpty()) {
+                    entries.add(line);
+                }
+            }
+            entries.sort(java.util.Comparator.comparing(entry -> entry.substring(0, Math.max(0, entry.indexOf(':')))));
+            all.addAll(entries);
+        }
+        return all;
     }
 
     /** Record-Route values (one per line or comma-separated) that contain the part. */
