@@ -458,7 +458,7 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
 
         @Override
         public void message(SipHeaderSection section, byte[] message) throws Exception {
-            if ("REGISTER".equals(section.method())) {
+            if (section != null && "REGISTER".equals(section.method())) {
                 long expires = section.registrationExpiresSeconds();
                 // a re-REGISTER comes a little before expiry; the slack lets a late one still find the connection open
                 this.registeredUntil = (expires > 0) ? System.currentTimeMillis() + (expires + REGISTRATION_SLACK_SECONDS) * 1000 : 0;

@@ -16,7 +16,10 @@ final class SipStreamFramer {
 
     /** Where framed messages go. */
     interface Listener {
-        /** A whole message: its header section as read, and the normalized header section and body to hand on. */
+        /**
+         * A whole message: its header section as read (null when it was plain, see
+         * {@link SipHeaderSection#plainContentLength}: never a REGISTER), and the normalized header section and body to hand on.
+         */
         void message(SipHeaderSection section, byte[] message) throws Exception;
 
         /** CR and LF bytes between messages. */
@@ -107,6 +110,21 @@ final class SipStreamFramer {
     }
 
     private void headerSectionRead() throws Exception {
+        int plain = SipHeaderSection.plainContentLength(this.headers, this.headerLength, this.maxMessageSize);
+        if (plain >= 0) {
+            // nothing to judge or rewrite: the message is the bytes as read
+            this.messages++;
+            this.skipping = false;
+            this.section = null;
+            this.message = Arrays.copyOf(this.headers, this.headerLength + plain);
+            this.messageLength = this.headerLength;
+            this.bodyLeft = plain;
+            this.headerLength = 0;
+            if (this.bodyLeft == 0) {
+                this.messageRead();
+            }
+            return;
+        }
         SipHeaderSection section = SipHeaderSection.read(this.headers, 0, this.headerLength);
         this.headerLength = 0;
         this.messages++;

@@ -296,6 +296,46 @@ class SipGrammarTest {
         return messages;
     }
 
+    /**
+     * A section read as plain (its bytes passed on unread) is one the grammar passes with the same Content-Length;
+     * every other section, the odd ones above all, is left to the grammar.
+     */
+    @Test
+    void onlySectionsTheGrammarPassesUnchangedAreTakenAsPlain() {
+        Map<String, Integer> cases = new java.util.LinkedHashMap<>();
+        cases.put(invite("p", "TCP", "Content-Length: 5\r\n", ""), 5);
+        cases.put(invite("p", "TCP", "content-length:0\r\n", ""), 0);
+        cases.put(invite("p", "TCP", "", ""), 0);
+        cases.put("SIP/2.0 200 OK\r\nVia: SIP/2.0/TCP 127.0.0.1:6000;branch=z9hG4bK-r\r\nCSeq: 1 BYE\r\nContent-Length: 12\r\n\r\n", 12);
+        cases.put(invite("p", "TCP", "l: 5\r\n", ""), -1);
+        cases.put(invite("p", "TCP", "Content-Length: 5\r\n", "").replace("Call-ID:", "i:"), -1);
+        cases.put(invite("p", "TCP", "Content-Length: 5\r\nContent-Length: 5\r\n", ""), -1);
+        cases.put(invite("p", "TCP", "Content-Length : 5\r\n", ""), -1);
+        cases.put(invite("p", "TCP", "Content-Length: +5\r\n", ""), -1);
+        cases.put(invite("p", "TCP", "Content-Length: 5x\r\n", ""), -1);
+        cases.put(invite("p", "TCP", "Content-Length: 1234567890\r\n", ""), -1);
+        cases.put(invite("p", "TCP", "Content-Length: 70000\r\n", ""), -1);
+        cases.put(invite("p", "TCP", "Content-Length: 0\r\n", "").replace("Max-Forwards: 70\r\n", "Max-Forwards: 70\n"), -1);
+        cases.put(invite("p", "TCP", "Content-Length: 0\r\n", "").replace("Max-Forwards: 70\r\n", "Max-Forwards:\r\n 70\r\n"), -1);
+        cases.put(invite("p", "TCP", "Content-Length: 0\r\n", "").replace("Max-Forwards: 70\r\n", "Max-Forwards 70\r\n"), -1);
+        cases.put(invite("p", "TCP", "Content-Length: 0\r\n", "").replace("SIP/2.0\r\n", "SIP/2.1\r\n"), -1);
+        cases.put(invite("p", "TCP", "Content-Length: 0\r\n", "").replace("CSeq: 1 INVITE", "CSeq: 1 BYE"), -1);
+        cases.put(invite("p", "TCP", "Content-Length: 0\r\n", "").replace("CSeq: 1 INVITE", "CSeq: 1"), -1);
+        cases.put(invite("p", "TCP", "Content-Length: 0\r\n", "").replace("CSeq: 1 INVITE", "CSeq: x INVITE"), -1);
+        cases.put(invite("p", "TCP", "Content-Length: 0\r\n", "").replace("INVITE sip:", "REGISTER sip:").replace("1 INVITE", "1 REGISTER"), -1);
+        cases.put("INVITE SIP/2.0\r\nCSeq: 1 INVITE\r\n\r\n", -1);
+        cases.forEach((text, expected) -> {
+            byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+            int plain = SipHeaderSection.plainContentLength(bytes, bytes.length, 65536);
+            assertEquals(expected, plain, text);
+            if (plain >= 0) {
+                SipHeaderSection section = SipHeaderSection.read(bytes, 0, bytes.length);
+                assertNull(section.refusal(65536), text);
+                assertEquals(plain, section.contentLength(), text);
+            }
+        });
+    }
+
     @Test
     void theGrammarAcceptsWhatRfc3261Allows() {
         byte[] ok = invite("ok", "UDP", "l: 5\r\nContent-Length: 5\r\n", "v=0\r\n").getBytes(StandardCharsets.US_ASCII);
