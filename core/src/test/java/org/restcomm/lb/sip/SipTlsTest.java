@@ -66,13 +66,14 @@ class SipTlsTest {
     private void startBalancer(javax.net.ssl.SSLContext external, javax.net.ssl.SSLContext backend) throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         for (int attempt = 1;; attempt++) {
-            this.externalTls = freePort();
-            this.externalTcp = freePort();
+            int[] ports = freePorts(4);
+            this.externalTls = ports[0];
+            this.externalTcp = ports[1];
             SipBalancerSettings defaults = SipBalancerSettings.defaults(List.of(
                     SipListenerSettings.secure(Side.EXTERNAL, "tls", new InetSocketAddress(loopback, this.externalTls), external),
                     SipListenerSettings.of(Side.EXTERNAL, "tcp", new InetSocketAddress(loopback, this.externalTcp)),
-                    SipListenerSettings.of(Side.INTERNAL, "tcp", new InetSocketAddress(loopback, freePort())),
-                    SipListenerSettings.secure(Side.INTERNAL, "tls", new InetSocketAddress(loopback, freePort()), TestTls.server())));
+                    SipListenerSettings.of(Side.INTERNAL, "tcp", new InetSocketAddress(loopback, ports[2])),
+                    SipListenerSettings.secure(Side.INTERNAL, "tls", new InetSocketAddress(loopback, ports[3]), TestTls.server())));
             this.settings = defaults.withTls(new SipBalancerSettings.Tls(false, backend, HANDSHAKE_TIMEOUT_MILLIS));
             this.balancer = new SipBalancer(this.settings, this.registry, () -> this.algorithm, new HeartbeatProtocol(this.registry, this.statistics.heartbeats()),
                     this.statistics.sip());
@@ -352,9 +353,22 @@ class SipTlsTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /** Ports free now, all different: each is held open until all are found. */
+    private static int[] freePorts(int count) throws IOException {
+        ServerSocket[] sockets = new ServerSocket[count];
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new ServerSocket(0);
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                if (socket != null) {
+                    socket.close();
+                }
+            }
         }
     }
 
