@@ -68,6 +68,8 @@ public final class SipBalancer {
 
     public synchronized void start() throws SipException {
         SipStack created = createStack(this.settings);
+        // jain-sip makes its (static) message executor on first use, without a lock: made here, before any listener runs
+        ((gov.nist.javax.sip.stack.SIPTransactionStack) created).getSelfRoutingThreadpoolExecutor();
         SipListeners listeners = new SipListeners();
         SipRules rules = new SipRules(listeners, this.registry, this.algorithm, this.settings, this.intake);
         SipForwarder forwarder = new SipForwarder(rules, this.registry, this.heartbeats, this.statistics);
@@ -179,6 +181,9 @@ public final class SipBalancer {
         }
     }
 
+    /** jain-sip's message threads for stream transports. */
+    static final String THREAD_POOL_SIZE = "gov.nist.javax.sip.THREAD_POOL_SIZE";
+
     private static SipStack createStack(SipBalancerSettings settings) throws PeerUnavailableException {
         Properties properties = new Properties();
         properties.putAll(settings.stackProperties());
@@ -195,7 +200,8 @@ public final class SipBalancer {
         // NIO processors: TCP without a thread per connection, and the WS transport
         properties.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
         // one worker keeps each socket's messages in arrival order: a 180 overtaking its 200 breaks strict UAs (sipp aborts)
-        properties.putIfAbsent("gov.nist.javax.sip.THREAD_POOL_SIZE", "1");
+        // (and the stream fast path keeps a connection's messages in order only with one)
+        properties.putIfAbsent(THREAD_POOL_SIZE, "1");
         properties.putIfAbsent("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
         // jain-sip asks for 64 KiB, about 10 ms of datagrams at 2000 calls/s: a GC pause or a cold JIT drops calls.
         // The kernel caps the request at net.core.rmem_max (README, Performance)

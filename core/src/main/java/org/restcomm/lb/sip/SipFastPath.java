@@ -99,7 +99,7 @@ final class SipFastPath {
 
     /**
      * A client's request, in stages: whether it is ordinary call traffic at all, its top Via, the node it goes to,
-     * then (the message is ours from there) 100 Trying back and the edited datagram to the node.
+     * then (the message is ours from there) 100 Trying back and the edited message to the node.
      */
     private boolean fromClient(RawSipMessage message, Transport transport, InetAddress peer, int peerPort, Link arrivedOn, Output out) {
         SipBalancerSettings settings = this.rules.settings();
@@ -210,7 +210,7 @@ final class SipFastPath {
     }
 
     /**
-     * The datagram for the node: the balancer's two Vias on top, the client's Via as received, own Routes cut,
+     * The message for the node: the balancer's two Vias on top, the client's Via as received, own Routes cut,
      * Max-Forwards counted down, two Record-Routes on a dialog-creating request, and where the client really is.
      */
     private void writeToNode(RawSipMessage message, int topVia, ViaEntry client, ToNode route, Output out) {
@@ -255,7 +255,8 @@ final class SipFastPath {
             out.write(CRLF, 0, 2);
             out.ascii(SipRules.INITIAL_REMOTE_PORT);
             out.ascii(": ");
-            out.decimal(client.port);
+            // the full path's peer port: over UDP the one the Via names, over a stream the connection's
+            out.decimal((client.transport == Transport.UDP) ? client.port : out.sourcePort);
             out.write(CRLF, 0, 2);
         }
         out.write(message.bytes, message.headersEnd, message.length);
@@ -510,7 +511,7 @@ final class SipFastPath {
 
     /**
      * One Via entry read in place: the offsets of what routing needs ({@code sent-by}, branch, received, rport), the
-     * datagram's bytes untouched. Reused from one message to the next by the receiving thread.
+     * message's bytes untouched. Reused from one message to the next by the receiving thread.
      */
     static final class ViaEntry {
         byte[] bytes;
@@ -630,7 +631,7 @@ final class SipFastPath {
     }
 
     /**
-     * A reusable datagram under construction, and what the receiving thread keeps from one message to the next so
+     * A reusable message under construction, and what the receiving thread keeps from one message to the next so
      * that relaying one allocates nothing: the header offsets, the Via and URI read in place, the texts of hosts and
      * the addresses they name, the packet sent. One per receiving thread.
      */

@@ -420,13 +420,13 @@ final class SipForwarder implements SIPMessageValve {
         request.addFirst((RecordRouteHeader) recordRoute);
     }
 
-    /** The Via text of {@link SipRules#via}, parsed, with the branch {@link SipRules#branch} gives for the side. */
     /** The branch of the request's top Via as it arrived; both of the balancer's Vias are made from it, as the original's are. */
     private static String topBranch(SIPRequest request) {
         Via top = request.getTopmostVia();
         return (top != null) ? top.getBranch() : null;
     }
 
+    /** The Via text of {@link SipRules#via}, parsed, with the branch {@link SipRules#branch} gives for the side. */
     private void addVia(SIPRequest request, SipListenerSettings listener, String arrivingBranch, Side side, String version) throws ParseException, SipException {
         String branch = SipRules.branch(arrivingBranch, request.getCallId().getCallId(), side, version);
         Via via = (Via) ((ViaList) new ViaParser("Via: " + SipRules.via(listener, branch) + "\n").parse()).getFirst();

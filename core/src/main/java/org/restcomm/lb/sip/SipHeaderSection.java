@@ -63,9 +63,9 @@ final class SipHeaderSection {
     }
 
     /**
-     * The Content-Length (0 when absent) of a header section {@code bytes[0, length)} that {@link #read} would pass
+     * The Content-Length of a header section {@code bytes[0, length)} that {@link #read} would pass
      * unchanged and {@link #normalized} would not need to rewrite for jain-sip: every line ends in CRLF, none is
-     * folded or without a colon, Content-Length and Call-ID go by their full names, one Content-Length of 1-9 digits
+     * folded or without a colon, Content-Length and Call-ID go by their full names, exactly one Content-Length of 1-9 digits
      * within the size limit, SIP/2.0 in the start line (after a Request-URI in a request's), a request's first CSeq a
      * number and the request's method.
      * -1 for any other section, and for a REGISTER (whose expiry the caller reads): {@link #read} judges those. Read
@@ -78,7 +78,11 @@ final class SipHeaderSection {
             return -1;
         }
         int methodEnd = SipBytes.indexOf(bytes, 0, lineEnd, (byte) ' ');
-        boolean request = !SipBytes.startsWith(bytes, 0, lineEnd, VERSION + " ");
+        boolean request = !SipBytes.startsWithIgnoreCase(bytes, 0, lineEnd, "SIP/");
+        if (!request && !SipBytes.startsWith(bytes, 0, lineEnd, VERSION + " ")) {
+            // a status line of another version, or of this one in another case
+            return -1;
+        }
         if (request && (methodEnd <= 0 || lineEnd - methodEnd < VERSION.length() + 3
                 || !SipBytes.startsWith(bytes, lineEnd - VERSION.length() - 1, lineEnd, " " + VERSION) || SipBytes.startsWith(bytes, 0, methodEnd, "REGISTER"))) {
             return -1;
@@ -91,8 +95,8 @@ final class SipHeaderSection {
                 return -1;
             }
             if (end == start) {
-                // the empty line, which ends the section
-                return (end + 2 == length) ? Math.max(contentLength, 0) : -1;
+                // the empty line, which ends the section; without a Content-Length, read() judges it (streams need one)
+                return (end + 2 == length) ? contentLength : -1;
             }
             int colon = SipBytes.indexOf(bytes, start, end, (byte) ':');
             if (bytes[start] == ' ' || bytes[start] == '\t' || colon <= start || SipBytes.trimEnd(bytes, start, colon) != colon
@@ -240,7 +244,11 @@ final class SipHeaderSection {
 
     private byte[] normalized(String startLine, boolean withContentLength) {
         StringBuilder text = new StringBuilder(256).append(startLine).append("\r\n");
-        boolean contentLength = false;
+        // jain-sip's stream parser keeps the previous message's length when a message names none: it always gets one
+        boolean contentLength = withContentLength && this.value("content-length") == null;
+        if (contentLength) {
+            text.append("Content-Length: 0\r\n");
+        }
         for (Header header : this.headers) {
             switch (header.name()) {
                 case "content-length" -> {

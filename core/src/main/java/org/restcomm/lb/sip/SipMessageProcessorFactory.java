@@ -31,6 +31,7 @@ import gov.nist.javax.sip.stack.NioTlsMessageProcessor;
 import gov.nist.javax.sip.stack.NioTlsWebSocketMessageProcessor;
 import gov.nist.javax.sip.stack.NioWebSocketMessageProcessor;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
+import org.restcomm.lb.logging.LoadBalancerLogger;
 import org.restcomm.lb.stats.SipStatistics;
 
 /**
@@ -63,6 +64,8 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
     private final Set<GuardedParser> open = ConcurrentHashMap.newKeySet();
 
     private final SipFastPath fastPath;
+    /** Whether stream messages may take the fast path: only with one jain-sip message thread, which keeps them in order. */
+    private final boolean streamFastPath;
     private final SipBalancerSettings.StreamConnections connections;
     private final SipWriteGate writes;
     private final List<SipListenerSettings> listeners;
@@ -73,6 +76,8 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
     SipMessageProcessorFactory(SipStatistics statistics, SipFastPath fastPath, SipBalancerSettings settings) {
         this.statistics = statistics;
         this.fastPath = fastPath;
+        this.streamFastPath = fastPath != null
+                && "1".equals(settings.stackProperties().getOrDefault(SipBalancer.THREAD_POOL_SIZE, "1").trim());
         this.connections = settings.streamConnections();
         this.listeners = settings.listeners();
         SipBalancerSettings.Tls tls = settings.tls();
@@ -324,6 +329,15 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
         return channel;
     }
 
+    /** The fast path's link of a connection whose parser is guarded, else null. */
+    static SipStreamLink link(NioTcpMessageChannel channel) {
+        try {
+            return (PARSER.get(channel) instanceof GuardedParser guarded) ? guarded.link : null;
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Takes every connection still open off the active-connections gauge; for a stopping engine. */
     void closeAll() {
         this.timer.shutdownNow();
@@ -423,7 +437,7 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
             this.factory = factory;
             this.stack = stack;
             this.channel = channel;
-            this.link = (factory.fastPath != null) ? SipStreamLink.of(channel) : null;
+            this.link = factory.streamFastPath ? SipStreamLink.of(channel) : null;
             this.secure = SipTls.isSecure(channel);
             if (accepted) {
                 factory.opened(this);
@@ -463,15 +477,30 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
                 // a re-REGISTER comes a little before expiry; the slack lets a late one still find the connection open
                 this.registeredUntil = (expires > 0) ? System.currentTimeMillis() + (expires + REGISTRATION_SLACK_SECONDS) * 1000 : 0;
             }
-            if (this.link != null && this.inFullPath.get() == 0 && this.factory.fastPath.relay(message, this.link)) {
+            if (this.link == null) {
+                super.addBytes(message);
+                return;
+            }
+            if (this.inFullPath.get() == 0 && this.relayed(message)) {
                 return;
             }
             this.inFullPath.incrementAndGet();
             try {
+                // one whole message with its Content-Length: jain-sip's parser hands exactly one to the message thread
                 super.addBytes(message);
             } finally {
-                // runs on the message thread after the message it follows
+                // runs on the one message thread after the message it follows
                 this.stack.getSelfRoutingThreadpoolExecutor().execute(this.fullPathDone);
+            }
+        }
+
+        /** Whether the fast path relayed the message; a failure in it leaves the message to the full path and the connection open. */
+        private boolean relayed(byte[] message) {
+            try {
+                return this.factory.fastPath.relay(message, this.link);
+            } catch (RuntimeException e) {
+                LoadBalancerLogger.ROOT_LOGGER.sipForwardingFailed("SIP stream fast path", e);
+                return false;
             }
         }
 

@@ -17,40 +17,32 @@ import gov.nist.javax.sip.stack.NioTlsMessageChannel;
 import gov.nist.javax.sip.stack.SSLStateMachine;
 
 /**
- * One open TCP or TLS connection of jain-sip's, as the {@link SipFastPath} sends on it: the bytes go through the
- * connection's own TLS engine (when it has one) into its listener's send, as jain-sip's channel would send them, but
- * without jain-sip's look-up of the socket by address for every message. Only connections jain-sip knows as cached
- * are used (it opened them, or it has seen a request on them), so jain-sip's full path finds the same connection for
- * whatever the fast path leaves to it.
+ * One open TCP or TLS connection of jain-sip's, as the {@link SipFastPath} reads from and sends on it, one per
+ * connection (its guarded parser's): the bytes go through the connection's own TLS engine (when it has one) into its
+ * listener's send, as jain-sip's channel would send them, but without jain-sip's look-up of the socket by address for
+ * every message. Only connections jain-sip knows as cached are used (it opened them, or it has seen a request on
+ * them), so jain-sip's full path finds the same connection for whatever the fast path leaves to it.
  */
 final class SipStreamLink implements SipFastPath.Link {
 
     private static final Field TLS_STATE = field(NioTlsMessageChannel.class, "sslStateMachine");
     private static final Field CACHED = field(ConnectionOrientedMessageChannel.class, "isCached");
     private static final Field CHANNELS = field(ConnectionOrientedMessageProcessor.class, "messageChannels");
-    /** TLS records of one wrap call land here, a record at a time; larger than any record an engine writes. */
-    private static final int RECORD_BUFFER_BYTES = 1 << 15;
 
     final NioTcpMessageChannel channel;
     final NioTcpMessageProcessor processor;
     final Transport transport;
-    private final SocketChannel socket;
-    private final InetAddress peerAddress;
-    private final int peerPort;
-    private final SSLStateMachine tls;
     /** Once seen true, stays true: the handshake does not come undone, jain-sip does not uncache a connection. */
-    private boolean handshakeDone;
-    private boolean cached;
+    private volatile boolean handshakeDone;
+    private volatile boolean cached;
+    /** The largest TLS record the connection's engine writes, read once its handshake is done. */
+    private volatile int recordBytes;
 
     private SipStreamLink(NioTcpMessageChannel channel, Transport transport) {
         this.channel = channel;
-        this.transport = transport;
         this.processor = (NioTcpMessageProcessor) channel.getMessageProcessor();
-        this.socket = channel.getSocketChannel();
-        this.peerAddress = this.socket.socket().getInetAddress();
-        this.peerPort = this.socket.socket().getPort();
-        this.tls = (channel instanceof NioTlsMessageChannel) ? (SSLStateMachine) get(TLS_STATE, channel) : null;
-        this.handshakeDone = this.tls == null;
+        this.transport = transport;
+        this.handshakeDone = transport != Transport.TLS;
     }
 
     /** A TCP or TLS connection's link; null for other transports (WebSocket framing is jain-sip's). */
@@ -78,41 +70,50 @@ final class SipStreamLink implements SipFastPath.Link {
         }
     }
 
-    /** Open, connected when the link was made, its TLS handshake done, and known to jain-sip's connection cache. */
+    /**
+     * Open and connected, its TLS handshake done, known to jain-sip's connection cache, and nothing queued for it: a
+     * peer that is slow to read, or cut off, is left to the full path, which queues behind what waits or answers the
+     * failure.
+     */
     boolean usable() {
-        if (this.peerAddress == null || !this.socket.isOpen() || !this.socket.isConnected()) {
-            // a link made before its connection completed stays with the full path
+        SocketChannel socket = this.channel.getSocketChannel();
+        if (socket == null || !socket.isOpen() || !socket.isConnected() || socket.socket().getInetAddress() == null) {
             return false;
         }
-        if (!this.handshakeDone) {
-            this.handshakeDone = SipTls.handshakeDone(this.channel);
+        if (!this.handshakeDone && SipTls.handshakeDone(this.channel)) {
+            this.recordBytes = SipTls.packetBufferSize(this.channel);
+            this.handshakeDone = true;
         }
         if (!this.cached) {
             this.cached = (Boolean) get(CACHED, this.channel);
         }
-        return this.handshakeDone && this.cached;
+        return this.handshakeDone && this.cached && SipWriteGate.queued(this.processor, socket) == 0;
     }
 
     InetAddress peerAddress() {
-        return this.peerAddress;
+        return this.channel.getSocketChannel().socket().getInetAddress();
     }
 
     int peerPort() {
-        return this.peerPort;
+        return this.channel.getSocketChannel().socket().getPort();
     }
 
-    /** Sends the output on this connection; the address and port are the connection's own. */
+    /**
+     * Sends the output on this connection (the address and port are the connection's own), through its TLS engine
+     * when it has one; both are read now, as jain-sip replaces them when it reconnects.
+     */
     @Override
     public void send(SipFastPath.Output out, InetAddress address, int port) throws IOException {
         // a copy: what the socket does not take at once stays queued, and the output is reused for the next message
         byte[] message = Arrays.copyOf(out.buffer(), out.length());
-        if (this.tls == null) {
-            this.processor.send(this.socket, message);
+        SocketChannel socket = this.channel.getSocketChannel();
+        if (this.transport != Transport.TLS) {
+            this.processor.send(socket, message);
             return;
         }
-        ByteBuffer records = out.records(RECORD_BUFFER_BYTES);
+        ByteBuffer records = out.records(this.recordBytes);
         records.clear();
-        this.tls.wrap(ByteBuffer.wrap(message), records, encrypted -> this.processor.send(this.socket, encrypted));
+        ((SSLStateMachine) get(TLS_STATE, this.channel)).wrap(ByteBuffer.wrap(message), records, encrypted -> this.processor.send(socket, encrypted));
     }
 
     /**
@@ -127,13 +128,14 @@ final class SipStreamLink implements SipFastPath.Link {
         SipStreamLink find(NioTcpMessageProcessor processor, InetAddress address, int port) {
             int slot = (System.identityHashCode(processor) * 31 + address.hashCode() * 17 + port) & (SLOTS - 1);
             SipStreamLink link = this.links[slot];
-            if (link != null && link.processor == processor && link.peerPort() == port && address.equals(link.peerAddress()) && link.usable()) {
+            if (link != null && link.processor == processor && link.usable() && link.peerPort() == port && address.equals(link.peerAddress())) {
                 return link;
             }
             @SuppressWarnings("unchecked")
             Map<String, ConnectionOrientedMessageChannel> channels = (Map<String, ConnectionOrientedMessageChannel>) get(CHANNELS, processor);
             ConnectionOrientedMessageChannel channel = channels.get(MessageChannel.getKey(address, port, processor.getTransport()));
-            link = (channel instanceof NioTcpMessageChannel stream) ? of(stream) : null;
+            // the link of the connection's guarded parser: none yet while jain-sip's own parser still reads it
+            link = (channel instanceof NioTcpMessageChannel stream) ? SipMessageProcessorFactory.link(stream) : null;
             if (link == null || !link.usable()) {
                 return null;
             }

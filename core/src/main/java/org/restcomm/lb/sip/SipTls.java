@@ -108,6 +108,12 @@ final class SipTls {
         return engine != null && !NO_SESSION.equals(engine.getSession().getProtocol());
     }
 
+    /** The size of the largest TLS record the connection's engine writes (16 KiB and its overhead, unless large fragments are on). */
+    static int packetBufferSize(NioTcpMessageChannel channel) {
+        SSLEngine engine = engine(channel);
+        return (engine != null) ? engine.getSession().getPacketBufferSize() : 1 << 15;
+    }
+
     /** The engine jain-sip made for a TLS or WSS connection. */
     private static SSLEngine engine(NioTcpMessageChannel channel) {
         try {

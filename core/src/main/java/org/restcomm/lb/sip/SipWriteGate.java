@@ -130,8 +130,9 @@ final class SipWriteGate {
         this.cutOff.removeIf(socket -> !socket.isOpen());
     }
 
+    /** The bytes jain-sip holds for the socket, not yet written. */
     @SuppressWarnings("unchecked")
-    private static long queued(NioTcpMessageProcessor processor, SocketChannel socket) {
+    static long queued(NioTcpMessageProcessor processor, SocketChannel socket) {
         try {
             Queue<Object> queue = ((Map<SocketChannel, Queue<Object>>) PENDING.get(processor)).get(socket);
             long queued = 0;

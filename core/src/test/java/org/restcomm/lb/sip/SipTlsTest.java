@@ -43,6 +43,8 @@ import org.restcomm.lb.stats.LoadBalancerStatistics;
 class SipTlsTest {
 
     private static final long HANDSHAKE_TIMEOUT_MILLIS = 500;
+    /** The port a client's Via names, not the one its connection comes from. */
+    private static final int CLAIMED_PORT = 5099;
 
     private final NodeRegistry registry = new NodeRegistry(Clock.systemUTC(), 60_000);
     private final LoadBalancerStatistics statistics = new LoadBalancerStatistics(true);
@@ -128,7 +130,8 @@ class SipTlsTest {
     /**
      * The first call on a connection takes the full path (jain-sip learns the connection from it); the next ones are
      * relayed by the fast path, request and answer, and everything the node and the client see is what the full path
-     * made of the first call, but for the Call-ID.
+     * made of the first call, but for the Call-ID. The client's Via names another port than its connection's, and the
+     * INVITEs carry a body, so the node is told where the client really is.
      */
     private void callsOnOneConnectionTakeTheFastPathAndMatchTheFullPath(Socket client, String transport, String via) throws Exception {
         int calls = 5;
@@ -137,7 +140,7 @@ class SipTlsTest {
         long relayedBefore = 0;
         for (int call = 0; call < calls; call++) {
             String callId = "stream-call-" + call;
-            client.getOutputStream().write(invite(callId, client.getLocalPort(), via).getBytes(StandardCharsets.US_ASCII));
+            client.getOutputStream().write(invite(callId, CLAIMED_PORT, via, "v=0\r\n").getBytes(StandardCharsets.US_ASCII));
             Received invite = this.node.next();
             assertEquals(transport, invite.transport, "the node is reached over the client's transport");
             invite.answer(200);
@@ -148,8 +151,9 @@ class SipTlsTest {
             if (call == 0) {
                 firstInvite = nodeSaw;
                 firstAnswers = clientSaw;
-                assertTrue(nodeSaw.contains("Via: SIP/2.0/" + via + " 127.0.0.1:" + client.getLocalPort() + ";branch=z9hG4bK-CALL;rport=" + client.getLocalPort()),
-                        "the client's Via records its port: " + nodeSaw);
+                assertTrue(nodeSaw.contains("Via: SIP/2.0/" + via + " 127.0.0.1:" + CLAIMED_PORT + ";branch=z9hG4bK-CALL;rport=" + client.getLocalPort()),
+                        "the client's Via records its connection's port: " + nodeSaw);
+                assertTrue(nodeSaw.contains(SipRules.INITIAL_REMOTE_PORT + ": " + client.getLocalPort()), "the node learns the connection's port: " + nodeSaw);
                 relayedBefore = this.balancer.fastPathRelayed();
             } else {
                 assertEquals(firstInvite, nodeSaw, "the node gets what the full path sent for the first call");
@@ -277,6 +281,10 @@ class SipTlsTest {
     }
 
     private static String invite(String callId, int port, String transport) {
+        return invite(callId, port, transport, "");
+    }
+
+    private static String invite(String callId, int port, String transport, String body) {
         return "INVITE sip:bob@127.0.0.1 SIP/2.0\r\n"
                 + "Via: SIP/2.0/" + transport + " 127.0.0.1:" + port + ";branch=z9hG4bK-" + callId + "\r\n"
                 + "Max-Forwards: 70\r\n"
@@ -285,7 +293,8 @@ class SipTlsTest {
                 + "Call-ID: " + callId + "\r\n"
                 + "CSeq: 1 INVITE\r\n"
                 + "Contact: <sip:alice@127.0.0.1:" + port + ";transport=" + transport.toLowerCase(java.util.Locale.ROOT) + ">\r\n"
-                + "Content-Length: 0\r\n\r\n";
+                + (body.isEmpty() ? "" : "Content-Type: application/sdp\r\n")
+                + "Content-Length: " + body.length() + "\r\n\r\n" + body;
     }
 
     /**
@@ -419,7 +428,7 @@ class SipTlsTest {
             thread.start();
         }
 
-        /** Requests without bodies, as the test sends them: each ends at its blank line. */
+        /** Requests as the test sends them: a header section up to its blank line, then Content-Length bytes. */
         private void read(Socket connection, String transport) {
             try {
                 InputStream in = connection.getInputStream();
@@ -429,6 +438,10 @@ class SipTlsTest {
                     text.append((char) c);
                     if (text.length() >= 4 && text.lastIndexOf("\r\n\r\n") == text.length() - 4) {
                         if (!text.toString().startsWith("\r\n")) {
+                            java.util.regex.Matcher length = java.util.regex.Pattern.compile("\r\nContent-Length: *(\\d+)").matcher(text);
+                            for (int body = length.find() ? Integer.parseInt(length.group(1)) : 0; body > 0; body--) {
+                                text.append((char) in.read());
+                            }
                             this.received.add(new Received(transport, text.toString(), connection));
                         }
                         text.setLength(0);
