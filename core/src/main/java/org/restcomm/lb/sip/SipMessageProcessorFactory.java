@@ -1,5 +1,9 @@
 package org.restcomm.lb.sip;
 
+import static org.restcomm.lb.sip.JainSipFields.field;
+import static org.restcomm.lb.sip.JainSipFields.get;
+import static org.restcomm.lb.sip.JainSipFields.set;
+
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.net.InetAddress;
@@ -93,31 +97,14 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
         this.timer.scheduleWithFixedDelay(this::closeOverdue, sweep, sweep, TimeUnit.MILLISECONDS);
     }
 
-    /** jain-sip keeps these package-private; the balancer pins the jain-sip version its module ships. */
-    private static Field field(Class<?> owner, String name) {
-        try {
-            Field field = owner.getDeclaredField(name);
-            field.setAccessible(true);
-            return field;
-        } catch (NoSuchFieldException e) {
-            throw new IllegalStateException("jain-sip without " + owner.getSimpleName() + "." + name, e);
-        }
-    }
 
-    private static void setField(Field field, Object target, Object value) throws IOException {
-        try {
-            field.set(target, value);
-        } catch (IllegalAccessException e) {
-            throw new IOException(e);
-        }
-    }
 
     @Override
     public MessageProcessor createMessageProcessor(SIPTransactionStack stack, InetAddress address, int port, String transport) throws IOException {
         Transport type = Transport.of(transport);
         if (type == Transport.UDP) {
             // jain-sip's UDP channels send from the listener's socket only when the stack knows it has UDP
-            setField(UDP_FLAG, stack, Boolean.TRUE);
+            set(UDP_FLAG, stack, Boolean.TRUE);
             return new FastUdpMessageProcessor(address, stack, port, this.fastPath, this.statistics);
         }
         int backlog = this.connections.acceptBacklog();
@@ -302,13 +289,9 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
 
     /** Swaps an accepted connection's parser for a guarded one, once: jain-sip asks again for a known connection. */
     private NioTcpMessageChannel guard(NioTcpMessageChannel channel, SIPTransactionStack stack) throws IOException {
-        try {
-            if (!(PARSER.get(channel) instanceof GuardedParser)) {
-                setField(PARSER, channel, new GuardedParser(stack, channel, this, true));
-                noDelay(channel.getSocketChannel());
-            }
-        } catch (IllegalAccessException e) {
-            throw new IOException(e);
+        if (!(get(PARSER, channel) instanceof GuardedParser)) {
+            set(PARSER, channel, new GuardedParser(stack, channel, this, true));
+            noDelay(channel.getSocketChannel());
         }
         return channel;
     }
@@ -319,23 +302,15 @@ final class SipMessageProcessorFactory extends NioMessageProcessorFactory {
      * The balancer's timeouts and the connections gauge stay with accepted connections, as before.
      */
     private MessageChannel guardOutgoing(MessageChannel channel, SIPTransactionStack stack) throws IOException {
-        try {
-            if (channel instanceof NioTcpMessageChannel stream && !(PARSER.get(stream) instanceof GuardedParser)) {
-                setField(PARSER, stream, new GuardedParser(stack, stream, this, false));
-            }
-        } catch (IllegalAccessException e) {
-            throw new IOException(e);
+        if (channel instanceof NioTcpMessageChannel stream && !(get(PARSER, stream) instanceof GuardedParser)) {
+            set(PARSER, stream, new GuardedParser(stack, stream, this, false));
         }
         return channel;
     }
 
     /** The fast path's link of a connection whose parser is guarded, else null. */
     static SipStreamLink link(NioTcpMessageChannel channel) {
-        try {
-            return (PARSER.get(channel) instanceof GuardedParser guarded) ? guarded.link : null;
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
+        return (get(PARSER, channel) instanceof GuardedParser guarded) ? guarded.link : null;
     }
 
     /** Takes every connection still open off the active-connections gauge; for a stopping engine. */

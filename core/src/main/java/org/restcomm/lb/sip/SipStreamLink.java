@@ -1,5 +1,8 @@
 package org.restcomm.lb.sip;
 
+import static org.restcomm.lb.sip.JainSipFields.field;
+import static org.restcomm.lb.sip.JainSipFields.get;
+
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.net.InetAddress;
@@ -51,24 +54,7 @@ final class SipStreamLink implements SipFastPath.Link {
         return (transport == Transport.TCP || transport == Transport.TLS) ? new SipStreamLink(channel, transport) : null;
     }
 
-    /** jain-sip keeps these package-private; the balancer pins the jain-sip version its module ships. */
-    private static Field field(Class<?> owner, String name) {
-        try {
-            Field field = owner.getDeclaredField(name);
-            field.setAccessible(true);
-            return field;
-        } catch (NoSuchFieldException e) {
-            throw new IllegalStateException("jain-sip without " + owner.getSimpleName() + "." + name, e);
-        }
-    }
 
-    private static Object get(Field field, Object target) {
-        try {
-            return field.get(target);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /**
      * Open and connected, its TLS handshake done, known to jain-sip's connection cache, and nothing queued for it: a

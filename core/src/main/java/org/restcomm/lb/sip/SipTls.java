@@ -1,5 +1,9 @@
 package org.restcomm.lb.sip;
 
+import static org.restcomm.lb.sip.JainSipFields.field;
+import static org.restcomm.lb.sip.JainSipFields.get;
+import static org.restcomm.lb.sip.JainSipFields.set;
+
 import java.lang.reflect.Field;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
@@ -45,16 +49,6 @@ final class SipTls {
     private SipTls() {
     }
 
-    /** jain-sip keeps these package-private; the balancer pins the jain-sip version its module ships. */
-    private static Field field(Class<?> owner, String name) {
-        try {
-            Field field = owner.getDeclaredField(name);
-            field.setAccessible(true);
-            return field;
-        } catch (NoSuchFieldException e) {
-            throw new IllegalStateException("jain-sip without " + owner.getSimpleName() + "." + name, e);
-        }
-    }
 
     /** Hands a TLS processor the context it serves with and the one it connects out with. */
     static void use(NioTlsMessageProcessor processor, SSLContext server, SSLContext client) {
@@ -68,13 +62,6 @@ final class SipTls {
         set(WSS_CLIENT_CONTEXT, processor, client);
     }
 
-    private static void set(Field field, Object target, Object value) {
-        try {
-            field.set(target, value);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** How a server context asks for client certificates: need, want, or neither. */
     record ClientAuth(boolean need, boolean want) {
@@ -116,12 +103,8 @@ final class SipTls {
 
     /** The engine jain-sip made for a TLS or WSS connection. */
     private static SSLEngine engine(NioTcpMessageChannel channel) {
-        try {
-            Object state = (channel instanceof NioTlsMessageChannel) ? TLS_STATE.get(channel) : WSS_STATE.get(channel);
-            return (state != null) ? (SSLEngine) ENGINE.get(state) : null;
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
+        Object state = get((channel instanceof NioTlsMessageChannel) ? TLS_STATE : WSS_STATE, channel);
+        return (state != null) ? (SSLEngine) get(ENGINE, state) : null;
     }
 
     /**

@@ -1,5 +1,8 @@
 package org.restcomm.lb.sip;
 
+import static org.restcomm.lb.sip.JainSipFields.field;
+import static org.restcomm.lb.sip.JainSipFields.get;
+
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
@@ -42,16 +45,6 @@ final class SipWriteGate {
         this.statistics = statistics;
     }
 
-    /** jain-sip keeps these package-private; the balancer pins the jain-sip version its module ships. */
-    private static Field field(Class<?> owner, String name) {
-        try {
-            Field field = owner.getDeclaredField(name);
-            field.setAccessible(true);
-            return field;
-        } catch (NoSuchFieldException e) {
-            throw new IllegalStateException("jain-sip without " + owner.getSimpleName() + "." + name, e);
-        }
-    }
 
     /** jain-sip's own send: queues the bytes for the listener's selector thread to write. */
     interface Queueing {
@@ -133,17 +126,13 @@ final class SipWriteGate {
     /** The bytes jain-sip holds for the socket, not yet written. */
     @SuppressWarnings("unchecked")
     static long queued(NioTcpMessageProcessor processor, SocketChannel socket) {
-        try {
-            Queue<Object> queue = ((Map<SocketChannel, Queue<Object>>) PENDING.get(processor)).get(socket);
-            long queued = 0;
-            if (queue != null) {
-                for (Object pending : queue) {
-                    queued += ((ByteBuffer) BUFFER.get(pending)).remaining();
-                }
+        Queue<Object> queue = ((Map<SocketChannel, Queue<Object>>) get(PENDING, processor)).get(socket);
+        long queued = 0;
+        if (queue != null) {
+            for (Object pending : queue) {
+                queued += ((ByteBuffer) get(BUFFER, pending)).remaining();
             }
-            return queued;
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
         }
+        return queued;
     }
 }
