@@ -13,7 +13,8 @@
 #
 # Per peer and round: calls ok/failed, INVITE→200 p50/p99, and the peer's CPU (utime+stime from /proc; the
 # balancer's whole JVM, JIT and GC included; all Kamailio processes) per 1000 successful calls; then per round the
-# ratio balancer/Kamailio, and the median and spread over the rounds.
+# ratio balancer/Kamailio, and the median and spread over the rounds; the ratio is withheld, as run.sh does, when
+# Kamailio's own figure varied by more than 15 % between rounds (max/min - 1).
 #
 #   flock /tmp/wildfly.lock bench/sip/tls-cpu.sh [rate]      default 200 calls/s
 #   TRANSPORT=tcp: the same over plain TCP (balancer 5060 → nodes advertising tcpPort; Kamailio tcp:5084), to tell
@@ -107,8 +108,13 @@ awk '{ cpu[$1, $2] = $3; if (!($1 in seen)) { seen[$1] = 1; order[++n] = $1 } }
     END {
         for (i = 1; i <= n; i++) { r = order[i]; b[i] = cpu[r, "balancer"]; k[i] = cpu[r, "kamailio"]; q[i] = k[i] > 0 ? b[i] / k[i] : 0
             rounds = rounds sprintf("%s%.2f", i > 1 ? " / " : "", q[i]) }
-        printf "ratio balancer/kamailio per round: %s\n", rounds
         mb = med(b, n); mk = med(k, n); mq = med(q, n)
-        printf "median (min-max): balancer %.0f (%.0f-%.0f) cpu-ms/1k, kamailio %.0f (%.0f-%.0f), ratio %.2f (%.2f-%.2f)\n", mb, b[1], b[n], mk, k[1], k[n], mq, q[1], q[n] }' "$WORK/cpu.txt"
+        printf "median (min-max): balancer %.0f (%.0f-%.0f) cpu-ms/1k, kamailio %.0f (%.0f-%.0f)\n", mb, b[1], b[n], mk, k[1], k[n]
+        # as run.sh: a peer whose own figure moves more than 15 % between rounds says the machine was not quiet
+        variation = (k[1] > 0) ? k[n] / k[1] - 1 : 1
+        if (variation > 0.15)
+            printf "ratio withheld: Kamailio varied %.0f%% between rounds (more than 15%%): not a quiet machine; per round %s\n", variation * 100, rounds
+        else
+            printf "ratio balancer/kamailio %.2f (%.2f-%.2f), per round %s; Kamailio varied %.0f%%\n", mq, q[1], q[n], rounds, variation * 100 }' "$WORK/cpu.txt"
 sed -n 's/^[^ ]* \([^ ]*\) .*\(protocol=[^ ]*\) \(cipher=[^ ]*\).*/client connections to the \1: \2 \3/p' "$WORK/uac.out" | sort | uniq -c
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg); work files: $WORK"
