@@ -45,7 +45,6 @@ final class SipWriteGate {
         this.statistics = statistics;
     }
 
-
     /** jain-sip's own send: queues the bytes for the listener's selector thread to write. */
     interface Queueing {
         void send(SocketChannel socket, byte[] data) throws IOException;
@@ -58,10 +57,12 @@ final class SipWriteGate {
      * are serialized on it, so bytes keep their order; the selector thread only drains the queue.
      */
     void send(NioTcpMessageProcessor processor, SocketChannel socket, byte[] data, Queueing queueing) throws IOException {
-        this.admit(processor, socket, data.length);
         synchronized (socket) {
+            // what waits is read once per send: it decides both the admission and the direct write
+            long queued = queued(processor, socket);
+            this.admit(socket, data.length, queued);
             byte[] rest = data;
-            if (socket.isConnected() && !socket.isBlocking() && queued(processor, socket) == 0) {
+            if (queued == 0 && socket.isConnected() && !socket.isBlocking()) {
                 ByteBuffer buffer = ByteBuffer.wrap(data);
                 try {
                     socket.write(buffer);
@@ -78,8 +79,8 @@ final class SipWriteGate {
     }
 
     /** Lets {@code bytes} more be queued for the socket, or cuts a peer that takes nothing off and throws. */
-    void admit(NioTcpMessageProcessor processor, SocketChannel socket, int bytes) throws IOException {
-        if (this.cutOff.contains(socket) || this.cutIfStalled(processor, socket, bytes)) {
+    private void admit(SocketChannel socket, int bytes, long queued) throws IOException {
+        if (this.cutOff.contains(socket) || this.cutIfStalled(socket, bytes, queued)) {
             // answers to what it sent before it was cut off: refused too, counted once
             throw new IOException("SIP peer cut off for taking no bytes");
         }
@@ -91,7 +92,10 @@ final class SipWriteGate {
      * peer that reads nothing may never make the balancer send again.
      */
     boolean cutIfStalled(NioTcpMessageProcessor processor, SocketChannel socket, int bytes) throws IOException {
-        long queued = queued(processor, socket);
+        return this.cutIfStalled(socket, bytes, queued(processor, socket));
+    }
+
+    private boolean cutIfStalled(SocketChannel socket, int bytes, long queued) throws IOException {
         if (queued == 0) {
             this.backlogs.remove(socket);
             return false;
